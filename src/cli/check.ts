@@ -1,0 +1,47 @@
+import { check } from "../semantics/check.js";
+import { diagnosticToJson } from "../diagnostics/render-json.js";
+import { renderPretty } from "../diagnostics/render-pretty.js";
+import { renderGithub } from "../diagnostics/render-github.js";
+import { renderSarif } from "../diagnostics/render-sarif.js";
+import { renderSummary } from "../diagnostics/render-summary.js";
+import { EXIT, UsageError } from "./errors.js";
+import { colourFor, write, writeError } from "./output.js";
+import { version } from "./version.js";
+
+const FORMATS = ["pretty", "json", "sarif", "github"] as const;
+type Format = (typeof FORMATS)[number];
+
+export function chooseFormat(given: unknown): Format {
+  if (given === undefined) return process.env["GITHUB_ACTIONS"] === "true" ? "github" : "pretty";
+  if (typeof given !== "string" || !(FORMATS as readonly string[]).includes(given)) {
+    throw new UsageError(`unknown format \`${String(given)}\``, `formats: ${FORMATS.join(", ")}`);
+  }
+  return given as Format;
+}
+
+export async function checkCommand(files: string[], options: { format?: string; warningsAsErrors?: boolean }): Promise<number> {
+  const format = chooseFormat(options.format);
+  const result = check(files, { warningsAsErrors: options.warningsAsErrors === true });
+  for (const u of result.unreadable) writeError(`error: cannot check ${u.file}: it ${u.error}`);
+  const c = colourFor(process.stdout);
+  switch (format) {
+    case "json":
+      write(`${JSON.stringify({
+        ok: result.ok, diagnostics: result.diagnostics.map(diagnosticToJson), coverage: result.coverage, files: result.files,
+      }, null, 2)}\n`);
+      break;
+    case "sarif":
+      write(renderSarif(result.diagnostics, version()));
+      break;
+    case "github":
+      write(renderGithub(result.diagnostics));
+      break;
+    default: {
+      const pretty = renderPretty(result.diagnostics, (f) => result.sources.get(f), c);
+      if (pretty) write(`${pretty}\n`);
+      write(renderSummary(result, c));
+    }
+  }
+  if (result.unreadable.length) return EXIT.usage;
+  return result.ok ? EXIT.ok : EXIT.findings;
+}

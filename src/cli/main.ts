@@ -1,0 +1,80 @@
+import { cac, type CAC } from "cac";
+import { nearest } from "../semantics/suggest.js";
+import { EXIT, InputError, UsageError } from "./errors.js";
+import { writeError } from "./output.js";
+import { version } from "./version.js";
+
+/**
+ * The command table. Each command imports its module only when it runs, so `missionc --version`
+ * loads neither the parser nor the runner. One error boundary turns expected errors into exit codes.
+ */
+
+type Action = (...args: never[]) => Promise<number>;
+
+function commands(cli: CAC, done: (p: Promise<number>) => void): void {
+  const run = (load: () => Promise<Action>) => (...args: unknown[]) => done(load().then((f) => (f as (...a: unknown[]) => Promise<number>)(...args)));
+
+  cli.command("check <...files>", "Check mission files: syntax, names, order and contract coverage")
+    .option("--format <format>", "Output: pretty, json, sarif or github (github by default under GITHUB_ACTIONS)")
+    .option("--warnings-as-errors", "Fail on warnings too")
+    .example("missionc check specs/*.mission")
+    .example("missionc check specs/app.mission --format json")
+    .action(run(async () => (await import("./check.js")).checkCommand));
+
+  cli.command("explain <code>", "Explain a diagnostic code, with a failing example and its fix")
+    .example("missionc explain M0301")
+    .action(run(async () => (await import("./explain.js")).explainCommand));
+
+  cli.command("init [name]", "Write a starter mission NAME.mission that checks clean")
+    .option("--force", "Overwrite an existing file")
+    .example("missionc init todo_app")
+    .action(run(async () => (await import("./init.js")).initCommand));
+}
+
+const COMMANDS = ["check", "explain", "init"];
+
+export async function main(argv: string[]): Promise<number> {
+  const cli = cac("missionc");
+  let pending: Promise<number> | undefined;
+  commands(cli, (p) => { pending = p; });
+  cli.help();
+  cli.version(version());
+  try {
+    if (argv.length === 0) {
+      cli.outputHelp();
+      return EXIT.usage;
+    }
+    const parsed = cli.parse(["node", "missionc", ...argv], { run: false });
+    if (parsed.options["help"] || parsed.options["version"]) return EXIT.ok;
+    if (!cli.matchedCommand) {
+      const word = parsed.args[0] ?? argv[0] ?? "";
+      const guess = nearest(String(word), COMMANDS);
+      throw new UsageError(`unknown command \`${String(word)}\``, guess ? `did you mean \`missionc ${guess}\`?` : "run `missionc --help` for the commands");
+    }
+    await cli.runMatchedCommand();
+    return pending ? await pending : EXIT.ok;
+  } catch (e) {
+    return report(e, cli.matchedCommandName);
+  }
+}
+
+function report(e: unknown, command: string | undefined): number {
+  if (e instanceof UsageError) {
+    writeError(`error: ${e.message}`);
+    writeError(e.hint ? `hint: ${e.hint}` : `hint: run \`missionc ${command ? `${command} ` : ""}--help\``);
+    return EXIT.usage;
+  }
+  if (e instanceof Error && e.name === "CACError") {
+    const unknownOption = /Unknown option `(.+)`/.exec(e.message);
+    writeError(`error: ${unknownOption ? `unknown option \`${unknownOption[1]}\`` : e.message}`);
+    writeError(`hint: run \`missionc ${command ? `${command} ` : ""}--help\` for the options`);
+    return EXIT.usage;
+  }
+  if (e instanceof InputError) {
+    writeError(`error: ${e.message}`);
+    return EXIT.usage;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  writeError(`internal error: ${err.message}\nThis is a bug in missionc; please report it.${process.env["MISSIONC_DEBUG"] ? `\n${err.stack ?? ""}` : " (MISSIONC_DEBUG=1 shows the trace)"}`);
+  return EXIT.usage;
+}

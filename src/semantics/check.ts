@@ -1,0 +1,146 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { compareDiagnostics } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/catalogue.js";
+import type { MissionDecl } from "../syntax/ast.js";
+import { absolute, nodeHost, type SourceHost } from "../syntax/host.js";
+import { loadProgram, type Program } from "../syntax/includes.js";
+import { bind } from "./binder.js";
+import { checkContract, coverageOf, placeAssertions, sumCoverage, type AssertionPlace, type Coverage } from "./coverage.js";
+import type { BoundMission } from "./model.js";
+import { checkNeeds } from "./needs.js";
+import { checkReferences } from "./references.js";
+import { checkRoles } from "./roles.js";
+import { BUDGET, POLICY, PROCEDURE_OPTIONS, checkModel, checkSettings } from "./settings.js";
+
+/** A checked mission: what later phases (plan, run) start from when it has no errors. */
+export interface CheckedMission {
+  program: Program;
+  mission?: BoundMission;
+  places: Map<string, AssertionPlace>;
+  coverage: Coverage;
+  diagnostics: Diagnostic[];
+  /** a file with fragment declarations and no mission */
+  fragment: boolean;
+}
+
+export interface FileReport {
+  file: string;
+  ok: boolean;
+  coverage: Coverage;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  coverage: Coverage;
+  files: FileReport[];
+  /** the text of every file read, by display path, for renderers that quote the source */
+  sources: Map<string, string>;
+  /** files that could not be read at all (missing, directory, binary): an I/O failure, exit 2 */
+  unreadable: { file: string; error: string }[];
+}
+
+export interface CheckOptions {
+  host?: SourceHost;
+  cwd?: string;
+  warningsAsErrors?: boolean;
+}
+
+function isOk(diags: readonly Diagnostic[], warningsAsErrors = false): boolean {
+  return !diags.some((d) => d.severity === "error" || (warningsAsErrors && d.severity === "warning"));
+}
+
+/** Binds and checks one loaded program. Pure apart from the host's `exists` for skill files. */
+export function checkProgram(program: Program, host: SourceHost): CheckedMission {
+  const out = [...program.diagnostics];
+  const [first, ...others] = program.missions;
+  const fragment = !first && program.declarations.some((d) => d.kind !== "field");
+  for (const extra of others) {
+    out.push(diagnostic("M0201", extra.name.span, `a file holds one mission; \`${extra.name.text}\` is a second`, {
+      labels: first ? [{ span: first.name.span, message: "the mission of this file" }] : [],
+      help: "move it into a file of its own",
+    }));
+  }
+  if (!first) {
+    if (!fragment) {
+      const file = program.root.source.path;
+      out.push(diagnostic("M0201", { file, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, "no `mission` block in this file", {
+        help: "declare one: mission NAME \"Title\" { ... }",
+      }));
+    }
+    return { program, places: new Map(), coverage: coverageOf(undefined, new Map()), diagnostics: out.sort(compareDiagnostics), fragment };
+  }
+  const mission = bind(first, program.declarations, out);
+  checkMission(mission, program, host, out);
+  const places = placeAssertions(mission);
+  checkContract(mission, places, out);
+  return { program, mission, places, coverage: coverageOf(mission, places), diagnostics: out.sort(compareDiagnostics), fragment: false };
+}
+
+function checkMission(m: BoundMission, program: Program, host: SourceHost, out: Diagnostic[]): void {
+  checkRoles(m, out);
+  for (const model of m.models.values()) checkModel(model, out);
+  checkSettings(m.budget?.settings ?? [], BUDGET, out);
+  checkSettings(m.policy?.settings ?? [], POLICY, out);
+  for (const p of m.procedures.values()) checkSettings(p.options, PROCEDURE_OPTIONS, out);
+  const absOf = (display: string): string => program.files.get(display)?.abs ?? absolute(display);
+  checkReferences(m, host, absOf, out);
+  checkNeeds(m, out);
+}
+
+/** Reads, parses and checks one root file; `undefined` with a reason when it cannot be read. */
+export function checkFile(path: string, host: SourceHost, cwd = process.cwd()): CheckedMission | { error: string; file: string } {
+  const abs = absolute(path, cwd);
+  const read = host.read(abs);
+  if ("error" in read) return { error: read.error, file: host.display(abs) };
+  return checkProgram(loadProgram(abs, read.text, host), host);
+}
+
+/** `missionc check`: every file, fragments that another given file includes checked there. */
+export function check(paths: readonly string[], options: CheckOptions = {}): CheckResult {
+  const cwd = options.cwd ?? process.cwd();
+  const host = options.host ?? nodeHost(cwd);
+  const results: CheckedMission[] = [];
+  const unreadable: CheckResult["unreadable"] = [];
+  for (const p of paths) {
+    const r = checkFile(p, host, cwd);
+    if ("error" in r) unreadable.push(r);
+    else results.push(r);
+  }
+  const includedElsewhere = new Set<string>();
+  for (const r of results) for (const f of [...r.program.files.values()].slice(1)) includedElsewhere.add(f.abs);
+  const diagnostics: Diagnostic[] = [];
+  const files: FileReport[] = [];
+  const sources = new Map<string, string>();
+  for (const r of results) for (const [k, f] of r.program.files) sources.set(k, f.text);
+  for (const r of results) {
+    if (r.fragment) {
+      if (includedElsewhere.has(r.program.root.abs)) continue;
+      diagnostics.push(...fragmentDiagnostics(r));
+      continue;
+    }
+    diagnostics.push(...r.diagnostics);
+    files.push({ file: r.program.root.source.path, ok: isOk(r.diagnostics, options.warningsAsErrors), coverage: r.coverage });
+  }
+  return {
+    ok: isOk(diagnostics, options.warningsAsErrors) && unreadable.length === 0,
+    diagnostics,
+    coverage: sumCoverage(files.map((f) => f.coverage)),
+    files,
+    sources,
+    unreadable,
+  };
+}
+
+/** A fragment alone is checked for syntax only, with a note that says where it belongs. */
+function fragmentDiagnostics(r: CheckedMission): Diagnostic[] {
+  const file = r.program.root.source.path;
+  const syntax = r.program.diagnostics.filter((d) => d.span.file === file);
+  const note = diagnostic("M0207", { file, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+    `\`${file}\` has no mission: it is a fragment, checked here for syntax only`, {
+      help: `check the mission that includes it (\`include "${file.split("/").pop()}"\`), or give both files to \`missionc check\``,
+    });
+  return [note, ...syntax].sort(compareDiagnostics);
+}
+
+export type { MissionDecl };

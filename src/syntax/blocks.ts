@@ -1,0 +1,65 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/catalogue.js";
+import type { Declaration, Field, Setting } from "./ast.js";
+import { nearest } from "../semantics/suggest.js";
+
+/**
+ * What each block allows. A statement the block does not allow, or a field given twice, is one
+ * M0206 naming the fields the block does allow. Model options are not listed: which options a
+ * model takes depends on its provider, so the checker reports those (M0401).
+ */
+export const BLOCK_FIELDS = {
+  file: ["mission", "include", "contract", "milestone", "skill", "procedure", "model"],
+  fragment: ["include", "contract", "milestone", "skill", "procedure", "model"],
+  mission: ["goal", "branch", "repo", "budget", "policy", "model", "role", "procedure", "skill", "contract", "milestone", "include"],
+  contract: ["assert"],
+  assert: ["check", "by"],
+  milestone: ["feature", "validate"],
+  feature: ["spec", "fulfills", "needs", "skills", "worker"],
+  budget: ["tokens", "time", "cost"],
+  policy: ["max_rounds", "concurrency"],
+  procedure: ["timeout", "ready"],
+  price: ["input", "output", "cache_read", "cache_write"],
+} as const;
+
+export type Block = keyof typeof BLOCK_FIELDS;
+
+/** Statements that may appear any number of times in their block. */
+const REPEATABLE = new Set(["feature", "assert", "model", "role", "procedure", "skill", "contract", "milestone", "include", "mission"]);
+
+const BLOCK_NAMES: Record<Block, string> = {
+  file: "at the top level of a file", fragment: "in an included file", mission: "in a mission",
+  contract: "in a contract", assert: "in an assertion", milestone: "in a milestone", feature: "in a feature",
+  budget: "in a budget", policy: "in a policy", procedure: "in procedure options", price: "in a price",
+};
+
+type Statement = Declaration | Field | Setting;
+
+function headOf(s: Statement): { text: string; span: Field["span"] } {
+  if (s.kind === "field" || s.kind === "setting") return s.name;
+  if (s.kind === "mission") return { text: "mission", span: s.keyword };
+  return { text: s.kind, span: { ...s.span, end: { line: s.span.start.line, column: s.span.start.column + s.kind.length } } };
+}
+
+export function checkBlockFields(block: Block, statements: readonly Statement[], out: Diagnostic[]): void {
+  const allowed: readonly string[] = BLOCK_FIELDS[block];
+  const first = new Map<string, Statement>();
+  for (const s of statements) {
+    const head = headOf(s);
+    if (!allowed.includes(head.text)) {
+      const guess = nearest(head.text, allowed);
+      out.push(diagnostic("M0206", head.span, `\`${head.text}\` is not allowed ${BLOCK_NAMES[block]}`, {
+        help: `${guess ? `did you mean \`${guess}\`? ` : ""}allowed here: ${allowed.join(", ")}`,
+      }));
+      continue;
+    }
+    if (REPEATABLE.has(head.text)) continue;
+    const earlier = first.get(head.text);
+    if (earlier) {
+      out.push(diagnostic("M0206", head.span, `\`${head.text}\` is given twice ${BLOCK_NAMES[block]}`, {
+        labels: [{ span: headOf(earlier).span, message: "first given here" }],
+        help: "remove one of them; only the first is used",
+      }));
+    } else first.set(head.text, s);
+  }
+}

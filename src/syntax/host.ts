@@ -1,0 +1,61 @@
+import { readFileSync, statSync } from "node:fs";
+import { relative, resolve, sep } from "node:path";
+
+/** The file system as the compiler sees it: a small interface so tests and tools can hand in another. */
+export interface SourceHost {
+  /** The file's text, or why it cannot be read (missing, a directory, binary, too large). */
+  read(absPath: string): { text: string } | { error: string };
+  exists(absPath: string): boolean;
+  /** The name a user knows the file by: relative to the working directory, with `/`. */
+  display(absPath: string): string;
+}
+
+/** Larger than any real mission; keeps a mistaken `check` of a huge file from exhausting memory. */
+export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+
+export function describeSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${bytes} bytes`;
+}
+
+export function nodeHost(cwd = process.cwd()): SourceHost {
+  return {
+    read(absPath) {
+      let size: number;
+      try {
+        const st = statSync(absPath);
+        if (st.isDirectory()) return { error: "is a directory, not a .mission file" };
+        size = st.size;
+      } catch {
+        return { error: "file not found" };
+      }
+      if (size > MAX_SOURCE_BYTES) return { error: `is too large (${describeSize(size)}; the limit is ${describeSize(MAX_SOURCE_BYTES)})` };
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(absPath);
+      } catch (e) {
+        return { error: `cannot be read (${(e as NodeJS.ErrnoException).code ?? "I/O error"})` };
+      }
+      if (bytes.includes(0)) return { error: "is a binary file, not a .mission file" };
+      try {
+        return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "") };
+      } catch {
+        return { error: "is not valid UTF-8 text" };
+      }
+    },
+    exists(absPath) {
+      try {
+        return statSync(absPath).isFile();
+      } catch {
+        return false;
+      }
+    },
+    display(absPath) {
+      const rel = relative(cwd, absPath);
+      return (rel === "" ? absPath : rel).split(sep).join("/");
+    },
+  };
+}
+
+export function absolute(path: string, cwd = process.cwd()): string {
+  return resolve(cwd, path);
+}

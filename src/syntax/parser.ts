@@ -1,0 +1,416 @@
+import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/catalogue.js";
+import type * as A from "./ast.js";
+import { literalFromToken } from "./literals.js";
+import { errorMessages } from "./messages.js";
+import * as T from "./tokens.js";
+import { checkBlockFields } from "./blocks.js";
+
+/**
+ * The grammar (grammar/mission.ebnf is its normative form), with embedded actions that build the
+ * syntax tree directly: one pass, no concrete tree, which keeps `check` fast on large missions.
+ * Statements the grammar does not know in a block are parsed as generic fields, so that an unknown
+ * field is one M0206 from `checkBlockFields`, never a syntax error.
+ */
+export class MissionParser extends EmbeddedActionsParser {
+  file = "";
+  problems: Diagnostic[] = [];
+
+  constructor() {
+    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: errorMessages });
+    this.performSelfAnalysis();
+  }
+
+  begin(file: string, tokens: IToken[]): void {
+    this.file = file;
+    this.problems = [];
+    this.input = tokens;
+  }
+
+  // ---- spans -------------------------------------------------------------------------------
+
+  private tokenSpan(tok: IToken): Span {
+    if (tok.isInsertedInRecovery || Number.isNaN(tok.startOffset)) {
+      const prev = this.LA(0);
+      if (prev && !Number.isNaN(prev.startOffset) && prev.tokenType !== T.KW.mission && prev.startLine !== undefined) {
+        return { file: this.file, start: { line: prev.endLine!, column: prev.endColumn! + 1 }, end: { line: prev.endLine!, column: prev.endColumn! + 1 } };
+      }
+      return { file: this.file, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+    }
+    return {
+      file: this.file,
+      start: { line: tok.startLine!, column: tok.startColumn! },
+      end: { line: tok.endLine!, column: tok.endColumn! + 1 },
+    };
+  }
+
+  /** From the first token of a statement to the last token consumed so far. */
+  private spanFrom(first: IToken): Span {
+    const start = this.tokenSpan(first);
+    const last = this.LA(0);
+    if (!last || Number.isNaN(last.startOffset) || last.startOffset < first.startOffset) return start;
+    return { file: this.file, start: start.start, end: this.tokenSpan(last).end };
+  }
+
+  private nameOf(tok: IToken): A.Name {
+    return { text: tok.image, span: this.tokenSpan(tok) };
+  }
+
+  private literal(tok: IToken): A.Literal {
+    return literalFromToken(tok, this.tokenSpan(tok));
+  }
+
+  // ---- names and values --------------------------------------------------------------------
+
+  /** A name; a keyword here is M0001 with a help that says so. */
+  private name = this.RULE("name", (what: string = "a name"): A.Name => {
+    const tok = this.CONSUME(T.NameToken);
+    return this.ACTION(() => {
+      const n = this.nameOf(tok);
+      if (tok.tokenType !== T.Identifier && !tok.isInsertedInRecovery) {
+        this.problems.push(diagnostic("M0001", n.span, `\`${tok.image}\` is a keyword and cannot be used as ${what}`, {
+          help: `keywords are reserved; choose another name, such as \`${tok.image}_1\``,
+        }));
+      }
+      return n;
+    });
+  });
+
+  /** A name that may be spelled like a keyword: after `role` and after `by`. */
+  private anyName = this.RULE("anyName", (): A.Name => {
+    const tok = this.CONSUME(T.NameToken);
+    return this.ACTION(() => this.nameOf(tok));
+  });
+
+  private assertionId = this.RULE("assertionId", (): A.Name => {
+    return this.OR([
+      { ALT: () => { const t = this.CONSUME(T.DottedId); return this.ACTION(() => this.nameOf(t)); } },
+      { ALT: () => this.SUBRULE(this.name, { ARGS: ["an assertion id"] }) },
+    ]);
+  });
+
+  private nameList = this.RULE("nameList", (what: string): A.Name[] => {
+    const out: A.Name[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const n = this.SUBRULE(this.name, { ARGS: [what] }); this.ACTION(() => out.push(n)); } });
+    return out;
+  });
+
+  private idList = this.RULE("idList", (): A.Name[] => {
+    const out: A.Name[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const n = this.SUBRULE(this.assertionId); this.ACTION(() => out.push(n)); } });
+    return out;
+  });
+
+  private str = this.RULE("str", (): A.Literal => {
+    const tok = this.CONSUME(T.StringLiteral);
+    return this.ACTION(() => this.literal(tok));
+  });
+
+  private text = this.RULE("text", (): A.Literal => {
+    const tok = this.OR([{ ALT: () => this.CONSUME(T.StringLiteral) }, { ALT: () => this.CONSUME(T.TextBlock) }]);
+    return this.ACTION(() => this.literal(tok));
+  });
+
+  private value = this.RULE("value", (): A.Literal => {
+    const tok = this.OR([
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.TextBlock) },
+      { ALT: () => this.CONSUME(T.NumericLiteral) },
+      { ALT: () => this.CONSUME(T.KW.true) },
+      { ALT: () => this.CONSUME(T.KW.false) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.DottedId) },
+    ]);
+    return this.ACTION(() => this.literal(tok));
+  });
+
+  // ---- generic statements ------------------------------------------------------------------
+
+  /** `name values... [{ ... }]`: any statement a block does not know. It ends at the next keyword. */
+  private field = this.RULE("field", (): A.Field => {
+    const head = this.CONSUME(T.NameToken);
+    const values: A.Literal[] = [];
+    let body: A.Field[] | undefined;
+    this.MANY(() => {
+      this.OR2([
+        { ALT: () => { const v = this.SUBRULE(this.value); this.ACTION(() => values.push(v)); } },
+        { ALT: () => this.CONSUME(T.Equals) },
+        { ALT: () => this.CONSUME(T.Comma) },
+      ]);
+    });
+    this.OPTION(() => {
+      body = [];
+      this.CONSUME(T.LBrace);
+      this.MANY2(() => { const f = this.SUBRULE(this.field); this.ACTION(() => body!.push(f)); });
+      this.CONSUME(T.RBrace);
+    });
+    return this.ACTION(() => {
+      const f: A.Field = { kind: "field", name: this.nameOf(head), values, span: this.spanFrom(head) };
+      if (body) f.body = body;
+      return f;
+    });
+  });
+
+  /** `name [value] [{ settings }]`: the statements of budget, policy, price and option blocks. */
+  private setting = this.RULE("setting", (): A.Setting => {
+    const head = this.CONSUME(T.NameToken);
+    let value: A.Literal | undefined;
+    let body: A.Setting[] | undefined;
+    this.OR2([
+      { ALT: () => { value = this.SUBRULE(this.value); } },
+      { ALT: () => { body = this.SUBRULE(this.settingsBlock); } },
+    ]);
+    return this.ACTION(() => {
+      const s: A.Setting = { kind: "setting", name: this.nameOf(head), span: this.spanFrom(head) };
+      if (value) s.value = value;
+      if (body) s.body = body;
+      return s;
+    });
+  });
+
+  private settingsBlock = this.RULE("settingsBlock", (): A.Setting[] => {
+    const out: A.Setting[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => { const s = this.SUBRULE(this.setting); this.ACTION(() => s && out.push(s)); });
+    this.CONSUME(T.RBrace);
+    return out;
+  });
+
+  // ---- declarations ------------------------------------------------------------------------
+
+  public declarations = this.RULE("declarations", (): A.Declaration[] => {
+    const out: A.Declaration[] = [];
+    this.MANY(() => { const d = this.SUBRULE(this.declaration); this.ACTION(() => d && out.push(d)); });
+    return out;
+  });
+
+  private declaration = this.RULE("declaration", (): A.Declaration => {
+    return this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.missionDecl) },
+        { ALT: () => this.SUBRULE(this.includeDecl) },
+        { ALT: () => this.SUBRULE(this.goalDecl) },
+        { ALT: () => this.SUBRULE(this.branchOrRepo) },
+        { ALT: () => this.SUBRULE(this.budgetOrPolicy) },
+        { ALT: () => this.SUBRULE(this.modelDecl) },
+        { ALT: () => this.SUBRULE(this.roleDecl) },
+        { ALT: () => this.SUBRULE(this.procedureDecl) },
+        { ALT: () => this.SUBRULE(this.skillDecl) },
+        { ALT: () => this.SUBRULE(this.contractDecl) },
+        { ALT: () => this.SUBRULE(this.milestoneDecl) },
+        { ALT: () => this.SUBRULE(this.field) },
+      ],
+    });
+  });
+
+  private missionDecl = this.RULE("missionDecl", (): A.MissionDecl => {
+    const kw = this.CONSUME(T.KW.mission);
+    const name = this.SUBRULE(this.name, { ARGS: ["a mission name"] });
+    const title = this.OPTION(() => this.SUBRULE(this.str));
+    this.CONSUME(T.LBrace);
+    const body = this.SUBRULE(this.declarations);
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => {
+      const m: A.MissionDecl = { kind: "mission", keyword: this.tokenSpan(kw), name, body: body ?? [], span: this.spanFrom(kw) };
+      if (title) m.title = title;
+      checkBlockFields("mission", m.body, this.problems);
+      return m;
+    });
+  });
+
+  private includeDecl = this.RULE("includeDecl", (): A.IncludeDecl => {
+    const kw = this.CONSUME(T.KW.include);
+    const path = this.SUBRULE(this.str);
+    return this.ACTION(() => ({ kind: "include", path, span: this.spanFrom(kw) }));
+  });
+
+  private goalDecl = this.RULE("goalDecl", (): A.GoalDecl => {
+    const kw = this.CONSUME(T.KW.goal);
+    const text = this.SUBRULE(this.text);
+    return this.ACTION(() => ({ kind: "goal", text, span: this.spanFrom(kw) }));
+  });
+
+  private branchOrRepo = this.RULE("branchOrRepo", (): A.BranchDecl | A.RepoDecl => {
+    const kw = this.OR([{ ALT: () => this.CONSUME(T.KW.branch) }, { ALT: () => this.CONSUME(T.KW.repo) }]);
+    const value = this.SUBRULE(this.str);
+    return this.ACTION(() => ({ kind: kw.image === "repo" ? "repo" : "branch", value, span: this.spanFrom(kw) }));
+  });
+
+  private budgetOrPolicy = this.RULE("budgetOrPolicy", (): A.BudgetDecl | A.PolicyDecl => {
+    const kw = this.OR([{ ALT: () => this.CONSUME(T.KW.budget) }, { ALT: () => this.CONSUME(T.KW.policy) }]);
+    const settings = this.SUBRULE(this.settingsBlock);
+    return this.ACTION(() => {
+      const kind = kw.image === "policy" ? "policy" : "budget";
+      checkBlockFields(kind, settings ?? [], this.problems);
+      return { kind, settings: settings ?? [], span: this.spanFrom(kw) };
+    });
+  });
+
+  private modelDecl = this.RULE("modelDecl", (): A.ModelDecl => {
+    const kw = this.CONSUME(T.KW.model);
+    const name = this.SUBRULE(this.name, { ARGS: ["a model name"] });
+    this.CONSUME(T.Equals);
+    const provider = this.SUBRULE2(this.name, { ARGS: ["a provider"] });
+    const id = this.SUBRULE(this.str);
+    const options = this.OPTION(() => this.SUBRULE(this.settingsBlock));
+    return this.ACTION(() => {
+      for (const o of options ?? []) if (o.name.text === "price") checkBlockFields("price", o.body ?? [], this.problems);
+      return { kind: "model", name, provider, id, options: options ?? [], span: this.spanFrom(kw) };
+    });
+  });
+
+  private roleDecl = this.RULE("roleDecl", (): A.RoleDecl => {
+    const kw = this.CONSUME(T.KW.role);
+    const role = this.SUBRULE(this.anyName);
+    this.CONSUME(T.Equals);
+    const model = this.SUBRULE(this.name, { ARGS: ["a model name"] });
+    return this.ACTION(() => ({ kind: "role", role, model, span: this.spanFrom(kw) }));
+  });
+
+  private procedureDecl = this.RULE("procedureDecl", (): A.ProcedureDecl => {
+    const kw = this.CONSUME(T.KW.procedure);
+    const name = this.SUBRULE(this.name, { ARGS: ["a procedure name"] });
+    this.CONSUME(T.Equals);
+    const command = this.SUBRULE(this.str);
+    const options = this.OPTION(() => this.SUBRULE(this.settingsBlock));
+    return this.ACTION(() => {
+      checkBlockFields("procedure", options ?? [], this.problems);
+      return { kind: "procedure", name, command, options: options ?? [], span: this.spanFrom(kw) };
+    });
+  });
+
+  private skillDecl = this.RULE("skillDecl", (): A.SkillDecl => {
+    const kw = this.CONSUME(T.KW.skill);
+    const name = this.SUBRULE(this.name, { ARGS: ["a skill name"] });
+    this.CONSUME(T.Equals);
+    const path = this.SUBRULE(this.str);
+    return this.ACTION(() => ({ kind: "skill", name, path, span: this.spanFrom(kw) }));
+  });
+
+  private contractDecl = this.RULE("contractDecl", (): A.ContractDecl => {
+    const kw = this.CONSUME(T.KW.contract);
+    const asserts: A.AssertDecl[] = [];
+    const fields: A.Field[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { ALT: () => { const a = this.SUBRULE(this.assertDecl); this.ACTION(() => a && asserts.push(a)); } },
+          { ALT: () => { const f = this.SUBRULE(this.field); this.ACTION(() => f && fields.push(f)); } },
+        ],
+      });
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => {
+      checkBlockFields("contract", fields, this.problems);
+      return { kind: "contract", asserts, span: this.spanFrom(kw) };
+    });
+  });
+
+  private assertDecl = this.RULE("assertDecl", (): A.AssertDecl => {
+    const kw = this.CONSUME(T.KW.assert);
+    const id = this.SUBRULE(this.assertionId);
+    const text = this.SUBRULE(this.str);
+    const a = this.ACTION((): A.AssertDecl => ({ kind: "assert", id, text, span: this.tokenSpan(kw) }));
+    const seen: A.Field[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.LBrace);
+      this.MANY(() => {
+        this.OR({
+          IGNORE_AMBIGUITIES: true,
+          DEF: [
+            { ALT: () => {
+              const c = this.CONSUME(T.KW.check); const cmd = this.SUBRULE2(this.str);
+              this.ACTION(() => { seen.push(this.marker(c)); if (!a.check) a.check = cmd; });
+            } },
+            { ALT: () => {
+              const b = this.CONSUME(T.KW.by); const v = this.SUBRULE(this.anyName);
+              this.ACTION(() => { seen.push(this.marker(b)); if (!a.by) a.by = { value: v, span: this.spanFrom(b) }; });
+            } },
+            { ALT: () => { const f = this.SUBRULE(this.field); this.ACTION(() => f && seen.push(f)); } },
+          ],
+        });
+      });
+      this.CONSUME(T.RBrace);
+    });
+    return this.ACTION(() => {
+      checkBlockFields("assert", seen, this.problems);
+      a.span = this.spanFrom(kw);
+      return a;
+    });
+  });
+
+  /** A stand-in field for a known statement, so `checkBlockFields` can see it given twice. */
+  private marker(kw: IToken): A.Field {
+    return { kind: "field", name: this.nameOf(kw), values: [], span: this.tokenSpan(kw) };
+  }
+
+  private milestoneDecl = this.RULE("milestoneDecl", (): A.MilestoneDecl => {
+    const kw = this.CONSUME(T.KW.milestone);
+    const name = this.SUBRULE(this.name, { ARGS: ["a milestone name"] });
+    const m = this.ACTION((): A.MilestoneDecl => ({ kind: "milestone", name, features: [], span: this.tokenSpan(kw) }));
+    this.OPTION(() => { const t = this.SUBRULE(this.str); this.ACTION(() => { m.title = t; }); });
+    const seen: A.Field[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { ALT: () => { const f = this.SUBRULE(this.featureDecl); this.ACTION(() => f && m.features.push(f)); } },
+          { ALT: () => {
+            const v = this.CONSUME(T.KW.validate);
+            const list = this.SUBRULE(this.nameList, { ARGS: ["a validator"] });
+            this.ACTION(() => { seen.push(this.marker(v)); if (!m.validate) m.validate = { validators: list ?? [], span: this.spanFrom(v) }; });
+          } },
+          { ALT: () => { const f = this.SUBRULE(this.field); this.ACTION(() => f && seen.push(f)); } },
+        ],
+      });
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => {
+      checkBlockFields("milestone", seen, this.problems);
+      m.span = this.spanFrom(kw);
+      return m;
+    });
+  });
+
+  private featureDecl = this.RULE("featureDecl", (): A.FeatureDecl => {
+    const kw = this.CONSUME(T.KW.feature);
+    const name = this.SUBRULE(this.name, { ARGS: ["a feature name"] });
+    const f = this.ACTION((): A.FeatureDecl => ({ kind: "feature", name, fulfills: [], needs: [], skills: [], span: this.tokenSpan(kw) }));
+    this.OPTION(() => { const t = this.SUBRULE(this.str); this.ACTION(() => { f.title = t; }); });
+    const seen: A.Field[] = [];
+    this.OPTION2(() => {
+      this.CONSUME(T.LBrace);
+      this.MANY(() => this.SUBRULE(this.featureStatement, { ARGS: [f, seen] }));
+      this.CONSUME(T.RBrace);
+    });
+    return this.ACTION(() => {
+      checkBlockFields("feature", seen, this.problems);
+      f.span = this.spanFrom(kw);
+      return f;
+    });
+  });
+
+  private featureStatement = this.RULE("featureStatement", (f: A.FeatureDecl, seen: A.Field[]): void => {
+    const first = (kw: IToken, apply: () => void): void => {
+      this.ACTION(() => { const again = seen.some((s) => s.name.text === kw.image); seen.push(this.marker(kw)); if (!again) apply(); });
+    };
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => { const k = this.CONSUME(T.KW.spec); const t = this.SUBRULE(this.text); first(k, () => { f.spec = t; }); } },
+        { ALT: () => { const k = this.CONSUME(T.KW.fulfills); const l = this.SUBRULE(this.idList); first(k, () => { f.fulfills = l ?? []; }); } },
+        { ALT: () => { const k = this.CONSUME(T.KW.needs); const l = this.SUBRULE(this.nameList, { ARGS: ["a feature name"] }); first(k, () => { f.needs = l ?? []; }); } },
+        { ALT: () => { const k = this.CONSUME(T.KW.skills); const l = this.SUBRULE2(this.nameList, { ARGS: ["a skill name"] }); first(k, () => { f.skills = l ?? []; }); } },
+        { ALT: () => { const k = this.CONSUME(T.KW.worker); const n = this.SUBRULE(this.name, { ARGS: ["a model name"] }); first(k, () => { f.worker = n; }); } },
+        { ALT: () => { const fl = this.SUBRULE(this.field); this.ACTION(() => fl && seen.push(fl)); } },
+      ],
+    });
+  });
+}
+
+export type { TokenType };

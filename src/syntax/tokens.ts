@@ -1,0 +1,74 @@
+import { createToken, Lexer, type TokenType } from "chevrotain";
+
+/**
+ * Every token of the `.mission` language, in matching order. Keywords come before `Identifier`
+ * and use it as `longer_alt`, longest keyword first so that `skills` never lexes as `skill` + `s`.
+ */
+
+export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\uFEFF]+/, group: Lexer.SKIPPED, line_breaks: true });
+export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n\r]*/, group: "comments" });
+export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: "comments", line_breaks: true });
+/** Reported as M0002; kept in the comment group so the parser never sees it. */
+export const UnterminatedBlockComment = createToken({ name: "UnterminatedBlockComment", pattern: /\/\*[\s\S]*/, group: "comments", line_breaks: true });
+
+export const TextBlock = createToken({ name: "TextBlock", pattern: Lexer.NA });
+export const StringLiteral = createToken({ name: "StringLiteral", pattern: Lexer.NA });
+export const ClosedTextBlock = createToken({ name: "ClosedTextBlock", pattern: /"""[\s\S]*?"""/, line_breaks: true, categories: [TextBlock] });
+/** An unterminated literal still fills its place in the grammar, so the only error is its M0002. */
+export const UnterminatedTextBlock = createToken({ name: "UnterminatedTextBlock", pattern: /"""[\s\S]*/, line_breaks: true, categories: [TextBlock] });
+export const ClosedString = createToken({ name: "ClosedString", pattern: /"(?:[^"\\\r\n]|\\.)*"/, categories: [StringLiteral] });
+export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\r\n]|\\.)*/, categories: [StringLiteral] });
+
+/** Any literal that starts with a digit or `$`; the members say which kind it turned out to be. */
+export const NumericLiteral = createToken({ name: "NumericLiteral", pattern: Lexer.NA });
+const END = "(?![A-Za-z0-9.])";
+export const Money = createToken({ name: "Money", pattern: new RegExp(`\\$\\d+(?:\\.\\d+)?${END}`), categories: [NumericLiteral] });
+export const Duration = createToken({ name: "Duration", pattern: new RegExp(`-?(?:\\d+[smhd])+${END}`), categories: [NumericLiteral] });
+export const Quantity = createToken({ name: "Quantity", pattern: new RegExp(`-?\\d+(?:\\.\\d+)?[kMG]${END}`), categories: [NumericLiteral] });
+export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: new RegExp(`-?\\d+(?:\\.\\d+)?${END}`), categories: [NumericLiteral] });
+/** The whole run of letters, digits and dots after a digit or `$` that is no valid literal: one M0003. */
+export const MalformedLiteral = createToken({ name: "MalformedLiteral", pattern: /-?[0-9][A-Za-z0-9.]*|\$[A-Za-z0-9.]*/, categories: [NumericLiteral] });
+
+export const LBrace = createToken({ name: "LBrace", pattern: "{" });
+export const RBrace = createToken({ name: "RBrace", pattern: "}" });
+export const Equals = createToken({ name: "Equals", pattern: "=" });
+export const Comma = createToken({ name: "Comma", pattern: "," });
+
+/** Anything spelled like a name: an identifier or a keyword. Where a keyword may not stand, the parser says so. */
+export const NameToken = createToken({ name: "NameToken", pattern: Lexer.NA });
+export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_-]*/, categories: [NameToken] });
+/** An assertion id is one token: `auth.signup`, `auth.check`. */
+export const DottedId = createToken({ name: "DottedId", pattern: /[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)+/ });
+
+export const KEYWORDS = [
+  "mission", "include", "goal", "branch", "repo", "budget", "policy", "model", "role", "procedure", "skill",
+  "contract", "assert", "milestone", "feature", "validate", "spec", "fulfills", "needs", "skills", "worker",
+  "check", "by", "tokens", "time", "cost", "max_rounds", "concurrency", "thinking", "temperature",
+  "max_output", "base_url", "api_key_env", "price", "input", "output", "cache_read", "cache_write",
+  "timeout", "ready", "true", "false",
+] as const;
+export type KeywordText = (typeof KEYWORDS)[number];
+
+export const Keyword = createToken({ name: "Keyword", pattern: Lexer.NA });
+
+function keywordToken(word: string): TokenType {
+  return createToken({ name: `Kw_${word}`, pattern: new RegExp(word), longer_alt: Identifier, categories: [Keyword, NameToken] });
+}
+
+export const KW: Record<KeywordText, TokenType> = Object.fromEntries(KEYWORDS.map((w) => [w, keywordToken(w)])) as Record<KeywordText, TokenType>;
+
+export const ALL_TOKENS: TokenType[] = [
+  WhiteSpace, LineComment, BlockComment, UnterminatedBlockComment,
+  ClosedTextBlock, UnterminatedTextBlock, ClosedString, UnterminatedString,
+  Money, Duration, Quantity, NumberLiteral, MalformedLiteral,
+  LBrace, RBrace, Equals, Comma,
+  DottedId,
+  ...[...KEYWORDS].sort((a, b) => b.length - a.length).map((w) => KW[w]),
+  Identifier,
+  // categories come last; they match nothing themselves
+  TextBlock, StringLiteral, NumericLiteral, Keyword, NameToken,
+];
+
+export function isKeyword(text: string): boolean {
+  return (KEYWORDS as readonly string[]).includes(text);
+}
