@@ -4,6 +4,7 @@ import { diagnostic } from "../diagnostics/catalogue.js";
 import type { MissionDecl } from "../syntax/ast.js";
 import { absolute, nodeHost, type SourceHost } from "../syntax/host.js";
 import { loadProgram, type Program } from "../syntax/includes.js";
+import { BLOCK_FIELDS } from "../syntax/blocks.js";
 import { bind } from "./binder.js";
 import { checkContract, coverageOf, placeAssertions, sumCoverage, type AssertionPlace, type Coverage } from "./coverage.js";
 import type { BoundMission } from "./model.js";
@@ -46,6 +47,16 @@ export interface CheckOptions {
   warningsAsErrors?: boolean;
 }
 
+/** Findings about something missing, which a file cut short by an unterminated literal cannot support. */
+const ABSENCE = new Set(["M0202", "M0205", "M0301", "M0302"]);
+
+function truncated(program: Program): boolean {
+  for (const f of program.files.values()) if (f.source.truncated) return true;
+  return false;
+}
+
+const FRAGMENT_KINDS = new Set<string>(BLOCK_FIELDS.fragment);
+
 function isOk(diags: readonly Diagnostic[], warningsAsErrors = false): boolean {
   return !diags.some((d) => d.severity === "error" || (warningsAsErrors && d.severity === "warning"));
 }
@@ -54,7 +65,7 @@ function isOk(diags: readonly Diagnostic[], warningsAsErrors = false): boolean {
 export function checkProgram(program: Program, host: SourceHost): CheckedMission {
   const out = [...program.diagnostics];
   const [first, ...others] = program.missions;
-  const fragment = !first && program.declarations.some((d) => d.kind !== "field");
+  const fragment = !first && program.declarations.some((d) => FRAGMENT_KINDS.has(d.kind));
   for (const extra of others) {
     out.push(diagnostic("M0201", extra.name.span, `a file holds one mission; \`${extra.name.text}\` is a second`, {
       labels: first ? [{ span: first.name.span, message: "the mission of this file" }] : [],
@@ -74,7 +85,8 @@ export function checkProgram(program: Program, host: SourceHost): CheckedMission
   checkMission(mission, program, host, out);
   const places = placeAssertions(mission);
   checkContract(mission, places, out);
-  return { program, mission, places, coverage: coverageOf(mission, places), diagnostics: out.sort(compareDiagnostics), fragment: false };
+  const diagnostics = truncated(program) ? out.filter((d) => !ABSENCE.has(d.code)) : out;
+  return { program, mission, places, coverage: coverageOf(mission, places), diagnostics: diagnostics.sort(compareDiagnostics), fragment: false };
 }
 
 function checkMission(m: BoundMission, program: Program, host: SourceHost, out: Diagnostic[]): void {

@@ -17,7 +17,7 @@ export function checkNeeds(m: BoundMission, out: Diagnostic[]): void {
     for (const ref of f.decl.needs) {
       const to = m.features.get(ref.text);
       if (to) edges[f.index]!.push({ from: f, to, ref });
-      else {
+      else if (!ref.reserved) {
         const guess = nearest(ref.text, m.features.keys());
         out.push(diagnostic("M0102", ref.span, `unknown feature \`${ref.text}\``, guess ? { help: `did you mean \`${guess}\`?` } : {}));
       }

@@ -8,6 +8,7 @@ import { unknownModel } from "./roles.js";
 import { nearest } from "./suggest.js";
 
 function unknown(what: string, ref: A.Name, known: Iterable<string>, out: Diagnostic[]): void {
+  if (ref.reserved) return;
   const guess = nearest(ref.text, known);
   out.push(diagnostic("M0102", ref.span, `unknown ${what} \`${ref.text}\``, guess ? { help: `did you mean \`${guess}\`?` } : {}));
 }

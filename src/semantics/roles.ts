@@ -7,7 +7,7 @@ import { nearest } from "./suggest.js";
 /** Role bindings: known roles (M0102), known models (M0102), required roles (M0202), independent validators (M0402). */
 export function checkRoles(m: BoundMission, out: Diagnostic[]): void {
   for (const r of m.roles.values()) {
-    if (!(ROLES as readonly string[]).includes(r.role.text)) {
+    if (!(ROLES as readonly string[]).includes(r.role.text) && !r.role.reserved) {
       const guess = nearest(r.role.text, ROLES);
       out.push(diagnostic("M0102", r.role.span, `unknown role \`${r.role.text}\``, {
         help: `${guess ? `did you mean \`${guess}\`? ` : ""}roles: ${ROLES.join(", ")}`,
@@ -25,6 +25,7 @@ export function checkRoles(m: BoundMission, out: Diagnostic[]): void {
 }
 
 export function unknownModel(m: BoundMission, ref: A.Name, out: Diagnostic[]): void {
+  if (ref.reserved) return;
   const guess = nearest(ref.text, m.models.keys());
   out.push(diagnostic("M0102", ref.span, `unknown model \`${ref.text}\``, {
     help: guess ? `did you mean \`${guess}\`?` : m.models.size ? `models: ${[...m.models.keys()].join(", ")}` : "declare it: `model NAME = anthropic \"model-id\"`",

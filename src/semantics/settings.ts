@@ -78,7 +78,16 @@ export function checkModel(model: A.ModelDecl, out: Diagnostic[]): void {
     }));
     return;
   }
+  const seen = new Map<string, A.Setting>();
   for (const o of model.options) {
+    const earlier = seen.get(o.name.text);
+    if (earlier) {
+      out.push(diagnostic("M0206", o.name.span, `\`${o.name.text}\` is given twice in model \`${model.name.text}\``, {
+        labels: [{ span: earlier.name.span, message: "first given here" }], help: "remove one of them; only the first is used",
+      }));
+      continue;
+    }
+    seen.set(o.name.text, o);
     const rule = options[o.name.text];
     if (!rule) {
       const takes = Object.keys(options);

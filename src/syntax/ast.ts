@@ -10,6 +10,8 @@ import type { Span } from "../diagnostics/diagnostic.js";
 export interface Name {
   text: string;
   span: Span;
+  /** a keyword written where a name belongs: already reported (M0001), so no check looks it up */
+  reserved?: true;
 }
 
 export type LiteralKind = "number" | "quantity" | "duration" | "money" | "string" | "text" | "boolean" | "name" | "malformed";
@@ -123,6 +125,8 @@ export interface Comment {
 
 export interface SourceFile {
   path: string;
+  /** an unterminated text block or comment ran to the end: what follows it was never read */
+  truncated: boolean;
   declarations: Declaration[];
   comments: Comment[];
 }

@@ -2,6 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/catalogue.js";
 import type { Declaration, Field, Setting } from "./ast.js";
 import { nearest } from "../semantics/suggest.js";
+import { headSpan } from "./source-span.js";
 
 /**
  * What each block allows. A statement the block does not allow, or a field given twice, is one
@@ -33,12 +34,30 @@ const BLOCK_NAMES: Record<Block, string> = {
   budget: "in a budget", policy: "in a policy", procedure: "in procedure options", price: "in a price",
 };
 
-type Statement = Declaration | Field | Setting;
+/** A statement the grammar knows and parsed, recorded only so that a second one can be found. */
+export interface Marker {
+  kind: "marker";
+  name: Field["name"];
+}
+
+export type Statement = Declaration | Field | Setting | Marker;
+
+/** How each known statement is written, for the message when one is malformed. */
+const SHAPES: Record<string, string> = {
+  mission: 'mission NAME ["title"] { ... }', include: 'include "path"', goal: 'goal "text"  or  goal """text"""',
+  branch: 'branch "name"', repo: 'repo "path"', budget: "budget { tokens 800M  time 24h  cost $600 }",
+  policy: "policy { max_rounds 3  concurrency 2 }", model: 'model NAME = PROVIDER "model-id" [{ options }]',
+  role: "role ROLE = MODEL", procedure: 'procedure NAME = "command" [{ timeout 10m  ready "url" }]',
+  skill: 'skill NAME = "path.md"', contract: 'contract { assert ID "text" ... }', assert: 'assert ID "text" [{ check "cmd"  by reviewer }]',
+  check: 'check "command"', by: "by reviewer|user_tester|check", milestone: 'milestone NAME ["title"] { feature ... }',
+  feature: 'feature NAME ["title"] [{ ... }]', validate: "validate scrutiny, user_testing", spec: 'spec "text"  or  spec """text"""',
+  fulfills: "fulfills ASSERTION, ...", needs: "needs FEATURE, ...", skills: "skills SKILL, ...", worker: "worker MODEL",
+};
 
 function headOf(s: Statement): { text: string; span: Field["span"] } {
-  if (s.kind === "field" || s.kind === "setting") return s.name;
+  if (s.kind === "field" || s.kind === "setting" || s.kind === "marker") return s.name;
   if (s.kind === "mission") return { text: "mission", span: s.keyword };
-  return { text: s.kind, span: { ...s.span, end: { line: s.span.start.line, column: s.span.start.column + s.kind.length } } };
+  return { text: s.kind, span: headSpan(s.span, s.kind.length) };
 }
 
 export function checkBlockFields(block: Block, statements: readonly Statement[], out: Diagnostic[]): void {
@@ -51,6 +70,11 @@ export function checkBlockFields(block: Block, statements: readonly Statement[],
       out.push(diagnostic("M0206", head.span, `\`${head.text}\` is not allowed ${BLOCK_NAMES[block]}`, {
         help: `${guess ? `did you mean \`${guess}\`? ` : ""}allowed here: ${allowed.join(", ")}`,
       }));
+      continue;
+    }
+    if (s.kind === "field" && SHAPES[head.text]) {
+      // a known statement that its own rule could not read: the generic field caught it
+      out.push(diagnostic("M0001", head.span, `malformed \`${head.text}\` statement`, { help: `write it as: ${SHAPES[head.text]}` }));
       continue;
     }
     if (REPEATABLE.has(head.text)) continue;

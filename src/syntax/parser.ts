@@ -1,11 +1,12 @@
-import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import { EOF, EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
 import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/catalogue.js";
 import type * as A from "./ast.js";
 import { literalFromToken } from "./literals.js";
 import { errorMessages } from "./messages.js";
 import * as T from "./tokens.js";
-import { checkBlockFields } from "./blocks.js";
+import { checkBlockFields, type Marker } from "./blocks.js";
+import { LineIndex, SourceSpan } from "./source-span.js";
 
 /**
  * The grammar (grammar/mission.ebnf is its normative form), with embedded actions that build the
@@ -15,6 +16,10 @@ import { checkBlockFields } from "./blocks.js";
  */
 export class MissionParser extends EmbeddedActionsParser {
   file = "";
+  lines = new LineIndex("");
+  private textLength = 0;
+  private swallowedToEnd = false;
+  private unclosedReported = false;
   problems: Diagnostic[] = [];
 
   constructor() {
@@ -22,35 +27,68 @@ export class MissionParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  begin(file: string, tokens: IToken[]): void {
+  begin(file: string, lines: LineIndex, tokens: IToken[], textLength: number, swallowedToEnd: boolean): void {
     this.file = file;
+    this.lines = lines;
+    this.textLength = textLength;
+    this.swallowedToEnd = swallowedToEnd;
+    this.unclosedReported = false;
     this.problems = [];
     this.input = tokens;
   }
 
   // ---- spans -------------------------------------------------------------------------------
 
+  private span(from: number, to: number): Span {
+    return new SourceSpan(this.file, this.lines, from, to);
+  }
+
   private tokenSpan(tok: IToken): Span {
     if (tok.isInsertedInRecovery || Number.isNaN(tok.startOffset)) {
+      // an inserted token has no place in the text: point just after the last real token
       const prev = this.LA(0);
-      if (prev && !Number.isNaN(prev.startOffset) && prev.tokenType !== T.KW.mission && prev.startLine !== undefined) {
-        return { file: this.file, start: { line: prev.endLine!, column: prev.endColumn! + 1 }, end: { line: prev.endLine!, column: prev.endColumn! + 1 } };
-      }
-      return { file: this.file, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+      const at = prev && !Number.isNaN(prev.startOffset) ? prev.startOffset + prev.image.length : 0;
+      return this.span(at, at);
     }
-    return {
-      file: this.file,
-      start: { line: tok.startLine!, column: tok.startColumn! },
-      end: { line: tok.endLine!, column: tok.endColumn! + 1 },
-    };
+    return this.span(tok.startOffset, tok.startOffset + tok.image.length);
   }
 
   /** From the first token of a statement to the last token consumed so far. */
   private spanFrom(first: IToken): Span {
-    const start = this.tokenSpan(first);
     const last = this.LA(0);
-    if (!last || Number.isNaN(last.startOffset) || last.startOffset < first.startOffset) return start;
-    return { file: this.file, start: start.start, end: this.tokenSpan(last).end };
+    if (Number.isNaN(first.startOffset)) return this.tokenSpan(first);
+    const to = last && !Number.isNaN(last.startOffset) && last.startOffset >= first.startOffset ? last.startOffset + last.image.length : first.startOffset + first.image.length;
+    return this.span(first.startOffset, to);
+  }
+
+  /**
+   * The `}` that closes a block. At the end of the file it is reported once, at the end, with a
+   * label at the statement it would close; not at all when an unterminated text block or comment
+   * has swallowed the rest of the file (its M0002 says it all). The block itself is kept.
+   */
+  private close(open: IToken): void {
+    const recording = (this as unknown as { RECORDING_PHASE: boolean }).RECORDING_PHASE;
+    if (!recording && this.LA(1).tokenType === EOF) {
+      this.ACTION(() => {
+        if (this.unclosedReported || this.swallowedToEnd) return;
+        this.unclosedReported = true;
+        const end = this.span(this.textLength, this.textLength);
+        this.problems.push(diagnostic("M0001", end, `expected \`}\`, found end of file`, {
+          labels: [{ span: this.tokenSpan(open), message: "this block is not closed" }],
+          help: "add the missing `}`",
+        }));
+      });
+      return;
+    }
+    this.CONSUME(T.RBrace);
+  }
+
+  /**
+   * A statement whose required parts were lost to error recovery is dropped: its syntax error is
+   * already reported, and a half-built node would only cause a second diagnostic about the same fault.
+   */
+  private whole<T>(node: T, ...parts: unknown[]): T {
+    return (parts.every((p) => p !== undefined) ? node : undefined) as T;
   }
 
   private nameOf(tok: IToken): A.Name {
@@ -69,6 +107,7 @@ export class MissionParser extends EmbeddedActionsParser {
     return this.ACTION(() => {
       const n = this.nameOf(tok);
       if (tok.tokenType !== T.Identifier && !tok.isInsertedInRecovery) {
+        n.reserved = true;
         this.problems.push(diagnostic("M0001", n.span, `\`${tok.image}\` is a keyword and cannot be used as ${what}`, {
           help: `keywords are reserved; choose another name, such as \`${tok.image}_1\``,
         }));
@@ -92,13 +131,13 @@ export class MissionParser extends EmbeddedActionsParser {
 
   private nameList = this.RULE("nameList", (what: string): A.Name[] => {
     const out: A.Name[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const n = this.SUBRULE(this.name, { ARGS: [what] }); this.ACTION(() => out.push(n)); } });
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const n = this.SUBRULE(this.name, { ARGS: [what] }); this.ACTION(() => n && out.push(n)); } });
     return out;
   });
 
   private idList = this.RULE("idList", (): A.Name[] => {
     const out: A.Name[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const n = this.SUBRULE(this.assertionId); this.ACTION(() => out.push(n)); } });
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const n = this.SUBRULE(this.assertionId); this.ACTION(() => n && out.push(n)); } });
     return out;
   });
 
@@ -134,7 +173,7 @@ export class MissionParser extends EmbeddedActionsParser {
     let body: A.Field[] | undefined;
     this.MANY(() => {
       this.OR2([
-        { ALT: () => { const v = this.SUBRULE(this.value); this.ACTION(() => values.push(v)); } },
+        { ALT: () => { const v = this.SUBRULE(this.value); this.ACTION(() => v && values.push(v)); } },
         { ALT: () => this.CONSUME(T.Equals) },
         { ALT: () => this.CONSUME(T.Comma) },
       ]);
@@ -142,8 +181,8 @@ export class MissionParser extends EmbeddedActionsParser {
     this.OPTION(() => {
       body = [];
       this.CONSUME(T.LBrace);
-      this.MANY2(() => { const f = this.SUBRULE(this.field); this.ACTION(() => body!.push(f)); });
-      this.CONSUME(T.RBrace);
+      this.MANY2(() => { const f = this.SUBRULE(this.field); this.ACTION(() => f && body!.push(f)); });
+      this.close(head);
     });
     return this.ACTION(() => {
       const f: A.Field = { kind: "field", name: this.nameOf(head), values, span: this.spanFrom(head) };
@@ -171,9 +210,9 @@ export class MissionParser extends EmbeddedActionsParser {
 
   private settingsBlock = this.RULE("settingsBlock", (): A.Setting[] => {
     const out: A.Setting[] = [];
-    this.CONSUME(T.LBrace);
+    const open = this.CONSUME(T.LBrace);
     this.MANY(() => { const s = this.SUBRULE(this.setting); this.ACTION(() => s && out.push(s)); });
-    this.CONSUME(T.RBrace);
+    this.close(open);
     return out;
   });
 
@@ -211,31 +250,31 @@ export class MissionParser extends EmbeddedActionsParser {
     const title = this.OPTION(() => this.SUBRULE(this.str));
     this.CONSUME(T.LBrace);
     const body = this.SUBRULE(this.declarations);
-    this.CONSUME(T.RBrace);
+    this.close(kw);
     return this.ACTION(() => {
       const m: A.MissionDecl = { kind: "mission", keyword: this.tokenSpan(kw), name, body: body ?? [], span: this.spanFrom(kw) };
       if (title) m.title = title;
       checkBlockFields("mission", m.body, this.problems);
-      return m;
+      return this.whole(m, name);
     });
   });
 
   private includeDecl = this.RULE("includeDecl", (): A.IncludeDecl => {
     const kw = this.CONSUME(T.KW.include);
     const path = this.SUBRULE(this.str);
-    return this.ACTION(() => ({ kind: "include", path, span: this.spanFrom(kw) }));
+    return this.ACTION(() => this.whole<A.IncludeDecl>({ kind: "include", path, span: this.spanFrom(kw) }, path));
   });
 
   private goalDecl = this.RULE("goalDecl", (): A.GoalDecl => {
     const kw = this.CONSUME(T.KW.goal);
     const text = this.SUBRULE(this.text);
-    return this.ACTION(() => ({ kind: "goal", text, span: this.spanFrom(kw) }));
+    return this.ACTION(() => this.whole<A.GoalDecl>({ kind: "goal", text, span: this.spanFrom(kw) }, text));
   });
 
   private branchOrRepo = this.RULE("branchOrRepo", (): A.BranchDecl | A.RepoDecl => {
     const kw = this.OR([{ ALT: () => this.CONSUME(T.KW.branch) }, { ALT: () => this.CONSUME(T.KW.repo) }]);
     const value = this.SUBRULE(this.str);
-    return this.ACTION(() => ({ kind: kw.image === "repo" ? "repo" : "branch", value, span: this.spanFrom(kw) }));
+    return this.ACTION(() => this.whole<A.BranchDecl | A.RepoDecl>({ kind: kw.image === "repo" ? "repo" : "branch", value, span: this.spanFrom(kw) }, value));
   });
 
   private budgetOrPolicy = this.RULE("budgetOrPolicy", (): A.BudgetDecl | A.PolicyDecl => {
@@ -257,7 +296,7 @@ export class MissionParser extends EmbeddedActionsParser {
     const options = this.OPTION(() => this.SUBRULE(this.settingsBlock));
     return this.ACTION(() => {
       for (const o of options ?? []) if (o.name.text === "price") checkBlockFields("price", o.body ?? [], this.problems);
-      return { kind: "model", name, provider, id, options: options ?? [], span: this.spanFrom(kw) };
+      return this.whole<A.ModelDecl>({ kind: "model", name, provider, id, options: options ?? [], span: this.spanFrom(kw) }, name, provider, id);
     });
   });
 
@@ -266,7 +305,7 @@ export class MissionParser extends EmbeddedActionsParser {
     const role = this.SUBRULE(this.anyName);
     this.CONSUME(T.Equals);
     const model = this.SUBRULE(this.name, { ARGS: ["a model name"] });
-    return this.ACTION(() => ({ kind: "role", role, model, span: this.spanFrom(kw) }));
+    return this.ACTION(() => this.whole<A.RoleDecl>({ kind: "role", role, model, span: this.spanFrom(kw) }, role, model));
   });
 
   private procedureDecl = this.RULE("procedureDecl", (): A.ProcedureDecl => {
@@ -277,7 +316,7 @@ export class MissionParser extends EmbeddedActionsParser {
     const options = this.OPTION(() => this.SUBRULE(this.settingsBlock));
     return this.ACTION(() => {
       checkBlockFields("procedure", options ?? [], this.problems);
-      return { kind: "procedure", name, command, options: options ?? [], span: this.spanFrom(kw) };
+      return this.whole<A.ProcedureDecl>({ kind: "procedure", name, command, options: options ?? [], span: this.spanFrom(kw) }, name, command);
     });
   });
 
@@ -286,7 +325,7 @@ export class MissionParser extends EmbeddedActionsParser {
     const name = this.SUBRULE(this.name, { ARGS: ["a skill name"] });
     this.CONSUME(T.Equals);
     const path = this.SUBRULE(this.str);
-    return this.ACTION(() => ({ kind: "skill", name, path, span: this.spanFrom(kw) }));
+    return this.ACTION(() => this.whole<A.SkillDecl>({ kind: "skill", name, path, span: this.spanFrom(kw) }, name, path));
   });
 
   private contractDecl = this.RULE("contractDecl", (): A.ContractDecl => {
@@ -303,7 +342,7 @@ export class MissionParser extends EmbeddedActionsParser {
         ],
       });
     });
-    this.CONSUME(T.RBrace);
+    this.close(kw);
     return this.ACTION(() => {
       checkBlockFields("contract", fields, this.problems);
       return { kind: "contract", asserts, span: this.spanFrom(kw) };
@@ -315,7 +354,7 @@ export class MissionParser extends EmbeddedActionsParser {
     const id = this.SUBRULE(this.assertionId);
     const text = this.SUBRULE(this.str);
     const a = this.ACTION((): A.AssertDecl => ({ kind: "assert", id, text, span: this.tokenSpan(kw) }));
-    const seen: A.Field[] = [];
+    const seen: (Marker | A.Field)[] = [];
     this.OPTION(() => {
       this.CONSUME(T.LBrace);
       this.MANY(() => {
@@ -324,36 +363,36 @@ export class MissionParser extends EmbeddedActionsParser {
           DEF: [
             { ALT: () => {
               const c = this.CONSUME(T.KW.check); const cmd = this.SUBRULE2(this.str);
-              this.ACTION(() => { seen.push(this.marker(c)); if (!a.check) a.check = cmd; });
+              this.ACTION(() => { seen.push(this.marker(c)); if (!a.check && cmd) a.check = cmd; });
             } },
             { ALT: () => {
               const b = this.CONSUME(T.KW.by); const v = this.SUBRULE(this.anyName);
-              this.ACTION(() => { seen.push(this.marker(b)); if (!a.by) a.by = { value: v, span: this.spanFrom(b) }; });
+              this.ACTION(() => { seen.push(this.marker(b)); if (!a.by && v) a.by = { value: v, span: this.spanFrom(b) }; });
             } },
             { ALT: () => { const f = this.SUBRULE(this.field); this.ACTION(() => f && seen.push(f)); } },
           ],
         });
       });
-      this.CONSUME(T.RBrace);
+      this.close(kw);
     });
     return this.ACTION(() => {
       checkBlockFields("assert", seen, this.problems);
       a.span = this.spanFrom(kw);
-      return a;
+      return this.whole(a, id, text);
     });
   });
 
   /** A stand-in field for a known statement, so `checkBlockFields` can see it given twice. */
-  private marker(kw: IToken): A.Field {
-    return { kind: "field", name: this.nameOf(kw), values: [], span: this.tokenSpan(kw) };
+  private marker(kw: IToken): Marker {
+    return { kind: "marker", name: this.nameOf(kw) };
   }
 
   private milestoneDecl = this.RULE("milestoneDecl", (): A.MilestoneDecl => {
     const kw = this.CONSUME(T.KW.milestone);
     const name = this.SUBRULE(this.name, { ARGS: ["a milestone name"] });
     const m = this.ACTION((): A.MilestoneDecl => ({ kind: "milestone", name, features: [], span: this.tokenSpan(kw) }));
-    this.OPTION(() => { const t = this.SUBRULE(this.str); this.ACTION(() => { m.title = t; }); });
-    const seen: A.Field[] = [];
+    this.OPTION(() => { const t = this.SUBRULE(this.str); this.ACTION(() => { if (t) m.title = t; }); });
+    const seen: (Marker | A.Field)[] = [];
     this.CONSUME(T.LBrace);
     this.MANY(() => {
       this.OR({
@@ -369,11 +408,11 @@ export class MissionParser extends EmbeddedActionsParser {
         ],
       });
     });
-    this.CONSUME(T.RBrace);
+    this.close(kw);
     return this.ACTION(() => {
       checkBlockFields("milestone", seen, this.problems);
       m.span = this.spanFrom(kw);
-      return m;
+      return this.whole(m, name);
     });
   });
 
@@ -381,32 +420,32 @@ export class MissionParser extends EmbeddedActionsParser {
     const kw = this.CONSUME(T.KW.feature);
     const name = this.SUBRULE(this.name, { ARGS: ["a feature name"] });
     const f = this.ACTION((): A.FeatureDecl => ({ kind: "feature", name, fulfills: [], needs: [], skills: [], span: this.tokenSpan(kw) }));
-    this.OPTION(() => { const t = this.SUBRULE(this.str); this.ACTION(() => { f.title = t; }); });
-    const seen: A.Field[] = [];
+    this.OPTION(() => { const t = this.SUBRULE(this.str); this.ACTION(() => { if (t) f.title = t; }); });
+    const seen: (Marker | A.Field)[] = [];
     this.OPTION2(() => {
       this.CONSUME(T.LBrace);
       this.MANY(() => this.SUBRULE(this.featureStatement, { ARGS: [f, seen] }));
-      this.CONSUME(T.RBrace);
+      this.close(kw);
     });
     return this.ACTION(() => {
       checkBlockFields("feature", seen, this.problems);
       f.span = this.spanFrom(kw);
-      return f;
+      return this.whole(f, name);
     });
   });
 
-  private featureStatement = this.RULE("featureStatement", (f: A.FeatureDecl, seen: A.Field[]): void => {
+  private featureStatement = this.RULE("featureStatement", (f: A.FeatureDecl, seen: (Marker | A.Field)[]): void => {
     const first = (kw: IToken, apply: () => void): void => {
       this.ACTION(() => { const again = seen.some((s) => s.name.text === kw.image); seen.push(this.marker(kw)); if (!again) apply(); });
     };
     this.OR({
       IGNORE_AMBIGUITIES: true,
       DEF: [
-        { ALT: () => { const k = this.CONSUME(T.KW.spec); const t = this.SUBRULE(this.text); first(k, () => { f.spec = t; }); } },
+        { ALT: () => { const k = this.CONSUME(T.KW.spec); const t = this.SUBRULE(this.text); first(k, () => { if (t) f.spec = t; }); } },
         { ALT: () => { const k = this.CONSUME(T.KW.fulfills); const l = this.SUBRULE(this.idList); first(k, () => { f.fulfills = l ?? []; }); } },
         { ALT: () => { const k = this.CONSUME(T.KW.needs); const l = this.SUBRULE(this.nameList, { ARGS: ["a feature name"] }); first(k, () => { f.needs = l ?? []; }); } },
         { ALT: () => { const k = this.CONSUME(T.KW.skills); const l = this.SUBRULE2(this.nameList, { ARGS: ["a skill name"] }); first(k, () => { f.skills = l ?? []; }); } },
-        { ALT: () => { const k = this.CONSUME(T.KW.worker); const n = this.SUBRULE(this.name, { ARGS: ["a model name"] }); first(k, () => { f.worker = n; }); } },
+        { ALT: () => { const k = this.CONSUME(T.KW.worker); const n = this.SUBRULE(this.name, { ARGS: ["a model name"] }); first(k, () => { if (n) f.worker = n; }); } },
         { ALT: () => { const fl = this.SUBRULE(this.field); this.ACTION(() => fl && seen.push(fl)); } },
       ],
     });

@@ -1,0 +1,74 @@
+// bench/check: `missionc check` in-process on generated missions of 1,000 and 10,000 features
+// (5 assertions each), side by side with the same content as YAML parsed by `yaml` and validated
+// by ajv against bench/mission.schema.json. Prints times and the ratios the targets are about.
+import { readFileSync } from "node:fs";
+import Ajv from "ajv";
+import { parse as parseYaml } from "yaml";
+import { loadProgram } from "../dist/syntax/includes.js";
+import { checkProgram } from "../dist/semantics/check.js";
+import { parse } from "../dist/syntax/parse.js";
+import { missionContent, toMission, toYaml } from "./generate.js";
+
+const schema = JSON.parse(readFileSync(new URL("./mission.schema.json", import.meta.url), "utf8"));
+const validate = new Ajv({ allErrors: false, strict: false }).compile(schema);
+
+/** A host that serves the one generated file from memory: no disk in the timing. */
+const host = { read: () => ({ error: "no includes here" }), exists: () => true, display: (p) => p };
+
+function missionc(text) {
+  const r = checkProgram(loadProgram("/bench/generated.mission", text, host), host);
+  if (r.diagnostics.some((d) => d.severity === "error")) throw new Error(`generated mission has errors: ${r.diagnostics[0].message}`);
+  return r;
+}
+
+function yamlAjv(text) {
+  const doc = parseYaml(text);
+  if (!validate(doc)) throw new Error(`YAML form fails its schema: ${JSON.stringify(validate.errors?.[0])}`);
+  return doc;
+}
+
+function parseOnly(text) {
+  return parse(text, "generated.mission");
+}
+
+/** Median of `runs` timings after `warm` untimed runs, in milliseconds. */
+function time(fn, arg, runs, warm = 2) {
+  for (let i = 0; i < warm; i++) fn(arg);
+  const t = [];
+  for (let i = 0; i < runs; i++) {
+    const s = process.hrtime.bigint();
+    fn(arg);
+    t.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)];
+}
+
+export function benchCheck() {
+  const rows = [];
+  for (const n of [1000, 10000]) {
+    const content = missionContent(n);
+    const mission = toMission(content);
+    const yaml = toYaml(content);
+    const runs = n >= 10000 ? 5 : 15;
+    // interleave so that both sides see the same machine state
+    const r = {
+      features: n, assertions: content.contract.length, missionBytes: mission.length, yamlBytes: yaml.length,
+      check: time(missionc, mission, runs), yaml: time(yamlAjv, yaml, runs), parse: time(parseOnly, mission, runs),
+    };
+    rows.push(r);
+  }
+  const [small, large] = rows;
+  console.log("bench/check — missionc check vs YAML + ajv on the same content (median ms)");
+  console.log("features  assertions  .mission KB  yaml KB   parse ms   check ms   yaml+ajv ms   yaml+ajv / check");
+  for (const r of rows) {
+    console.log(`${String(r.features).padStart(8)}  ${String(r.assertions).padStart(10)}  ${(r.missionBytes / 1024).toFixed(0).padStart(11)}  ${(r.yamlBytes / 1024).toFixed(0).padStart(7)}  ${r.parse.toFixed(1).padStart(9)}  ${r.check.toFixed(1).padStart(9)}  ${r.yaml.toFixed(1).padStart(12)}  ${(r.yaml / r.check).toFixed(2).padStart(16)}x`);
+  }
+  const growth = large.check / small.check;
+  const speedup = large.yaml / large.check;
+  console.log(`check time for 10x the input: ${growth.toFixed(2)}x (target: within 12x) ${growth <= 12 ? "MET" : "MISSED"}`);
+  console.log(`check vs YAML+ajv at 10,000 features: ${speedup.toFixed(2)}x faster (target: at least 3x) ${speedup >= 3 ? "MET" : "MISSED"}`);
+  return { growth, speedup };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) benchCheck();

@@ -1,0 +1,209 @@
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Ajv from "ajv";
+import { describe, expect, it } from "vitest";
+import { hasStackTrace, missionc } from "./helpers/cli.js";
+import { ROOT } from "./helpers/cases.js";
+
+const SLACK = "examples/slack-clone/slack-clone.mission";
+const BROKEN = "test/fixtures/broken.mission";
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), "missionc-cli-"));
+}
+
+describe("missionc check", () => {
+  it("prints a clean result with the coverage summary for the Slack clone", () => {
+    const r = missionc(["check", SLACK]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`ok  ${SLACK}`);
+    expect(r.stdout).toMatch(/coverage: 18\/18 assertions fulfilled \(100%\), 7 with a machine check/);
+    expect(r.stdout).toMatch(/accounts\s+5 assertions\s+2 checked/);
+  });
+
+  it("--format json has the shape of DESIGN §3", () => {
+    const r = missionc(["check", BROKEN, "--format", "json"]);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.ok).toBe(false);
+    const d = out.diagnostics.find((x: { code: string }) => x.code === "M0301");
+    expect(d).toMatchObject({ severity: "error", file: BROKEN, range: { start: { line: expect.any(Number), column: expect.any(Number) }, end: expect.any(Object) }, labels: [] });
+    expect(typeof d.help).toBe("string");
+    expect(out.coverage).toMatchObject({ assertions: 3, fulfilled: 2, ratio: 0.6667, checked: 1, unfulfilled: ["chat.edit"] });
+    expect(out.coverage.milestones.one).toEqual({ assertions: 2, fulfilled: 2, checked: 1 });
+    expect(out.files).toEqual([{ file: BROKEN, ok: false, coverage: out.coverage }]);
+  });
+
+  it("with several files sums coverage and lists each file", () => {
+    const r = missionc(["check", SLACK, "examples/hello/hello.mission", "--format", "json"]);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.files.map((f: { file: string }) => f.file)).toEqual([SLACK, "examples/hello/hello.mission"]);
+    expect(out.coverage.assertions).toBe(21);
+  });
+
+  it("warnings pass unless --warnings-as-errors", () => {
+    expect(missionc(["check", "test/fixtures/warning.mission"]).status).toBe(0);
+    const r = missionc(["check", "test/fixtures/warning.mission", "--warnings-as-errors", "--format", "json"]);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).ok).toBe(false);
+  });
+
+  it("--format sarif is SARIF 2.1.0 with rules and locations", () => {
+    const r = missionc(["check", BROKEN, "--format", "sarif"]);
+    expect(r.status).toBe(1);
+    const log = JSON.parse(r.stdout);
+    const ajv = new Ajv({ strict: false, validateFormats: false });
+    const schema = JSON.parse(readFileSync(join(ROOT, "test/fixtures/sarif-2.1.0-subset.schema.json"), "utf8"));
+    expect(ajv.validate(schema, log), JSON.stringify(ajv.errors)).toBe(true);
+    const result = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === "M0301");
+    expect(result.level).toBe("error");
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe(BROKEN);
+    expect(log.runs[0].tool.driver.rules[result.ruleIndex].id).toBe("M0301");
+  });
+
+  it("--format github prints workflow annotations, and is the default under GITHUB_ACTIONS", () => {
+    const explicit = missionc(["check", BROKEN, "--format", "github"]);
+    const auto = missionc(["check", BROKEN], { env: { GITHUB_ACTIONS: "true" } });
+    expect(auto.stdout).toBe(explicit.stdout);
+    expect(explicit.stdout).toMatch(/^::error file=test\/fixtures\/broken\.mission,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=M0301::assertion `chat\.edit` is fulfilled by no feature%0Ahelp: /m);
+  });
+
+  it("pretty output has no colour under NO_COLOR or when piped, and colour under FORCE_COLOR", () => {
+    expect(missionc(["check", BROKEN]).stdout).not.toContain("\u001b[");
+    expect(missionc(["check", BROKEN], { env: { NO_COLOR: undefined } }).stdout).not.toContain("\u001b[");
+    expect(missionc(["check", BROKEN], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } }).stdout).toContain("\u001b[");
+  });
+
+  it("an unknown format is a usage error", () => {
+    const r = missionc(["check", SLACK, "--format", "xml"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown format `xml`/);
+  });
+});
+
+describe("bad input: a clear message, exit 2 (I/O) or 1 (diagnostics), never a stack trace", () => {
+  it("a missing file", () => {
+    const r = missionc(["check", "no/such.mission"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot check no\/such\.mission: it file not found|no\/such\.mission.*not found/);
+    expect(hasStackTrace(r.stderr + r.stdout)).toBe(false);
+  });
+
+  it("a directory", () => {
+    const r = missionc(["check", "examples"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/examples.*directory/);
+  });
+
+  it("a binary file", () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "x.mission"), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
+    const r = missionc(["check", "x.mission"], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/binary/);
+  });
+
+  it("an empty file is M0201 at 1:1", () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "empty.mission"), "");
+    const r = missionc(["check", "empty.mission", "--format", "json"], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).diagnostics[0]).toMatchObject({ code: "M0201", range: { start: { line: 1, column: 1 } } });
+  });
+
+  it("a file of 50 MB", () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "big.mission"), "// padding\n".repeat(Math.ceil((50 * 1024 * 1024) / 11)));
+    const r = missionc(["check", "big.mission"], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/too large \(50\.0 MB/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it("text that is not UTF-8", () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "latin1.mission"), Buffer.from("mission caf\xe9 {}", "latin1"));
+    const r = missionc(["check", "latin1.mission"], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/UTF-8/);
+  });
+
+  it("paths in diagnostics are relative to the working directory, for included files too", () => {
+    const dir = scratch();
+    mkdirSync(join(dir, "specs/parts"), { recursive: true });
+    writeFileSync(join(dir, "specs/main.mission"), readFileSync(join(ROOT, "test/fixtures/broken.mission"), "utf8").replace("milestone one", "include \"parts/more.mission\"\n  milestone one"));
+    writeFileSync(join(dir, "specs/parts/more.mission"), "contract { assert x.y \"y\" }\n");
+    const r = missionc(["check", "specs/main.mission", "--format", "json"], { cwd: dir });
+    const files = JSON.parse(r.stdout).diagnostics.map((d: { file: string }) => d.file);
+    expect(files).toContain("specs/main.mission");
+    expect(files).toContain("specs/parts/more.mission");
+  });
+});
+
+describe("the rest of the command line", () => {
+  it("--help lists every command and `check --help` every option", () => {
+    const top = missionc(["--help"]);
+    expect(top.status).toBe(0);
+    for (const cmd of ["check", "explain", "init"]) expect(top.stdout).toContain(cmd);
+    const sub = missionc(["check", "--help"]);
+    expect(sub.status).toBe(0);
+    for (const opt of ["--format", "--warnings-as-errors", "pretty, json, sarif or github"]) expect(sub.stdout).toContain(opt);
+  });
+
+  it("--version prints the package version", () => {
+    const r = missionc(["--version"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+  });
+
+  it("an unknown command is a usage error with a hint", () => {
+    const r = missionc(["chek", SLACK]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown command `chek`/);
+    expect(r.stderr).toMatch(/did you mean `missionc check`\?/);
+  });
+
+  it("an unknown flag is a usage error with a hint", () => {
+    const r = missionc(["check", SLACK, "--frmat", "json"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown option `--frmat`/);
+    expect(r.stderr).toMatch(/missionc check --help/);
+  });
+
+  it("check without files is a usage error", () => {
+    const r = missionc(["check"]);
+    expect(r.status).toBe(2);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it("explain prints a code's entry: meaning, failing example, fix", () => {
+    const r = missionc(["explain", "M0301"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^## M0301/);
+    expect(r.stdout).toMatch(/### Example/);
+    expect(r.stdout).toMatch(/### Fix/);
+    expect(r.stdout).not.toMatch(/## M0302/);
+    expect(missionc(["explain", "m0301"]).stdout).toBe(r.stdout);
+  });
+
+  it("explain of an unknown code is a usage error that suggests one", () => {
+    const r = missionc(["explain", "M0310"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no diagnostic code `M0310`/);
+  });
+
+  it("init writes a starter mission that checks clean, and refuses to overwrite it", () => {
+    const dir = scratch();
+    const r = missionc(["init", "todo_app"], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(existsSync(join(dir, "todo_app.mission"))).toBe(true);
+    const c = missionc(["check", "todo_app.mission", "--warnings-as-errors"], { cwd: dir });
+    expect(c.stdout).toContain("ok  todo_app.mission");
+    expect(c.status).toBe(0);
+    const again = missionc(["init", "todo_app"], { cwd: dir });
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/already exists/);
+  });
+});
