@@ -13,7 +13,7 @@ const schema = JSON.parse(readFileSync(new URL("./mission.schema.json", import.m
 const validate = new Ajv({ allErrors: false, strict: false }).compile(schema);
 
 /** A host that serves the one generated file from memory: no disk in the timing. */
-const host = { read: () => ({ error: "no includes here" }), exists: () => true, display: (p) => p };
+const host = { read: () => ({ error: "no includes here" }), exists: () => true, list: () => [], display: (p) => p };
 
 function missionc(text) {
   const r = checkProgram(loadProgram("/bench/generated.mission", text, host), host);

@@ -39,7 +39,7 @@ export async function checkCommand(files: string[], options: { format?: string; 
     default: {
       const pretty = renderPretty(result.diagnostics, (f) => result.sources.get(f), c);
       if (pretty) write(`${pretty}\n`);
-      write(renderSummary(result, c));
+      if (result.files.length || !result.unreadable.length) write(renderSummary(result, c));
     }
   }
   if (result.unreadable.length) return EXIT.usage;

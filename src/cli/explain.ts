@@ -10,7 +10,8 @@ export function explanation(code: string, doc: string): string | undefined {
   if (start < 0) return undefined;
   const rest = doc.slice(start);
   const next = rest.slice(3).search(/^## /m);
-  return (next < 0 ? rest : rest.slice(0, next + 3)).trimEnd();
+  // the next section's anchor line belongs to it, not to this one
+  return (next < 0 ? rest : rest.slice(0, next + 3)).replace(/(\s*<a id="[^"]*"><\/a>\s*)+$/, "").trimEnd();
 }
 
 export async function explainCommand(given: string): Promise<number> {

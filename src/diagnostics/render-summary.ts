@@ -31,6 +31,8 @@ export function renderSummary(result: CheckResult, c: ChalkInstance): string {
   const errors = count("error");
   const warnings = count("warning");
   const parts = [`${errors} error${errors === 1 ? "" : "s"}`, `${warnings} warning${warnings === 1 ? "" : "s"}`];
-  out.push(result.ok ? c.green(`checked ${result.files.length} mission${result.files.length === 1 ? "" : "s"}: ${parts.join(", ")}`) : c.red(`${parts.join(", ")}`));
+  const n = result.files.length;
+  const what = n === 0 ? "no mission checked" : `checked ${n} mission${n === 1 ? "" : "s"}`;
+  out.push(result.ok ? c.green(`${what}: ${parts.join(", ")}`) : c.red(parts.join(", ")));
   return `${out.join("\n")}\n${result.files.length ? renderCoverage(result.coverage, c) : ""}`;
 }

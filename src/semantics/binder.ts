@@ -22,7 +22,7 @@ function declare<T>(table: Map<string, T>, name: A.Name, value: T, where: (v: T)
 export function bind(mission: A.MissionDecl, declarations: readonly A.Declaration[], out: Diagnostic[]): BoundMission {
   const m: BoundMission = {
     decl: mission, models: new Map(), roles: new Map(), procedures: new Map(), skills: new Map(),
-    assertions: new Map(), milestones: new Map(), features: new Map(), order: [],
+    assertions: new Map(), milestones: new Map(), features: new Map(), order: [], shadowed: [],
   };
   for (const d of declarations) {
     switch (d.kind) {
@@ -39,10 +39,14 @@ export function bind(mission: A.MissionDecl, declarations: readonly A.Declaratio
         for (const a of d.asserts) declare(m.assertions, a.id, a, (v) => v.id.span, "assertion", out);
         break;
       case "milestone":
-        if (!declare(m.milestones, d.name, d, (v) => v.name.span, "milestone", out)) break;
+        if (!declare(m.milestones, d.name, d, (v) => v.name.span, "milestone", out)) {
+          m.shadowed.push(...d.features);
+          break;
+        }
         for (const f of d.features) {
           const bound: BoundFeature = { decl: f, milestone: d, index: m.order.length };
           if (declare(m.features, f.name, bound, (v) => v.decl.name.span, "feature", out)) m.order.push(bound);
+          else m.shadowed.push(f);
         }
         break;
       default:

@@ -1,3 +1,4 @@
+import { dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { compareDiagnostics } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/catalogue.js";
@@ -85,7 +86,8 @@ export function checkProgram(program: Program, host: SourceHost): CheckedMission
   checkMission(mission, program, host, out);
   const places = placeAssertions(mission);
   checkContract(mission, places, out);
-  const diagnostics = truncated(program) ? out.filter((d) => !ABSENCE.has(d.code)) : out;
+  const diagnostics = truncated(program) ? out.filter((d) => !ABSENCE.has(d.code))
+    : program.incomplete ? out.filter((d) => d.code !== "M0102" && d.code !== "M0301") : out;
   return { program, mission, places, coverage: coverageOf(mission, places), diagnostics: diagnostics.sort(compareDiagnostics), fragment: false };
 }
 
@@ -128,7 +130,7 @@ export function check(paths: readonly string[], options: CheckOptions = {}): Che
   for (const r of results) {
     if (r.fragment) {
       if (includedElsewhere.has(r.program.root.abs)) continue;
-      diagnostics.push(...fragmentDiagnostics(r));
+      diagnostics.push(...fragmentDiagnostics(r, host));
       continue;
     }
     diagnostics.push(...r.diagnostics);
@@ -144,15 +146,40 @@ export function check(paths: readonly string[], options: CheckOptions = {}): Che
   };
 }
 
-/** A fragment alone is checked for syntax only, with a note that says where it belongs. */
-function fragmentDiagnostics(r: CheckedMission): Diagnostic[] {
+/** A fragment alone is checked for syntax only, with a note that says which mission includes it. */
+function fragmentDiagnostics(r: CheckedMission, host: SourceHost): Diagnostic[] {
   const file = r.program.root.source.path;
   const syntax = r.program.diagnostics.filter((d) => d.span.file === file);
-  const note = diagnostic("M0207", { file, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-    `\`${file}\` has no mission: it is a fragment, checked here for syntax only`, {
-      help: `check the mission that includes it (\`include "${file.split("/").pop()}"\`), or give both files to \`missionc check\``,
+  const includer = findIncluder(r.program.root.abs, host);
+  const where = { file, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+  const note = includer
+    ? diagnostic("M0207", where, `\`${file}\` has no mission: it is a fragment, included by \`${includer}\`; checked here for syntax only`, {
+      help: `check the mission that includes it: \`missionc check ${includer}\``,
+    })
+    : diagnostic("M0207", where, `\`${file}\` has no mission: it is a fragment that no mission near it includes; checked here for syntax only`, {
+      help: `include it from the mission it belongs to (\`include "${file.split("/").pop()}"\`) and check that mission`,
     });
   return [note, ...syntax].sort(compareDiagnostics);
+}
+
+/** The mission file beside the fragment, or up to three folders above it, whose include names it. */
+function findIncluder(fragment: string, host: SourceHost): string | undefined {
+  let dir = dirname(fragment);
+  for (let level = 0; level < 4; level++) {
+    for (const name of host.list(dir).filter((n) => n.endsWith(".mission")).sort()) {
+      const candidate = join(dir, name);
+      if (candidate === fragment) continue;
+      const read = host.read(candidate);
+      if ("error" in read) continue;
+      for (const m of read.text.matchAll(/\binclude\s+"((?:[^"\\\n]|\\.)*)"/g)) {
+        if (resolve(dir, m[1]!) === fragment) return host.display(candidate);
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
 }
 
 export type { MissionDecl };

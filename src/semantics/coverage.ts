@@ -26,6 +26,8 @@ export interface AssertionPlace {
   features: BoundFeature[];
   /** the milestone where its last fulfilling feature runs: where it is first validated */
   milestone?: A.MilestoneDecl;
+  /** fulfilled only by a duplicate declaration: its M0101 says it all, so no M0301 follows */
+  shadowed?: boolean;
 }
 
 /** Where each assertion is fulfilled and first validated. */
@@ -39,6 +41,7 @@ export function placeAssertions(m: BoundMission): Map<string, AssertionPlace> {
     }
   }
   for (const p of places.values()) p.milestone = p.features[p.features.length - 1]?.milestone;
+  for (const f of m.shadowed) for (const id of f.fulfills) { const p = places.get(id.text); if (p && !p.milestone) p.shadowed = true; }
   return places;
 }
 
@@ -53,6 +56,7 @@ export function checkContract(m: BoundMission, places: Map<string, AssertionPlac
   for (const p of places.values()) {
     const a = p.assertion;
     if (!p.milestone) {
+      if (p.shadowed) continue;
       out.push(diagnostic("M0301", a.id.span, `assertion \`${a.id.text}\` is fulfilled by no feature`, {
         help: `add \`fulfills ${a.id.text}\` to the feature that makes it true`,
       }));
@@ -84,8 +88,9 @@ export function coverageOf(m: BoundMission | undefined, places: Map<string, Asse
     cov.assertions++;
     const checked = p.assertion.check !== undefined;
     if (checked) cov.checked++;
+    if (p.shadowed) cov.fulfilled++;
     if (!p.milestone) {
-      cov.unfulfilled.push(p.assertion.id.text);
+      if (!p.shadowed) cov.unfulfilled.push(p.assertion.id.text);
       continue;
     }
     cov.fulfilled++;

@@ -28,6 +28,8 @@ export interface BoundMission {
   features: Map<string, BoundFeature>;
   /** features in execution order: milestones in order, features in order within each */
   order: BoundFeature[];
+  /** features declared a second time (or in a milestone declared a second time): reported, not run */
+  shadowed: A.FeatureDecl[];
 }
 
 export const ROLES = ["orchestrator", "worker", "reviewer", "user_tester", "researcher"] as const;

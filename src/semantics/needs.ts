@@ -2,7 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/catalogue.js";
 import type * as A from "../syntax/ast.js";
 import type { BoundFeature, BoundMission } from "./model.js";
-import { nearest } from "./suggest.js";
+import { suggestion } from "./suggest.js";
 
 interface Edge { from: BoundFeature; to: BoundFeature; ref: A.Name }
 
@@ -18,8 +18,7 @@ export function checkNeeds(m: BoundMission, out: Diagnostic[]): void {
       const to = m.features.get(ref.text);
       if (to) edges[f.index]!.push({ from: f, to, ref });
       else if (!ref.reserved) {
-        const guess = nearest(ref.text, m.features.keys());
-        out.push(diagnostic("M0102", ref.span, `unknown feature \`${ref.text}\``, guess ? { help: `did you mean \`${guess}\`?` } : {}));
+        out.push(diagnostic("M0102", ref.span, `unknown feature \`${ref.text}\``, { help: suggestion(ref.text, m.features.keys(), "feature") }));
       }
     }
   }

@@ -5,12 +5,11 @@ import type * as A from "../syntax/ast.js";
 import type { SourceHost } from "../syntax/host.js";
 import { JUDGES, VALIDATORS, type BoundMission } from "./model.js";
 import { unknownModel } from "./roles.js";
-import { nearest } from "./suggest.js";
+import { suggestion } from "./suggest.js";
 
 function unknown(what: string, ref: A.Name, known: Iterable<string>, out: Diagnostic[]): void {
   if (ref.reserved) return;
-  const guess = nearest(ref.text, known);
-  out.push(diagnostic("M0102", ref.span, `unknown ${what} \`${ref.text}\``, guess ? { help: `did you mean \`${guess}\`?` } : {}));
+  out.push(diagnostic("M0102", ref.span, `unknown ${what} \`${ref.text}\``, { help: suggestion(ref.text, known, what) }));
 }
 
 /** Names used by features, milestones and assertions, and the skill files on disk. */

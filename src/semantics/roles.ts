@@ -2,7 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/catalogue.js";
 import type * as A from "../syntax/ast.js";
 import { REQUIRED_ROLES, ROLES, type BoundMission } from "./model.js";
-import { nearest } from "./suggest.js";
+import { nearest, suggestion } from "./suggest.js";
 
 /** Role bindings: known roles (M0102), known models (M0102), required roles (M0202), independent validators (M0402). */
 export function checkRoles(m: BoundMission, out: Diagnostic[]): void {
@@ -26,9 +26,8 @@ export function checkRoles(m: BoundMission, out: Diagnostic[]): void {
 
 export function unknownModel(m: BoundMission, ref: A.Name, out: Diagnostic[]): void {
   if (ref.reserved) return;
-  const guess = nearest(ref.text, m.models.keys());
   out.push(diagnostic("M0102", ref.span, `unknown model \`${ref.text}\``, {
-    help: guess ? `did you mean \`${guess}\`?` : m.models.size ? `models: ${[...m.models.keys()].join(", ")}` : "declare it: `model NAME = anthropic \"model-id\"`",
+    help: m.models.size ? suggestion(ref.text, m.models.keys(), "model") : "declare it: `model NAME = anthropic \"model-id\"`",
   }));
 }
 

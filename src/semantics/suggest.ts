@@ -29,3 +29,13 @@ export function nearest(name: string, candidates: Iterable<string>): string | un
   }
   return best;
 }
+
+/** The help for an unknown name: the nearest known one, or the known ones, or how to declare one. */
+export function suggestion(name: string, known: Iterable<string>, what: string): string {
+  const list = [...known];
+  const guess = nearest(name, list);
+  if (guess) return `did you mean \`${guess}\`?`;
+  if (list.length === 0) return `no ${what} is declared`;
+  const shown = list.slice(0, 8).map((k) => `\`${k}\``).join(", ");
+  return `known ${what}s: ${shown}${list.length > 8 ? `, and ${list.length - 8} more` : ""}`;
+}

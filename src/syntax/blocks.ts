@@ -74,7 +74,7 @@ export function checkBlockFields(block: Block, statements: readonly Statement[],
     }
     if (s.kind === "field" && SHAPES[head.text]) {
       // a known statement that its own rule could not read: the generic field caught it
-      out.push(diagnostic("M0001", head.span, `malformed \`${head.text}\` statement`, { help: `write it as: ${SHAPES[head.text]}` }));
+      out.push(diagnostic("M0001", s.span, `malformed \`${head.text}\` statement`, { help: `write it as: ${SHAPES[head.text]}` }));
       continue;
     }
     if (REPEATABLE.has(head.text)) continue;

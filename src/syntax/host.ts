@@ -1,11 +1,13 @@
-import { readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
 
 /** The file system as the compiler sees it: a small interface so tests and tools can hand in another. */
 export interface SourceHost {
-  /** The file's text, or why it cannot be read (missing, a directory, binary, too large). */
+  /** The file's text, or why it cannot be read, as a predicate: "does not exist", "is a directory, …". */
   read(absPath: string): { text: string } | { error: string };
   exists(absPath: string): boolean;
+  /** The names of the files in a directory (none when it cannot be read). */
+  list(absDir: string): string[];
   /** The name a user knows the file by: relative to the working directory, with `/`. */
   display(absPath: string): string;
 }
@@ -26,7 +28,7 @@ export function nodeHost(cwd = process.cwd()): SourceHost {
         if (st.isDirectory()) return { error: "is a directory, not a .mission file" };
         size = st.size;
       } catch {
-        return { error: "file not found" };
+        return { error: "does not exist" };
       }
       if (size > MAX_SOURCE_BYTES) return { error: `is too large (${describeSize(size)}; the limit is ${describeSize(MAX_SOURCE_BYTES)})` };
       let bytes: Buffer;
@@ -47,6 +49,13 @@ export function nodeHost(cwd = process.cwd()): SourceHost {
         return statSync(absPath).isFile();
       } catch {
         return false;
+      }
+    },
+    list(absDir) {
+      try {
+        return readdirSync(absDir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+      } catch {
+        return [];
       }
     },
     display(absPath) {

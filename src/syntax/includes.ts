@@ -24,6 +24,8 @@ export interface Program {
   /** all files read, root first; keyed by the display path that spans carry */
   files: Map<string, LoadedFile>;
   diagnostics: Diagnostic[];
+  /** an include could not be read: names it would have declared are unknown for that reason alone */
+  incomplete: boolean;
 }
 
 const FRAGMENT_ALLOWED = new Set<string>(BLOCK_FIELDS.fragment);
@@ -34,7 +36,7 @@ export function loadProgram(rootAbs: string, text: string, host: SourceHost): Pr
   const parsed = parse(text, rootDisplay);
   const root: LoadedFile = { abs: rootAbs, text, source: parsed.file };
   const program: Program = {
-    root, missions: [], declarations: [], files: new Map([[rootDisplay, root]]), diagnostics: [...parsed.diagnostics],
+    root, missions: [], declarations: [], files: new Map([[rootDisplay, root]]), diagnostics: [...parsed.diagnostics], incomplete: false,
   };
   const top = parsed.file.declarations;
   program.missions = top.filter((d): d is MissionDecl => d.kind === "mission");
@@ -71,9 +73,10 @@ function expand(decls: Declaration[], file: LoadedFile, stack: string[], include
     }
     const read = host.read(target);
     if ("error" in read) {
-      program.diagnostics.push(diagnostic("M0103", d.path.span, `cannot include \`${String(d.path.value)}\`: ${shown} ${read.error === "file not found" ? "does not exist" : read.error}`, {
-        help: "include paths are relative to the file that holds the include",
+      program.diagnostics.push(diagnostic("M0103", d.path.span, `cannot include \`${String(d.path.value)}\`: ${shown} ${read.error}`, {
+        help: "include paths are relative to the file that holds the include; until it is found, the names it declares are not checked",
       }));
+      program.incomplete = true;
       continue;
     }
     included.set(target, d);

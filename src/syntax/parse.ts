@@ -57,7 +57,8 @@ function lexicalDiagnostics(file: string, lines: LineIndex, lexed: ILexingResult
     const chars = text.slice(e.offset, e.offset + e.length);
     out.push(diagnostic("M0004", new SourceSpan(file, lines, e.offset, e.offset + Math.max(1, e.length)),
       e.length > 1 ? `characters \`${chars}\` cannot start any token` : `character \`${chars}\` cannot start any token`, {
-        help: "names are letters, digits, `_` and `-`; strings go in double quotes; comments start with `//`",
+        help: /[“”‘’]/.test(chars) ? "typographic quotes are not string quotes: use straight double quotes `\"`"
+          : "names are letters, digits, `_` and `-`; strings go in double quotes; comments start with `//`",
       }));
   }
   return out;
@@ -67,6 +68,19 @@ function syntaxDiagnostic(file: string, lines: LineIndex, text: string, e: IReco
   const tok = e.token;
   const span = tok.tokenType === EOF || Number.isNaN(tok.startOffset) ? new SourceSpan(file, lines, text.length, text.length) : tokenSpan(file, lines, tok);
   return diagnostic("M0001", span, e.message);
+}
+
+const LEXICAL = new Set(["M0002", "M0003", "M0004"]);
+
+/** A syntax error over a span that holds a lexical fault is that fault's consequence: one fault, one diagnostic. */
+function dropConsequences(diagnostics: Diagnostic[]): void {
+  const faults = diagnostics.filter((d) => LEXICAL.has(d.code)).map((d) => (d.span as SourceSpan).from);
+  if (faults.length === 0) return;
+  for (let i = diagnostics.length - 1; i >= 0; i--) {
+    const d = diagnostics[i]!;
+    const span = d.span as SourceSpan;
+    if (d.code === "M0001" && span.to - span.from > 0 && faults.some((f) => f >= span.from && f <= span.to)) diagnostics.splice(i, 1);
+  }
 }
 
 /**
@@ -100,6 +114,7 @@ export function parse(text: string, path = "<input>"): ParseResult {
     tokens = tokens.slice(resume);
   }
   checkBlockFields("file", declarations, diagnostics);
+  dropConsequences(diagnostics);
   const comments: Comment[] = commentTokens.map((t) => ({ text: t.image, span: tokenSpan(path, lines, t), offset: t.startOffset }));
   return { file: { path, declarations, comments, truncated: swallowed }, diagnostics };
 }

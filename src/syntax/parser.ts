@@ -129,17 +129,34 @@ export class MissionParser extends EmbeddedActionsParser {
     ]);
   });
 
+  /** `a, b, c`. A comma with nothing after it is one M0001, and the names before it still count. */
   private nameList = this.RULE("nameList", (what: string): A.Name[] => {
     const out: A.Name[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const n = this.SUBRULE(this.name, { ARGS: [what] }); this.ACTION(() => n && out.push(n)); } });
+    const first = this.SUBRULE(this.name, { ARGS: [what] });
+    this.ACTION(() => first && out.push(first));
+    this.MANY(() => {
+      const comma = this.CONSUME(T.Comma);
+      const next = this.OPTION(() => this.SUBRULE2(this.name, { ARGS: [what] }));
+      this.ACTION(() => (next ? out.push(next) : this.danglingComma(comma, what)));
+    });
     return out;
   });
 
   private idList = this.RULE("idList", (): A.Name[] => {
     const out: A.Name[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const n = this.SUBRULE(this.assertionId); this.ACTION(() => n && out.push(n)); } });
+    const first = this.SUBRULE(this.assertionId);
+    this.ACTION(() => first && out.push(first));
+    this.MANY(() => {
+      const comma = this.CONSUME(T.Comma);
+      const next = this.OPTION(() => this.SUBRULE2(this.assertionId));
+      this.ACTION(() => (next ? out.push(next) : this.danglingComma(comma, "an assertion id")));
+    });
     return out;
   });
+
+  private danglingComma(comma: IToken, what: string): void {
+    this.problems.push(diagnostic("M0001", this.tokenSpan(comma), `expected ${what} after \`,\``, { help: "remove the trailing comma" }));
+  }
 
   private str = this.RULE("str", (): A.Literal => {
     const tok = this.CONSUME(T.StringLiteral);

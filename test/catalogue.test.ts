@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CATALOGUE } from "../src/diagnostics/catalogue.js";
+import { check } from "../src/semantics/check.js";
+import { explanation } from "../src/cli/explain.js";
+import { ROOT, discoverCases, readExpectations } from "./helpers/cases.js";
+
+const doc = readFileSync(join(ROOT, "specs/diagnostics.md"), "utf8");
+const codes = Object.keys(CATALOGUE);
+const expected = new Set(discoverCases(join(ROOT, "test/cases")).flatMap((c) => {
+  const e = readExpectations(c);
+  return [...e.located.map((l) => l.code), ...e.anywhere];
+}));
+
+describe("the catalogue, its documentation and its tests stay in step", () => {
+  it("documents exactly the catalogue's codes, in order", () => {
+    const documented = [...doc.matchAll(/^## (M\d{4})\b/gm)].map((m) => m[1]);
+    expect(documented).toEqual(codes);
+  });
+
+  for (const code of codes) {
+    it(`${code} has a test case that expects it`, () => {
+      expect(expected.has(code), `no case in test/cases expects ${code}`).toBe(true);
+    });
+
+    it(`${code}'s documented example produces it`, () => {
+      const entry = explanation(code, doc)!;
+      expect(entry).toMatch(/### Example/);
+      expect(entry).toMatch(/### Fix/);
+      const example = /### Example[\s\S]*?```mission\n([\s\S]*?)```/.exec(entry)?.[1];
+      expect(example, `${code} has no \`\`\`mission example`).toBeDefined();
+      const dir = mkdtempSync(join(tmpdir(), "missionc-doc-"));
+      writeFileSync(join(dir, "example.mission"), example!);
+      const result = check(["example.mission"], { cwd: dir });
+      expect(result.diagnostics.map((d) => d.code)).toContain(code);
+    });
+  }
+});
