@@ -25,15 +25,15 @@ export interface AssertionPlace {
   /** fulfilling features, in execution order */
   features: BoundFeature[];
   /** the milestone where its last fulfilling feature runs: where it is first validated */
-  milestone?: A.MilestoneDecl;
+  milestone: A.MilestoneDecl | undefined;
   /** fulfilled only by a duplicate declaration: its M0101 says it all, so no M0301 follows */
-  shadowed?: boolean;
+  shadowed: boolean;
 }
 
 /** Where each assertion is fulfilled and first validated. */
 export function placeAssertions(m: BoundMission): Map<string, AssertionPlace> {
   const places = new Map<string, AssertionPlace>();
-  for (const a of m.assertions.values()) places.set(a.id.text, { assertion: a, features: [] });
+  for (const a of m.assertions.values()) places.set(a.id.text, { assertion: a, features: [], milestone: undefined, shadowed: false });
   for (const f of m.order) {
     for (const id of f.decl.fulfills) {
       const p = places.get(id.text);

@@ -9,6 +9,11 @@ export class LineIndex {
 
   constructor(text: string) {
     const starts = [0];
+    if (!text.includes("\r")) {
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+      this.starts = Int32Array.from(starts);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) starts.push(i + 1);
