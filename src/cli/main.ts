@@ -21,6 +21,30 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .example("missionc check specs/app.mission --format json")
     .action(run(async () => (await import("./check.js")).checkCommand));
 
+  cli.command("plan <file>", "Lower a mission to its execution plan: a readable tree, or canonical JSON")
+    .option("--json", "Print the plan as canonical JSON")
+    .option("-o, --output <file>", "Write the plan JSON to a file")
+    .example("missionc plan specs/app.mission")
+    .example("missionc plan specs/app.mission -o plan.json")
+    .action(run(async () => (await import("./plan.js")).planCommand));
+
+  cli.command("fmt <...files>", "Print or rewrite mission files in the canonical layout (comments kept)")
+    .option("--check", "List the files that are not formatted; exit 1 if any")
+    .option("--write", "Rewrite the files in place")
+    .example("missionc fmt --check specs/*.mission")
+    .action(run(async () => (await import("./fmt.js")).fmtCommand));
+
+  cli.command("diff <old> <new>", "What a spec change does to the plan; each side a .mission file, a plan JSON or REV:path from git")
+    .option("--format <format>", "Output: text, markdown or json", { default: "text" })
+    .option("--exit-code", "Exit 1 when there are changes")
+    .example("missionc diff origin/main:specs/app.mission specs/app.mission --format markdown")
+    .action(run(async () => (await import("./diff.js")).diffCommand));
+
+  cli.command("graph <file>", "Draw milestones, features, needs and fulfills")
+    .option("--format <format>", "Output: mermaid or dot", { default: "mermaid" })
+    .example("missionc graph specs/app.mission --format dot | dot -Tsvg > mission.svg")
+    .action(run(async () => (await import("./graph.js")).graphCommand));
+
   cli.command("explain <code>", "Explain a diagnostic code, with a failing example and its fix")
     .example("missionc explain M0301")
     .action(run(async () => (await import("./explain.js")).explainCommand));
@@ -31,7 +55,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .action(run(async () => (await import("./init.js")).initCommand));
 }
 
-const COMMANDS = ["check", "explain", "init"];
+const COMMANDS = ["check", "plan", "fmt", "diff", "graph", "explain", "init"];
 
 export async function main(argv: string[]): Promise<number> {
   const cli = cac("missionc");

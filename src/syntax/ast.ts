@@ -1,5 +1,7 @@
 import type { Span } from "../diagnostics/diagnostic.js";
 
+export type { Span };
+
 /**
  * The syntax tree of one `.mission` file. Every node carries the span of the text it came from,
  * and every name, value and keyword that a diagnostic might point at carries its own span.

@@ -1,0 +1,111 @@
+import type { Plan, PlanAssertion, PlanFeature } from "./types.js";
+
+/**
+ * What a spec change does to the plan, as data: one entry per entity that was added, removed,
+ * changed or moved. Rendering is elsewhere (render-diff.ts), as text, Markdown or JSON.
+ */
+
+export type ChangeKind = "added" | "removed" | "changed" | "moved";
+
+export interface Change {
+  kind: ChangeKind;
+  /** `feature/auth`, `assertion/auth.login`, `milestone/accounts`, `role/worker`, `budget/tokens`, … */
+  entity: string;
+  /** for `changed`: the fields that differ, each with its value before and after */
+  fields?: Record<string, { before: unknown; after: unknown }>;
+  /** for `moved`: where it was and where it is (milestone and position) */
+  from?: { milestone?: string; position: number };
+  to?: { milestone?: string; position: number };
+  /** for `added` / `removed`: the entity's value */
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface PlanDiff {
+  before: string;
+  after: string;
+  changes: Change[];
+  summary: Record<ChangeKind, number>;
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+function fieldChanges(a: Record<string, unknown>, b: Record<string, unknown>, ignore: string[] = []): Change["fields"] {
+  const out: NonNullable<Change["fields"]> = {};
+  for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    if (ignore.includes(k)) continue;
+    if (!same(a[k], b[k])) out[k] = { before: a[k] ?? null, after: b[k] ?? null };
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Names that kept their place: the longest common subsequence of the two orders. */
+function stayed(before: string[], after: string[]): Set<string> {
+  const a = before.filter((x) => after.includes(x));
+  const b = after.filter((x) => before.includes(x));
+  const dp: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) dp[i]![j] = a[i] === b[j] ? dp[i + 1]![j + 1]! + 1 : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
+  const keep = new Set<string>();
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] === b[j]) { keep.add(a[i]!); i++; j++; } else if (dp[i + 1]![j]! >= dp[i]![j + 1]!) i++; else j++;
+  }
+  return keep;
+}
+
+/** Entities listed in order (features, assertions, milestones): added, removed, moved, changed. */
+function orderedDiff<T extends object>(kind: string, before: T[], after: T[], key: (x: T) => string, ignore: string[], out: Change[]): void {
+  const a = new Map(before.map((x) => [key(x), x]));
+  const b = new Map(after.map((x) => [key(x), x]));
+  const keep = stayed(before.map(key), after.map(key));
+  const beforeIndex = new Map(before.map((x, i) => [key(x), i]));
+  const milestoneOf = (x: T): string | undefined => (x as { milestone?: string }).milestone;
+  after.forEach((x, i) => {
+    const name = key(x);
+    const old = a.get(name);
+    if (!old) { out.push({ kind: "added", entity: `${kind}/${name}`, after: x }); return; }
+    if (!keep.has(name) || milestoneOf(old) !== milestoneOf(x)) {
+      out.push({
+        kind: "moved", entity: `${kind}/${name}`,
+        from: { ...(milestoneOf(old) ? { milestone: milestoneOf(old) } : {}), position: beforeIndex.get(name)! + 1 },
+        to: { ...(milestoneOf(x) ? { milestone: milestoneOf(x) } : {}), position: i + 1 },
+      });
+    }
+    const fields = fieldChanges(old as Record<string, unknown>, x as Record<string, unknown>, ["milestone", ...ignore]);
+    if (fields) out.push({ kind: "changed", entity: `${kind}/${name}`, fields });
+  });
+  for (const [name, x] of a) if (!b.has(name)) out.push({ kind: "removed", entity: `${kind}/${name}`, before: x });
+}
+
+/** Entities in a table by name (roles, models, procedures, skills, budget, policy, mission). */
+function tableDiff(kind: string, before: Record<string, unknown>, after: Record<string, unknown>, out: Change[]): void {
+  for (const name of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+    const a = before[name];
+    const b = after[name];
+    if (a === undefined) out.push({ kind: "added", entity: `${kind}/${name}`, after: b });
+    else if (b === undefined) out.push({ kind: "removed", entity: `${kind}/${name}`, before: a });
+    else if (!same(a, b)) {
+      const fields = typeof a === "object" && typeof b === "object" && a && b
+        ? fieldChanges(a as Record<string, unknown>, b as Record<string, unknown>)
+        : { value: { before: a, after: b } };
+      out.push({ kind: "changed", entity: `${kind}/${name}`, ...(fields ? { fields } : {}) });
+    }
+  }
+}
+
+export function diffPlans(before: Plan, after: Plan): PlanDiff {
+  const changes: Change[] = [];
+  tableDiff("mission", before.mission, after.mission, changes);
+  tableDiff("budget", before.budget, after.budget, changes);
+  tableDiff("policy", before.policy, after.policy, changes);
+  tableDiff("model", before.models, after.models, changes);
+  tableDiff("role", before.roles, after.roles, changes);
+  tableDiff("procedure", before.procedures, after.procedures, changes);
+  tableDiff("skill", before.skills, after.skills, changes);
+  orderedDiff("milestone", before.milestones, after.milestones, (m) => m.name, ["features"], changes);
+  // a feature's digest changes with what it asks for; its fields say what
+  orderedDiff<PlanFeature>("feature", before.features, after.features, (f) => f.name, ["digest"], changes);
+  orderedDiff<PlanAssertion>("assertion", before.contract, after.contract, (a) => a.id, ["features"], changes);
+  const summary: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0, moved: 0 };
+  for (const c of changes) summary[c.kind]++;
+  return { before: before.digest, after: after.digest, changes, summary };
+}

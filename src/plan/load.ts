@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import { Ajv } from "ajv";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { checkProgram, type CheckedMission } from "../semantics/check.js";
+import { absolute, type SourceHost } from "../syntax/host.js";
+import { loadProgram } from "../syntax/includes.js";
+import { lower } from "./lower.js";
+import { PLAN_FORMAT, type Plan } from "./types.js";
+
+/** Where plans come from: a mission file (checked, then lowered) or a plan JSON (validated). */
+
+export type Loaded =
+  | { ok: true; plan: Plan; checked?: CheckedMission }
+  | { ok: false; reason: string; diagnostics?: Diagnostic[]; sources?: Map<string, string> };
+
+let validatePlan: ((v: unknown) => boolean) & { errors?: unknown } | undefined;
+
+export function planSchema(): object {
+  return JSON.parse(readFileSync(new URL("../../specs/plan.schema.json", import.meta.url), "utf8")) as object;
+}
+
+/** Validates a plan against specs/plan.schema.json; the first error, in words, when it fails. */
+export function planSchemaError(value: unknown): string | undefined {
+  if (!validatePlan) {
+    const ajv = new Ajv({ allErrors: false, strict: false });
+    validatePlan = ajv.compile(planSchema());
+  }
+  if (validatePlan(value)) return undefined;
+  const e = (validatePlan.errors as { instancePath: string; message?: string }[] | undefined)?.[0];
+  return e ? `${e.instancePath || "(top)"} ${e.message ?? "is invalid"}` : "does not match the plan schema";
+}
+
+export function planFromMissionText(abs: string, text: string, host: SourceHost): Loaded {
+  const checked = checkProgram(loadProgram(abs, text, host), host);
+  const sources = new Map([...checked.program.files].map(([k, f]) => [k, f.text]));
+  if (!checked.mission || checked.diagnostics.some((d) => d.severity === "error")) {
+    return { ok: false, reason: `${host.display(abs)} has errors; fix them first (missionc check)`, diagnostics: checked.diagnostics, sources };
+  }
+  return { ok: true, plan: lower(checked, host), checked };
+}
+
+export function planFromMission(path: string, host: SourceHost, cwd = process.cwd()): Loaded {
+  const abs = absolute(path, cwd);
+  const read = host.read(abs);
+  if ("error" in read) return { ok: false, reason: `cannot read ${host.display(abs)}: it ${read.error}` };
+  return planFromMissionText(abs, read.text, host);
+}
+
+export function planFromJson(text: string, name: string): Loaded {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, reason: `${name} is not JSON: ${(e as Error).message}` };
+  }
+  const format = (value as { format?: unknown } | null)?.format;
+  if (format !== PLAN_FORMAT) {
+    return { ok: false, reason: `${name} is not a missionc plan: its "format" is ${JSON.stringify(format)}, expected "${PLAN_FORMAT}"` };
+  }
+  const error = planSchemaError(value);
+  if (error) return { ok: false, reason: `${name} does not match specs/plan.schema.json: ${error}` };
+  return { ok: true, plan: value as Plan };
+}
+
+/** A side of `diff` or the input of `graph`: `.json` is a plan, anything else a mission. */
+export function loadSide(path: string, text: string, abs: string, host: SourceHost): Loaded {
+  if (path.endsWith(".json") || /^\s*\{/.test(text)) return planFromJson(text, path);
+  return planFromMissionText(abs, text, host);
+}

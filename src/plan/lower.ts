@@ -1,0 +1,196 @@
+import { dirname, relative, resolve, sep } from "node:path";
+import type * as A from "../syntax/ast.js";
+import type { SourceHost } from "../syntax/host.js";
+import type { CheckedMission } from "../semantics/check.js";
+import { validatorsOf } from "../semantics/coverage.js";
+import type { BoundMission } from "../semantics/model.js";
+import { digestOf, sha256 } from "./canonical.js";
+import {
+  PLAN_FORMAT, type Judge, type Plan, type PlanAssertion, type PlanFeature, type PlanModel, type PlanProcedure,
+  type PlanSkill, type PlanStep, type RoleName, type ValidateStep, type Validator,
+} from "./types.js";
+
+/** Defaults the language leaves to the plan: three failed rounds, one reviewer at a time. */
+export const DEFAULT_POLICY = { max_rounds: 3, concurrency: 1 };
+const SCRUTINY_PROCEDURES = ["test", "typecheck", "lint"];
+const USER_TESTING_PROCEDURES = ["install", "start"];
+const VALIDATOR_ORDER: Validator[] = ["scrutiny", "user_testing"];
+
+/**
+ * Lowers a checked mission (no errors) into its plan. Pure but for reading skill files through the
+ * host, to record their sha256. Paths in the plan are relative to the mission file's folder.
+ */
+export function lower(checked: CheckedMission, host: SourceHost): Plan {
+  const m = checked.mission;
+  if (!m) throw new Error("lower: the file has no mission");
+  const rootDir = dirname(checked.program.root.abs);
+  const absOf = (display: string): string => checked.program.files.get(display)?.abs ?? resolve(display);
+  const skills = lowerSkills(m, host, rootDir, absOf);
+  const roles = lowerRoles(m);
+  const contract = lowerContract(checked);
+  const features = lowerFeatures(m, roles, skills);
+  const body: Omit<Plan, "digest"> = {
+    format: PLAN_FORMAT,
+    mission: {
+      name: m.decl.name.text,
+      ...(m.decl.title ? { title: String(m.decl.title.value) } : {}),
+      goal: m.goal ? String(m.goal.text.value) : "",
+      branch: m.branch ? String(m.branch.value.value) : `mission/${m.decl.name.text}`,
+      repo: m.repo ? String(m.repo.value.value) : ".",
+    },
+    budget: lowerBudget(m),
+    policy: lowerPolicy(m),
+    models: Object.fromEntries([...m.models].map(([k, v]) => [k, lowerModel(v)])),
+    roles,
+    procedures: Object.fromEntries([...m.procedures].map(([k, v]) => [k, lowerProcedure(v)])),
+    skills,
+    contract,
+    milestones: [...m.milestones.values()].map((ms) => ({
+      name: ms.name.text,
+      ...(ms.title ? { title: String(ms.title.value) } : {}),
+      features: ms.features.filter((f) => m.features.get(f.name.text)?.decl === f).map((f) => f.name.text),
+      validators: orderedValidators(ms),
+    })),
+    features,
+    steps: lowerSteps(m, roles, contract, features),
+  };
+  return { ...body, digest: digestOf(body) } as Plan;
+}
+
+function orderedValidators(ms: A.MilestoneDecl): Validator[] {
+  const declared = validatorsOf(ms);
+  return VALIDATOR_ORDER.filter((v) => declared.has(v));
+}
+
+function setting(settings: readonly A.Setting[] | undefined, name: string): number | undefined {
+  const v = settings?.find((s) => s.name.text === name)?.value?.value;
+  return typeof v === "number" ? v : undefined;
+}
+
+function lowerBudget(m: BoundMission): Plan["budget"] {
+  const s = m.budget?.settings;
+  const out: Plan["budget"] = {};
+  const tokens = setting(s, "tokens"); if (tokens !== undefined) out.tokens = tokens;
+  const time = setting(s, "time"); if (time !== undefined) out.time_seconds = time;
+  const cost = setting(s, "cost"); if (cost !== undefined) out.cost_usd = cost;
+  return out;
+}
+
+function lowerPolicy(m: BoundMission): Plan["policy"] {
+  const s = m.policy?.settings;
+  return { max_rounds: setting(s, "max_rounds") ?? DEFAULT_POLICY.max_rounds, concurrency: setting(s, "concurrency") ?? DEFAULT_POLICY.concurrency };
+}
+
+function lowerModel(d: A.ModelDecl): PlanModel {
+  const model: PlanModel = { provider: d.provider.text, id: String(d.id.value), options: {} };
+  for (const o of d.options) {
+    if (o.name.text === "price") {
+      model.price = Object.fromEntries((o.body ?? []).filter((p) => typeof p.value?.value === "number").map((p) => [p.name.text, p.value!.value as number]));
+    } else if (o.value && (typeof o.value.value === "number" || typeof o.value.value === "string")) {
+      const key = o.name.text === "timeout" ? "timeout_seconds" : o.name.text;
+      model.options[key] = o.value.value;
+    }
+  }
+  return model;
+}
+
+function lowerProcedure(d: A.ProcedureDecl): PlanProcedure {
+  const p: PlanProcedure = { command: String(d.command.value) };
+  const timeout = setting(d.options, "timeout");
+  if (timeout !== undefined) p.timeout_seconds = timeout;
+  const ready = d.options.find((o) => o.name.text === "ready")?.value?.value;
+  if (typeof ready === "string") p.ready = ready;
+  return p;
+}
+
+function lowerSkills(m: BoundMission, host: SourceHost, rootDir: string, absOf: (f: string) => string): Record<string, PlanSkill> {
+  const out: Record<string, PlanSkill> = {};
+  for (const [name, s] of m.skills) {
+    const abs = resolve(dirname(absOf(s.path.span.file)), String(s.path.value));
+    const read = host.read(abs);
+    out[name] = { path: relative(rootDir, abs).split(sep).join("/"), sha256: sha256("text" in read ? read.text : "") };
+  }
+  return out;
+}
+
+function lowerRoles(m: BoundMission): Record<RoleName, string> {
+  const bound = (r: string): string | undefined => m.roles.get(r)?.model.text;
+  const orchestrator = bound("orchestrator")!;
+  return {
+    orchestrator,
+    worker: bound("worker")!,
+    // validator and researcher roles default to the orchestrator's model
+    reviewer: bound("reviewer") ?? orchestrator,
+    user_tester: bound("user_tester") ?? orchestrator,
+    researcher: bound("researcher") ?? orchestrator,
+  };
+}
+
+function lowerContract(checked: CheckedMission): PlanAssertion[] {
+  const out: PlanAssertion[] = [];
+  for (const p of checked.places.values()) {
+    if (!p.milestone) continue;
+    const a = p.assertion;
+    const implicit: Judge = a.check ? "check" : validatorsOf(p.milestone).has("user_testing") ? "user_tester" : "reviewer";
+    const judge = (a.by?.value.text as Judge | undefined) ?? implicit;
+    out.push({
+      id: a.id.text, text: String(a.text.value), judge, ...(a.check ? { check: String(a.check.value) } : {}),
+      features: p.features.map((f) => f.decl.name.text), milestone: p.milestone.name.text,
+    });
+  }
+  return out;
+}
+
+function lowerFeatures(m: BoundMission, roles: Record<RoleName, string>, skills: Record<string, PlanSkill>): PlanFeature[] {
+  return m.order.map(({ decl: f, milestone }) => {
+    const model = f.worker?.text ?? roles.worker;
+    const ask = {
+      name: f.name.text,
+      title: f.title ? String(f.title.value) : undefined,
+      spec: f.spec ? String(f.spec.value) : undefined,
+      fulfills: f.fulfills.map((n) => n.text),
+      needs: f.needs.map((n) => n.text),
+      skills: f.skills.map((n) => n.text),
+      model,
+    };
+    const workerModel = m.models.get(model);
+    const digest = digestOf({ ...ask, skills: ask.skills.map((s) => ({ name: s, sha256: skills[s]?.sha256 })), worker: workerModel ? lowerModel(workerModel) : model });
+    const feature: PlanFeature = { ...ask, milestone: milestone.name.text, digest };
+    if (feature.title === undefined) delete feature.title;
+    if (feature.spec === undefined) delete feature.spec;
+    return feature;
+  });
+}
+
+function lowerSteps(m: BoundMission, roles: Record<RoleName, string>, contract: PlanAssertion[], features: PlanFeature[]): PlanStep[] {
+  const steps: PlanStep[] = [];
+  const earlierChecks: PlanAssertion[] = [];
+  for (const ms of m.milestones.values()) {
+    const name = ms.name.text;
+    for (const f of features.filter((x) => x.milestone === name)) {
+      steps.push({ id: `implement:${f.name}`, kind: "implement", milestone: name, feature: f.name, role: "worker", model: f.model });
+    }
+    const here = contract.filter((a) => a.milestone === name);
+    const validators = orderedValidators(ms);
+    const validates: ValidateStep[] = validators.map((v) => ({
+      id: `validate:${name}:${v}`, kind: "validate", milestone: name, validator: v,
+      role: v === "scrutiny" ? "reviewer" : "user_tester", model: v === "scrutiny" ? roles.reviewer : roles.user_tester,
+      procedures: (v === "scrutiny" ? SCRUTINY_PROCEDURES : USER_TESTING_PROCEDURES).filter((p) => m.procedures.has(p)),
+      checks: [], assertions: [], features: v === "scrutiny" ? features.filter((f) => f.milestone === name).map((f) => f.name) : [],
+    }));
+    // machine checks run in scrutiny, or in the only validator there is
+    const checksStep = validates.find((s) => s.validator === "scrutiny") ?? validates[0];
+    for (const a of here) {
+      const step = a.judge === "user_tester" ? validates.find((s) => s.validator === "user_testing") : a.judge === "reviewer" ? validates.find((s) => s.validator === "scrutiny") : checksStep;
+      (step ?? checksStep)?.assertions.push(a.id);
+    }
+    if (checksStep) {
+      for (const a of here) if (a.check) checksStep.checks.push({ assertion: a.id, command: a.check, regression: false });
+      for (const a of earlierChecks) checksStep.checks.push({ assertion: a.id, command: a.check!, regression: true });
+    }
+    steps.push(...validates);
+    steps.push({ id: `gate:${name}`, kind: "gate", milestone: name, role: "orchestrator", model: roles.orchestrator });
+    earlierChecks.push(...here.filter((a) => a.check));
+  }
+  return steps;
+}

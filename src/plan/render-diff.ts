@@ -1,0 +1,67 @@
+import type { ChalkInstance } from "chalk";
+import type { Change, PlanDiff } from "./diff.js";
+
+/** The three views of one diff: text for a terminal, Markdown for a pull request, JSON for tools. */
+
+const SIGN = { added: "+", removed: "-", changed: "~", moved: ">" } as const;
+
+function show(v: unknown): string {
+  if (v === null || v === undefined) return "(none)";
+  const s = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}
+
+function describe(c: Change): string[] {
+  switch (c.kind) {
+    case "added":
+      return [c.entity];
+    case "removed":
+      return [c.entity];
+    case "moved": {
+      const where = (p: Change["from"]): string => `${p?.milestone ? `milestone ${p.milestone}, ` : ""}position ${p?.position}`;
+      return [`${c.entity}: ${where(c.from)} → ${where(c.to)}`];
+    }
+    case "changed":
+      return [c.entity, ...Object.entries(c.fields ?? {}).map(([k, v]) => `${k}: ${show(v.before)} → ${show(v.after)}`)];
+  }
+}
+
+export function summaryLine(d: PlanDiff): string {
+  const { added, removed, changed, moved } = d.summary;
+  if (d.changes.length === 0) return "No changes: the two missions give the same plan.";
+  return `Plan: ${added} to add, ${changed} to change, ${removed} to remove, ${moved} to move.`;
+}
+
+export function renderDiffText(d: PlanDiff, c: ChalkInstance): string {
+  const colour = { added: c.green, removed: c.red, changed: c.yellow, moved: c.cyan } as const;
+  const lines: string[] = [];
+  for (const change of d.changes) {
+    const [head, ...rest] = describe(change);
+    lines.push(colour[change.kind](`${SIGN[change.kind]} ${head}${change.kind === "changed" || change.kind === "moved" ? "" : ` (${change.kind})`}`));
+    for (const r of rest) lines.push(`    ${r}`);
+  }
+  lines.push("", summaryLine(d));
+  return `${lines.join("\n")}\n`;
+}
+
+const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function renderDiffMarkdown(d: PlanDiff): string {
+  const out = [`**missionc diff** — ${summaryLine(d)}`, ""];
+  if (d.changes.length) {
+    out.push("| | entity | change |", "| --- | --- | --- |");
+    for (const change of d.changes) {
+      const [, ...rest] = describe(change);
+      const what = change.kind === "moved" ? describe(change)[0]!.replace(`${change.entity}: `, "moved: ")
+        : change.kind === "changed" ? rest.join("; ") : change.kind;
+      out.push(`| ${SIGN[change.kind]} | \`${change.entity}\` | ${cell(what)} |`);
+    }
+    out.push("");
+  }
+  out.push(`<sub>plan ${d.before.slice(7, 19)} → ${d.after.slice(7, 19)}</sub>`);
+  return `${out.join("\n")}\n`;
+}
+
+export function renderDiffJson(d: PlanDiff): string {
+  return `${JSON.stringify(d, null, 2)}\n`;
+}

@@ -1,0 +1,66 @@
+import type { ChalkInstance } from "chalk";
+import type { Plan, ValidateStep } from "./types.js";
+
+/** `missionc plan` without --json: the plan as a tree, in the spirit of `terraform plan`. */
+
+function duration(seconds: number): string {
+  const parts: string[] = [];
+  for (const [unit, n] of [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]] as const) {
+    if (seconds >= n) { parts.push(`${Math.floor(seconds / n)}${unit}`); seconds %= n; }
+  }
+  return parts.join("") || "0s";
+}
+
+function quantity(n: number): string {
+  for (const [unit, v] of [["G", 1e9], ["M", 1e6], ["k", 1e3]] as const) if (n >= v && n % (v / 10) === 0) return `${n / v}${unit}`;
+  return String(n);
+}
+
+function budgetLine(p: Plan): string {
+  const b = p.budget;
+  const parts = [b.tokens !== undefined ? `${quantity(b.tokens)} tokens` : "", b.time_seconds !== undefined ? duration(b.time_seconds) : "", b.cost_usd !== undefined ? `$${b.cost_usd}` : ""].filter(Boolean);
+  return parts.length ? parts.join(", ") : "no limit";
+}
+
+function validateLine(s: ValidateStep, c: ChalkInstance, width: number): string[] {
+  const head = `${c.yellow("~ validate")}  ${s.validator.padEnd(width)} ${s.role} ${c.bold(s.model)}`;
+  const lines = [head];
+  if (s.procedures.length) lines.push(`      procedures: ${s.procedures.join(", ")}`);
+  const fresh = s.checks.filter((x) => !x.regression);
+  const again = s.checks.filter((x) => x.regression);
+  if (fresh.length) lines.push(`      checks: ${fresh.map((x) => x.assertion).join(", ")}`);
+  if (again.length) lines.push(`      regression checks: ${again.map((x) => x.assertion).join(", ")}`);
+  if (s.assertions.length) lines.push(`      assertions: ${s.assertions.join(", ")}`);
+  if (s.features.length) lines.push(`      reviews: ${s.features.join(", ")}`);
+  return lines;
+}
+
+export function renderPlanTree(p: Plan, c: ChalkInstance): string {
+  const out: string[] = [];
+  out.push(`${c.bold(`mission ${p.mission.name}`)}${p.mission.title ? ` "${p.mission.title}"` : ""}  ${c.dim(p.digest.slice(0, 19))}`);
+  out.push(`  branch ${p.mission.branch} · budget ${budgetLine(p)} · max_rounds ${p.policy.max_rounds} · concurrency ${p.policy.concurrency}`);
+  for (const [role, model] of Object.entries(p.roles)) {
+    const m = p.models[model];
+    out.push(`  ${role.padEnd(12)} ${c.bold(model)}${m ? c.dim(` (${m.provider} "${m.id}")`) : ""}`);
+  }
+  const features = new Map(p.features.map((f) => [f.name, f]));
+  const width = Math.max(13, ...p.features.map((f) => f.name.length));
+  for (const ms of p.milestones) {
+    out.push("", `  ${c.bold(`milestone ${ms.name}`)}${ms.title ? ` "${ms.title}"` : ""}`);
+    for (const step of p.steps.filter((s) => s.milestone === ms.name)) {
+      if (step.kind === "implement") {
+        const f = features.get(step.feature)!;
+        out.push(`    ${c.green("+ implement")} ${f.name.padEnd(width)} worker ${c.bold(step.model)}${f.needs.length ? `  needs ${f.needs.join(", ")}` : ""}`);
+        if (f.fulfills.length) out.push(`      fulfills: ${f.fulfills.join(", ")}`);
+      } else if (step.kind === "validate") {
+        out.push(...validateLine(step, c, width).map((l, i) => (i === 0 ? `    ${l}` : l)));
+      } else {
+        out.push(`    ${c.cyan("? gate")}      ${"".padEnd(width)} orchestrator ${c.bold(step.model)}`);
+      }
+    }
+  }
+  const checked = p.contract.filter((a) => a.check).length;
+  const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
+  out.push("", `Plan: ${n(p.features.length, "feature")} in ${n(p.milestones.length, "milestone")}, ${n(p.contract.length, "assertion")} (${checked} with a machine check), ${n(p.steps.length, "step")}.`);
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,120 @@
+/**
+ * The execution plan: what `missionc plan --json` writes and the runner interprets. Its JSON is
+ * public interface (specs/plan.schema.json); `format` names its version and readers check it.
+ */
+
+export const PLAN_FORMAT = "missionc.plan/1";
+
+export type RoleName = "orchestrator" | "worker" | "reviewer" | "user_tester" | "researcher";
+export type Judge = "check" | "reviewer" | "user_tester";
+export type Validator = "scrutiny" | "user_testing";
+
+export interface PlanModel {
+  provider: string;
+  id: string;
+  options: Record<string, number | string>;
+  /** dollars per million tokens, when the mission says */
+  price?: Record<string, number>;
+}
+
+export interface PlanProcedure {
+  command: string;
+  timeout_seconds?: number;
+  ready?: string;
+}
+
+export interface PlanSkill {
+  /** relative to the mission file's folder, with `/` */
+  path: string;
+  sha256: string;
+}
+
+export interface PlanAssertion {
+  id: string;
+  text: string;
+  /** who decides whether it holds: its `by`, else `check` when it has one, else by its milestone's validators */
+  judge: Judge;
+  check?: string;
+  /** fulfilling features, in execution order */
+  features: string[];
+  /** where it is first validated: the milestone of its last fulfilling feature */
+  milestone: string;
+}
+
+export interface PlanMilestone {
+  name: string;
+  title?: string;
+  features: string[];
+  validators: Validator[];
+}
+
+export interface PlanFeature {
+  name: string;
+  title?: string;
+  milestone: string;
+  spec?: string;
+  fulfills: string[];
+  needs: string[];
+  skills: string[];
+  /** the model that implements it: its `worker`, else the worker role's */
+  model: string;
+  /** sha256 over what the feature asks for, so a runner can tell which features an edit changed */
+  digest: string;
+}
+
+export interface PlanCheck {
+  assertion: string;
+  command: string;
+  /** an assertion that passed at an earlier milestone, run again to catch a regression */
+  regression: boolean;
+}
+
+export interface ImplementStep {
+  id: string;
+  kind: "implement";
+  milestone: string;
+  feature: string;
+  role: "worker";
+  model: string;
+}
+
+export interface ValidateStep {
+  id: string;
+  kind: "validate";
+  milestone: string;
+  validator: Validator;
+  role: "reviewer" | "user_tester";
+  model: string;
+  procedures: string[];
+  checks: PlanCheck[];
+  /** assertions this step judges: first validated at this milestone */
+  assertions: string[];
+  /** features whose diff the reviewers read (scrutiny) */
+  features: string[];
+}
+
+export interface GateStep {
+  id: string;
+  kind: "gate";
+  milestone: string;
+  role: "orchestrator";
+  model: string;
+}
+
+export type PlanStep = ImplementStep | ValidateStep | GateStep;
+
+export interface Plan {
+  format: typeof PLAN_FORMAT;
+  digest: string;
+  mission: { name: string; title?: string; goal: string; branch: string; repo: string };
+  budget: { tokens?: number; time_seconds?: number; cost_usd?: number };
+  policy: { max_rounds: number; concurrency: number };
+  models: Record<string, PlanModel>;
+  roles: Record<RoleName, string>;
+  procedures: Record<string, PlanProcedure>;
+  skills: Record<string, PlanSkill>;
+  contract: PlanAssertion[];
+  milestones: PlanMilestone[];
+  features: PlanFeature[];
+  steps: PlanStep[];
+}
