@@ -1,3 +1,4 @@
+import { canonicalJson } from "./canonical.js";
 import type { Plan, PlanAssertion, PlanFeature } from "./types.js";
 
 /**
@@ -28,7 +29,8 @@ export interface PlanDiff {
   summary: Record<ChangeKind, number>;
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** Equal as plans are equal: key order does not count (a plan read from JSON has its keys sorted). */
+const same = (a: unknown, b: unknown): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
 function fieldChanges(a: Record<string, unknown>, b: Record<string, unknown>, ignore: string[] = []): Change["fields"] {
   const out: NonNullable<Change["fields"]> = {};

@@ -37,7 +37,7 @@ export async function openGitSide(spec: string, cwd = process.cwd()): Promise<Gi
     throw new GitSideError(`cannot read ${spec}: ${cwd} is not in a git repository`);
   }
   try {
-    await git.revparse(["--verify", "--quiet", `${rev}^{commit}`]);
+    await git.revparse(["--verify", `${rev}^{commit}`]);
   } catch {
     throw new GitSideError(`cannot read ${spec}: \`${rev}\` is not a revision in this repository`);
   }
