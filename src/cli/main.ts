@@ -45,6 +45,32 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .example("missionc graph specs/app.mission --format dot | dot -Tsvg > mission.svg")
     .action(run(async () => (await import("./graph.js")).graphCommand));
 
+  cli.command("run <file>", "Start or resume a mission (exit 0 done, 1 errors in the file, 2 usage/I-O, 3 paused, 4 locked)")
+    .option("--offline", "Run every role on the scripted provider, from FILE's .script.yaml")
+    .option("--script <file>", "The script for --offline (default: beside the mission, NAME.script.yaml)")
+    .option("--until <milestone>", "Stop once this milestone is accepted")
+    .option("--replan", "Accept an edited mission file: unchanged done features stay done")
+    .option("--record <script>", "Record the run as a script (not built yet)")
+    .example("missionc run specs/app.mission --offline")
+    .action(run(async () => (await import("./run.js")).runCommand));
+
+  cli.command("demo", "Run examples/hello offline in a new scratch git repository and print its path")
+    .action(run(async () => (await import("./demo.js")).demoCommand));
+
+  cli.command("status [target]", "Where a mission stands; TARGET is a .mission file, a repository or a state folder")
+    .option("--json", "Print the status as JSON (specs/status.schema.json)")
+    .option("--mission <name>", "Which mission, when the repository holds several")
+    .action(run(async () => (await import("./status.js")).statusCommand));
+
+  cli.command("pause [target]", "Ask a running mission to stop after its current turn (resume with run)")
+    .option("--mission <name>", "Which mission, when the repository holds several")
+    .action(run(async () => (await import("./inbox.js")).pauseCommand));
+
+  cli.command("msg <text> [target]", "Send a message to the mission's orchestrator, read at the next gate")
+    .option("--mission <name>", "Which mission, when the repository holds several")
+    .option("--interrupt", "Stop the current turn first")
+    .action(run(async () => (await import("./inbox.js")).msgCommand));
+
   cli.command("explain <code>", "Explain a diagnostic code, with a failing example and its fix")
     .example("missionc explain M0301")
     .action(run(async () => (await import("./explain.js")).explainCommand));
@@ -55,7 +81,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .action(run(async () => (await import("./init.js")).initCommand));
 }
 
-const COMMANDS = ["check", "plan", "fmt", "diff", "graph", "explain", "init"];
+const COMMANDS = ["check", "plan", "fmt", "diff", "graph", "run", "demo", "status", "pause", "msg", "explain", "init"];
 
 export async function main(argv: string[]): Promise<number> {
   const cli = cac("missionc");

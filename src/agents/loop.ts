@@ -1,0 +1,88 @@
+import type { Message, ModelResponse, Provider, ToolCall, ToolResult } from "./provider.js";
+import { runTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tools.js";
+
+/**
+ * The agent loop: model → tool calls → results → model, until the agent calls its terminal tool
+ * (submit_handoff, decide, submit_verdicts) with an answer that is accepted, or gives up.
+ *
+ * Durable by construction: a turn whose response is in the journal is not asked of the model again,
+ * and its tool calls are executed again in order (rebuilding the worktree after a reset) while the
+ * model's context gets the journaled results. Only turns never journaled reach the provider.
+ */
+
+export type Acceptance<T> = { ok: true; value: T; reply?: string } | { ok: false; error: string };
+
+export interface AgentRun<T> {
+  run: string;
+  system: string;
+  prompt: string;
+  /** tools the agent may call, terminal one included */
+  tools: ToolSpec[];
+  /** the names among them that `runTool` executes */
+  executable: readonly string[];
+  terminal: string;
+  accept: (input: unknown) => Acceptance<T>;
+  maxTurns: number;
+  /** invalid terminal answers allowed before the run gives up */
+  maxInvalid: number;
+}
+
+export interface AgentHost {
+  provider: Provider;
+  tools: ToolContext;
+  journaledResponse(run: string, turn: number): ModelResponse | undefined;
+  journaledResult(run: string, turn: number, index: number): ToolResult | undefined;
+  recordResponse(run: string, turn: number, response: ModelResponse): void;
+  recordResult(run: string, turn: number, index: number, call: ToolCall, outcome: ToolOutcome): void;
+  /** called before each model call that is not replayed: may throw to stop (pause, budget) */
+  beforeModelCall(run: string, turn: number): void;
+  /** called at each turn boundary, replayed or not: may throw to stop (SIGINT, pause) */
+  atTurnBoundary(run: string, turn: number): void;
+  /** tools beyond the generic ones (research), when the run has them */
+  extraTool?(run: string, turn: number, call: ToolCall): Promise<ToolOutcome | undefined>;
+}
+
+export type AgentOutcome<T> = { kind: "done"; value: T; turns: number } | { kind: "gave_up"; reason: string; turns: number };
+
+export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<AgentOutcome<T>> {
+  const messages: Message[] = [{ role: "user", content: agent.prompt }];
+  let invalid = 0;
+  for (let turn = 1; turn <= agent.maxTurns; turn++) {
+    host.atTurnBoundary(agent.run, turn);
+    let response = host.journaledResponse(agent.run, turn);
+    if (!response) {
+      host.beforeModelCall(agent.run, turn);
+      response = await host.provider.complete({ run: agent.run, turn, system: agent.system, messages: [...messages], tools: agent.tools });
+      host.recordResponse(agent.run, turn, response);
+    }
+    messages.push({ role: "assistant", content: response.content, tool_calls: response.tool_calls });
+    if (response.tool_calls.length === 0) {
+      messages.push({ role: "user", content: `Continue. Your run ends when you call \`${agent.terminal}\`.` });
+      continue;
+    }
+    const results: ToolResult[] = [];
+    let answer: T | undefined;
+    let answered = false;
+    for (const [index, call] of response.tool_calls.entries()) {
+      if (answered) {
+        results.push({ id: call.id, content: "ignored: the run ended with the call before", is_error: true });
+        continue;
+      }
+      let outcome: ToolOutcome;
+      if (call.name === agent.terminal) {
+        const verdict = agent.accept(call.input);
+        if (verdict.ok) { answer = verdict.value; answered = true; outcome = { content: verdict.reply ?? "accepted", isError: false }; }
+        else { invalid++; outcome = { content: `rejected: ${verdict.error}. Fix it and call \`${agent.terminal}\` again.`, isError: true }; }
+      } else {
+        outcome = (await host.extraTool?.(agent.run, turn, call)) ?? (await runTool(call.name, call.input, agent.executable, host.tools));
+      }
+      const journaled = host.journaledResult(agent.run, turn, index);
+      if (!journaled) host.recordResult(agent.run, turn, index, call, outcome);
+      results.push(journaled ?? { id: call.id, content: outcome.content, is_error: outcome.isError });
+    }
+    messages.push({ role: "user", content: "", tool_results: results });
+    if (answered) return { kind: "done", value: answer as T, turns: turn };
+    if (invalid >= agent.maxInvalid) return { kind: "gave_up", reason: `${invalid} invalid answers to \`${agent.terminal}\``, turns: turn };
+  }
+  return { kind: "gave_up", reason: `no answer within ${agent.maxTurns} turns`, turns: agent.maxTurns };
+}

@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Plan } from "../plan/types.js";
+import type { FeatureState, Handoff } from "../runner/state.js";
+
+/**
+ * Prompts. The system prompt of a role is its stable prefix, the same for every call of that role:
+ * the role's skill from skills/, the mission goal, the contract and the procedures. What differs per
+ * run (the feature, its skills, earlier handoffs, the report) goes in the first user message.
+ */
+
+function roleSkill(role: string): string {
+  const file = new URL(`../../skills/${role.replace("_", "-")}.md`, import.meta.url);
+  return readFileSync(file, "utf8").replace(/^---[\s\S]*?---\s*/, "").trim();
+}
+
+export function systemPrompt(role: string, plan: Plan): string {
+  const contract = plan.contract.map((a) => `- ${a.id} (${a.judge}, milestone ${a.milestone}): ${a.text}${a.check ? `\n  check: \`${a.check}\`` : ""}`).join("\n");
+  const procedures = Object.entries(plan.procedures).map(([n, p]) => `- ${n}: \`${p.command}\``).join("\n") || "(none)";
+  return [
+    roleSkill(role),
+    `# The mission: ${plan.mission.name}${plan.mission.title ? ` — ${plan.mission.title}` : ""}`,
+    plan.mission.goal,
+    "# The validation contract",
+    contract || "(no assertions)",
+    "# Procedures",
+    procedures,
+  ].join("\n\n");
+}
+
+/** A short summary of a handoff, built from its fields (no model call), for later workers. */
+export function handoffSummary(h: Handoff): string {
+  const parts = [`${h.feature}: ${h.status}`];
+  if (h.implemented.length) parts.push(`implemented ${h.implemented.join("; ")}`);
+  if (h.left_undone.length) parts.push(`left undone ${h.left_undone.join("; ")}`);
+  if (h.issues.length) parts.push(`issues ${h.issues.map((i) => `[${i.severity}] ${i.text}`).join("; ")}`);
+  return parts.join(" — ");
+}
+
+export function workerPrompt(plan: Plan, f: FeatureState, root: string, skillText: (name: string) => string, earlier: Handoff[]): string {
+  const assertions = plan.contract.filter((a) => f.fulfills.includes(a.id));
+  const agents = join(root, "AGENTS.md");
+  return [
+    `# Your feature: ${f.name}${f.title ? ` — ${f.title}` : ""}`,
+    f.spec ? `## Spec\n\n${f.spec}` : "## Spec\n\n(no spec beyond its title and assertions)",
+    `## Assertions it must make true\n\n${assertions.map((a) => `- ${a.id}: ${a.text}${a.check ? ` (check: \`${a.check}\`)` : ""}`).join("\n") || "(none)"}`
+      + (plan.contract.filter((a) => f.fulfills.includes(a.id)).length < f.fulfills.length ? `\n- also: ${f.fulfills.filter((id) => !assertions.some((a) => a.id === id)).join(", ")}` : ""),
+    ...f.skills.map((s) => `## Skill: ${s}\n\n${skillText(s)}`),
+    existsSync(agents) ? `## AGENTS.md\n\n${readFileSync(agents, "utf8")}` : "",
+    `## Earlier handoffs\n\n${earlier.map((h) => `- ${handoffSummary(h)}`).join("\n") || "(none: you are the first)"}`,
+    `End by calling submit_handoff with "feature": "${f.name}".`,
+  ].filter(Boolean).join("\n\n");
+}

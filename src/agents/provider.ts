@@ -1,0 +1,59 @@
+import type { ToolSpec } from "./tools.js";
+
+/** The provider interface: `{ system, messages, tools }` in, `{ content, tool_calls, usage }` out. */
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  input: unknown;
+}
+
+export interface ToolResult {
+  id: string;
+  content: string;
+  is_error: boolean;
+}
+
+export interface Message {
+  role: "user" | "assistant";
+  content: string;
+  tool_calls?: ToolCall[];
+  tool_results?: ToolResult[];
+}
+
+export interface Usage {
+  input: number;
+  cache_read: number;
+  cache_write: number;
+  output: number;
+  /** counted by estimate (four characters a token), not by a provider */
+  estimated?: boolean;
+}
+
+export interface ModelRequest {
+  /** the runner's id of this agent run, e.g. `implement:greeter#1` */
+  run: string;
+  /** 1-based turn within the run */
+  turn: number;
+  system: string;
+  messages: Message[];
+  tools: ToolSpec[];
+}
+
+export interface ModelResponse {
+  content: string;
+  tool_calls: ToolCall[];
+  usage: Usage;
+}
+
+export interface Provider {
+  readonly name: string;
+  complete(request: ModelRequest, signal?: AbortSignal): Promise<ModelResponse>;
+}
+
+/** A provider that cannot go on: the run stops with this message (script out of turns, bad key, …). */
+export class ProviderError extends Error {}
+
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from "node:fs";
+import { Ajv } from "ajv";
+import { parse as parseYaml } from "yaml";
+import { estimateTokens, ProviderError, type ModelRequest, type ModelResponse, type Provider } from "./provider.js";
+
+/**
+ * Replays a recorded script (specs/script.schema.json): for each agent run, what the model answers
+ * turn by turn. The offline demo and the tests use it. Usage is estimated and labelled so. A run or
+ * turn the script lacks is an error naming both: never a silent default.
+ */
+
+interface ScriptTurn {
+  text?: string;
+  tools?: { name: string; input?: unknown }[];
+  delay_ms?: number;
+}
+
+export interface Script {
+  format: "missionc.script/1";
+  runs: Record<string, ScriptTurn[]>;
+}
+
+export class ScriptError extends Error {}
+
+export function loadScript(path: string): Script {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new ScriptError(`cannot read the script ${path}`);
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (e) {
+    throw new ScriptError(`${path} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const schema = JSON.parse(readFileSync(new URL("../../specs/script.schema.json", import.meta.url), "utf8")) as object;
+  const validate = new Ajv({ strict: false }).compile(schema);
+  if (!validate(value)) {
+    const e = validate.errors?.[0];
+    throw new ScriptError(`${path} does not match specs/script.schema.json: ${e?.instancePath || "(top)"} ${e?.message ?? ""}`);
+  }
+  return value as Script;
+}
+
+function size(request: ModelRequest): number {
+  let n = request.system.length + JSON.stringify(request.tools).length;
+  for (const m of request.messages) n += m.content.length + JSON.stringify(m.tool_calls ?? []).length + JSON.stringify(m.tool_results ?? []).length;
+  return n;
+}
+
+export class ScriptedProvider implements Provider {
+  readonly name = "scripted";
+
+  constructor(private readonly script: Script, private readonly path: string) {}
+
+  async complete(request: ModelRequest, signal?: AbortSignal): Promise<ModelResponse> {
+    const turns = this.script.runs[request.run];
+    if (!turns) throw new ProviderError(`the script ${this.path} has no run \`${request.run}\` (turn ${request.turn} was asked for)`);
+    const turn = turns[request.turn - 1];
+    if (!turn) throw new ProviderError(`the script ${this.path} ran out: run \`${request.run}\` has ${turns.length} turn(s), turn ${request.turn} was asked for`);
+    if (turn.delay_ms) await new Promise((r) => setTimeout(r, turn.delay_ms));
+    if (signal?.aborted) throw new ProviderError("interrupted");
+    const content = turn.text ?? "";
+    const tool_calls = (turn.tools ?? []).map((t, i) => ({ id: `call_${request.turn}_${i + 1}`, name: t.name, input: t.input ?? {} }));
+    const output = estimateTokens(content + JSON.stringify(tool_calls));
+    return { content, tool_calls, usage: { input: Math.ceil(size(request) / 4), cache_read: 0, cache_write: 0, output, estimated: true } };
+  }
+}

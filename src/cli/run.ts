@@ -1,0 +1,75 @@
+import { renderPretty } from "../diagnostics/render-pretty.js";
+import { runMission, type RunOutcome } from "../runner/run.js";
+import { EXIT } from "./errors.js";
+import { colourFor, write, writeError } from "./output.js";
+import { readStatus } from "../control/status.js";
+
+export interface RunFlags {
+  offline?: boolean;
+  script?: string;
+  until?: string;
+  replan?: boolean;
+  record?: string;
+}
+
+function clock(started: number): string {
+  const s = Math.floor((Date.now() - started) / 1000);
+  return `${String(Math.floor(s / 3600)).padStart(2, "0")}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** Runs a mission in this process, printing progress; SIGINT stops it after the current turn. */
+export async function runAndReport(file: string, flags: RunFlags): Promise<RunOutcome> {
+  const started = Date.now();
+  const signal = { interrupted: false };
+  const onInt = (): void => {
+    if (signal.interrupted) process.exit(130); // a second ^C: leave now; the journal resumes it
+    signal.interrupted = true;
+    writeError("interrupt: stopping after the current turn (^C again to leave at once)");
+  };
+  process.on("SIGINT", onInt);
+  const onUsr = (): void => undefined; // `missionc pause` / `msg` wake us; the inbox is read at the next turn
+  process.on("SIGUSR2", onUsr);
+  try {
+    return await runMission({
+      missionFile: file, offline: flags.offline === true, ...(flags.script ? { script: flags.script } : {}), ...(flags.until ? { until: flags.until } : {}),
+      replan: flags.replan === true, signal, progress: (line) => write(`[${clock(started)}] ${line}\n`),
+    });
+  } finally {
+    process.off("SIGINT", onInt);
+    process.off("SIGUSR2", onUsr);
+  }
+}
+
+export function summary(outcome: RunOutcome): string {
+  if (!("layout" in outcome)) return "";
+  const st = readStatus(outcome.layout);
+  return `${st.features.done}/${st.features.total} features done · ${st.tokens.total} tokens${st.tokens.estimated ? " (estimated)" : ""} · ${st.elapsed_seconds}s\n` +
+    `branch ${st.mission ? "" : ""}${outcome.layout.worktree}\n`;
+}
+
+export async function runCommand(file: string, flags: RunFlags): Promise<number> {
+  if (flags.record) writeError("note: --record is not built yet; the run is not recorded");
+  const outcome = await runAndReport(file, flags);
+  return finish(outcome);
+}
+
+export function finish(outcome: RunOutcome): number {
+  switch (outcome.status) {
+    case "errors":
+      writeError(renderPretty(outcome.diagnostics.filter((d) => d.severity === "error"), (f) => outcome.sources.get(f), colourFor(process.stderr)));
+      writeError(`error: ${outcome.message}`);
+      return EXIT.findings;
+    case "usage":
+      writeError(`error: ${outcome.message}`);
+      return EXIT.usage;
+    case "locked":
+      writeError(`error: ${outcome.message}`);
+      return EXIT.locked;
+    case "paused":
+      write(`paused: ${outcome.message}\nresume with \`missionc run\` on the same mission file\n${summary(outcome)}`);
+      return EXIT.paused;
+    default:
+      write(`${outcome.summary}\n${summary(outcome)}`);
+      return EXIT.ok;
+  }
+}

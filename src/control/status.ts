@@ -1,0 +1,108 @@
+import { existsSync, readFileSync } from "node:fs";
+import type { Plan } from "../plan/types.js";
+import { handoffSummary } from "../agents/prompts.js";
+import { loadJournal } from "../runner/journal.js";
+import type { Layout } from "../runner/layout.js";
+import { readLock } from "../runner/lock.js";
+import { nextAction } from "../runner/next.js";
+import { featuresOf, fold, type MissionState } from "../runner/state.js";
+
+/** Where a mission stands, from its plan and journal (specs/status.schema.json). Reads only. */
+
+export interface Status {
+  format: "missionc.status/1";
+  mission: string;
+  title?: string;
+  state: "not_started" | "running" | "paused" | "done" | "stopped";
+  paused_reason?: string;
+  milestone?: string;
+  step?: { kind: string; id: string; role: string; model: string };
+  features: { done: number; pending: number; total: number; items: { name: string; milestone: string; status: "done" | "pending"; origin: string; commit?: string }[] };
+  elapsed_seconds: number;
+  tokens: { total: number; estimated: boolean; by_type: Record<"input" | "cache_read" | "cache_write" | "output", number>; by_role: Record<string, Record<"input" | "cache_read" | "cache_write" | "output", number>> };
+  budget: { tokens?: { limit: number; left: number }; time_seconds?: { limit: number; left: number } };
+  last_handoff?: string;
+  changes_of_course: { gate: string; action: string; reason: string }[];
+  last_events: { seq: number; type: string; at: string; summary: string }[];
+  last_validation?: { milestone: string; round: number; passed: boolean; failing: string[] };
+  journal: { events: number; torn_tail_bytes: number };
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === "EPERM"; }
+}
+
+function step(plan: Plan, s: MissionState): Status["step"] {
+  const a = nextAction(plan, s);
+  switch (a.kind) {
+    case "implement": return { kind: "implement", id: `implement:${a.feature.name}`, role: "worker", model: a.feature.model };
+    case "handoff_gate": return { kind: "gate", id: `handoff:${a.feature.name}`, role: "orchestrator", model: plan.roles.orchestrator };
+    case "validate": return { kind: "validate", id: `validate:${a.milestone}#${a.round}`, role: "reviewer", model: plan.roles.reviewer };
+    case "milestone_gate": return { kind: "gate", id: `gate:${a.milestone}#${a.round}`, role: "orchestrator", model: plan.roles.orchestrator };
+    default: return undefined;
+  }
+}
+
+export function readStatus(layout: Layout): Status {
+  if (!existsSync(layout.plan)) throw new Error(`no mission state at ${layout.dir}`);
+  const plan = JSON.parse(readFileSync(layout.plan, "utf8")) as Plan;
+  const { events, droppedBytes } = loadJournal(layout.journal, { readOnly: true });
+  const s = fold(plan, events);
+  const lock = readLock(layout.lock);
+  const running = lock !== undefined && alive(lock.pid);
+  const features = [...s.features.values()];
+  const zero = () => ({ input: 0, cache_read: 0, cache_write: 0, output: 0 });
+  const byType = zero();
+  const byRole: Status["tokens"]["by_role"] = {};
+  let estimated = false;
+  for (const [role, u] of s.usage) {
+    byRole[role] = { input: u.input, cache_read: u.cache_read, cache_write: u.cache_write, output: u.output };
+    byType.input += u.input; byType.cache_read += u.cache_read; byType.cache_write += u.cache_write; byType.output += u.output;
+    if (u.estimated) estimated = true;
+  }
+  const total = byType.input + byType.cache_read + byType.cache_write + byType.output;
+  const current = plan.milestones.find((m) => !s.milestones.get(m.name)?.accepted)?.name;
+  const lastReport = [...s.milestones.values()].flatMap((m) => [...m.reports].map(([round, r]) => ({ milestone: m.name, round, passed: r.passed, failing: r.failing, seq: 0 }))).pop();
+  const status: Status = {
+    format: "missionc.status/1", mission: plan.mission.name, ...(plan.mission.title ? { title: plan.mission.title } : {}),
+    state: !s.started ? "not_started" : s.completed ? "done" : running ? "running" : s.paused ? "paused" : "stopped",
+    features: {
+      done: features.filter((f) => f.done).length, pending: features.filter((f) => !f.done).length, total: features.length,
+      items: plan.milestones.flatMap((m) => featuresOf(s, m.name)).map((f) => ({ name: f.name, milestone: f.milestone, status: f.done ? "done" as const : "pending" as const, origin: f.origin, ...(f.commit ? { commit: f.commit } : {}) })),
+    },
+    elapsed_seconds: Math.round(s.activeMs / 1000),
+    tokens: { total, estimated, by_type: byType, by_role: byRole },
+    budget: {
+      ...(plan.budget.tokens !== undefined ? { tokens: { limit: plan.budget.tokens, left: Math.max(0, plan.budget.tokens - total) } } : {}),
+      ...(plan.budget.time_seconds !== undefined ? { time_seconds: { limit: plan.budget.time_seconds, left: Math.max(0, plan.budget.time_seconds - Math.round(s.activeMs / 1000)) } } : {}),
+    },
+    changes_of_course: s.decisions.filter((d) => d.action !== "accept" || d.gate.startsWith("handoff:")),
+    last_events: s.lastEvents,
+    journal: { events: events.length, torn_tail_bytes: droppedBytes },
+  };
+  if (s.paused && !s.completed) status.paused_reason = s.paused.reason;
+  if (current && !s.completed) status.milestone = current;
+  const st = s.completed ? undefined : step(plan, s);
+  if (st) status.step = st;
+  if (s.lastHandoff) status.last_handoff = handoffSummary(s.lastHandoff);
+  if (lastReport) status.last_validation = { milestone: lastReport.milestone, round: lastReport.round, passed: lastReport.passed, failing: lastReport.failing };
+  return status;
+}
+
+export function renderStatus(st: Status): string {
+  const lines = [
+    `mission ${st.mission}${st.title ? ` "${st.title}"` : ""}: ${st.state.replace("_", " ")}${st.paused_reason ? ` (${st.paused_reason})` : ""}`,
+    st.milestone ? `milestone ${st.milestone}${st.step ? ` · next: ${st.step.id} (${st.step.role} ${st.step.model})` : ""}` : "",
+    `features: ${st.features.done} done, ${st.features.pending} pending of ${st.features.total}`,
+    ...st.features.items.map((f) => `  ${f.status === "done" ? "✓" : "·"} ${f.name} (${f.milestone}${f.origin === "follow_up" ? ", follow-up" : ""})${f.commit ? ` ${f.commit.slice(0, 10)}` : ""}`),
+    `elapsed ${st.elapsed_seconds}s · tokens ${st.tokens.total}${st.tokens.estimated ? " (estimated)" : ""}: input ${st.tokens.by_type.input}, cache read ${st.tokens.by_type.cache_read}, cache write ${st.tokens.by_type.cache_write}, output ${st.tokens.by_type.output}`,
+    ...Object.entries(st.tokens.by_role).map(([role, u]) => `  ${role}: ${u.input + u.cache_read + u.cache_write + u.output}`),
+    st.budget.tokens ? `budget: ${st.budget.tokens.left} tokens left of ${st.budget.tokens.limit}` : "",
+    st.last_handoff ? `last handoff: ${st.last_handoff}` : "",
+    st.last_validation ? `last validation: ${st.last_validation.milestone} round ${st.last_validation.round} ${st.last_validation.passed ? "passed" : `failed (${st.last_validation.failing.join(", ")})`}` : "",
+    ...(st.changes_of_course.length ? ["changes of course:", ...st.changes_of_course.map((c) => `  ${c.gate}: ${c.action} — ${c.reason}`)] : []),
+    "last events:",
+    ...st.last_events.map((e) => `  #${e.seq} ${e.type}${e.summary ? ` ${e.summary}` : ""}`),
+  ];
+  return `${lines.filter((l) => l !== "").join("\n")}\n`;
+}

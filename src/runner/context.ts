@@ -1,0 +1,125 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import type { AgentHost } from "../agents/loop.js";
+import type { ModelResponse, Provider, ToolCall, ToolResult } from "../agents/provider.js";
+import type { ToolOutcome } from "../agents/tools.js";
+import type { Plan } from "../plan/types.js";
+import type { Blobs } from "./blobs.js";
+import type { MissionGit } from "./git.js";
+import type { Journal, JournalEvent } from "./journal.js";
+import { apply, type MissionState } from "./state.js";
+import type { Layout } from "./layout.js";
+
+/** Why the runner stopped before the mission was done; the CLI turns it into exit code 3. */
+export class Stop extends Error {
+  constructor(readonly reason: string, readonly kind: "interrupted" | "paused" | "budget" | "rounds" | "provider" | "gate" = "paused") {
+    super(reason);
+  }
+}
+
+export interface Progress {
+  (line: string): void;
+}
+
+export interface RunSettings {
+  commandTimeoutMs: number;
+  maxTurns: number;
+  maxInvalid: number;
+}
+
+/** Everything a step needs: the plan, the journal (and the state folded from it), git, the provider. */
+export class RunContext {
+  interrupted = false;
+  readonly started = Date.now();
+
+  constructor(
+    readonly plan: Plan,
+    readonly layout: Layout,
+    readonly journal: Journal,
+    readonly blobs: Blobs,
+    readonly state: MissionState,
+    readonly git: MissionGit,
+    readonly provider: Provider,
+    readonly progress: Progress,
+    readonly settings: RunSettings,
+    private readonly activeBeforeMs: number,
+  ) {}
+
+  /** Journals an event and folds it into the state: the only way state changes. */
+  record<D extends object>(type: string, data: D): JournalEvent<D> {
+    const e = this.journal.append(type, data);
+    apply(this.state, e as unknown as JournalEvent);
+    return e;
+  }
+
+  activeMs(): number {
+    return this.activeBeforeMs + (Date.now() - this.started);
+  }
+
+  tokensUsed(): number {
+    let n = 0;
+    for (const u of this.state.usage.values()) n += u.input + u.cache_read + u.cache_write + u.output;
+    return n;
+  }
+
+  /** Pause requests and messages that `missionc pause` / `msg` left in the inbox. */
+  readInbox(): void {
+    const dir = this.layout.inbox;
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
+      const path = join(dir, name);
+      let item: { kind?: string; text?: string; id?: string };
+      try { item = JSON.parse(readFileSync(path, "utf8")) as typeof item; } catch { continue; }
+      mkdirSync(join(dir, "done"), { recursive: true });
+      if (item.kind === "message" && item.text) this.record("message_received", { id: item.id ?? name, text: item.text });
+      if (item.kind === "pause") this.record("pause_requested", { id: item.id ?? name });
+      renameSync(path, join(dir, "done", name));
+      if (item.kind === "pause") throw new Stop("paused by `missionc pause`", "paused");
+    }
+  }
+
+  private checkBudget(): void {
+    const b = this.plan.budget;
+    if (b.tokens !== undefined && this.tokensUsed() >= b.tokens) throw new Stop(`the token budget is spent (${this.tokensUsed()} of ${b.tokens})`, "budget");
+    if (b.time_seconds !== undefined && this.activeMs() >= b.time_seconds * 1000) throw new Stop(`the time budget is spent (${Math.round(this.activeMs() / 1000)} s of ${b.time_seconds} s)`, "budget");
+  }
+
+  agentHost(role: string, model: string, run: string, extraTool?: AgentHost["extraTool"]): AgentHost {
+    const host: AgentHost = {
+      provider: this.provider,
+      tools: {
+        root: this.layout.worktree,
+        commandTimeoutMs: this.settings.commandTimeoutMs,
+        // journaled so that a resumed runner can kill what a killed one left running
+        onCommandStart: (pgid) => this.record("command_started", { run, pgid }),
+      },
+      journaledResponse: (run, turn) => {
+        const r = this.state.runs.get(run)?.responses.get(turn);
+        return r ? this.blobs.json<ModelResponse>(r.blob) : undefined;
+      },
+      journaledResult: (run, turn, index) => {
+        const r = this.state.runs.get(run)?.results.get(`${turn}/${index}`);
+        if (!r) return undefined;
+        const stored = this.blobs.json<ToolResult>(r.blob);
+        return stored;
+      },
+      recordResponse: (run, turn, response) => {
+        this.record("model_response", { run, turn, role, model, blob: this.blobs.put(response), usage: response.usage });
+      },
+      recordResult: (run, turn, index, call: ToolCall, outcome: ToolOutcome) => {
+        const result: ToolResult = { id: call.id, content: outcome.content, is_error: outcome.isError };
+        this.record("tool_result", {
+          run, turn, index, name: call.name, blob: this.blobs.put(result), is_error: outcome.isError,
+          ...(outcome.command ? { command: { command: outcome.command.command, exit_code: outcome.command.exitCode } } : {}),
+        });
+      },
+      beforeModelCall: () => this.checkBudget(),
+      atTurnBoundary: () => {
+        if (this.interrupted) throw new Stop("interrupted (SIGINT)", "interrupted");
+        this.readInbox();
+      },
+    };
+    if (extraTool) host.extraTool = extraTool;
+    return host;
+  }
+}

@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { Ajv, type ValidateFunction } from "ajv";
+import { runAgent, type Acceptance } from "../agents/loop.js";
+import { handoffSummary, systemPrompt } from "../agents/prompts.js";
+import { READ_ONLY, TOOL_SPECS, type ToolSpec } from "../agents/tools.js";
+import type { ValidationReport } from "../validators/validate.js";
+import { Stop, type RunContext } from "./context.js";
+import type { FeatureState } from "./state.js";
+
+/**
+ * Gates: the orchestrator answers a handoff with problems, or a milestone's validation report, with
+ * its `decide` tool. Its decision is checked against specs/decision.schema.json and against the
+ * facts (assertions that failed, features that exist) and goes back to it as an error when wrong.
+ */
+
+export interface Decision {
+  action: "accept" | "follow_up" | "rescope";
+  reason: string;
+  features?: { name: string; title?: string; spec: string; fulfills: string[]; skills?: string[]; worker?: string }[];
+  amendments?: { feature: string; spec: string }[];
+}
+
+const schema = JSON.parse(readFileSync(new URL("../../specs/decision.schema.json", import.meta.url), "utf8")) as Record<string, unknown>;
+let validate: ValidateFunction | undefined;
+
+export const DECIDE: ToolSpec = { name: "decide", description: "Answer the gate: accept, create follow-up features, or rescope pending features (specs/decision.schema.json).", input_schema: schema };
+
+interface GateFacts {
+  /** assertions follow-ups may name */
+  fixable: string[];
+  /** whether `accept` is allowed, and why not */
+  acceptable: true | string;
+  rescopable: boolean;
+}
+
+function acceptDecision(ctx: RunContext, facts: GateFacts): (input: unknown) => Acceptance<Decision> {
+  return (input) => {
+    validate ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+    if (!validate(input)) return { ok: false, error: `the decision does not match specs/decision.schema.json: ${(validate.errors ?? []).map((e) => `${e.instancePath || "decision"} ${e.message}`).join("; ")}` };
+    const d = input as Decision;
+    if (d.action === "accept" && facts.acceptable !== true) return { ok: false, error: facts.acceptable };
+    if (d.action === "follow_up") {
+      const taken = new Set([...ctx.state.features.keys()]);
+      for (const f of d.features ?? []) {
+        if (taken.has(f.name)) return { ok: false, error: `a feature named \`${f.name}\` exists already; give the follow-up a new name` };
+        taken.add(f.name);
+        const wrong = f.fulfills.filter((a) => !facts.fixable.includes(a));
+        if (wrong.length) return { ok: false, error: `${wrong.join(", ")} did not fail here; a follow-up may fulfil only ${facts.fixable.join(", ") || "(nothing)"}` };
+        if (f.worker && !ctx.plan.models[f.worker]) return { ok: false, error: `there is no model \`${f.worker}\`; models: ${Object.keys(ctx.plan.models).join(", ")}` };
+        const skill = f.skills?.find((s) => !ctx.plan.skills[s]);
+        if (skill) return { ok: false, error: `there is no skill \`${skill}\`` };
+      }
+    }
+    if (d.action === "rescope") {
+      if (!facts.rescopable) return { ok: false, error: "there are no pending features to rescope here" };
+      for (const a of d.amendments ?? []) {
+        const f = ctx.state.features.get(a.feature);
+        if (!f) return { ok: false, error: `there is no feature \`${a.feature}\`` };
+        if (f.done) return { ok: false, error: `\`${a.feature}\` is done; only pending features can be rescoped` };
+      }
+    }
+    return { ok: true, value: d, reply: "decision recorded" };
+  };
+}
+
+function messagesFor(ctx: RunContext): { text: string; ids: string[] } {
+  const pending = ctx.state.messages.filter((m) => !m.delivered);
+  return { text: pending.length ? `\n\n## Messages from the person supervising\n\n${pending.map((m) => `- ${m.text}`).join("\n")}\nAnswer them in your decision's reason.` : "", ids: pending.map((m) => m.id) };
+}
+
+async function decide(ctx: RunContext, run: string, prompt: string, facts: GateFacts): Promise<Decision> {
+  const messages = messagesFor(ctx);
+  const outcome = await runAgent({
+    run, system: systemPrompt("orchestrator", ctx.plan), prompt: prompt + messages.text, tools: [...READ_ONLY.map((n) => TOOL_SPECS[n]!), DECIDE], executable: READ_ONLY,
+    terminal: "decide", accept: acceptDecision(ctx, facts), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
+  }, ctx.agentHost("orchestrator", ctx.plan.roles.orchestrator, run));
+  if (outcome.kind === "gave_up") throw new Stop(`the orchestrator could not decide at ${run}: ${outcome.reason}`, "gate");
+  if (messages.ids.length) ctx.record("messages_delivered", { ids: messages.ids, run });
+  return outcome.value;
+}
+
+export async function handoffGate(ctx: RunContext, f: FeatureState): Promise<void> {
+  const run = `handoff:${f.name}#${f.attempts}`;
+  ctx.progress(`gate: handoff of ${f.name} — orchestrator ${ctx.plan.roles.orchestrator}`);
+  const pending = [...ctx.state.features.values()].some((x) => !x.done);
+  const prompt = `# Handoff gate: feature ${f.name}\n\nThe worker's handoff has problems. Accept it (with a reason), create follow-up features for what is missing, or rescope pending features.\n\n\`\`\`json\n${JSON.stringify(f.handoff, null, 2)}\n\`\`\`\n\nSummary: ${handoffSummary(f.handoff!)}`;
+  const d = await decide(ctx, run, prompt, { fixable: f.fulfills, acceptable: true, rescopable: pending });
+  ctx.record("decision", { gate: run, feature: f.name, milestone: f.milestone, decision: d, default_model: ctx.plan.roles.worker });
+  ctx.progress(`  decision: ${d.action} — ${d.reason}`);
+}
+
+export async function milestoneGate(ctx: RunContext, milestone: string, round: number): Promise<void> {
+  const run = `gate:${milestone}#${round}`;
+  const m = ctx.state.milestones.get(milestone)!;
+  const report = ctx.blobs.json<ValidationReport>(m.reports.get(round)!.blob);
+  if (!report.passed && m.failedRounds >= ctx.plan.policy.max_rounds && m.roundsAck < m.failedRounds) {
+    ctx.record("paused", { reason: `milestone ${milestone} failed ${m.failedRounds} round(s) of validation (max_rounds ${ctx.plan.policy.max_rounds}); a human should look`, kind: "rounds", milestone });
+    throw new Stop(`milestone ${milestone} failed ${m.failedRounds} round(s) (max_rounds ${ctx.plan.policy.max_rounds})`, "rounds");
+  }
+  ctx.progress(`gate: ${milestone} round ${round} — orchestrator ${ctx.plan.roles.orchestrator}`);
+  const prompt = `# Milestone gate: ${milestone}, round ${round}\n\n${report.passed ? "Every assertion passed. Accept the milestone." : `Failing or unverified: ${report.failing.join(", ")}. Create follow-up features that fix them.`}\n\n## Validation report\n\n\`\`\`json\n${JSON.stringify(report, null, 2)}\n\`\`\``;
+  const d = await decide(ctx, run, prompt, {
+    fixable: report.failing,
+    acceptable: report.passed ? true : `the milestone cannot be accepted: ${report.failing.join(", ")} did not pass; create follow-up features`,
+    rescopable: false,
+  });
+  ctx.record("decision", { gate: run, milestone, round, decision: d, default_model: ctx.plan.roles.worker });
+  ctx.progress(`  decision: ${d.action} — ${d.reason}`);
+  if (d.action === "accept") ctx.record("milestone_accepted", { milestone, round });
+}

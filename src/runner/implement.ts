@@ -1,0 +1,78 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { runAgent } from "../agents/loop.js";
+import { killGroup } from "../agents/command.js";
+import { systemPrompt, workerPrompt } from "../agents/prompts.js";
+import { TOOL_SPECS, WORKER_TOOLS, type ToolSpec } from "../agents/tools.js";
+import { Stop, type RunContext } from "./context.js";
+import { writeDurable } from "./files.js";
+import { acceptHandoff, hasProblems, verifyHandoff } from "./handoff.js";
+import type { FeatureState, Handoff } from "./state.js";
+
+export const SUBMIT_HANDOFF: ToolSpec = {
+  name: "submit_handoff",
+  description: "End your work on the feature with a structured handoff (specs/handoff.schema.json).",
+  input_schema: JSON.parse(readFileSync(new URL("../../specs/handoff.schema.json", import.meta.url), "utf8")) as Record<string, unknown>,
+};
+
+/**
+ * One `implement` step: a worker on a fresh context, its handoff, and one commit on the mission
+ * branch. Resumed after a crash, the step starts again from its base commit, replaying what the
+ * journal holds; a commit already made (found by its trailer) is recorded, never made again.
+ */
+export async function implement(ctx: RunContext, f: FeatureState): Promise<void> {
+  const attempt = f.inProgress ? f.attempts : f.attempts + 1;
+  const run = `implement:${f.name}#${attempt}`;
+  const trailer = `${ctx.plan.mission.name}/${run}`;
+  let base: string;
+  if (!f.inProgress) {
+    base = await ctx.git.head();
+    ctx.record("step_started", { step: run, run, feature: f.name, attempt, base });
+  } else {
+    base = f.base!;
+    for (const pgid of ctx.state.runs.get(run)?.pgids ?? []) killGroup(pgid);
+    const made = ctx.state.commitIntents.has(run) ? await ctx.git.findStepCommit(trailer, base) : undefined;
+    if (made) {
+      ctx.record("committed", { feature: f.name, step: run, commit: made, problems: hasProblems(f.handoff!) });
+      return;
+    }
+    await ctx.git.resetTo(base);
+  }
+  ctx.progress(`implement ${f.name}${attempt > 1 ? ` (attempt ${attempt})` : ""} — worker ${f.model}`);
+  const handoff = await work(ctx, f, run);
+  if (f.handoffAttempt !== attempt) {
+    ctx.record("handoff", { feature: f.name, attempt, handoff });
+    writeDurable(join(ctx.layout.handoffs, `${f.name}-${attempt}.json`), `${JSON.stringify(handoff, null, 2)}\n`);
+  }
+  const intent = ctx.record("commit_intent", { step: run, feature: f.name });
+  const commit = await ctx.git.commit(`${f.title ?? f.name} (feature ${f.name})`, trailer, intent.at);
+  ctx.record("committed", { feature: f.name, step: run, commit: commit?.commit ?? null, tree: commit?.tree ?? null, problems: hasProblems(handoff) });
+  ctx.progress(`  handoff ${handoff.status}${hasProblems(handoff) ? " (with issues: the orchestrator decides)" : ""} · commit ${commit ? commit.commit.slice(0, 10) : "(no change)"}`);
+}
+
+async function work(ctx: RunContext, f: FeatureState, run: string): Promise<Handoff> {
+  const earlier = [...ctx.state.features.values()].filter((x) => x.done && x.handoff && x.name !== f.name).map((x) => x.handoff!);
+  const missionDir = resolve(ctx.layout.worktree);
+  const skillText = (name: string): string => {
+    const s = ctx.plan.skills[name];
+    try { return s ? readFileSync(join(missionDir, s.path), "utf8") : "(unknown skill)"; } catch { return "(the skill file is not in the repository)"; }
+  };
+  const outcome = await runAgent({
+    run,
+    system: systemPrompt("worker", ctx.plan),
+    prompt: workerPrompt(ctx.plan, f, ctx.layout.worktree, skillText, earlier),
+    tools: [...WORKER_TOOLS.map((n) => TOOL_SPECS[n]!), SUBMIT_HANDOFF],
+    executable: WORKER_TOOLS,
+    terminal: "submit_handoff",
+    accept: acceptHandoff(f.name),
+    maxTurns: ctx.settings.maxTurns,
+    maxInvalid: ctx.settings.maxInvalid,
+  }, ctx.agentHost("worker", f.model, run));
+  if (outcome.kind === "gave_up") {
+    // the step fails to the orchestrator: a blocked handoff it must answer
+    return { feature: f.name, status: "blocked", implemented: [], left_undone: [f.spec ?? f.name], commands: [], issues: [{ severity: "high", text: `runner: the worker gave up: ${outcome.reason}` }], procedures_followed: false, notes: "" };
+  }
+  return verifyHandoff(outcome.value, ctx.state.runs.get(run), ctx.plan, true);
+}
+
+export { Stop };

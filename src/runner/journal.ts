@@ -1,0 +1,111 @@
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { dirname } from "node:path";
+import { fsyncDir } from "./files.js";
+import type { Redactor } from "./redact.js";
+
+/**
+ * The mission's journal: one JSON event a line, appended and fsynced before the runner acts on it.
+ * Each event carries the hash of the one before, so an edited or damaged line is found on load.
+ * A torn last line (a crash mid-write) is dropped; damage anywhere earlier stops the runner.
+ */
+
+export interface JournalEvent<D = Record<string, unknown>> {
+  seq: number;
+  type: string;
+  at: string;
+  data: D;
+  prev: string;
+  hash: string;
+}
+
+export class JournalCorrupt extends Error {}
+
+const GENESIS = "0".repeat(64);
+
+function hashOf(body: string): string {
+  return createHash("sha256").update(body).digest("hex");
+}
+
+export interface LoadedJournal {
+  events: JournalEvent[];
+  /** bytes of a torn last line that were dropped */
+  droppedBytes: number;
+}
+
+/** Reads and verifies a journal, truncating a torn last line (readers that do not hold the lock leave it be). */
+export function loadJournal(path: string, options: { readOnly?: boolean } = {}): LoadedJournal {
+  if (!existsSync(path)) return { events: [], droppedBytes: 0 };
+  const text = readFileSync(path, "utf8");
+  const end = text.lastIndexOf("\n") + 1;
+  const droppedBytes = Buffer.byteLength(text.slice(end));
+  if (droppedBytes > 0 && !options.readOnly) {
+    const fd = openSync(path, "r+");
+    try {
+      ftruncateSync(fd, Buffer.byteLength(text.slice(0, end)));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const events: JournalEvent[] = [];
+  let prev = GENESIS;
+  let start = 0;
+  let line = 0;
+  while (start < end) {
+    const nl = text.indexOf("\n", start);
+    const raw = text.slice(start, nl);
+    start = nl + 1;
+    line++;
+    let e: JournalEvent;
+    try {
+      e = JSON.parse(raw) as JournalEvent;
+    } catch {
+      throw new JournalCorrupt(`the journal is damaged at line ${line}: not JSON`);
+    }
+    const { hash, ...body } = e;
+    if (e.seq !== line || e.prev !== prev || hash !== hashOf(JSON.stringify(body))) {
+      throw new JournalCorrupt(`the journal is damaged at line ${line} (event ${e.seq ?? "?"}): its hash chain does not hold`);
+    }
+    prev = hash;
+    events.push(e);
+  }
+  return { events, droppedBytes };
+}
+
+export class Journal {
+  private fd: number;
+  private seq: number;
+  private prev: string;
+  private readonly crashAt: number;
+
+  constructor(readonly path: string, existing: JournalEvent[], private readonly redactor: Redactor, private readonly now: () => Date = () => new Date()) {
+    mkdirSync(dirname(path), { recursive: true });
+    const created = !existsSync(path);
+    this.fd = openSync(path, "a");
+    if (created) fsyncDir(dirname(path));
+    const last = existing[existing.length - 1];
+    this.seq = last?.seq ?? 0;
+    this.prev = last?.hash ?? GENESIS;
+    // test-only: die right after the Nth event is on disk, to prove every crash point resumable
+    this.crashAt = Number(process.env["MISSIONC_CRASH_AFTER_APPEND"] ?? 0);
+  }
+
+  append<D extends object>(type: string, data: D): JournalEvent<D> {
+    const safe = JSON.parse(this.redactor.redact(JSON.stringify(data))) as D;
+    const body = { seq: this.seq + 1, type, at: this.now().toISOString(), data: safe, prev: this.prev };
+    const hash = hashOf(JSON.stringify(body));
+    const event = { ...body, hash };
+    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    fsyncSync(this.fd);
+    this.seq = event.seq;
+    this.prev = hash;
+    if (this.crashAt > 0 && event.seq === this.crashAt) process.kill(process.pid, "SIGKILL");
+    return event;
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The one place secrets are taken out of text: the journal, the blobs, the logs and the tool output
+ * sent to models all pass through `redact`. Known values (API keys from the environment) are
+ * replaced wherever they appear, and so are strings shaped like keys.
+ */
+
+const SHAPES = [
+  /sk-ant-[A-Za-z0-9]+-[A-Za-z0-9_-]{16,}/g,
+  /sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{16,}/g,
+  /\bsk-[A-Za-z0-9]{20,}/g,
+  /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
+  /\b(?:AKIA|ASIA)[A-Z2-7]{16}\b/g,
+];
+
+/** Environment variables whose values are secrets: API keys and anything named like one. */
+export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.entries(env)
+    .filter(([k, v]) => v && v.length >= 8 && /(_API_KEY|_TOKEN|_SECRET|API_KEY)$/i.test(k))
+    .map(([, v]) => v!);
+}
+
+export class Redactor {
+  private readonly values: string[];
+
+  constructor(values: string[] = secretValues()) {
+    // each value also in the encodings a tool might print it in
+    const forms = new Set<string>();
+    for (const v of values) {
+      forms.add(v);
+      forms.add(Buffer.from(v).toString("base64"));
+      forms.add(encodeURIComponent(v));
+    }
+    this.values = [...forms].filter((v) => v.length >= 8).sort((a, b) => b.length - a.length);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const v of this.values) if (out.includes(v)) out = out.split(v).join("[redacted]");
+    for (const re of SHAPES) out = out.replace(re, "[redacted]");
+    return out;
+  }
+}

@@ -1,0 +1,180 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { canonicalJson } from "../plan/canonical.js";
+import { planFromMission } from "../plan/load.js";
+import type { Plan } from "../plan/types.js";
+import { nodeHost } from "../syntax/host.js";
+import { loadScript, ScriptError, ScriptedProvider } from "../agents/scripted.js";
+import { ProviderError, type Provider } from "../agents/provider.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { validateMilestone } from "../validators/validate.js";
+import { Blobs } from "./blobs.js";
+import { RunContext, Stop, type Progress, type RunSettings } from "./context.js";
+import { writeDurable } from "./files.js";
+import { handoffGate, milestoneGate } from "./gates.js";
+import { excludeStateDir, GitError, MissionGit, repositoryRoot } from "./git.js";
+import { implement } from "./implement.js";
+import { Journal, JournalCorrupt, loadJournal } from "./journal.js";
+import { layoutOf, type Layout } from "./layout.js";
+import { LockHeld, MissionLock } from "./lock.js";
+import { nextAction } from "./next.js";
+import { Redactor } from "./redact.js";
+import { fold } from "./state.js";
+
+/**
+ * `missionc run`: starts or resumes a mission. Everything it knows comes from the journal; each
+ * action is chosen from the folded state, done, and journaled, until the mission is done, `--until`
+ * is reached, or something stops it (pause, SIGINT, budget, rounds) — then it can be resumed.
+ */
+
+export interface RunOptions {
+  missionFile: string;
+  offline: boolean;
+  script?: string;
+  until?: string;
+  replan?: boolean;
+  progress: Progress;
+  settings?: Partial<RunSettings>;
+  /** set by the CLI's SIGINT handler */
+  signal?: { interrupted: boolean };
+}
+
+export type RunOutcome =
+  | { exit: 0; status: "done" | "until"; summary: string; layout: Layout }
+  | { exit: 1; status: "errors"; diagnostics: Diagnostic[]; sources: Map<string, string>; message: string }
+  | { exit: 2; status: "usage"; message: string }
+  | { exit: 3; status: "paused"; message: string; layout: Layout }
+  | { exit: 4; status: "locked"; message: string };
+
+const DEFAULTS: RunSettings = { commandTimeoutMs: 120_000, maxTurns: 40, maxInvalid: 3 };
+
+export function defaultScriptPath(missionFile: string): string {
+  return join(dirname(resolve(missionFile)), `${basename(missionFile).replace(/\.mission$/, "")}.script.yaml`);
+}
+
+function provider(options: RunOptions): Provider | string {
+  if (!options.offline) return "this version runs missions offline only (`--offline`, on a recorded script); the anthropic, openai and command providers are not built yet";
+  const path = options.script ? resolve(options.script) : defaultScriptPath(options.missionFile);
+  if (!existsSync(path)) return `--offline needs a script: none at ${path}${options.script ? "" : " (give one with --script FILE)"}`;
+  try {
+    return new ScriptedProvider(loadScript(path), path);
+  } catch (e) {
+    if (e instanceof ScriptError) return e.message;
+    throw e;
+  }
+}
+
+export async function runMission(options: RunOptions): Promise<RunOutcome> {
+  const loaded = planFromMission(options.missionFile, nodeHost());
+  if (!loaded.ok) {
+    if (loaded.diagnostics) return { exit: 1, status: "errors", diagnostics: loaded.diagnostics, sources: loaded.sources ?? new Map(), message: loaded.reason };
+    return { exit: 2, status: "usage", message: loaded.reason };
+  }
+  const plan = loaded.plan;
+  if (options.until && !plan.milestones.some((m) => m.name === options.until)) {
+    return { exit: 2, status: "usage", message: `--until: there is no milestone \`${options.until}\`; milestones: ${plan.milestones.map((m) => m.name).join(", ")}` };
+  }
+  const chosen = provider(options);
+  if (typeof chosen === "string") return { exit: 2, status: "usage", message: chosen };
+  let root: string;
+  try {
+    root = await repositoryRoot(resolve(dirname(resolve(options.missionFile)), plan.mission.repo));
+  } catch (e) {
+    return { exit: 2, status: "usage", message: (e as Error).message };
+  }
+  const layout = layoutOf(root, plan.mission.name);
+  mkdirSync(layout.dir, { recursive: true });
+  excludeStateDir(root);
+  let lock: MissionLock;
+  try {
+    lock = MissionLock.acquire(layout.lock);
+  } catch (e) {
+    if (e instanceof LockHeld) return { exit: 4, status: "locked", message: `${e.message}; wait for it, or stop it with \`missionc pause\`` };
+    throw e;
+  }
+  try {
+    return await drive(plan, layout, chosen, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function drive(plan: Plan, layout: Layout, provider: Provider, options: RunOptions): Promise<RunOutcome> {
+  let journalEvents;
+  try {
+    const loaded = loadJournal(layout.journal);
+    journalEvents = loaded.events;
+    if (loaded.droppedBytes) options.progress(`journal: dropped a torn last line (${loaded.droppedBytes} bytes) left by a crash`);
+  } catch (e) {
+    if (e instanceof JournalCorrupt) return { exit: 2, status: "usage", message: `${e.message} (${layout.journal}); the runner will not guess past damage` };
+    throw e;
+  }
+  const redactor = new Redactor();
+  const journal = new Journal(layout.journal, journalEvents, redactor);
+  const blobs = new Blobs(layout.blobs, redactor);
+  const git = new MissionGit(layout.repo, layout.worktree, plan.mission.branch);
+  try {
+    const stored = existsSync(layout.plan) ? (JSON.parse(readFileSync(layout.plan, "utf8")) as Plan) : undefined;
+    let active = stored ?? plan;
+    const state = fold(active, journalEvents);
+    if (stored && stored.digest !== plan.digest) {
+      if (!options.replan) return { exit: 2, status: "usage", message: `${options.missionFile} changed since this mission started; run again with --replan to accept the edit (features whose digest is unchanged stay done)` };
+      active = plan;
+    }
+    const ctx = new RunContext(active, layout, journal, blobs, fold(active, journalEvents), git, provider, options.progress, { ...DEFAULTS, ...options.settings }, state.activeMs);
+    if (options.signal) Object.defineProperty(ctx, "interrupted", { get: () => options.signal!.interrupted });
+    const head = await git.prepare();
+    if (!ctx.state.started) {
+      writeDurable(layout.plan, canonicalJson(plan));
+      ctx.record("mission_started", { plan_digest: plan.digest, branch: plan.mission.branch, base: head });
+    } else if (stored && stored.digest !== plan.digest) {
+      replan(ctx, stored, plan);
+      writeDurable(layout.plan, canonicalJson(plan));
+    }
+    ctx.record("run_started", { pid: process.pid, offline: options.offline });
+    return await loop(ctx, options);
+  } catch (e) {
+    if (e instanceof GitError) return { exit: 2, status: "usage", message: e.message };
+    throw e;
+  } finally {
+    journal.close();
+  }
+}
+
+function replan(ctx: RunContext, before: Plan, after: Plan): void {
+  const old = new Map(before.features.map((f) => [f.name, f.digest]));
+  const reset = after.features.filter((f) => old.has(f.name) && old.get(f.name) !== f.digest).map((f) => f.name);
+  ctx.record("replanned", { from: before.digest, to: after.digest, reset });
+  ctx.progress(`replanned: ${reset.length ? `${reset.join(", ")} will run again` : "no done feature changed"}`);
+}
+
+async function loop(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
+  try {
+    for (;;) {
+      ctx.readInbox();
+      if (ctx.interrupted) throw new Stop("interrupted (SIGINT)", "interrupted");
+      const action = nextAction(ctx.plan, ctx.state);
+      switch (action.kind) {
+        case "implement": await implement(ctx, action.feature); break;
+        case "handoff_gate": await handoffGate(ctx, action.feature); break;
+        case "validate": await validateMilestone(ctx, action.milestone, action.round); break;
+        case "milestone_gate":
+          await milestoneGate(ctx, action.milestone, action.round);
+          if (options.until === action.milestone && ctx.state.milestones.get(action.milestone)!.accepted) {
+            return { exit: 0, status: "until", summary: `stopped after milestone ${action.milestone} (--until)`, layout: ctx.layout };
+          }
+          break;
+        case "done":
+          if (!ctx.state.completed) ctx.record("mission_completed", {});
+          return { exit: 0, status: "done", summary: "mission complete", layout: ctx.layout };
+      }
+    }
+  } catch (e) {
+    if (e instanceof Stop || e instanceof ProviderError) {
+      const reason = e.message;
+      if (!(e instanceof Stop && e.kind === "rounds")) ctx.record("paused", { reason, kind: e instanceof Stop ? e.kind : "provider" });
+      return { exit: 3, status: "paused", message: reason, layout: ctx.layout };
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,281 @@
+import type { ModelResponse, ToolResult, Usage } from "../agents/provider.js";
+import type { Plan } from "../plan/types.js";
+import type { JournalEvent } from "./journal.js";
+
+/**
+ * The runner's state is a fold over the journal: nothing else is remembered between runs, so a
+ * resumed runner computes exactly the state the killed one had reached.
+ */
+
+export interface Handoff {
+  feature: string;
+  status: "done" | "partial" | "blocked";
+  implemented: string[];
+  left_undone: string[];
+  commands: { command: string; exit_code: number }[];
+  issues: { severity: "low" | "medium" | "high"; text: string }[];
+  procedures_followed: boolean;
+  notes: string;
+}
+
+export interface FeatureState {
+  name: string;
+  title?: string;
+  milestone: string;
+  spec?: string;
+  fulfills: string[];
+  skills: string[];
+  model: string;
+  origin: "plan" | "follow_up";
+  /** the plan digest of a plan feature, to tell which features a --replan really changed */
+  digest?: string;
+  attempts: number;
+  /** an attempt was started and not yet committed: a resumed runner redoes it from its base */
+  inProgress: boolean;
+  /** the attempt whose handoff is journaled */
+  handoffAttempt?: number;
+  done: boolean;
+  commit?: string | null;
+  base?: string;
+  handoff?: Handoff;
+  /** a handoff with problems waits for the orchestrator's decision */
+  gate: "none" | "pending" | "answered";
+  /** the validation round whose gate created it (follow-ups) */
+  round?: number;
+}
+
+export interface Verdict {
+  assertion: string;
+  verdict: "pass" | "fail" | "unverified";
+  evidence: string;
+}
+
+export interface CheckRecord {
+  kind: "procedure" | "check";
+  name: string;
+  command: string;
+  exit_code: number;
+  duration_ms: number;
+  blob: string;
+  regression?: boolean;
+}
+
+export interface MilestoneState {
+  name: string;
+  round: number;
+  accepted: boolean;
+  /** per round: the checks run, the verdicts given, the report */
+  checks: Map<number, Map<string, CheckRecord>>;
+  verdicts: Map<number, Map<string, Verdict[]>>;
+  reports: Map<number, { passed: boolean; failing: string[]; blob: string }>;
+  gates: Set<number>;
+  failedRounds: number;
+  /** failed-round count at which a human last resumed after a rounds pause */
+  roundsAck: number;
+  pausedForRounds: number;
+}
+
+export interface RunRecord {
+  responses: Map<number, { blob: string; usage: Usage }>;
+  results: Map<string, { blob: string; is_error: boolean; command?: { command: string; exit_code: number } }>;
+  pgids: number[];
+}
+
+export interface MissionState {
+  started: boolean;
+  base: string;
+  planDigest: string;
+  features: Map<string, FeatureState>;
+  /** execution order: milestone by milestone, follow-ups after the features of their milestone */
+  milestones: Map<string, MilestoneState>;
+  runs: Map<string, RunRecord>;
+  steps: Map<string, { base: string; run: string }>;
+  commitIntents: Set<string>;
+  usage: Map<string, Usage>;
+  paused?: { reason: string };
+  completed: boolean;
+  messages: { id: string; text: string; delivered: boolean }[];
+  decisions: { gate: string; action: string; reason: string }[];
+  rescopes: { feature: string; spec: string }[];
+  lastHandoff?: Handoff;
+  activeMs: number;
+  events: number;
+  lastEvents: { seq: number; type: string; at: string; summary: string }[];
+}
+
+function milestoneState(name: string): MilestoneState {
+  return { name, round: 1, accepted: false, checks: new Map(), verdicts: new Map(), reports: new Map(), gates: new Set(), failedRounds: 0, roundsAck: 0, pausedForRounds: 0 };
+}
+
+export function initialState(plan: Plan): MissionState {
+  const s: MissionState = {
+    started: false, base: "", planDigest: plan.digest, features: new Map(), milestones: new Map(), runs: new Map(), steps: new Map(),
+    commitIntents: new Set(), usage: new Map(), completed: false, messages: [], decisions: [], rescopes: [], activeMs: 0, events: 0, lastEvents: [],
+  };
+  for (const m of plan.milestones) s.milestones.set(m.name, milestoneState(m.name));
+  for (const f of plan.features) {
+    s.features.set(f.name, {
+      name: f.name, ...(f.title ? { title: f.title } : {}), milestone: f.milestone, ...(f.spec ? { spec: f.spec } : {}), fulfills: f.fulfills,
+      skills: f.skills, model: f.model, origin: "plan", digest: f.digest, attempts: 0, inProgress: false, done: false, gate: "none",
+    });
+  }
+  return s;
+}
+
+export function featuresOf(s: MissionState, milestone: string): FeatureState[] {
+  return [...s.features.values()].filter((f) => f.milestone === milestone);
+}
+
+function run(s: MissionState, id: string): RunRecord {
+  let r = s.runs.get(id);
+  if (!r) { r = { responses: new Map(), results: new Map(), pgids: [] }; s.runs.set(id, r); }
+  return r;
+}
+
+function addUsage(s: MissionState, role: string, u: Usage): void {
+  const t = s.usage.get(role) ?? { input: 0, cache_read: 0, cache_write: 0, output: 0 };
+  t.input += u.input; t.cache_read += u.cache_read; t.cache_write += u.cache_write; t.output += u.output;
+  if (u.estimated) t.estimated = true;
+  s.usage.set(role, t);
+}
+
+type D = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- event data is checked by journal.schema.json when written
+
+/** Applies one event. The switch is the whole of the runner's memory. */
+export function apply(s: MissionState, e: JournalEvent): void {
+  const d = e.data as D;
+  s.events = e.seq;
+  switch (e.type) {
+    case "mission_started": s.started = true; s.base = d["base"]; break;
+    case "run_started":
+      s.paused = undefined;
+      for (const m of s.milestones.values()) if (m.pausedForRounds) { m.roundsAck = m.pausedForRounds; m.pausedForRounds = 0; }
+      break;
+    case "replanned": {
+      s.planDigest = d["to"];
+      for (const name of d["reset"] as string[]) {
+        const f = s.features.get(name);
+        if (f) { f.done = false; f.inProgress = false; f.gate = "none"; }
+      }
+      break;
+    }
+    case "step_started": {
+      s.steps.set(d["step"], { base: d["base"], run: d["run"] });
+      const f = s.features.get(d["feature"]);
+      if (f) { f.attempts = d["attempt"]; f.base = d["base"]; f.inProgress = true; }
+      break;
+    }
+    case "model_response": run(s, d["run"]).responses.set(d["turn"], { blob: d["blob"], usage: d["usage"] }); addUsage(s, d["role"], d["usage"]); break;
+    case "tool_result": run(s, d["run"]).results.set(`${d["turn"]}/${d["index"]}`, { blob: d["blob"], is_error: d["is_error"], ...(d["command"] ? { command: d["command"] } : {}) }); break;
+    case "command_started": run(s, d["run"]).pgids.push(d["pgid"]); break;
+    case "handoff": {
+      const f = s.features.get(d["feature"]);
+      if (f) { f.handoff = d["handoff"]; f.handoffAttempt = d["attempt"]; }
+      s.lastHandoff = d["handoff"];
+      break;
+    }
+    case "commit_intent": s.commitIntents.add(d["step"]); break;
+    case "committed": {
+      const f = s.features.get(d["feature"]);
+      if (f) { f.done = true; f.inProgress = false; f.commit = d["commit"]; f.gate = d["problems"] ? "pending" : "none"; }
+      break;
+    }
+    case "check_result": {
+      const m = s.milestones.get(d["milestone"]);
+      if (!m) break;
+      const map = m.checks.get(d["round"]) ?? new Map<string, CheckRecord>();
+      map.set(`${d["kind"]}:${d["name"]}`, d["check"] as CheckRecord);
+      m.checks.set(d["round"], map);
+      break;
+    }
+    case "verdicts": {
+      const m = s.milestones.get(d["milestone"]);
+      if (!m) break;
+      const map = m.verdicts.get(d["round"]) ?? new Map<string, Verdict[]>();
+      map.set(d["run"], d["verdicts"]);
+      m.verdicts.set(d["round"], map);
+      break;
+    }
+    case "validation_finished": {
+      const m = s.milestones.get(d["milestone"]);
+      if (!m) break;
+      m.reports.set(d["round"], { passed: d["passed"], failing: d["failing"], blob: d["blob"] });
+      if (!d["passed"]) m.failedRounds++;
+      break;
+    }
+    case "decision": applyDecision(s, d); break;
+    case "message_received": s.messages.push({ id: d["id"], text: d["text"], delivered: false }); break;
+    case "messages_delivered": for (const m of s.messages) if ((d["ids"] as string[]).includes(m.id)) m.delivered = true; break;
+    case "paused": {
+      s.paused = { reason: d["reason"] };
+      const m = d["milestone"] ? s.milestones.get(d["milestone"]) : undefined;
+      if (m && d["kind"] === "rounds") m.pausedForRounds = m.failedRounds;
+      break;
+    }
+    case "milestone_accepted": { const m = s.milestones.get(d["milestone"]); if (m) m.accepted = true; break; }
+    case "mission_completed": s.completed = true; break;
+    default: break;
+  }
+}
+
+function applyDecision(s: MissionState, d: D): void {
+  const decision = d["decision"] as { action: string; reason: string; features?: D[]; amendments?: { feature: string; spec: string }[] };
+  s.decisions.push({ gate: d["gate"], action: decision.action, reason: decision.reason });
+  const gate = String(d["gate"]);
+  if (gate.startsWith("handoff:")) {
+    const f = s.features.get(d["feature"]);
+    if (f) f.gate = "answered";
+  }
+  const m = d["milestone"] ? s.milestones.get(d["milestone"]) : undefined;
+  if (gate.startsWith("gate:") && m) {
+    m.gates.add(d["round"]);
+    if (decision.action === "follow_up") m.round = d["round"] + 1;
+  }
+  for (const f of decision.features ?? []) {
+    s.features.set(f["name"], {
+      name: f["name"], ...(f["title"] ? { title: f["title"] } : {}), milestone: d["milestone"], spec: f["spec"], fulfills: f["fulfills"],
+      skills: f["skills"] ?? [], model: f["worker"] ?? d["default_model"], origin: "follow_up", attempts: 0, inProgress: false, done: false, gate: "none",
+      ...(d["round"] !== undefined ? { round: d["round"] } : {}),
+    });
+  }
+  for (const a of decision.amendments ?? []) {
+    const f = s.features.get(a.feature);
+    if (f && !f.done) { f.spec = a.spec; s.rescopes.push(a); }
+  }
+}
+
+export function fold(plan: Plan, events: JournalEvent[]): MissionState {
+  const s = initialState(plan);
+  let segmentStart: number | undefined;
+  let last = 0;
+  for (const e of events) {
+    apply(s, e);
+    const t = Date.parse(e.at);
+    if (e.type === "run_started" || e.type === "mission_started") {
+      if (segmentStart !== undefined) s.activeMs += last - segmentStart;
+      segmentStart = t;
+    }
+    last = t;
+  }
+  if (segmentStart !== undefined) s.activeMs += last - segmentStart;
+  s.lastEvents = events.slice(-8).map((e) => ({ seq: e.seq, type: e.type, at: e.at, summary: summarize(e) }));
+  return s;
+}
+
+export function summarize(e: JournalEvent): string {
+  const d = e.data as D;
+  switch (e.type) {
+    case "step_started": return `${d["step"]} (attempt ${d["attempt"]})`;
+    case "model_response": return `${d["run"]} turn ${d["turn"]}`;
+    case "tool_result": return `${d["run"]} ${d["name"]}${d["is_error"] ? " (error)" : ""}`;
+    case "handoff": return `${d["feature"]}: ${d["handoff"]?.status}`;
+    case "committed": return `${d["feature"]} ${d["commit"] ? String(d["commit"]).slice(0, 10) : "(no change)"}`;
+    case "check_result": return `${d["milestone"]}#${d["round"]} ${d["kind"]} ${d["name"]} → exit ${d["check"]?.exit_code}`;
+    case "validation_finished": return `${d["milestone"]}#${d["round"]} ${d["passed"] ? "passed" : `failed: ${(d["failing"] as string[]).join(", ")}`}`;
+    case "decision": return `${d["gate"]}: ${d["decision"]?.action}`;
+    case "paused": return String(d["reason"]);
+    default: return "";
+  }
+}
+
+export type { ModelResponse, ToolResult };

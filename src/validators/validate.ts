@@ -1,0 +1,138 @@
+import { join } from "node:path";
+import { runAgent } from "../agents/loop.js";
+import { runCommand } from "../agents/command.js";
+import { systemPrompt } from "../agents/prompts.js";
+import { READ_ONLY, TOOL_SPECS } from "../agents/tools.js";
+import type { PlanAssertion, ValidateStep } from "../plan/types.js";
+import type { RunContext } from "../runner/context.js";
+import { writeDurable } from "../runner/files.js";
+import { featuresOf, type CheckRecord, type FeatureState, type Verdict } from "../runner/state.js";
+import { SUBMIT_VERDICTS, acceptVerdicts } from "./verdicts.js";
+
+/**
+ * Validation of a milestone, round by round: the declared procedures and every assertion check run
+ * for real (exit code, duration, output tail journaled), then one reviewer per feature that needs
+ * reviewing and the user tester; the report maps every assertion of the milestone to
+ * pass / fail / unverified with evidence and is saved under validation/.
+ */
+
+export interface ReportEntry { id: string; judge: string; verdict: Verdict["verdict"]; evidence: string; regression?: boolean }
+export interface ValidationReport {
+  milestone: string;
+  round: number;
+  passed: boolean;
+  failing: string[];
+  assertions: ReportEntry[];
+  regressions: ReportEntry[];
+  procedures: { name: string; command: string; exit_code: number; duration_ms: number; output_tail: string }[];
+}
+
+const TAIL = 2000;
+
+async function runOnce(ctx: RunContext, milestone: string, round: number, kind: "procedure" | "check", name: string, command: string, regression: boolean): Promise<CheckRecord> {
+  const done = ctx.state.milestones.get(milestone)!.checks.get(round)?.get(`${kind}:${name}`);
+  if (done) return done;
+  const timeout = (kind === "procedure" ? ctx.plan.procedures[name]?.timeout_seconds : undefined) ?? 600;
+  const r = await runCommand(command, { cwd: ctx.layout.worktree, timeoutMs: timeout * 1000, cap: TAIL });
+  const check: CheckRecord = { kind, name, command, exit_code: r.exitCode, duration_ms: r.durationMs, blob: ctx.blobs.put(r.output), ...(regression ? { regression } : {}) };
+  ctx.record("check_result", { milestone, round, kind, name, check });
+  ctx.progress(`  ${kind} ${name}: \`${command}\` → exit ${r.exitCode}`);
+  return check;
+}
+
+function reviewTargets(features: FeatureState[], round: number): FeatureState[] {
+  // the first round reviews every feature; later rounds review the follow-ups that fixed the last one
+  return features.filter((f) => f.done && f.commit !== undefined && (round === 1 || f.round === round - 1));
+}
+
+async function review(ctx: RunContext, milestone: string, round: number, f: FeatureState, assertions: PlanAssertion[]): Promise<void> {
+  const run = `review:${milestone}#${round}:${f.name}`;
+  if (ctx.state.milestones.get(milestone)!.verdicts.get(round)?.has(run)) return;
+  const ids = assertions.filter((a) => f.fulfills.includes(a.id)).map((a) => a.id);
+  const diff = f.commit && f.base ? await ctx.git.diff(f.base, f.commit) : "(no changes were committed)";
+  ctx.progress(`  review ${f.name} — reviewer ${ctx.plan.roles.reviewer}`);
+  const prompt = [
+    `# Review of feature ${f.name}${f.title ? ` — ${f.title}` : ""}`, `## Spec\n\n${f.spec ?? "(none)"}`,
+    `## Assertions you judge\n\n${ids.map((id) => `- ${id}: ${ctx.plan.contract.find((a) => a.id === id)?.text}`).join("\n") || "(none: report an empty list of verdicts, after reading the diff for problems)"}`,
+    `## The diff\n\n\`\`\`diff\n${diff.slice(0, 60_000)}\n\`\`\``,
+  ].join("\n\n");
+  const outcome = await runAgent({
+    run, system: systemPrompt("reviewer", ctx.plan), prompt, tools: [...READ_ONLY.map((n) => TOOL_SPECS[n]!), SUBMIT_VERDICTS], executable: READ_ONLY,
+    terminal: "submit_verdicts", accept: acceptVerdicts(ids), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
+  }, ctx.agentHost("reviewer", ctx.plan.roles.reviewer, run));
+  const verdicts = outcome.kind === "done" ? outcome.value : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the reviewer gave no verdict: ${outcome.reason}` }));
+  ctx.record("verdicts", { milestone, round, run, verdicts });
+}
+
+async function userTest(ctx: RunContext, milestone: string, round: number, ids: string[]): Promise<void> {
+  const run = `user_test:${milestone}#${round}`;
+  if (ids.length === 0 || ctx.state.milestones.get(milestone)!.verdicts.get(round)?.has(run)) return;
+  ctx.progress(`  user testing — user_tester ${ctx.plan.roles.user_tester}`);
+  const tools = [...READ_ONLY, "run_command"];
+  const prompt = `# User testing of milestone ${milestone}\n\nExercise the software as a user would and judge each assertion:\n\n${ids.map((id) => `- ${id}: ${ctx.plan.contract.find((a) => a.id === id)?.text}`).join("\n")}`;
+  const outcome = await runAgent({
+    run, system: systemPrompt("user_tester", ctx.plan), prompt, tools: [...tools.map((n) => TOOL_SPECS[n]!), SUBMIT_VERDICTS], executable: tools,
+    terminal: "submit_verdicts", accept: acceptVerdicts(ids), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
+  }, ctx.agentHost("user_tester", ctx.plan.roles.user_tester, run));
+  const verdicts = outcome.kind === "done" ? outcome.value : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the user tester gave no verdict: ${outcome.reason}` }));
+  ctx.record("verdicts", { milestone, round, run, verdicts });
+}
+
+/** The latest verdict on an assertion from any round up to this one. */
+function latestVerdict(ctx: RunContext, milestone: string, round: number, id: string): Verdict | undefined {
+  const m = ctx.state.milestones.get(milestone)!;
+  for (let r = round; r >= 1; r--) {
+    for (const list of m.verdicts.get(r)?.values() ?? []) {
+      const v = list.find((x) => x.assertion === id);
+      if (v) return v;
+    }
+  }
+  return undefined;
+}
+
+export async function validateMilestone(ctx: RunContext, milestone: string, round: number): Promise<void> {
+  const steps = ctx.plan.steps.filter((s): s is ValidateStep => s.kind === "validate" && s.milestone === milestone);
+  ctx.progress(`validate ${milestone} (round ${round}): ${steps.map((s) => s.validator).join(", ")}`);
+  const assertions = ctx.plan.contract.filter((a) => a.milestone === milestone);
+  const scrutiny = steps.find((s) => s.validator === "scrutiny");
+  for (const p of scrutiny?.procedures ?? []) await runOnce(ctx, milestone, round, "procedure", p, ctx.plan.procedures[p]!.command, false);
+  const checks = steps.flatMap((s) => s.checks);
+  for (const c of checks) await runOnce(ctx, milestone, round, "check", c.assertion, c.command, c.regression);
+  if (scrutiny) {
+    const judged = assertions.filter((a) => a.judge === "reviewer");
+    for (const f of reviewTargets(featuresOf(ctx.state, milestone), round)) await review(ctx, milestone, round, f, judged);
+  }
+  if (steps.some((s) => s.validator === "user_testing")) {
+    const open = assertions.filter((a) => a.judge === "user_tester" && latestVerdict(ctx, milestone, round - 1, a.id)?.verdict !== "pass");
+    await userTest(ctx, milestone, round, open.map((a) => a.id));
+  }
+  const report = buildReport(ctx, milestone, round, assertions, checks.map((c) => c.assertion));
+  const blob = ctx.blobs.put(report);
+  writeDurable(join(ctx.layout.validation, `${milestone}-round${round}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  ctx.record("validation_finished", { milestone, round, passed: report.passed, failing: report.failing, blob });
+  ctx.progress(`  ${report.passed ? "passed" : `failed: ${report.failing.join(", ")}`}`);
+}
+
+function buildReport(ctx: RunContext, milestone: string, round: number, assertions: PlanAssertion[], checked: string[]): ValidationReport {
+  const records = ctx.state.milestones.get(milestone)!.checks.get(round) ?? new Map<string, CheckRecord>();
+  const fromCheck = (id: string): ReportEntry | undefined => {
+    const c = records.get(`check:${id}`);
+    if (!c) return undefined;
+    return { id, judge: "check", verdict: c.exit_code === 0 ? "pass" : "fail", evidence: `\`${c.command}\` exited ${c.exit_code}: ${ctx.blobs.text(c.blob).slice(-400)}` };
+  };
+  const entries: ReportEntry[] = assertions.map((a) => {
+    if (a.judge === "check") return fromCheck(a.id) ?? { id: a.id, judge: "check", verdict: "unverified", evidence: "its check did not run" };
+    const v = latestVerdict(ctx, milestone, round, a.id);
+    return { id: a.id, judge: a.judge, verdict: v?.verdict ?? "unverified", evidence: v?.evidence ?? `no ${a.judge} gave a verdict` };
+  });
+  // an assertion with a check is also held to it, whoever judges it
+  for (const e of entries) {
+    const c = e.judge !== "check" && checked.includes(e.id) ? fromCheck(e.id) : undefined;
+    if (c && c.verdict === "fail") { e.verdict = "fail"; e.evidence = `${c.evidence}; ${e.evidence}`; }
+  }
+  const own = new Set(assertions.map((a) => a.id));
+  const regressions = checked.filter((id) => !own.has(id)).map((id) => ({ ...fromCheck(id)!, regression: true }));
+  const procedures = [...records.values()].filter((c) => c.kind === "procedure").map((c) => ({ name: c.name, command: c.command, exit_code: c.exit_code, duration_ms: c.duration_ms, output_tail: ctx.blobs.text(c.blob).slice(-TAIL) }));
+  const failing = [...entries, ...regressions].filter((e) => e.verdict !== "pass").map((e) => e.id);
+  return { milestone, round, passed: failing.length === 0, failing, assertions: entries, regressions, procedures };
+}
