@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
 import { estimateTokens, ProviderError, type ModelRequest, type ModelResponse, type Provider } from "./provider.js";
@@ -62,6 +62,9 @@ export class ScriptedProvider implements Provider {
     if (!turn) throw new ProviderError(`the script ${this.path} ran out: run \`${request.run}\` has ${turns.length} turn(s), turn ${request.turn} was asked for`);
     if (turn.delay_ms) await new Promise((r) => setTimeout(r, turn.delay_ms));
     if (signal?.aborted) throw new ProviderError("interrupted");
+    // test-only: a log of the turns served, to prove no journaled turn is ever asked for again
+    const log = process.env["MISSIONC_SCRIPT_LOG"];
+    if (log) appendFileSync(log, `${request.run}\t${request.turn}\n`);
     const content = turn.text ?? "";
     const tool_calls = (turn.tools ?? []).map((t, i) => ({ id: `call_${request.turn}_${i + 1}`, name: t.name, input: t.input ?? {} }));
     const output = estimateTokens(content + JSON.stringify(tool_calls));

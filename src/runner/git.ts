@@ -104,8 +104,9 @@ export class MissionGit {
     const tree = (await this.wt.raw(["write-tree"])).trim();
     const parentTree = (await this.wt.raw(["rev-parse", `${parent}^{tree}`])).trim();
     if (tree === parentTree) return undefined;
+    // a minimal environment: simple-git refuses variables such as EDITOR, and git needs none of the rest
     const env = {
-      ...process.env, GIT_AUTHOR_NAME: IDENTITY.name, GIT_AUTHOR_EMAIL: IDENTITY.email, GIT_COMMITTER_NAME: IDENTITY.name,
+      PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: process.env["HOME"] ?? "/", GIT_AUTHOR_NAME: IDENTITY.name, GIT_AUTHOR_EMAIL: IDENTITY.email, GIT_COMMITTER_NAME: IDENTITY.name,
       GIT_COMMITTER_EMAIL: IDENTITY.email, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date,
     };
     const commit = (await this.wt.env(env).raw(["commit-tree", tree, "-p", parent, "-m", message, "-m", `${STEP_TRAILER}: ${step}`])).trim();

@@ -39,11 +39,11 @@ export async function implement(ctx: RunContext, f: FeatureState): Promise<void>
     await ctx.git.resetTo(base);
   }
   ctx.progress(`implement ${f.name}${attempt > 1 ? ` (attempt ${attempt})` : ""} — worker ${f.model}`);
-  const handoff = await work(ctx, f, run);
-  if (f.handoffAttempt !== attempt) {
-    ctx.record("handoff", { feature: f.name, attempt, handoff });
-    writeDurable(join(ctx.layout.handoffs, `${f.name}-${attempt}.json`), `${JSON.stringify(handoff, null, 2)}\n`);
-  }
+  const worked = await work(ctx, f, run);
+  // the journaled handoff is the one: a resumed step keeps it, and its file is written again if lost
+  const handoff = f.handoffAttempt === attempt ? f.handoff! : worked;
+  writeDurable(join(ctx.layout.handoffs, `${f.name}-${attempt}.json`), `${JSON.stringify(handoff, null, 2)}\n`);
+  if (f.handoffAttempt !== attempt) ctx.record("handoff", { feature: f.name, attempt, handoff });
   const intent = ctx.record("commit_intent", { step: run, feature: f.name });
   const commit = await ctx.git.commit(`${f.title ?? f.name} (feature ${f.name})`, trailer, intent.at);
   ctx.record("committed", { feature: f.name, step: run, commit: commit?.commit ?? null, tree: commit?.tree ?? null, problems: hasProblems(handoff) });

@@ -1,0 +1,53 @@
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "./cases.js";
+
+/** A scratch git repository holding a copy of an example, committed once, as a user would have it. */
+export function exampleRepo(example = "hello"): string {
+  const dir = mkdtempSync(join(tmpdir(), `missionc-${example}-`));
+  cpSync(join(ROOT, "examples", example), dir, { recursive: true });
+  git(dir, "init", "-q", "-b", "main");
+  git(dir, "add", ".");
+  git(dir, "commit", "-qm", "start");
+  return dir;
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd, encoding: "utf8" });
+}
+
+export interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/** The real CLI in a child process, asynchronously (so several can run at once). */
+export function runCli(args: string[], cwd: string, env: Record<string, string> = {}, killAfterMs?: number): Promise<Exit> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+    const timer = killAfterMs !== undefined ? setTimeout(() => child.kill("SIGKILL"), killAfterMs) : undefined;
+    child.on("close", (code, signal) => { if (timer) clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+  });
+}
+
+/** The mission branch's commits: subject, tree and step trailer, oldest first. */
+export function missionCommits(repo: string, branch = "mission/hello"): { subject: string; tree: string; step: string }[] {
+  const out = git(repo, "log", "--reverse", "--format=%s%x00%T%x00%(trailers:key=Missionc-Step,valueonly)%x01", `main..${branch}`);
+  return out.split("\x01").map((l) => l.trim()).filter(Boolean).map((l) => {
+    const [subject, tree, step] = l.split("\x00");
+    return { subject: subject!, tree: tree!, step: step!.trim() };
+  });
+}
+
+/** Runs `tasks` with at most `limit` at once. */
+export async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < tasks.length) { const i = next++; results[i] = await tasks[i]!(); }
+  }));
+  return results;
+}
