@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
@@ -63,6 +63,27 @@ describe("fmt is idempotent, comment-keeping and plan-preserving", () => {
       writeFileSync(join(dir, "m.mission"), text);
       holdsFor(join(dir, "m.mission"));
     }), { numRuns: 60 });
+  });
+
+  it("with comments inserted at random token boundaries of the examples", () => {
+    const sources = ["examples/hello/hello.mission", "examples/slack-clone/slack-clone.mission", "test/fmt/messy.mission"].map((f) => readFileSync(join(ROOT, f), "utf8"));
+    const piecesOf = (t: string) => t.match(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|\/\/[^\n]*|\/\*[\s\S]*?\*\/|\s+|[A-Za-z_][\w.-]*|[$\d][\w.]*|./g) ?? [];
+    const insertion = fc.record({ source: fc.nat(sources.length - 1), at: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), kind: fc.array(fc.constantFrom("/* c */", "// c\n", "\n\n", "\n// own line\n"), { minLength: 6, maxLength: 6 }) });
+    let checked = 0;
+    // beside copies of the examples, so their includes and skills resolve
+    const home = mkdtempSync(join(tmpdir(), "missionc-fmt-"));
+    cpSync(join(ROOT, "examples/slack-clone"), home, { recursive: true });
+    fc.assert(fc.property(insertion, (ins) => {
+      const p = piecesOf(sources[ins.source]!);
+      ins.at.forEach((a, i) => p.splice(a % (p.length + 1), 0, ` ${ins.kind[i]} `));
+      const text = p.join("");
+      if (parse(text, "x.mission").diagnostics.some((d) => d.severity === "error")) return; // a comment that landed inside a literal
+      const file = join(home, `fuzz-${checked}.mission`);
+      writeFileSync(file, text);
+      holdsFor(file);
+      checked++;
+    }), { numRuns: Number(process.env["FC_RUNS"] ?? 150) });
+    expect(checked).toBeGreaterThan(50);
   });
 });
 

@@ -36,6 +36,22 @@ describe("missionc graph", () => {
     });
   }
 
+  it("keeps names apart that differ only in punctuation (`my-f`, `my_f`; `x.y_z`, `x_y.z`)", () => {
+    const base = planOfFile("examples/hello/hello.mission");
+    const plan = {
+      ...base,
+      milestones: [{ name: "m", features: ["my-f", "my_f"], validators: ["scrutiny" as const] }],
+      features: [
+        { ...base.features[0]!, name: "my-f", milestone: "m", needs: [], fulfills: ["x.y_z"] },
+        { ...base.features[0]!, name: "my_f", milestone: "m", needs: ["my-f"], fulfills: ["x_y.z"] },
+      ],
+      contract: [{ ...base.contract[0]!, id: "x.y_z" }, { ...base.contract[0]!, id: "x_y.z" }],
+    };
+    const ids = [...toMermaid(plan).matchAll(/^\s+(\S+)[[(]/gm)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(toMermaid(plan)).not.toMatch(/(\S+) --> \1$/m);
+  });
+
   it("from the command line, in both formats; an unknown format is a usage error", () => {
     expect(missionc(["graph", "examples/hello/hello.mission"]).stdout).toBe(toMermaid(planOfFile("examples/hello/hello.mission")));
     expect(missionc(["graph", "examples/hello/hello.mission", "--format", "dot"]).stdout).toBe(toDot(planOfFile("examples/hello/hello.mission")));

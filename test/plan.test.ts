@@ -68,7 +68,7 @@ describe("the plan", () => {
 
   it("resolves judges, regression checks and role defaults as DESIGN §2 and §4 say", () => {
     const plan = planOfFile("examples/slack-clone/slack-clone.mission");
-    const judge = (id: string) => plan.contract.find((a) => a.id === id)!.judge;
+    const judge = (id: string) => plan.contract.find((a) => a.id === id)!.by;
     expect(judge("auth.login")).toBe("check");        // has a check, no by
     expect(judge("auth.hashing")).toBe("reviewer");   // by reviewer
     expect(judge("auth.signup")).toBe("user_tester"); // neither, milestone runs user_testing

@@ -15,7 +15,7 @@ function roleSkill(role: string): string {
 }
 
 export function systemPrompt(role: string, plan: Plan): string {
-  const contract = plan.contract.map((a) => `- ${a.id} (${a.judge}, milestone ${a.milestone}): ${a.text}${a.check ? `\n  check: \`${a.check}\`` : ""}`).join("\n");
+  const contract = plan.contract.map((a) => `- ${a.id} (${a.by}, milestone ${a.milestone}): ${a.text}${a.check ? `\n  check: \`${a.check}\`` : ""}`).join("\n");
   const procedures = Object.entries(plan.procedures).map(([n, p]) => `- ${n}: \`${p.command}\``).join("\n") || "(none)";
   return [
     roleSkill(role),

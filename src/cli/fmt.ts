@@ -18,7 +18,7 @@ export async function fmtCommand(files: string[], options: { check?: boolean; wr
     if (r.text === undefined) {
       broken++;
       writeError(renderPretty(r.diagnostics, () => read.text, colourFor(process.stderr)));
-      writeError(`error: ${host.display(abs)} has syntax errors; fmt formats only files that parse`);
+      writeError(`error: ${host.display(abs)} has errors in its structure (above); fmt formats only files whose every statement it can read`);
       continue;
     }
     const changed = r.text !== read.text;

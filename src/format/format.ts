@@ -2,6 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type * as A from "../syntax/ast.js";
 import { parse } from "../syntax/parse.js";
 import { Printer } from "./printer.js";
+import { SourceSpan } from "../syntax/source-span.js";
 
 /**
  * `missionc fmt`: the canonical layout, printed from the syntax tree with the comments put back.
@@ -56,10 +57,23 @@ function alignment(p: Printer, decls: readonly A.Declaration[], source: (d: A.De
   return widths;
 }
 
+const ONE_LINE = new Set(["include", "goal", "branch", "repo", "role", "skill"]);
+
 function body(p: Printer, decls: readonly A.Declaration[]): void {
   const widths = alignment(p, decls, (d) => d.span);
-  decls.forEach((d, i) => p.statement(d.span, i === 0, () => declaration(p, d, widths.get(d) ?? 0)));
+  const oneLine = (d: A.Declaration): boolean =>
+    ONE_LINE.has(d.kind) ? !(d.kind === "goal" && d.text.kind === "text") : (d.kind === "model" || d.kind === "procedure") && d.options.length === 0;
+  decls.forEach((d, i) => p.statement(d.span, i === 0, () => declaration(p, d, widths.get(d) ?? 0), oneLine(d)));
 }
+
+/** The span from the first name of a list to its last, so a comment after the list stays after it. */
+function listSpan(names: readonly A.Name[]): A.Span {
+  const first = names[0]!.span as SourceSpan;
+  const last = names[names.length - 1]!.span as SourceSpan;
+  return new SourceSpan(first.file, first.lines, first.from, last.to);
+}
+
+const offset = (span: A.Span): number => (span as SourceSpan).from;
 
 function declaration(p: Printer, d: A.Declaration, width: number): void {
   switch (d.kind) {
@@ -130,28 +144,31 @@ function assertion(p: Printer, a: A.AssertDecl): void {
   if (a.check) items.push({ text: `check ${a.check.raw}`, span: a.check.span });
   if (a.by) items.push({ text: `by ${a.by.value.text}`, span: a.by.span });
   if (items.length === 0) return;
-  inlineOrBlock(p, items.map((x) => x.text), a.span, () => items.forEach((x, i) => p.statement(x.span, i === 0, () => p.line(x.text))));
+  items.sort((x, y) => offset(x.span) - offset(y.span));
+  inlineOrBlock(p, items.map((x) => x.text), a.span, () => items.forEach((x, i) => p.statement(x.span, i === 0, () => p.line(x.text), true)));
 }
 
 function milestone(p: Printer, m: A.MilestoneDecl): void {
   p.line(`milestone ${m.name.text}${m.title ? ` ${m.title.raw}` : ""}`);
-  p.block(m.span, () => {
-    m.features.forEach((f, i) => p.statement(f.span, i === 0, () => feature(p, f)));
-    const v = m.validate;
-    if (v) p.statement(v.span, m.features.length === 0, () => p.line(`validate ${v.validators.map((x) => x.text).join(", ")}`));
-  });
+  // in the order written, so every comment stays beside what it was written beside
+  const items: { span: A.Span; emit: (first: boolean) => void }[] = m.features.map((f) => ({ span: f.span, emit: (first) => p.statement(f.span, first, () => feature(p, f)) }));
+  const v = m.validate;
+  if (v) items.push({ span: v.span, emit: (first) => p.statement(v.span, first, () => p.line(`validate ${v.validators.map((x) => x.text).join(", ")}`), true) });
+  items.sort((x, y) => offset(x.span) - offset(y.span));
+  p.block(m.span, () => items.forEach((x, i) => x.emit(i === 0)));
 }
 
 function feature(p: Printer, f: A.FeatureDecl): void {
   p.line(`feature ${f.name.text}${f.title ? ` ${f.title.raw}` : ""}`);
   const parts: { span: A.Span; text: () => string }[] = [];
   if (f.spec) parts.push({ span: f.spec.span, text: () => `spec ${literal(f.spec!, p.depth)}` });
-  if (f.needs.length) parts.push({ span: f.needs[0]!.span, text: () => `needs ${f.needs.map((n) => n.text).join(", ")}` });
-  if (f.skills.length) parts.push({ span: f.skills[0]!.span, text: () => `skills ${f.skills.map((n) => n.text).join(", ")}` });
+  if (f.needs.length) parts.push({ span: listSpan(f.needs), text: () => `needs ${f.needs.map((n) => n.text).join(", ")}` });
+  if (f.skills.length) parts.push({ span: listSpan(f.skills), text: () => `skills ${f.skills.map((n) => n.text).join(", ")}` });
   if (f.worker) parts.push({ span: f.worker.span, text: () => `worker ${f.worker!.text}` });
-  if (f.fulfills.length) parts.push({ span: f.fulfills[0]!.span, text: () => `fulfills ${f.fulfills.map((n) => n.text).join(", ")}` });
+  if (f.fulfills.length) parts.push({ span: listSpan(f.fulfills), text: () => `fulfills ${f.fulfills.map((n) => n.text).join(", ")}` });
   if (parts.length === 0 && !p.hasCommentWithin(f.span)) return;
-  p.block(f.span, () => parts.forEach((x, i) => p.statement(x.span, i === 0, () => p.line(x.text()))));
+  parts.sort((x, y) => offset(x.span) - offset(y.span));
+  p.block(f.span, () => parts.forEach((x, i) => p.statement(x.span, i === 0, () => p.line(x.text()), f.spec === undefined || x.span !== f.spec.span || f.spec.kind !== "text")));
 }
 
 function field(p: Printer, f: A.Field): void {

@@ -28,10 +28,9 @@ export class Printer {
     this.out[this.out.length - 1] += text;
   }
 
+  /** Whether the source has an empty line (only spaces) between the two offsets. */
   private blankBetween(from: number, to: number): boolean {
-    let newlines = 0;
-    for (let i = from; i < to && newlines < 2; i++) if (this.source.charCodeAt(i) === 10) newlines++;
-    return newlines >= 2;
+    return /\n[ \t]*\r?\n/.test(this.source.slice(from, to));
   }
 
   private needsBlank(at: number, first: boolean): boolean {
@@ -55,13 +54,9 @@ export class Printer {
     return this.out[this.out.length - 1]?.length ?? 0;
   }
 
-  /** Whether a blank line or a comment separates two statements (which then do not share alignment). */
+  /** Whether a blank line separates two statements (which then do not share alignment). */
   gapBetween(a: Span, b: Span): boolean {
-    const from = (a as SourceSpan).to;
-    const to = (b as SourceSpan).from;
-    if (this.blankBetween(from, to)) return true;
-    const line = (a as SourceSpan).end.line;
-    return this.comments.some((c) => c.offset >= from && c.offset < to && c.span.start.line !== line);
+    return this.blankBetween((a as SourceSpan).to, (b as SourceSpan).from);
   }
 
   /** Whether any comment lies inside the span: then a block cannot be written on one line. */
@@ -75,12 +70,18 @@ export class Printer {
     return false;
   }
 
-  /** One statement: the comments and blank line before it, the statement, a comment after it on its line. */
-  statement(span: Span, first: boolean, render: () => void): void {
+  /**
+   * One statement: the comments and blank line before it, the statement, and the comments after it on
+   * its line. `oneLine` statements also take the comments written inside them (between its tokens) to the
+   * end of their line, so that a second pass finds them where the first put them.
+   */
+  statement(span: Span, first: boolean, render: () => void, oneLine = false): void {
     const s = span as SourceSpan;
     this.leading(s.from, first);
     if (this.needsBlank(s.from, first)) this.line("");
+    this.lastEnd = s.from;
     render();
+    let closed = oneLine ? this.inside(s) : false;
     this.lastEnd = s.to;
     const endLine = s.end.line;
     while (this.next < this.comments.length) {
@@ -88,10 +89,28 @@ export class Printer {
       if (c.offset < s.to || c.span.start.line !== endLine || c.text.includes("\n")) break;
       // only whitespace between: a comment after the next statement's first token belongs to that statement
       if (this.source.slice(this.lastEnd, c.offset).trim() !== "") break;
-      this.append(` ${c.text}`);
+      // after a line comment nothing more fits on the line
+      if (closed) this.line(c.text);
+      else this.append(` ${c.text}`);
+      if (c.text.startsWith("//")) closed = true;
       this.lastEnd = c.offset + c.text.length;
       this.next++;
     }
+  }
+
+  /** Comments inside a one-line statement, put at its end; whether the line now ends in a line comment. */
+  private inside(s: SourceSpan): boolean {
+    let lineComment = false;
+    while (this.next < this.comments.length && this.comments[this.next]!.offset < s.to) {
+      const c = this.comments[this.next++]!;
+      if (c.text.startsWith("//") || c.text.includes("\n")) {
+        if (lineComment || c.text.includes("\n")) this.line(c.text);
+        else this.append(` ${c.text}`);
+        lineComment = true;
+      } else if (lineComment) this.line(c.text);
+      else this.append(` ${c.text}`);
+    }
+    return lineComment;
   }
 
   /** A block's body: its statements one level in, the comments left inside it, then `}`. */

@@ -97,7 +97,10 @@ function tableDiff(kind: string, before: Record<string, unknown>, after: Record<
 export function diffPlans(before: Plan, after: Plan): PlanDiff {
   const changes: Change[] = [];
   tableDiff("mission", before.mission, after.mission, changes);
-  tableDiff("budget", before.budget, after.budget, changes);
+  // entities are named in the language's words: budget/time, not the plan's time_seconds
+  const words = (b: Plan["budget"]): Record<string, unknown> => ({ tokens: b.tokens, time: b.time_seconds, cost: b.cost_usd });
+  const defined = (r: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
+  tableDiff("budget", defined(words(before.budget)), defined(words(after.budget)), changes);
   tableDiff("policy", before.policy, after.policy, changes);
   tableDiff("model", before.models, after.models, changes);
   tableDiff("role", before.roles, after.roles, changes);

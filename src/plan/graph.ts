@@ -2,7 +2,8 @@ import type { Plan } from "./types.js";
 
 /** Milestones, features, `needs` and `fulfills`, drawn as Mermaid or Graphviz DOT. */
 
-const mermaidId = (kind: string, name: string): string => `${kind}_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+/** An id Mermaid accepts, one-to-one with the name: `_` doubles, any other character becomes `_` and its code. */
+const mermaidId = (kind: string, name: string): string => `${kind}_${name.replace(/[^A-Za-z0-9]/g, (c) => (c === "_" ? "__" : `_${c.charCodeAt(0).toString(16)}`))}`;
 const mermaidText = (s: string): string => s.replace(/"/g, "#quot;");
 
 export function toMermaid(p: Plan): string {

@@ -33,6 +33,9 @@ export function planSchemaError(value: unknown): string | undefined {
 export function planFromMissionText(abs: string, text: string, host: SourceHost): Loaded {
   const checked = checkProgram(loadProgram(abs, text, host), host);
   const sources = new Map([...checked.program.files].map(([k, f]) => [k, f.text]));
+  if (!checked.mission && checked.fragment) {
+    return { ok: false, reason: `${host.display(abs)} has no mission: it is a fragment; use the mission file that includes it`, diagnostics: [], sources };
+  }
   if (!checked.mission || checked.diagnostics.some((d) => d.severity === "error")) {
     return { ok: false, reason: `${host.display(abs)} has errors; fix them first (missionc check)`, diagnostics: checked.diagnostics, sources };
   }

@@ -134,7 +134,7 @@ function lowerContract(checked: CheckedMission): PlanAssertion[] {
     const implicit: Judge = a.check ? "check" : validatorsOf(p.milestone).has("user_testing") ? "user_tester" : "reviewer";
     const judge = (a.by?.value.text as Judge | undefined) ?? implicit;
     out.push({
-      id: a.id.text, text: String(a.text.value), judge, ...(a.check ? { check: String(a.check.value) } : {}),
+      id: a.id.text, text: String(a.text.value), by: judge, ...(a.check ? { check: String(a.check.value) } : {}),
       features: p.features.map((f) => f.decl.name.text), milestone: p.milestone.name.text,
     });
   }
@@ -181,7 +181,7 @@ function lowerSteps(m: BoundMission, roles: Record<RoleName, string>, contract: 
     // machine checks run in scrutiny, or in the only validator there is
     const checksStep = validates.find((s) => s.validator === "scrutiny") ?? validates[0];
     for (const a of here) {
-      const step = a.judge === "user_tester" ? validates.find((s) => s.validator === "user_testing") : a.judge === "reviewer" ? validates.find((s) => s.validator === "scrutiny") : checksStep;
+      const step = a.by === "user_tester" ? validates.find((s) => s.validator === "user_testing") : a.by === "reviewer" ? validates.find((s) => s.validator === "scrutiny") : checksStep;
       (step ?? checksStep)?.assertions.push(a.id);
     }
     if (checksStep) {

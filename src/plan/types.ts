@@ -32,8 +32,8 @@ export interface PlanSkill {
 export interface PlanAssertion {
   id: string;
   text: string;
-  /** who decides whether it holds: its `by`, else `check` when it has one, else by its milestone's validators */
-  judge: Judge;
+  /** who decides whether it holds: its `by`; else `check` when it has one; else the user tester where its milestone runs user_testing, else the reviewer */
+  by: Judge;
   check?: string;
   /** fulfilling features, in execution order */
   features: string[];

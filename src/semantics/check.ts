@@ -99,6 +99,12 @@ function checkMission(m: BoundMission, program: Program, host: SourceHost, out: 
   for (const p of m.procedures.values()) checkSettings(p.options, PROCEDURE_OPTIONS, out);
   const absOf = (display: string): string => program.files.get(display)?.abs ?? absolute(display);
   checkReferences(m, host, absOf, out);
+  const repo = m.repo?.value;
+  if (repo && /^([\\/]|[A-Za-z]:[\\/])/.test(String(repo.value))) {
+    out.push(diagnostic("M0001", repo.span, "expected a path relative to the mission file, found an absolute path", {
+      help: "`repo` is relative to the file that declares it, so that the mission works in every checkout",
+    }));
+  }
   checkNeeds(m, out);
 }
 

@@ -36,6 +36,13 @@ export function checkReferences(m: BoundMission, host: SourceHost, absOf: (displ
       out.push(diagnostic("M0104", s.path.span, `skill file \`${String(s.path.value)}\` not found (looked for ${host.display(path)})`, {
         help: "skill paths are relative to the file that declares the skill",
       }));
+      continue;
+    }
+    const read = host.read(path);
+    if ("error" in read) {
+      out.push(diagnostic("M0104", s.path.span, `skill file \`${String(s.path.value)}\` cannot be used: it ${read.error}`, {
+        help: "a skill is a Markdown text file handed to agents",
+      }));
     }
   }
 }

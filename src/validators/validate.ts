@@ -16,7 +16,7 @@ import { SUBMIT_VERDICTS, acceptVerdicts } from "./verdicts.js";
  * pass / fail / unverified with evidence and is saved under validation/.
  */
 
-export interface ReportEntry { id: string; judge: string; verdict: Verdict["verdict"]; evidence: string; regression?: boolean }
+export interface ReportEntry { id: string; by: string; verdict: Verdict["verdict"]; evidence: string; regression?: boolean }
 export interface ValidationReport {
   milestone: string;
   round: number;
@@ -99,11 +99,11 @@ export async function validateMilestone(ctx: RunContext, milestone: string, roun
   const checks = steps.flatMap((s) => s.checks);
   for (const c of checks) await runOnce(ctx, milestone, round, "check", c.assertion, c.command, c.regression);
   if (scrutiny) {
-    const judged = assertions.filter((a) => a.judge === "reviewer");
+    const judged = assertions.filter((a) => a.by === "reviewer");
     for (const f of reviewTargets(featuresOf(ctx.state, milestone), round)) await review(ctx, milestone, round, f, judged);
   }
   if (steps.some((s) => s.validator === "user_testing")) {
-    const open = assertions.filter((a) => a.judge === "user_tester" && latestVerdict(ctx, milestone, round - 1, a.id)?.verdict !== "pass");
+    const open = assertions.filter((a) => a.by === "user_tester" && latestVerdict(ctx, milestone, round - 1, a.id)?.verdict !== "pass");
     await userTest(ctx, milestone, round, open.map((a) => a.id));
   }
   const report = buildReport(ctx, milestone, round, assertions, checks.map((c) => c.assertion));
@@ -118,16 +118,16 @@ function buildReport(ctx: RunContext, milestone: string, round: number, assertio
   const fromCheck = (id: string): ReportEntry | undefined => {
     const c = records.get(`check:${id}`);
     if (!c) return undefined;
-    return { id, judge: "check", verdict: c.exit_code === 0 ? "pass" : "fail", evidence: `\`${c.command}\` exited ${c.exit_code}: ${ctx.blobs.text(c.blob).slice(-400)}` };
+    return { id, by: "check", verdict: c.exit_code === 0 ? "pass" : "fail", evidence: `\`${c.command}\` exited ${c.exit_code}: ${ctx.blobs.text(c.blob).slice(-400)}` };
   };
   const entries: ReportEntry[] = assertions.map((a) => {
-    if (a.judge === "check") return fromCheck(a.id) ?? { id: a.id, judge: "check", verdict: "unverified", evidence: "its check did not run" };
+    if (a.by === "check") return fromCheck(a.id) ?? { id: a.id, by: "check", verdict: "unverified", evidence: "its check did not run" };
     const v = latestVerdict(ctx, milestone, round, a.id);
-    return { id: a.id, judge: a.judge, verdict: v?.verdict ?? "unverified", evidence: v?.evidence ?? `no ${a.judge} gave a verdict` };
+    return { id: a.id, by: a.by, verdict: v?.verdict ?? "unverified", evidence: v?.evidence ?? `no ${a.by} gave a verdict` };
   });
   // an assertion with a check is also held to it, whoever judges it
   for (const e of entries) {
-    const c = e.judge !== "check" && checked.includes(e.id) ? fromCheck(e.id) : undefined;
+    const c = e.by !== "check" && checked.includes(e.id) ? fromCheck(e.id) : undefined;
     if (c && c.verdict === "fail") { e.verdict = "fail"; e.evidence = `${c.evidence}; ${e.evidence}`; }
   }
   const own = new Set(assertions.map((a) => a.id));
