@@ -143,8 +143,10 @@ async function drive(plan: Plan, layout: Layout, provider: Provider, options: Ru
 
 function replan(ctx: RunContext, before: Plan, after: Plan): void {
   const old = new Map(before.features.map((f) => [f.name, f.digest]));
-  const reset = after.features.filter((f) => old.has(f.name) && old.get(f.name) !== f.digest).map((f) => f.name);
-  ctx.record("replanned", { from: before.digest, to: after.digest, reset });
+  const changed = after.features.filter((f) => old.has(f.name) && old.get(f.name) !== f.digest);
+  const reset = changed.filter((f) => ctx.state.features.get(f.name)?.done).map((f) => f.name);
+  const specs = changed.map((f) => ({ feature: f.name, ...(f.spec !== undefined ? { spec: f.spec } : {}), fulfills: f.fulfills, skills: f.skills, model: f.model, digest: f.digest }));
+  ctx.record("replanned", { from: before.digest, to: after.digest, reset, specs });
   ctx.progress(`replanned: ${reset.length ? `${reset.join(", ")} will run again` : "no done feature changed"}`);
 }
 

@@ -155,7 +155,18 @@ export function apply(s: MissionState, e: JournalEvent): void {
       s.planDigest = d["to"];
       for (const name of d["reset"] as string[]) {
         const f = s.features.get(name);
-        if (f) { f.done = false; f.inProgress = false; f.gate = "none"; }
+        if (!f) continue;
+        // the feature runs again, and its milestone is validated again in a new round that reviews it
+        const m = s.milestones.get(f.milestone);
+        if (m && (m.accepted || m.reports.has(m.round))) { m.accepted = false; m.round = Math.max(...m.reports.keys(), m.round) + 1; }
+        f.done = false; f.inProgress = false; f.gate = "none";
+        if (m) f.round = m.round - 1;
+      }
+      for (const spec of (d["specs"] ?? []) as { feature: string; spec?: string; title?: string; fulfills: string[]; skills: string[]; model: string; digest: string }[]) {
+        const f = s.features.get(spec.feature);
+        if (!f) continue;
+        if (spec.spec !== undefined) f.spec = spec.spec; else delete f.spec;
+        f.fulfills = spec.fulfills; f.skills = spec.skills; f.model = spec.model; f.digest = spec.digest;
       }
       break;
     }

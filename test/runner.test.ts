@@ -1,0 +1,242 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./helpers/cases.js";
+import { exampleRepo, git, missionCommits, runCli } from "./helpers/missions.js";
+import { hasStackTrace } from "./helpers/cli.js";
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+const schema = (name: string) => ajv.compile(JSON.parse(readFileSync(join(ROOT, "specs", name), "utf8")));
+const journalOf = (repo: string) => readFileSync(join(repo, ".missions/hello/journal.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const script = () => parseYaml(readFileSync(join(ROOT, "examples/hello/hello.script.yaml"), "utf8"));
+
+describe("missionc run on the hello example, offline", () => {
+  it("completes: real commits on the mission branch, a real failing check, a follow-up, the user's tree untouched", async () => {
+    const repo = exampleRepo();
+    const mainBefore = git(repo, "rev-parse", "main");
+    const r = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/mission complete/);
+    expect(r.stdout).toMatch(/check greet\.default: .* → exit 1/);
+    expect(missionCommits(repo).map((c) => c.subject)).toEqual(["The greeting program (feature greeter)", "Greet the world by default (feature default_name)"]);
+    // the user's branch and working tree are as they were; .missions/ is excluded from git
+    expect(git(repo, "rev-parse", "main")).toBe(mainBefore);
+    expect(git(repo, "status", "--porcelain")).toBe("");
+    expect(existsSync(join(repo, "hello.js"))).toBe(false);
+    expect(readFileSync(join(repo, ".git/info/exclude"), "utf8")).toMatch(/^\.missions\/$/m);
+    // the failure came from the program the worker wrote, as anyone can check
+    const firstCommit = git(repo, "rev-parse", "mission/hello~1").trim();
+    const worktree = join(repo, ".missions/hello/worktree");
+    expect(git(worktree, "show", `${firstCommit}:hello.js`)).toMatch(/const name = process.argv\[2\];/);
+    const report1 = JSON.parse(readFileSync(join(repo, ".missions/hello/validation/greeting-round1.json"), "utf8"));
+    expect(report1.passed).toBe(false);
+    expect(report1.assertions.find((a: { id: string }) => a.id === "greet.default")).toMatchObject({ by: "check", verdict: "fail" });
+    expect(JSON.parse(readFileSync(join(repo, ".missions/hello/validation/greeting-round2.json"), "utf8")).passed).toBe(true);
+  });
+
+  it("journals events that satisfy specs/journal.schema.json, hash-chained; status --json satisfies its schema", async () => {
+    const repo = exampleRepo();
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
+    const validate = schema("journal.schema.json");
+    const events = journalOf(repo);
+    expect(events.length).toBeLessThan(100);
+    events.forEach((e, i) => {
+      expect(validate(e), JSON.stringify(validate.errors)).toBe(true);
+      expect(e.seq).toBe(i + 1);
+      if (i > 0) expect(e.prev).toBe(events[i - 1].hash);
+    });
+    const st = await runCli(["status", "--json"], repo);
+    const status = JSON.parse(st.stdout);
+    const vs = schema("status.schema.json");
+    expect(vs(status), JSON.stringify(vs.errors)).toBe(true);
+    expect(status).toMatchObject({ state: "done", features: { done: 2, pending: 0, total: 2 }, last_validation: { milestone: "greeting", round: 2, passed: true } });
+    expect(status.tokens.estimated).toBe(true);
+    expect(Object.keys(status.tokens.by_role).sort()).toEqual(["orchestrator", "reviewer", "worker"]);
+    const text = await runCli(["status", "hello.mission"], repo);
+    expect(text.stdout).toMatch(/mission hello "Hello, missions": done/);
+    expect(text.stdout).toMatch(/gate:greeting#1: follow_up/);
+  });
+
+  it("a second run of a done mission changes nothing", async () => {
+    const repo = exampleRepo();
+    await runCli(["run", "hello.mission", "--offline"], repo);
+    const commits = missionCommits(repo);
+    const again = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(again.code).toBe(0);
+    expect(missionCommits(repo)).toEqual(commits);
+  });
+});
+
+describe("the journal is checked on load", () => {
+  it("a torn last line is dropped; damage earlier stops the runner with a clear message", async () => {
+    const repo = exampleRepo();
+    await runCli(["run", "hello.mission", "--offline"], repo, { MISSIONC_CRASH_AFTER_APPEND: "12" });
+    const path = join(repo, ".missions/hello/journal.jsonl");
+    writeFileSync(path, `${readFileSync(path, "utf8")}{"seq":13,"type":"tool_re`);
+    const resumed = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/dropped a torn last line/);
+
+    const text = readFileSync(path, "utf8").split("\n");
+    text[4] = text[4]!.replace(/"turn":1/, '"turn":2');
+    writeFileSync(path, text.join("\n"));
+    const refused = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/the journal is damaged at line 5/);
+    expect(hasStackTrace(refused.stderr)).toBe(false);
+  });
+});
+
+describe("one runner per mission", () => {
+  it("a second runner is refused with exit 4 while the first runs; a stale lock is taken over", async () => {
+    const repo = exampleRepo();
+    const slow = script();
+    slow.runs["implement:greeter#1"][0].delay_ms = 2500;
+    writeFileSync(join(repo, "slow.script.yaml"), toYaml(slow));
+    const first = runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
+    await new Promise((r) => setTimeout(r, 1200));
+    const second = await runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
+    expect(second.code).toBe(4);
+    expect(second.stderr).toMatch(/another runner holds this mission \(pid \d+/);
+    expect((await first).code).toBe(0);
+
+    const stale = exampleRepo();
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(stale, ".missions/hello"), { recursive: true });
+    writeFileSync(join(stale, ".missions/hello/lock"), JSON.stringify({ pid: 999999, host: (await import("node:os")).hostname(), started: "yesterday" }));
+    expect((await runCli(["run", "hello.mission", "--offline"], stale)).code).toBe(0);
+  });
+});
+
+describe("stopping and resuming", () => {
+  it("missionc pause stops a running mission (exit 3); run resumes it to the end", async () => {
+    const repo = exampleRepo();
+    const slow = script();
+    slow.runs["implement:greeter#1"][1].delay_ms = 2000;
+    writeFileSync(join(repo, "slow.script.yaml"), toYaml(slow));
+    const running = runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
+    await new Promise((r) => setTimeout(r, 1200));
+    const pause = await runCli(["pause"], repo);
+    expect(pause.code).toBe(0);
+    const stopped = await running;
+    expect(stopped.code).toBe(3);
+    expect(stopped.stdout).toMatch(/paused: paused by `missionc pause`/);
+    expect(JSON.parse((await runCli(["status", "--json"], repo)).stdout).state).toBe("paused");
+    const resumed = await runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
+    expect(resumed.code).toBe(0);
+    expect(missionCommits(repo)).toHaveLength(2);
+  });
+
+  it("SIGINT stops after the current turn (exit 3), resumable", async () => {
+    const repo = exampleRepo();
+    const slow = script();
+    slow.runs["implement:greeter#1"][1].delay_ms = 1500;
+    writeFileSync(join(repo, "slow.script.yaml"), toYaml(slow));
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "run", "hello.mission", "--offline", "--script", "slow.script.yaml"], { cwd: repo });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(code).toBe(3);
+    expect(out).toMatch(/interrupted/);
+    expect((await runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo)).code).toBe(0);
+  });
+
+  it("--replan: an edited feature runs again, unchanged done features stay done; without it the run refuses", async () => {
+    const repo = exampleRepo();
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
+    const file = join(repo, "hello.mission");
+    writeFileSync(file, readFileSync(file, "utf8").replace("checks it with node:test.", "checks it with node:test, and says hello politely."));
+    const refused = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/changed since this mission started; run again with --replan/);
+    const more = script();
+    more.runs["implement:greeter#2"] = [{ tools: [
+      { name: "edit_file", input: { path: "README.md", old_text: "to be greeted", new_text: "to be greeted politely" } },
+      { name: "submit_handoff", input: { feature: "greeter", status: "done", implemented: ["politer README"], left_undone: [], commands: [], issues: [], procedures_followed: true, notes: "" } },
+    ] }];
+    more.runs["review:greeting#3:greeter"] = [{ tools: [{ name: "submit_verdicts", input: { verdicts: [{ assertion: "greet.readme", verdict: "pass", evidence: "README.md says how to run it" }] } }] }];
+    more.runs["gate:greeting#3"] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "still passes" } }] }];
+    writeFileSync(join(repo, "more.script.yaml"), toYaml(more));
+    const replanned = await runCli(["run", "hello.mission", "--offline", "--replan", "--script", "more.script.yaml"], repo);
+    expect(replanned.code, replanned.stderr + replanned.stdout).toBe(0);
+    expect(replanned.stdout).toMatch(/replanned: greeter will run again/);
+    expect(missionCommits(repo).map((c) => c.step)).toEqual(["hello/implement:greeter#1", "hello/implement:default_name#1", "hello/implement:greeter#2"]);
+  });
+
+  it("--until stops once the milestone is accepted", async () => {
+    const repo = exampleRepo();
+    const r = await runCli(["run", "hello.mission", "--offline", "--until", "greeting"], repo);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/stopped after milestone greeting \(--until\)/);
+    const bad = await runCli(["run", "hello.mission", "--offline", "--until", "nope"], repo);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no milestone `nope`; milestones: greeting/);
+  });
+});
+
+describe("exit codes for what cannot run", () => {
+  it("no script: exit 2 naming the path looked for; a mission with errors: exit 1; not a git repository: exit 2", async () => {
+    const repo = exampleRepo();
+    const { rmSync, mkdtempSync, cpSync } = await import("node:fs");
+    rmSync(join(repo, "hello.script.yaml"));
+    const none = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(join(repo, "hello.script.yaml"));
+    const broken = await runCli(["run", join(ROOT, "test/fixtures/broken.mission"), "--offline"], repo);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/M0301/);
+    const plain = mkdtempSync(join((await import("node:os")).tmpdir(), "missionc-nogit-"));
+    cpSync(join(ROOT, "examples/hello"), plain, { recursive: true });
+    const nogit = await runCli(["run", "hello.mission", "--offline"], plain);
+    expect(nogit.code).toBe(2);
+    expect(nogit.stderr).toMatch(/not in a git repository/);
+    for (const r of [none, broken, nogit]) expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+});
+
+describe("bad answers from agents go back to them as errors, never a crash", () => {
+  it("a handoff missing fields, bad tool arguments, an unknown tool, path escapes", async () => {
+    const repo = exampleRepo();
+    const s = script();
+    s.runs["implement:greeter#1"] = [
+      { tools: [
+        { name: "submit_handoff", input: { feature: "greeter", status: "done" } },
+        { name: "write_file", input: { path: "x.txt" } },
+        { name: "teleport", input: {} },
+        { name: "read_file", input: { path: "../../../../etc/passwd" } },
+        { name: "write_file", input: { path: "/tmp/escape.txt", content: "x" } },
+        { name: "write_file", input: { path: ".git/hooks/pre-commit", content: "x" } },
+      ] },
+      ...s.runs["implement:greeter#1"],
+    ];
+    writeFileSync(join(repo, "bad.script.yaml"), toYaml(s));
+    const r = await runCli(["run", "hello.mission", "--offline", "--script", "bad.script.yaml"], repo);
+    expect(r.code, r.stderr).toBe(0);
+    const results = journalOf(repo).filter((e) => e.type === "tool_result" && e.data.run === "implement:greeter#1" && e.data.turn === 1);
+    expect(results.map((e) => e.data.is_error)).toEqual([true, true, true, true, true, true]);
+    const text = (e: { data: { blob: string } }) => JSON.parse(readFileSync(join(repo, ".missions/hello/blobs", e.data.blob), "utf8")).content as string;
+    expect(text(results[0])).toMatch(/rejected: the handoff does not match specs\/handoff\.schema\.json: .*must have required property 'implemented'/);
+    expect(text(results[1])).toMatch(/bad arguments for write_file: .*content/);
+    expect(text(results[2])).toMatch(/unknown tool `teleport`/);
+    expect(text(results[3])).toMatch(/path refused: `\.\.` leads outside the repository/);
+    expect(text(results[4])).toMatch(/path refused: absolute paths are refused/);
+    expect(text(results[5])).toMatch(/path refused: `\.git` is the runner's/);
+    expect(existsSync("/tmp/escape.txt") && readFileSync("/tmp/escape.txt", "utf8") === "x").toBe(false);
+    expect(readdirSync(join(repo, ".missions/hello/handoffs"))).toContain("greeter-1.json");
+  });
+
+  it("a script that runs out names the run and the turn, and pauses the mission (exit 3)", async () => {
+    const repo = exampleRepo();
+    const s = script();
+    delete s.runs["gate:greeting#1"];
+    writeFileSync(join(repo, "short.script.yaml"), toYaml(s));
+    const r = await runCli(["run", "hello.mission", "--offline", "--script", "short.script.yaml"], repo);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/has no run `gate:greeting#1` \(turn 1 was asked for\)/);
+  });
+});
