@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { EXIT, InputError, UsageError } from "./errors.js";
+import { isKeyword } from "../syntax/keywords.js";
 import { write } from "./output.js";
 
 /** A starter mission: every required part, one milestone, and an assertion with a machine check. */
@@ -48,6 +49,7 @@ mission ${name} "${name.replace(/[_-]+/g, " ")}" {
 export async function initCommand(given: string | undefined, options: { force?: boolean }): Promise<number> {
   const fallback = basename(process.cwd()).replace(/[^A-Za-z0-9_-]/g, "_").replace(/^[^A-Za-z_]+/, "");
   const name = given ?? (fallback || "my_mission");
+  if (isKeyword(name)) throw new UsageError(`\`${name}\` is a keyword of the language and cannot name a mission`, `try \`${name}_app\``);
   if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
     throw new UsageError(`\`${name}\` is not a valid mission name`, "use letters, digits, `_` and `-`, starting with a letter");
   }

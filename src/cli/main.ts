@@ -83,6 +83,16 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
 
 const COMMANDS = ["check", "plan", "fmt", "diff", "graph", "run", "demo", "status", "pause", "msg", "explain", "init"];
 
+/**
+ * cac 7 hands mri its boolean options in camelCase, so a kebab-case flag such as
+ * `--warnings-as-errors` would take the next argument as its value; written in camelCase it does not.
+ */
+const KEBAB_BOOLEANS = ["--warnings-as-errors", "--exit-code"];
+
+function normaliseFlags(argv: string[]): string[] {
+  return argv.map((a) => (KEBAB_BOOLEANS.includes(a) ? a.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/^-([A-Z])/, (_, c: string) => `--${c.toLowerCase()}`) : a));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const cli = cac("missionc");
   let pending: Promise<number> | undefined;
@@ -94,7 +104,10 @@ export async function main(argv: string[]): Promise<number> {
       cli.outputHelp();
       return EXIT.usage;
     }
-    const parsed = cli.parse(["node", "missionc", ...argv], { run: false });
+    const parsed = cli.parse(["node", "missionc", ...normaliseFlags(argv)], { run: false });
+    if (parsed.options["version"] && cli.matchedCommand) {
+      throw new UsageError(`--version is not an option of \`${cli.matchedCommandName}\``, "run `missionc --version` on its own");
+    }
     if (parsed.options["help"] || parsed.options["version"]) return EXIT.ok;
     if (!cli.matchedCommand) {
       const word = parsed.args[0] ?? argv[0] ?? "";

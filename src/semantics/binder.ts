@@ -40,7 +40,7 @@ export function bind(mission: A.MissionDecl, declarations: readonly A.Declaratio
         break;
       case "milestone":
         if (!declare(m.milestones, d.name, d, (v) => v.name.span, "milestone", out)) {
-          m.shadowed.push(...d.features);
+          for (const f of d.features) m.shadowed.push(f);
           break;
         }
         for (const f of d.features) {

@@ -7,6 +7,7 @@ import { absolute, nodeHost, type SourceHost } from "../syntax/host.js";
 import { loadProgram, type Program } from "../syntax/includes.js";
 import { BLOCK_FIELDS } from "../syntax/blocks.js";
 import { bind } from "./binder.js";
+import { resetSuggestionBudget } from "./suggest.js";
 import { checkContract, coverageOf, placeAssertions, sumCoverage, type AssertionPlace, type Coverage } from "./coverage.js";
 import type { BoundMission } from "./model.js";
 import { checkNeeds } from "./needs.js";
@@ -48,8 +49,9 @@ export interface CheckOptions {
   warningsAsErrors?: boolean;
 }
 
-/** Findings about something missing, which a file cut short by an unterminated literal cannot support. */
+/** Findings about something missing, which a file with syntax errors or cut short cannot support. */
 const ABSENCE = new Set(["M0202", "M0205", "M0301", "M0302"]);
+const SYNTAX = new Set(["M0001", "M0002", "M0003", "M0004"]);
 
 function truncated(program: Program): boolean {
   for (const f of program.files.values()) if (f.source.truncated) return true;
@@ -82,11 +84,14 @@ export function checkProgram(program: Program, host: SourceHost): CheckedMission
     }
     return { program, places: new Map(), coverage: coverageOf(undefined, new Map()), diagnostics: out.sort(compareDiagnostics), fragment };
   }
+  resetSuggestionBudget();
   const mission = bind(first, program.declarations, out);
   checkMission(mission, program, host, out);
   const places = placeAssertions(mission);
   checkContract(mission, places, out);
-  const diagnostics = truncated(program) ? out.filter((d) => !ABSENCE.has(d.code))
+  // something missing is no finding while the text that would hold it could not be read
+  const unreadable = truncated(program) || program.diagnostics.some((d) => SYNTAX.has(d.code));
+  const diagnostics = unreadable ? out.filter((d) => !ABSENCE.has(d.code))
     : program.incomplete ? out.filter((d) => d.code !== "M0102" && d.code !== "M0301") : out;
   return { program, mission, places, coverage: coverageOf(mission, places), diagnostics: diagnostics.sort(compareDiagnostics), fragment: false };
 }
@@ -122,7 +127,11 @@ export function check(paths: readonly string[], options: CheckOptions = {}): Che
   const host = options.host ?? nodeHost(cwd);
   const results: CheckedMission[] = [];
   const unreadable: CheckResult["unreadable"] = [];
+  const seenPaths = new Set<string>();
   for (const p of paths) {
+    const abs = absolute(p, cwd);
+    if (seenPaths.has(abs)) continue; // the same file named twice is checked once
+    seenPaths.add(abs);
     const r = checkFile(p, host, cwd);
     if ("error" in r) unreadable.push(r);
     else results.push(r);
@@ -136,10 +145,10 @@ export function check(paths: readonly string[], options: CheckOptions = {}): Che
   for (const r of results) {
     if (r.fragment) {
       if (includedElsewhere.has(r.program.root.abs)) continue;
-      diagnostics.push(...fragmentDiagnostics(r, host));
+      for (const d of fragmentDiagnostics(r, host)) diagnostics.push(d);
       continue;
     }
-    diagnostics.push(...r.diagnostics);
+    for (const d of r.diagnostics) diagnostics.push(d); // no spread: there may be 100,000
     files.push({ file: r.program.root.source.path, ok: isOk(r.diagnostics, options.warningsAsErrors), coverage: r.coverage });
   }
   return {
@@ -176,7 +185,7 @@ function findIncluder(fragment: string, host: SourceHost): string | undefined {
       const candidate = join(dir, name);
       if (candidate === fragment) continue;
       const read = host.read(candidate);
-      if ("error" in read) continue;
+      if ("error" in read || !/^\s*mission\s/m.test(read.text)) continue; // a fragment including it is not where it is checked
       for (const m of read.text.matchAll(/\binclude\s+"((?:[^"\\\n]|\\.)*)"/g)) {
         if (resolve(dir, m[1]!) === fragment) return host.display(candidate);
       }

@@ -88,9 +88,8 @@ export function coverageOf(m: BoundMission | undefined, places: Map<string, Asse
     cov.assertions++;
     const checked = p.assertion.check !== undefined;
     if (checked) cov.checked++;
-    if (p.shadowed) cov.fulfilled++;
     if (!p.milestone) {
-      if (!p.shadowed) cov.unfulfilled.push(p.assertion.id.text);
+      cov.unfulfilled.push(p.assertion.id.text);
       continue;
     }
     cov.fulfilled++;
@@ -109,7 +108,7 @@ export function sumCoverage(list: Coverage[]): Coverage {
     total.assertions += c.assertions;
     total.fulfilled += c.fulfilled;
     total.checked += c.checked;
-    total.unfulfilled.push(...c.unfulfilled);
+    for (const id of c.unfulfilled) total.unfulfilled.push(id);
     for (const [k, v] of Object.entries(c.milestones)) {
       const t = (total.milestones[k] ??= { assertions: 0, fulfilled: 0, checked: 0 });
       t.assertions += v.assertions; t.fulfilled += v.fulfilled; t.checked += v.checked;

@@ -17,7 +17,7 @@ export function checkNeeds(m: BoundMission, out: Diagnostic[]): void {
     for (const ref of f.decl.needs) {
       const to = m.features.get(ref.text);
       if (to) edges[f.index]!.push({ from: f, to, ref });
-      else if (!ref.reserved) {
+      else if (!ref.reserved && !m.shadowed.some((f) => f.name.text === ref.text)) {
         out.push(diagnostic("M0102", ref.span, `unknown feature \`${ref.text}\``, { help: suggestion(ref.text, m.features.keys(), "feature") }));
       }
     }

@@ -15,8 +15,10 @@ export function checkRoles(m: BoundMission, out: Diagnostic[]): void {
     }
     if (!m.models.has(r.model.text)) unknownModel(m, r.model, out);
   }
+  // `role workr = m` is one fault: the unknown role above, not also a missing worker
+  const meant = new Set([...m.roles.keys()].filter((r) => !(ROLES as readonly string[]).includes(r)).map((r) => nearest(r, ROLES)));
   for (const role of REQUIRED_ROLES) {
-    if (m.roles.has(role)) continue;
+    if (m.roles.has(role) || meant.has(role)) continue;
     out.push(diagnostic("M0202", m.decl.name.span, `mission \`${m.decl.name.text}\` has no ${role}: the \`${role}\` role is required`, {
       help: `bind it to a model: \`role ${role} = <model>\``,
     }));

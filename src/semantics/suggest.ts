@@ -19,8 +19,23 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
   return prev[b.length]!;
 }
 
+/**
+ * Suggestions cost an edit distance per known name; a file with thousands of misspellings would make
+ * that quadratic, so each check has a budget of comparisons, after which names get no suggestion.
+ */
+const BUDGET = 2_000_000;
+let spent = 0;
+
+export function resetSuggestionBudget(): void {
+  spent = 0;
+}
+
 export function nearest(name: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.max(1, Math.floor(name.length / 3));
+  const list = Array.isArray(candidates) ? (candidates as string[]) : [...candidates];
+  if (spent + list.length > BUDGET) return undefined;
+  spent += list.length;
+  candidates = list;
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const c of candidates) {

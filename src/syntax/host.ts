@@ -26,6 +26,8 @@ export function nodeHost(cwd = process.cwd()): SourceHost {
       try {
         const st = statSync(absPath);
         if (st.isDirectory()) return { error: "is a directory, not a .mission file" };
+        // a FIFO or a device would be read forever (its size says 0)
+        if (!st.isFile()) return { error: "is not a regular file" };
         size = st.size;
       } catch {
         return { error: "does not exist" };

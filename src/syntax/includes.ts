@@ -36,13 +36,13 @@ export function loadProgram(rootAbs: string, text: string, host: SourceHost): Pr
   const parsed = parse(text, rootDisplay);
   const root: LoadedFile = { abs: rootAbs, text, source: parsed.file };
   const program: Program = {
-    root, missions: [], declarations: [], files: new Map([[rootDisplay, root]]), diagnostics: [...parsed.diagnostics], incomplete: false,
+    root, missions: [], declarations: [], files: new Map([[rootDisplay, root]]), diagnostics: parsed.diagnostics.slice(), incomplete: false,
   };
   const top = parsed.file.declarations;
   program.missions = top.filter((d): d is MissionDecl => d.kind === "mission");
   const first = program.missions[0];
   // Declarations beside the mission block belong to the mission, after its own.
-  const body = first ? [...first.body, ...top.filter((d) => d.kind !== "mission")] : top;
+  const body = first ? first.body.concat(top.filter((d) => d.kind !== "mission")) : top;
   const included = new Map<string, IncludeDecl>();
   expand(body, root, [rootAbs], included, host, program);
   return program;
@@ -81,7 +81,7 @@ function expand(decls: Declaration[], file: LoadedFile, stack: string[], include
     }
     included.set(target, d);
     const parsed = parse(read.text, shown);
-    program.diagnostics.push(...parsed.diagnostics);
+    for (const d of parsed.diagnostics) program.diagnostics.push(d);
     const loaded: LoadedFile = { abs: target, text: read.text, source: parsed.file };
     program.files.set(shown, loaded);
     // parse() has already refused what no file may hold at its top level; a mission is what only a root may.

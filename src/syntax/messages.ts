@@ -34,6 +34,9 @@ function alternatives(paths: TokenType[][][]): string {
 
 export const errorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
+    if (expected.name === "Identifier" && actual.tokenType.name.startsWith("Kw_")) {
+      return `expected a name, found the keyword \`${actual.image}\` (keywords cannot be used as names)`;
+    }
     return `expected ${describeType(expected)}, found ${describeToken(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {

@@ -83,6 +83,40 @@ function dropConsequences(diagnostics: Diagnostic[]): void {
   }
 }
 
+/** Deeper than any mission needs; past it, chevrotain's recursive recovery could exhaust the stack. */
+export const MAX_DEPTH = 64;
+/** Past this many diagnostics in one file, the rest are one note: the first ones are what to fix. */
+export const MAX_DIAGNOSTICS = 200;
+
+/** The tokens up to the first `{` that opens a block deeper than MAX_DEPTH. */
+function withinDepth(tokens: IToken[], path: string, lines: LineIndex, out: Diagnostic[]): IToken[] {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!.tokenType;
+    if (t === T.LBrace && ++depth > MAX_DEPTH) {
+      out.push(diagnostic("M0001", tokenSpan(path, lines, tokens[i]!), `blocks nested more than ${MAX_DEPTH} deep; the rest of the file is not read`, {
+        help: "a mission nests a few blocks at most: mission, milestone, feature",
+      }));
+      return tokens.slice(0, i);
+    }
+    if (t === T.RBrace && depth > 0) depth--;
+  }
+  return tokens;
+}
+
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const item of items) to.push(item); // not push(...items): a spread of 100,000 items overflows the stack
+}
+
+function capped(diagnostics: Diagnostic[], path: string, lines: LineIndex, text: string): Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
+  const kept = diagnostics.slice(0, MAX_DIAGNOSTICS);
+  kept.push(diagnostic("M0001", new SourceSpan(path, lines, text.length, text.length), `${diagnostics.length - MAX_DIAGNOSTICS} more problems in this file are not shown`, {
+    help: "fix the ones above first; this file may not be a mission at all",
+  }));
+  return kept;
+}
+
 /**
  * Parses one file. Never throws: every fault becomes a diagnostic and the tree holds what could be
  * read. `path` is the name used in spans (the path the user knows the file by).
@@ -97,24 +131,24 @@ export function parse(text: string, path = "<input>"): ParseResult {
   const lastComment = commentTokens[commentTokens.length - 1];
   const lastToken = lexed.tokens[lexed.tokens.length - 1];
   const swallowed = lastComment?.tokenType === T.UnterminatedBlockComment || lastToken?.tokenType === T.UnterminatedTextBlock;
-  let tokens = lexed.tokens;
+  let tokens = withinDepth(lexed.tokens, path, lines, diagnostics);
   const seen = new Set<number>();
   // A stray token at the top level ends chevrotain's parse; skip it and parse the rest too.
   for (;;) {
     parser.begin(path, lines, tokens, text.length, swallowed);
-    declarations.push(...(parser.declarations() ?? []).filter(Boolean));
-    diagnostics.push(...parser.problems);
+    append(declarations, (parser.declarations() ?? []).filter(Boolean));
+    append(diagnostics, parser.problems);
     let resume = -1;
     for (const e of parser.errors) {
       if (!seen.has(e.token.startOffset)) diagnostics.push(syntaxDiagnostic(path, lines, text, e));
       seen.add(e.token.startOffset);
       if (e.name === "NotAllInputParsedException") resume = tokens.indexOf(e.token) + 1;
     }
-    if (resume <= 0 || resume >= tokens.length) break;
+    if (resume <= 0 || resume >= tokens.length || diagnostics.length > MAX_DIAGNOSTICS) break;
     tokens = tokens.slice(resume);
   }
   checkBlockFields("file", declarations, diagnostics);
   dropConsequences(diagnostics);
   const comments: Comment[] = commentTokens.map((t) => ({ text: t.image, span: tokenSpan(path, lines, t), offset: t.startOffset }));
-  return { file: { path, declarations, comments, truncated: swallowed }, diagnostics };
+  return { file: { path, declarations, comments, truncated: swallowed }, diagnostics: capped(diagnostics, path, lines, text) };
 }

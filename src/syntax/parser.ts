@@ -3,7 +3,7 @@ import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/catalogue.js";
 import type * as A from "./ast.js";
 import { literalFromToken } from "./literals.js";
-import { errorMessages } from "./messages.js";
+import { describeToken, errorMessages } from "./messages.js";
 import * as T from "./tokens.js";
 import { checkBlockFields, type Marker } from "./blocks.js";
 import { LineIndex, SourceSpan } from "./source-span.js";
@@ -29,12 +29,21 @@ export class MissionParser extends EmbeddedActionsParser {
 
   begin(file: string, lines: LineIndex, tokens: IToken[], textLength: number, swallowedToEnd: boolean): void {
     this.file = file;
+    this.lastStray = -1;
     this.lines = lines;
     this.textLength = textLength;
     this.swallowedToEnd = swallowedToEnd;
     this.unclosedReported = false;
     this.problems = [];
     this.input = tokens;
+  }
+
+  /**
+   * Recovery may make up punctuation (a missing `=` or `}`), never a name or a value: a made-up name
+   * would let the statement swallow what follows, and a statement without its value is dropped anyway.
+   */
+  override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
+    return tokType === T.Equals || tokType === T.LBrace || tokType === T.RBrace || tokType === T.Comma;
   }
 
   // ---- spans -------------------------------------------------------------------------------
@@ -105,8 +114,9 @@ export class MissionParser extends EmbeddedActionsParser {
   private name = this.RULE("name", (what: string = "a name"): A.Name => {
     const tok = this.CONSUME(T.NameToken);
     return this.ACTION(() => {
+      if (tok.isInsertedInRecovery) return undefined as unknown as A.Name;
       const n = this.nameOf(tok);
-      if (tok.tokenType !== T.Identifier && !tok.isInsertedInRecovery) {
+      if (tok.tokenType !== T.Identifier) {
         n.reserved = true;
         this.problems.push(diagnostic("M0001", n.span, `\`${tok.image}\` is a keyword and cannot be used as ${what}`, {
           help: `keywords are reserved; choose another name, such as \`${tok.image}_1\``,
@@ -119,7 +129,16 @@ export class MissionParser extends EmbeddedActionsParser {
   /** A name that may be spelled like a keyword: after `role` and after `by`. */
   private anyName = this.RULE("anyName", (): A.Name => {
     const tok = this.CONSUME(T.NameToken);
-    return this.ACTION(() => this.nameOf(tok));
+    return this.ACTION(() => (tok.isInsertedInRecovery ? (undefined as unknown as A.Name) : this.nameOf(tok)));
+  });
+
+  /**
+   * A name that refers to a model, after `=`: an identifier only, so that when it is missing the
+   * next statement's keyword is not taken for it (and recovery resumes at that statement).
+   */
+  private ref = this.RULE("ref", (): A.Name => {
+    const tok = this.CONSUME(T.Identifier);
+    return this.ACTION(() => (tok.isInsertedInRecovery ? (undefined as unknown as A.Name) : this.nameOf(tok)));
   });
 
   private assertionId = this.RULE("assertionId", (): A.Name => {
@@ -158,9 +177,10 @@ export class MissionParser extends EmbeddedActionsParser {
     this.problems.push(diagnostic("M0001", this.tokenSpan(comma), `expected ${what} after \`,\``, { help: "remove the trailing comma" }));
   }
 
+  /** A string; one that error recovery made up is missing, so the statement that needed it is dropped. */
   private str = this.RULE("str", (): A.Literal => {
     const tok = this.CONSUME(T.StringLiteral);
-    return this.ACTION(() => this.literal(tok));
+    return this.ACTION(() => (tok.isInsertedInRecovery ? (undefined as unknown as A.Literal) : this.literal(tok)));
   });
 
   private text = this.RULE("text", (): A.Literal => {
@@ -228,16 +248,49 @@ export class MissionParser extends EmbeddedActionsParser {
   private settingsBlock = this.RULE("settingsBlock", (): A.Setting[] => {
     const out: A.Setting[] = [];
     const open = this.CONSUME(T.LBrace);
-    this.MANY(() => { const s = this.SUBRULE(this.setting); this.ACTION(() => s && out.push(s)); });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { const s = this.SUBRULE(this.setting); this.ACTION(() => s && out.push(s)); } },
+        { ALT: () => this.SUBRULE(this.stray) },
+      ]);
+    });
     this.close(open);
     return out;
+  });
+
+  private lastStray = -1;
+
+  /** A token that cannot begin a statement: one M0001 for a run of them, then the block goes on. */
+  private stray = this.RULE("stray", (): undefined => {
+    const before = this.LA(0);
+    const tok = this.CONSUME(T.Stray);
+    // a block right after it (`feature f "title" "extra" { ... }`) goes with it, unread
+    this.OPTION(() => {
+      this.CONSUME(T.LBrace);
+      this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.field) }, { ALT: () => this.SUBRULE(this.stray) }]));
+      this.close(tok);
+    });
+    this.ACTION(() => {
+      const follows = before && !Number.isNaN(before.startOffset) && before.startOffset === this.lastStray;
+      this.lastStray = tok.startOffset;
+      if (follows) return;
+      this.problems.push(diagnostic("M0001", this.tokenSpan(tok), `unexpected ${describeToken(tok)}: a statement begins with a keyword`, {
+        help: "remove it, or join it to the statement it belongs to",
+      }));
+    });
+    return undefined;
   });
 
   // ---- declarations ------------------------------------------------------------------------
 
   public declarations = this.RULE("declarations", (): A.Declaration[] => {
     const out: A.Declaration[] = [];
-    this.MANY(() => { const d = this.SUBRULE(this.declaration); this.ACTION(() => d && out.push(d)); });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { const d = this.SUBRULE(this.declaration); this.ACTION(() => d && out.push(d)); } },
+        { ALT: () => this.SUBRULE(this.stray) },
+      ]);
+    });
     return out;
   });
 
@@ -308,7 +361,7 @@ export class MissionParser extends EmbeddedActionsParser {
     const kw = this.CONSUME(T.KW.model);
     const name = this.SUBRULE(this.name, { ARGS: ["a model name"] });
     this.CONSUME(T.Equals);
-    const provider = this.SUBRULE2(this.name, { ARGS: ["a provider"] });
+    const provider = this.SUBRULE(this.ref);
     const id = this.SUBRULE(this.str);
     const options = this.OPTION(() => this.SUBRULE(this.settingsBlock));
     return this.ACTION(() => {
@@ -321,7 +374,7 @@ export class MissionParser extends EmbeddedActionsParser {
     const kw = this.CONSUME(T.KW.role);
     const role = this.SUBRULE(this.anyName);
     this.CONSUME(T.Equals);
-    const model = this.SUBRULE(this.name, { ARGS: ["a model name"] });
+    const model = this.SUBRULE(this.ref);
     return this.ACTION(() => this.whole<A.RoleDecl>({ kind: "role", role, model, span: this.spanFrom(kw) }, role, model));
   });
 
@@ -356,6 +409,7 @@ export class MissionParser extends EmbeddedActionsParser {
         DEF: [
           { ALT: () => { const a = this.SUBRULE(this.assertDecl); this.ACTION(() => a && asserts.push(a)); } },
           { ALT: () => { const f = this.SUBRULE(this.field); this.ACTION(() => f && fields.push(f)); } },
+          { ALT: () => this.SUBRULE(this.stray) },
         ],
       });
     });
@@ -387,6 +441,7 @@ export class MissionParser extends EmbeddedActionsParser {
               this.ACTION(() => { seen.push(this.marker(b)); if (!a.by && v) a.by = { value: v, span: this.spanFrom(b) }; });
             } },
             { ALT: () => { const f = this.SUBRULE(this.field); this.ACTION(() => f && seen.push(f)); } },
+            { ALT: () => this.SUBRULE(this.stray) },
           ],
         });
       });
@@ -422,6 +477,7 @@ export class MissionParser extends EmbeddedActionsParser {
             this.ACTION(() => { seen.push(this.marker(v)); if (!m.validate) m.validate = { validators: list ?? [], span: this.spanFrom(v) }; });
           } },
           { ALT: () => { const f = this.SUBRULE(this.field); this.ACTION(() => f && seen.push(f)); } },
+          { ALT: () => this.SUBRULE(this.stray) },
         ],
       });
     });
@@ -464,6 +520,7 @@ export class MissionParser extends EmbeddedActionsParser {
         { ALT: () => { const k = this.CONSUME(T.KW.skills); const l = this.SUBRULE2(this.nameList, { ARGS: ["a skill name"] }); first(k, () => { f.skills = l ?? []; }); } },
         { ALT: () => { const k = this.CONSUME(T.KW.worker); const n = this.SUBRULE(this.name, { ARGS: ["a model name"] }); first(k, () => { if (n) f.worker = n; }); } },
         { ALT: () => { const fl = this.SUBRULE(this.field); this.ACTION(() => fl && seen.push(fl)); } },
+        { ALT: () => this.SUBRULE(this.stray) },
       ],
     });
   });

@@ -1,4 +1,7 @@
 import { createToken, Lexer, type TokenType } from "chevrotain";
+import { KEYWORDS, type KeywordText } from "./keywords.js";
+
+export { KEYWORDS, isKeyword } from "./keywords.js";
 
 /**
  * Every token of the `.mission` language, in matching order. Keywords come before `Identifier`
@@ -7,47 +10,44 @@ import { createToken, Lexer, type TokenType } from "chevrotain";
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\uFEFF]+/, group: Lexer.SKIPPED, line_breaks: true });
 export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n\r]*/, group: "comments" });
-export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: "comments", line_breaks: true });
+// written as unrolled loops, not lazy or alternating repetitions, so a 10 MB comment or string cannot exhaust the regex stack
+export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[^*]*\*+(?:[^/*][^*]*\*+)*\//, group: "comments", line_breaks: true });
 /** Reported as M0002; kept in the comment group so the parser never sees it. */
 export const UnterminatedBlockComment = createToken({ name: "UnterminatedBlockComment", pattern: /\/\*[\s\S]*/, group: "comments", line_breaks: true });
 
+/** A token that cannot begin a statement: where a statement should begin, it is one M0001 and skipped. */
+export const Stray = createToken({ name: "Stray", pattern: Lexer.NA });
 export const TextBlock = createToken({ name: "TextBlock", pattern: Lexer.NA });
 export const StringLiteral = createToken({ name: "StringLiteral", pattern: Lexer.NA });
-export const ClosedTextBlock = createToken({ name: "ClosedTextBlock", pattern: /"""[\s\S]*?"""/, line_breaks: true, categories: [TextBlock] });
+export const ClosedTextBlock = createToken({ name: "ClosedTextBlock", pattern: /"""[^"]*(?:"(?!"")[^"]*)*"""/, line_breaks: true, categories: [TextBlock, Stray] });
 /** An unterminated literal still fills its place in the grammar, so the only error is its M0002. */
-export const UnterminatedTextBlock = createToken({ name: "UnterminatedTextBlock", pattern: /"""[\s\S]*/, line_breaks: true, categories: [TextBlock] });
-export const ClosedString = createToken({ name: "ClosedString", pattern: /"(?:[^"\\\r\n]|\\.)*"/, categories: [StringLiteral] });
-export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\r\n]|\\.)*/, categories: [StringLiteral] });
+export const UnterminatedTextBlock = createToken({ name: "UnterminatedTextBlock", pattern: /"""[\s\S]*/, line_breaks: true, categories: [TextBlock, Stray] });
+export const ClosedString = createToken({ name: "ClosedString", pattern: /"[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*"/, categories: [StringLiteral, Stray] });
+export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*/, categories: [StringLiteral, Stray] });
 
 /** Any literal that starts with a digit or `$`; the members say which kind it turned out to be. */
-export const NumericLiteral = createToken({ name: "NumericLiteral", pattern: Lexer.NA });
+export const NumericLiteral = createToken({ name: "NumericLiteral", pattern: Lexer.NA, categories: [] });
 const END = "(?![A-Za-z0-9.])";
-export const Money = createToken({ name: "Money", pattern: new RegExp(`\\$\\d+(?:\\.\\d+)?${END}`), categories: [NumericLiteral] });
-export const Duration = createToken({ name: "Duration", pattern: new RegExp(`-?(?:\\d+[smhd])+${END}`), categories: [NumericLiteral] });
-export const Quantity = createToken({ name: "Quantity", pattern: new RegExp(`-?\\d+(?:\\.\\d+)?[kMG]${END}`), categories: [NumericLiteral] });
-export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: new RegExp(`-?\\d+(?:\\.\\d+)?${END}`), categories: [NumericLiteral] });
+export const Money = createToken({ name: "Money", pattern: new RegExp(`\\$\\d+(?:\\.\\d+)?${END}`), categories: [NumericLiteral, Stray] });
+// units in falling order, each once: 1d2h, 1h30m; `1h1h` and `30m1h` are malformed
+export const Duration = createToken({ name: "Duration", pattern: new RegExp(`-?(?:\\d+d(?:\\d+h)?(?:\\d+m)?(?:\\d+s)?|\\d+h(?:\\d+m)?(?:\\d+s)?|\\d+m(?:\\d+s)?|\\d+s)${END}`), categories: [NumericLiteral, Stray] });
+export const Quantity = createToken({ name: "Quantity", pattern: new RegExp(`-?\\d+(?:\\.\\d+)?[kMG]${END}`), categories: [NumericLiteral, Stray] });
+export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: new RegExp(`-?\\d+(?:\\.\\d+)?${END}`), categories: [NumericLiteral, Stray] });
 /** The whole run of letters, digits and dots after a digit or `$` that is no valid literal: one M0003. */
-export const MalformedLiteral = createToken({ name: "MalformedLiteral", pattern: /-?[0-9][A-Za-z0-9.]*|\$[A-Za-z0-9.]*/, categories: [NumericLiteral] });
+export const MalformedLiteral = createToken({ name: "MalformedLiteral", pattern: /-?[0-9][A-Za-z0-9.]*|\$-?[A-Za-z0-9.]*/, categories: [NumericLiteral, Stray] });
 
 export const LBrace = createToken({ name: "LBrace", pattern: "{" });
 export const RBrace = createToken({ name: "RBrace", pattern: "}" });
-export const Equals = createToken({ name: "Equals", pattern: "=" });
-export const Comma = createToken({ name: "Comma", pattern: "," });
+export const Equals = createToken({ name: "Equals", pattern: "=", categories: [Stray] });
+export const Comma = createToken({ name: "Comma", pattern: ",", categories: [Stray] });
 
 /** Anything spelled like a name: an identifier or a keyword. Where a keyword may not stand, the parser says so. */
 export const NameToken = createToken({ name: "NameToken", pattern: Lexer.NA });
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_-]*/, categories: [NameToken] });
 /** An assertion id is one token: `auth.signup`, `auth.check`. */
-export const DottedId = createToken({ name: "DottedId", pattern: /[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)+/ });
+export const DottedId = createToken({ name: "DottedId", pattern: /[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)+/, categories: [Stray] });
 
-export const KEYWORDS = [
-  "mission", "include", "goal", "branch", "repo", "budget", "policy", "model", "role", "procedure", "skill",
-  "contract", "assert", "milestone", "feature", "validate", "spec", "fulfills", "needs", "skills", "worker",
-  "check", "by", "tokens", "time", "cost", "max_rounds", "concurrency", "thinking", "temperature",
-  "max_output", "base_url", "api_key_env", "price", "input", "output", "cache_read", "cache_write",
-  "timeout", "ready", "true", "false",
-] as const;
-export type KeywordText = (typeof KEYWORDS)[number];
+
 
 export const Keyword = createToken({ name: "Keyword", pattern: Lexer.NA });
 
@@ -66,9 +66,7 @@ export const ALL_TOKENS: TokenType[] = [
   ...[...KEYWORDS].sort((a, b) => b.length - a.length).map((w) => KW[w]),
   Identifier,
   // categories come last; they match nothing themselves
-  TextBlock, StringLiteral, NumericLiteral, Keyword, NameToken,
+  TextBlock, StringLiteral, NumericLiteral, Keyword, NameToken, Stray,
 ];
 
-export function isKeyword(text: string): boolean {
-  return (KEYWORDS as readonly string[]).includes(text);
-}
+
