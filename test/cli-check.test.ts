@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -131,6 +132,27 @@ describe("bad input: a clear message, exit 2 (I/O) or 1 (diagnostics), never a s
     expect(r.stderr).toMatch(/UTF-8/);
   });
 
+  it("hostile input: 50,000 stray characters, blocks nested 3,000 deep, a 10 MB unterminated string, a FIFO", () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "semi.mission"), "a;".repeat(50_000));
+    const semi = missionc(["check", "semi.mission"], { cwd: dir });
+    expect(semi.status).toBe(1);
+    expect(semi.stdout).toMatch(/more problems in this file are not shown/);
+    writeFileSync(join(dir, "deep.mission"), `mission m {\n${"x { ".repeat(3000)}`);
+    const deep = missionc(["check", "deep.mission", "--format", "json"], { cwd: dir });
+    expect(deep.status).toBe(1);
+    expect(JSON.parse(deep.stdout).diagnostics.map((d: { message: string }) => d.message)).toContain("blocks nested more than 64 deep; the rest of the file is not read");
+    writeFileSync(join(dir, "long.mission"), `mission m { goal "${"x".repeat(10 * 1024 * 1024)}`);
+    const long = missionc(["check", "long.mission", "--format", "json"], { cwd: dir });
+    expect(long.status).toBe(1);
+    expect(JSON.parse(long.stdout).diagnostics[0].code).toBe("M0002");
+    execFileSync("mkfifo", [join(dir, "pipe.mission")]);
+    const fifo = missionc(["check", "pipe.mission"], { cwd: dir });
+    expect(fifo.status).toBe(2);
+    expect(fifo.stderr).toMatch(/is not a regular file/);
+    for (const r of [semi, deep, long, fifo]) expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
   it("paths in diagnostics are relative to the working directory, for included files too", () => {
     const dir = scratch();
     mkdirSync(join(dir, "specs/parts"), { recursive: true });
@@ -171,6 +193,15 @@ describe("the rest of the command line", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown option `--frmat`/);
     expect(r.stderr).toMatch(/missionc check --help/);
+  });
+
+  it("flags go anywhere: --warnings-as-errors before the files takes no file for its value; --version after a command is refused", () => {
+    const before = missionc(["check", "--warnings-as-errors", "--format", "json", "test/fixtures/warning.mission", "examples/hello/hello.mission"]);
+    expect(JSON.parse(before.stdout).files.map((f: { file: string }) => f.file)).toEqual(["test/fixtures/warning.mission", "examples/hello/hello.mission"]);
+    expect(before.status).toBe(1);
+    const version = missionc(["check", "test/fixtures/broken.mission", "-v"]);
+    expect(version.status).toBe(2);
+    expect(version.stderr).toMatch(/--version is not an option of `check`/);
   });
 
   it("check without files is a usage error", () => {

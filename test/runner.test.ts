@@ -219,7 +219,8 @@ describe("bad answers from agents go back to them as errors, never a crash", () 
     expect(r.code, r.stderr).toBe(0);
     const results = journalOf(repo).filter((e) => e.type === "tool_result" && e.data.run === "implement:greeter#1" && e.data.turn === 1);
     expect(results.map((e) => e.data.is_error)).toEqual([true, true, true, true, true, true]);
-    const text = (e: { data: { blob: string } }) => JSON.parse(readFileSync(join(repo, ".missions/hello/blobs", e.data.blob), "utf8")).content as string;
+    const payload = (ref: string) => (ref.startsWith("=") ? ref.slice(1) : readFileSync(join(repo, ".missions/hello/blobs", ref), "utf8"));
+    const text = (e: { data: { blob: string } }) => JSON.parse(payload(e.data.blob)).content as string;
     expect(text(results[0])).toMatch(/rejected: the handoff does not match specs\/handoff\.schema\.json: .*must have required property 'implemented'/);
     expect(text(results[1])).toMatch(/bad arguments for write_file: .*content/);
     expect(text(results[2])).toMatch(/unknown tool `teleport`/);

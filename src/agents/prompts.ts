@@ -37,6 +37,14 @@ export function handoffSummary(h: Handoff): string {
   return parts.join(" — ");
 }
 
+/** The latest handoffs, summarised; a long mission's first ones are counted, not repeated. */
+const RECENT = 30;
+function recent(earlier: Handoff[]): string {
+  if (earlier.length === 0) return "(none: you are the first)";
+  const shown = earlier.slice(-RECENT).map((h) => `- ${handoffSummary(h)}`);
+  return `${earlier.length > RECENT ? `(${earlier.length - RECENT} earlier handoffs not shown)\n` : ""}${shown.join("\n")}`;
+}
+
 export function workerPrompt(plan: Plan, f: FeatureState, root: string, skillText: (name: string) => string, earlier: Handoff[]): string {
   const assertions = plan.contract.filter((a) => f.fulfills.includes(a.id));
   const agents = join(root, "AGENTS.md");
@@ -47,7 +55,7 @@ export function workerPrompt(plan: Plan, f: FeatureState, root: string, skillTex
       + (plan.contract.filter((a) => f.fulfills.includes(a.id)).length < f.fulfills.length ? `\n- also: ${f.fulfills.filter((id) => !assertions.some((a) => a.id === id)).join(", ")}` : ""),
     ...f.skills.map((s) => `## Skill: ${s}\n\n${skillText(s)}`),
     existsSync(agents) ? `## AGENTS.md\n\n${readFileSync(agents, "utf8")}` : "",
-    `## Earlier handoffs\n\n${earlier.map((h) => `- ${handoffSummary(h)}`).join("\n") || "(none: you are the first)"}`,
+    `## Earlier handoffs\n\n${recent(earlier)}`,
     `End by calling submit_handoff with "feature": "${f.name}".`,
   ].filter(Boolean).join("\n\n");
 }

@@ -4,20 +4,27 @@ import { createHash } from "node:crypto";
 import { writeDurable } from "./files.js";
 import type { Redactor } from "./redact.js";
 
-/** Large payloads (model responses, tool output, transcripts) by content hash; the journal names them. */
+/**
+ * Payloads named from the journal. A large one (model responses, tool output, transcripts) is a file
+ * in blobs/ named by its content hash; a small one is kept in the reference itself (`=` and the
+ * text), which saves a file and two fsyncs per event while the journal stays small.
+ */
+export const INLINE_LIMIT = 512;
+
 export class Blobs {
   constructor(private readonly dir: string, private readonly redactor: Redactor) {}
 
   put(value: unknown): string {
     const text = this.redactor.redact(typeof value === "string" ? value : JSON.stringify(value));
+    if (text.length <= INLINE_LIMIT) return `=${text}`;
     const hash = createHash("sha256").update(text).digest("hex");
     const path = join(this.dir, hash);
     if (!existsSync(path)) writeDurable(path, text);
     return hash;
   }
 
-  text(hash: string): string {
-    return readFileSync(join(this.dir, hash), "utf8");
+  text(ref: string): string {
+    return ref.startsWith("=") ? ref.slice(1) : readFileSync(join(this.dir, ref), "utf8");
   }
 
   json<T>(hash: string): T {

@@ -5,7 +5,7 @@ import type { ModelResponse, Provider, ToolCall, ToolResult } from "../agents/pr
 import type { ToolOutcome } from "../agents/tools.js";
 import type { Plan } from "../plan/types.js";
 import type { Blobs } from "./blobs.js";
-import type { MissionGit } from "./git.js";
+import type { Workspace } from "./git.js";
 import type { Journal, JournalEvent } from "./journal.js";
 import { apply, type MissionState } from "./state.js";
 import type { Layout } from "./layout.js";
@@ -38,7 +38,7 @@ export class RunContext {
     readonly journal: Journal,
     readonly blobs: Blobs,
     readonly state: MissionState,
-    readonly git: MissionGit,
+    readonly git: Workspace,
     readonly provider: Provider,
     readonly progress: Progress,
     readonly settings: RunSettings,
@@ -50,6 +50,15 @@ export class RunContext {
     const e = this.journal.append(type, data);
     apply(this.state, e as unknown as JournalEvent);
     return e;
+  }
+
+  private readonly prompts = new Map<string, string>();
+
+  /** A role's system prompt: its stable prefix, built once per run and the same for every call. */
+  system(role: string, build: () => string): string {
+    let p = this.prompts.get(role);
+    if (p === undefined) { p = build(); this.prompts.set(role, p); }
+    return p;
   }
 
   activeMs(): number {

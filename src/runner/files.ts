@@ -26,3 +26,14 @@ export function writeDurable(path: string, data: string | Buffer): void {
   renameSync(tmp, path);
   fsyncDir(dirname(path));
 }
+
+/**
+ * Temporary file and rename, without fsync: for views of the journal (handoffs/, validation/) that a
+ * resumed runner writes again, so a reader never sees half a file and the journal stays the truth.
+ */
+export function writeAtomic(path: string, data: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}

@@ -71,7 +71,7 @@ function messagesFor(ctx: RunContext): { text: string; ids: string[] } {
 async function decide(ctx: RunContext, run: string, prompt: string, facts: GateFacts): Promise<Decision> {
   const messages = messagesFor(ctx);
   const outcome = await runAgent({
-    run, system: systemPrompt("orchestrator", ctx.plan), prompt: prompt + messages.text, tools: [...READ_ONLY.map((n) => TOOL_SPECS[n]!), DECIDE], executable: READ_ONLY,
+    run, system: ctx.system("orchestrator", () => systemPrompt("orchestrator", ctx.plan)), prompt: prompt + messages.text, tools: [...READ_ONLY.map((n) => TOOL_SPECS[n]!), DECIDE], executable: READ_ONLY,
     terminal: "decide", accept: acceptDecision(ctx, facts), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
   }, ctx.agentHost("orchestrator", ctx.plan.roles.orchestrator, run));
   if (outcome.kind === "gave_up") throw new Stop(`the orchestrator could not decide at ${run}: ${outcome.reason}`, "gate");

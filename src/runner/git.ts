@@ -38,7 +38,17 @@ export function excludeStateDir(root: string): void {
   if (!text.split("\n").includes(".missions/")) appendFileSync(exclude, `${text && !text.endsWith("\n") ? "\n" : ""}.missions/\n`);
 }
 
-export class MissionGit {
+/** What the runner needs of git; MissionGit is the real one (a benchmark hands in a stand-in to measure the rest). */
+export interface Workspace {
+  prepare(): Promise<string>;
+  head(): Promise<string>;
+  resetTo(commit: string): Promise<void>;
+  findStepCommit(step: string, base: string): Promise<string | undefined>;
+  commit(message: string, step: string, date: string): Promise<{ commit: string; tree: string } | undefined>;
+  diff(from: string, to: string): Promise<string>;
+}
+
+export class MissionGit implements Workspace {
   private readonly repo: SimpleGit;
 
   constructor(readonly root: string, readonly worktree: string, readonly branch: string) {

@@ -5,7 +5,7 @@ import { killGroup } from "../agents/command.js";
 import { systemPrompt, workerPrompt } from "../agents/prompts.js";
 import { TOOL_SPECS, WORKER_TOOLS, type ToolSpec } from "../agents/tools.js";
 import { Stop, type RunContext } from "./context.js";
-import { writeDurable } from "./files.js";
+import { writeAtomic } from "./files.js";
 import { acceptHandoff, hasProblems, verifyHandoff } from "./handoff.js";
 import type { FeatureState, Handoff } from "./state.js";
 
@@ -42,7 +42,7 @@ export async function implement(ctx: RunContext, f: FeatureState): Promise<void>
   const worked = await work(ctx, f, run);
   // the journaled handoff is the one: a resumed step keeps it, and its file is written again if lost
   const handoff = f.handoffAttempt === attempt ? f.handoff! : worked;
-  writeDurable(join(ctx.layout.handoffs, `${f.name}-${attempt}.json`), `${JSON.stringify(handoff, null, 2)}\n`);
+  writeAtomic(join(ctx.layout.handoffs, `${f.name}-${attempt}.json`), `${JSON.stringify(handoff, null, 2)}\n`);
   if (f.handoffAttempt !== attempt) ctx.record("handoff", { feature: f.name, attempt, handoff });
   const intent = ctx.record("commit_intent", { step: run, feature: f.name });
   const commit = await ctx.git.commit(`${f.title ?? f.name} (feature ${f.name})`, trailer, intent.at);
@@ -59,7 +59,7 @@ async function work(ctx: RunContext, f: FeatureState, run: string): Promise<Hand
   };
   const outcome = await runAgent({
     run,
-    system: systemPrompt("worker", ctx.plan),
+    system: ctx.system("worker", () => systemPrompt("worker", ctx.plan)),
     prompt: workerPrompt(ctx.plan, f, ctx.layout.worktree, skillText, earlier),
     tools: [...WORKER_TOOLS.map((n) => TOOL_SPECS[n]!), SUBMIT_HANDOFF],
     executable: WORKER_TOOLS,

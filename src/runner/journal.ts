@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import { fsyncDir } from "./files.js";
@@ -97,7 +97,7 @@ export class Journal {
     const hash = hashOf(JSON.stringify(body));
     const event = { ...body, hash };
     writeSync(this.fd, `${JSON.stringify(event)}\n`);
-    fsyncSync(this.fd);
+    fdatasyncSync(this.fd); // the data and the file's new length; an append needs no other metadata
     this.seq = event.seq;
     this.prev = hash;
     if (this.crashAt > 0 && event.seq === this.crashAt) process.kill(process.pid, "SIGKILL");

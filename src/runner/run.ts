@@ -12,7 +12,7 @@ import { Blobs } from "./blobs.js";
 import { RunContext, Stop, type Progress, type RunSettings } from "./context.js";
 import { writeDurable } from "./files.js";
 import { handoffGate, milestoneGate } from "./gates.js";
-import { excludeStateDir, GitError, MissionGit, repositoryRoot } from "./git.js";
+import { excludeStateDir, GitError, MissionGit, repositoryRoot, type Workspace } from "./git.js";
 import { implement } from "./implement.js";
 import { Journal, JournalCorrupt, loadJournal } from "./journal.js";
 import { layoutOf, type Layout } from "./layout.js";
@@ -37,6 +37,8 @@ export interface RunOptions {
   settings?: Partial<RunSettings>;
   /** set by the CLI's SIGINT handler */
   signal?: { interrupted: boolean };
+  /** the git workspace; the real one unless a benchmark measures the runner without git */
+  workspace?: (layout: Layout, branch: string) => Workspace;
 }
 
 export type RunOutcome =
@@ -112,7 +114,7 @@ async function drive(plan: Plan, layout: Layout, provider: Provider, options: Ru
   const redactor = new Redactor();
   const journal = new Journal(layout.journal, journalEvents, redactor);
   const blobs = new Blobs(layout.blobs, redactor);
-  const git = new MissionGit(layout.repo, layout.worktree, plan.mission.branch);
+  const git = options.workspace ? options.workspace(layout, plan.mission.branch) : new MissionGit(layout.repo, layout.worktree, plan.mission.branch);
   try {
     const stored = existsSync(layout.plan) ? (JSON.parse(readFileSync(layout.plan, "utf8")) as Plan) : undefined;
     let active = stored ?? plan;
