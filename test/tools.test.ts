@@ -1,0 +1,98 @@
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCommand } from "../src/agents/command.js";
+import { READ_ONLY, WORKER_TOOLS, runTool } from "../src/agents/tools.js";
+
+function workspace(): { root: string; outside: string } {
+  const base = mkdtempSync(join(tmpdir(), "missionc-tools-"));
+  const root = join(base, "repo");
+  const outside = join(base, "outside");
+  mkdirSync(root);
+  mkdirSync(outside);
+  writeFileSync(join(outside, "secret.txt"), "the secret");
+  writeFileSync(join(root, "a.txt"), "alpha\nbeta\n");
+  mkdirSync(join(root, ".git"));
+  return { root, outside };
+}
+
+const ctx = (root: string) => ({ root, commandTimeoutMs: 5000 });
+
+describe("tools confine every path to the repository", () => {
+  it("refuses `..`, absolute paths, symlinks that leave (also dangling ones and links in folders), and the runner's folders", async () => {
+    const { root, outside } = workspace();
+    symlinkSync(join(outside, "secret.txt"), join(root, "link.txt"));
+    symlinkSync(outside, join(root, "dir-link"));
+    symlinkSync(join(outside, "not-yet.txt"), join(root, "dangling.txt"));
+    symlinkSync("../outside", join(root, "rel-link"));
+    const refused = async (name: string, input: Record<string, string>) => {
+      const r = await runTool(name, input, WORKER_TOOLS, ctx(root));
+      expect(r.isError, `${name} ${JSON.stringify(input)}: ${r.content}`).toBe(true);
+      expect(r.content).toMatch(/^path refused: /);
+      expect(r.content).not.toContain(outside);
+    };
+    await refused("read_file", { path: "../outside/secret.txt" });
+    await refused("read_file", { path: join(outside, "secret.txt") });
+    await refused("read_file", { path: "link.txt" });
+    await refused("read_file", { path: "dir-link/secret.txt" });
+    await refused("read_file", { path: "rel-link/secret.txt" });
+    await refused("write_file", { path: "dangling.txt", content: "x" });
+    await refused("write_file", { path: "dir-link/new.txt", content: "x" });
+    await refused("write_file", { path: ".git/config", content: "x" });
+    await refused("read_file", { path: ".missions/hello/journal.jsonl" });
+    await refused("list_files", { path: "../" });
+    expect(existsSync(join(outside, "not-yet.txt"))).toBe(false);
+    expect(existsSync(join(outside, "new.txt"))).toBe(false);
+  });
+
+  it("edit_file replaces exactly one occurrence, and says why not otherwise", async () => {
+    const { root } = workspace();
+    writeFileSync(join(root, "b.txt"), "x x");
+    expect((await runTool("edit_file", { path: "a.txt", old_text: "beta", new_text: "gamma" }, WORKER_TOOLS, ctx(root))).isError).toBe(false);
+    expect(readFileSync(join(root, "a.txt"), "utf8")).toBe("alpha\ngamma\n");
+    expect((await runTool("edit_file", { path: "b.txt", old_text: "x", new_text: "y" }, WORKER_TOOLS, ctx(root))).content).toMatch(/occurs 2 times/);
+    expect((await runTool("edit_file", { path: "a.txt", old_text: "zeta", new_text: "y" }, WORKER_TOOLS, ctx(root))).content).toMatch(/does not occur/);
+  });
+
+  it("reviewers get the read-only subset", async () => {
+    const { root } = workspace();
+    const r = await runTool("write_file", { path: "c.txt", content: "x" }, READ_ONLY, ctx(root));
+    expect(r.isError).toBe(true);
+    expect(r.content).toMatch(/unknown tool `write_file`; your tools: read_file, list_files, search/);
+    expect((await runTool("search", { pattern: "alp" }, READ_ONLY, ctx(root))).content).toBe("a.txt:1: alpha");
+  });
+});
+
+describe("commands", () => {
+  it("run without API keys in their environment", async () => {
+    const saved = { ...process.env };
+    process.env["ANTHROPIC_API_KEY"] = "sk-ant-api03-CANARYCANARYCANARY";
+    process.env["MY_SERVICE_TOKEN"] = "token-canary-123456";
+    try {
+      const r = await runCommand("env", { cwd: tmpdir(), timeoutMs: 5000 });
+      expect(r.exitCode).toBe(0);
+      expect(r.output).not.toContain("CANARY");
+      expect(r.output).not.toContain("token-canary");
+      expect(r.output).toContain("PATH=");
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("time out, and their whole process group is killed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "missionc-cmd-"));
+    const r = await runCommand(`(sleep 1; echo late > ${join(dir, "late.txt")}) & sleep 30`, { cwd: dir, timeoutMs: 300 });
+    expect(r.timedOut).toBe(true);
+    expect(r.exitCode).toBe(124);
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(existsSync(join(dir, "late.txt"))).toBe(false);
+  });
+
+  it("keep the end of a long output, and say it was cut", async () => {
+    const r = await runCommand("seq 1 100000", { cwd: tmpdir(), timeoutMs: 5000, cap: 1000 });
+    expect(r.truncated).toBe(true);
+    expect(r.output.length).toBeLessThanOrEqual(1000);
+    expect(r.output.trimEnd().endsWith("100000")).toBe(true);
+  });
+});
