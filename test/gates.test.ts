@@ -13,11 +13,11 @@ describe("gates", () => {
   async function gateAnswers(first: unknown[]): Promise<{ is_error: boolean; content: string }[]> {
     const repo = exampleRepo();
     const s = script();
-    s.runs["gate:greeting#1"] = [...first.map((input) => ({ tools: [{ name: "decide", input }] })), s.runs["gate:greeting#1"][0]];
+    s.runs["gate:greeting#1"] = [...first.map((input) => ({ tools: [{ name: "decide", input }] })), s.runs["gate:greeting#1"].at(-1)];
     writeFileSync(join(repo, "s.script.yaml"), toYaml(s));
     const r = await runCli(["run", "hello.mission", "--offline", "--script", "s.script.yaml"], repo);
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    return journalOf(repo).filter((e) => e.type === "tool_result" && e.data.run === "gate:greeting#1").map((e) => JSON.parse(payload(repo, e.data.blob)));
+    return journalOf(repo).filter((e) => e.type === "tool_result" && e.data.run === "gate:greeting#1" && e.data.name === "decide").map((e) => JSON.parse(payload(repo, e.data.blob)));
   }
 
   it("a decision naming an assertion that did not fail, or accepting a failed milestone, goes back to the orchestrator as an error", async () => {
@@ -43,9 +43,10 @@ describe("gates", () => {
   it("a handoff whose claimed exit code the journal contradicts gets a runner issue and waits for the orchestrator", async () => {
     const repo = exampleRepo();
     const s = script();
-    const turns = s.runs["implement:greeter#1"];
-    turns[1].tools[0].input.command = "node --test && exit 1"; // really exits 1
-    const handoff = turns[2].tools[0].input;
+    const turns = s.runs["implement:greeter#1"] as { tools: { name: string; input: Record<string, unknown> }[] }[];
+    const tool = (name: string) => turns.flatMap((t) => t.tools).find((t) => t.name === name)!;
+    tool("run_command").input["command"] = "node --test && exit 1"; // really exits 1
+    const handoff = tool("submit_handoff").input;
     handoff.commands = [{ command: "node --test && exit 1", exit_code: 0 }, { command: "npm run lint", exit_code: 0 }];
     s.runs["handoff:greeter#1"] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "the tests pass when run alone" } }] }];
     writeFileSync(join(repo, "s.script.yaml"), toYaml(s));

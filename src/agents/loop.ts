@@ -14,7 +14,7 @@ export type Acceptance<T> = { ok: true; value: T; reply?: string } | { ok: false
 
 export interface AgentRun<T> {
   run: string;
-  system: string;
+  system: string[];
   prompt: string;
   /** tools the agent may call, terminal one included */
   tools: ToolSpec[];
@@ -38,6 +38,8 @@ export interface AgentHost {
   beforeModelCall(run: string, turn: number): void;
   /** called at each turn boundary, replayed or not: may throw to stop (SIGINT, pause) */
   atTurnBoundary(run: string, turn: number): void;
+  /** the secret filter every tool output passes before a model sees it */
+  redact?: (text: string) => string;
   /** tools beyond the generic ones (research), when the run has them */
   extraTool?(run: string, turn: number, call: ToolCall): Promise<ToolOutcome | undefined>;
 }
@@ -55,7 +57,7 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
       response = await host.provider.complete({ run: agent.run, turn, system: agent.system, messages: [...messages], tools: agent.tools });
       host.recordResponse(agent.run, turn, response);
     }
-    messages.push({ role: "assistant", content: response.content, tool_calls: response.tool_calls });
+    messages.push({ role: "assistant", content: response.content, tool_calls: response.tool_calls, ...(response.provider_content !== undefined ? { provider_content: response.provider_content } : {}) });
     if (response.tool_calls.length === 0) {
       messages.push({ role: "user", content: `Continue. Your run ends when you call \`${agent.terminal}\`.` });
       continue;
@@ -76,6 +78,7 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
       } else {
         outcome = (await host.extraTool?.(agent.run, turn, call)) ?? (await runTool(call.name, call.input, agent.executable, host.tools));
       }
+      if (host.redact) outcome = { ...outcome, content: host.redact(outcome.content) };
       const journaled = host.journaledResult(agent.run, turn, index);
       if (!journaled) host.recordResult(agent.run, turn, index, call, outcome);
       results.push(journaled ?? { id: call.id, content: outcome.content, is_error: outcome.isError });

@@ -14,18 +14,28 @@ function roleSkill(role: string): string {
   return readFileSync(file, "utf8").replace(/^---[\s\S]*?---\s*/, "").trim();
 }
 
-export function systemPrompt(role: string, plan: Plan): string {
+const ROLE_FILES = ["orchestrator", "worker", "reviewer", "user_tester", "researcher"];
+
+/**
+ * The system prompt in two parts. The first is the same for every agent of the mission: the goal,
+ * the contract, the procedures and every role's instructions (each agent knows its team), so it is
+ * cached once and read by every call of every role. The second only says which role this agent plays.
+ */
+export function systemPrompt(role: string, plan: Plan): string[] {
   const contract = plan.contract.map((a) => `- ${a.id} (${a.by}, milestone ${a.milestone}): ${a.text}${a.check ? `\n  check: \`${a.check}\`` : ""}`).join("\n");
   const procedures = Object.entries(plan.procedures).map(([n, p]) => `- ${n}: \`${p.command}\``).join("\n") || "(none)";
-  return [
-    roleSkill(role),
+  const mission = [
+    "You are one of the agents of a mission run by missionc. The mission, its contract and the instructions of every role follow; the last part of this prompt says which role is yours.",
     `# The mission: ${plan.mission.name}${plan.mission.title ? ` — ${plan.mission.title}` : ""}`,
     plan.mission.goal,
     "# The validation contract",
     contract || "(no assertions)",
     "# Procedures",
     procedures,
+    "# The roles",
+    ...ROLE_FILES.map((r) => `## The ${r.replace("_", " ")}\n\n${roleSkill(r).replace(/^#+ /gm, "### ")}`),
   ].join("\n\n");
+  return [mission, `# Your role\n\nYou are the ${role.replace("_", " ")} of this mission: follow the instructions of "The ${role.replace("_", " ")}" above.`];
 }
 
 /** A short summary of a handoff, built from its fields (no model call), for later workers. */

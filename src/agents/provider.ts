@@ -19,6 +19,8 @@ export interface Message {
   content: string;
   tool_calls?: ToolCall[];
   tool_results?: ToolResult[];
+  /** the provider's own content blocks (thinking with its signature), sent back verbatim */
+  provider_content?: unknown;
 }
 
 export interface Usage {
@@ -35,7 +37,8 @@ export interface ModelRequest {
   run: string;
   /** 1-based turn within the run */
   turn: number;
-  system: string;
+  /** the system prompt in parts, most widely shared first: the mission's (every role), then the role's */
+  system: string[];
   messages: Message[];
   tools: ToolSpec[];
 }
@@ -44,6 +47,7 @@ export interface ModelResponse {
   content: string;
   tool_calls: ToolCall[];
   usage: Usage;
+  provider_content?: unknown;
 }
 
 export interface Provider {

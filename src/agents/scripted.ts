@@ -45,7 +45,7 @@ export function loadScript(path: string): Script {
 }
 
 function size(request: ModelRequest): number {
-  let n = request.system.length + JSON.stringify(request.tools).length;
+  let n = request.system.join("\n\n").length + JSON.stringify(request.tools).length;
   for (const m of request.messages) n += m.content.length + JSON.stringify(m.tool_calls ?? []).length + JSON.stringify(m.tool_results ?? []).length;
   return n;
 }

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "no
 import { join } from "node:path";
 import type { AgentHost } from "../agents/loop.js";
 import type { ModelResponse, Provider, ToolCall, ToolResult } from "../agents/provider.js";
+import { defaultPolicy, withRetries, type RetryPolicy } from "../agents/retry.js";
+import type { Redactor } from "./redact.js";
 import type { ToolOutcome } from "../agents/tools.js";
 import type { Plan } from "../plan/types.js";
 import type { Blobs } from "./blobs.js";
@@ -39,11 +41,34 @@ export class RunContext {
     readonly blobs: Blobs,
     readonly state: MissionState,
     readonly git: Workspace,
-    readonly provider: Provider,
+    private readonly providers: (model: string) => Provider,
     readonly progress: Progress,
     readonly settings: RunSettings,
     private readonly activeBeforeMs: number,
+    private readonly redactor: Redactor,
+    private readonly retry: RetryPolicy = defaultPolicy(),
   ) {}
+
+  /** Whether a model's agent is an external CLI, whose own tool calls the runner cannot see. */
+  isExternal(model: string): boolean {
+    return this.providers(model).name === "command";
+  }
+
+  /** The model's provider behind the runner's one retry policy; every retry is journaled. */
+  private retrying(model: string, run: string): Provider {
+    const inner = this.providers(model);
+    return {
+      name: inner.name,
+      complete: (request) => {
+        const abort = new AbortController();
+        const watch = setInterval(() => { if (this.interrupted) abort.abort(); }, 100);
+        return withRetries(() => inner.complete(request, abort.signal), this.retry, (attempt, failure, delayMs) => {
+          this.record("provider_retry", { run, turn: request.turn, model, attempt, ...(failure.status ? { status: failure.status } : {}), reason: failure.message.slice(0, 300), delay_ms: delayMs });
+          this.progress(`  ${model}: ${failure.status ? `HTTP ${failure.status}` : failure.message.slice(0, 80)}; retry ${attempt} in ${Math.round(delayMs / 100) / 10} s`);
+        }, abort.signal).finally(() => clearInterval(watch));
+      },
+    };
+  }
 
   /** Journals an event and folds it into the state: the only way state changes. */
   record<D extends object>(type: string, data: D): JournalEvent<D> {
@@ -52,10 +77,10 @@ export class RunContext {
     return e;
   }
 
-  private readonly prompts = new Map<string, string>();
+  private readonly prompts = new Map<string, string[]>();
 
   /** A role's system prompt: its stable prefix, built once per run and the same for every call. */
-  system(role: string, build: () => string): string {
+  system(role: string, build: () => string[]): string[] {
     let p = this.prompts.get(role);
     if (p === undefined) { p = build(); this.prompts.set(role, p); }
     return p;
@@ -95,7 +120,8 @@ export class RunContext {
 
   agentHost(role: string, model: string, run: string, extraTool?: AgentHost["extraTool"]): AgentHost {
     const host: AgentHost = {
-      provider: this.provider,
+      provider: this.retrying(model, run),
+      redact: (text) => this.redactor.redact(text),
       tools: {
         root: this.layout.worktree,
         commandTimeoutMs: this.settings.commandTimeoutMs,
@@ -114,6 +140,8 @@ export class RunContext {
       },
       recordResponse: (run, turn, response) => {
         this.record("model_response", { run, turn, role, model, blob: this.blobs.put(response), usage: response.usage });
+        const total = response.usage.input + response.usage.cache_read + response.usage.cache_write + response.usage.output;
+        this.progress(`  ${run} turn ${turn}: ${model} · ${total} tokens${response.usage.estimated ? " (estimated)" : ""} · ${Math.round((Date.now() - this.started) / 1000)} s`);
       },
       recordResult: (run, turn, index, call: ToolCall, outcome: ToolOutcome) => {
         const result: ToolResult = { id: call.id, content: outcome.content, is_error: outcome.isError };

@@ -1,11 +1,12 @@
-import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import { runAgent, type Acceptance } from "../agents/loop.js";
 import { handoffSummary, systemPrompt } from "../agents/prompts.js";
-import { READ_ONLY, TOOL_SPECS, type ToolSpec } from "../agents/tools.js";
+import { READ_ONLY } from "../agents/tools.js";
+import { ALL_TOOLS, DECIDE } from "../agents/toolbox.js";
 import type { ValidationReport } from "../validators/validate.js";
 import { Stop, type RunContext } from "./context.js";
 import type { FeatureState } from "./state.js";
+import { researchTool } from "./research.js";
 
 /**
  * Gates: the orchestrator answers a handoff with problems, or a milestone's validation report, with
@@ -20,10 +21,7 @@ export interface Decision {
   amendments?: { feature: string; spec: string }[];
 }
 
-const schema = JSON.parse(readFileSync(new URL("../../specs/decision.schema.json", import.meta.url), "utf8")) as Record<string, unknown>;
 let validate: ValidateFunction | undefined;
-
-export const DECIDE: ToolSpec = { name: "decide", description: "Answer the gate: accept, create follow-up features, or rescope pending features (specs/decision.schema.json).", input_schema: schema };
 
 interface GateFacts {
   /** assertions follow-ups may name */
@@ -35,7 +33,7 @@ interface GateFacts {
 
 function acceptDecision(ctx: RunContext, facts: GateFacts): (input: unknown) => Acceptance<Decision> {
   return (input) => {
-    validate ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+    validate ??= new Ajv({ allErrors: true, strict: false }).compile(DECIDE.input_schema);
     if (!validate(input)) return { ok: false, error: `the decision does not match specs/decision.schema.json: ${(validate.errors ?? []).map((e) => `${e.instancePath || "decision"} ${e.message}`).join("; ")}` };
     const d = input as Decision;
     if (d.action === "accept" && facts.acceptable !== true) return { ok: false, error: facts.acceptable };
@@ -71,9 +69,9 @@ function messagesFor(ctx: RunContext): { text: string; ids: string[] } {
 async function decide(ctx: RunContext, run: string, prompt: string, facts: GateFacts): Promise<Decision> {
   const messages = messagesFor(ctx);
   const outcome = await runAgent({
-    run, system: ctx.system("orchestrator", () => systemPrompt("orchestrator", ctx.plan)), prompt: prompt + messages.text, tools: [...READ_ONLY.map((n) => TOOL_SPECS[n]!), DECIDE], executable: READ_ONLY,
+    run, system: ctx.system("orchestrator", () => systemPrompt("orchestrator", ctx.plan)), prompt: prompt + messages.text, tools: ALL_TOOLS, executable: READ_ONLY,
     terminal: "decide", accept: acceptDecision(ctx, facts), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
-  }, ctx.agentHost("orchestrator", ctx.plan.roles.orchestrator, run));
+  }, ctx.agentHost("orchestrator", ctx.plan.roles.orchestrator, run, researchTool(ctx)));
   if (outcome.kind === "gave_up") throw new Stop(`the orchestrator could not decide at ${run}: ${outcome.reason}`, "gate");
   if (messages.ids.length) ctx.record("messages_delivered", { ids: messages.ids, run });
   return outcome.value;

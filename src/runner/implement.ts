@@ -3,17 +3,14 @@ import { join, resolve } from "node:path";
 import { runAgent } from "../agents/loop.js";
 import { killGroup } from "../agents/command.js";
 import { systemPrompt, workerPrompt } from "../agents/prompts.js";
-import { TOOL_SPECS, WORKER_TOOLS, type ToolSpec } from "../agents/tools.js";
+import { WORKER_TOOLS } from "../agents/tools.js";
+import { ALL_TOOLS } from "../agents/toolbox.js";
 import { Stop, type RunContext } from "./context.js";
 import { writeAtomic } from "./files.js";
 import { acceptHandoff, hasProblems, verifyHandoff } from "./handoff.js";
 import type { FeatureState, Handoff } from "./state.js";
+import { researchTool } from "./research.js";
 
-export const SUBMIT_HANDOFF: ToolSpec = {
-  name: "submit_handoff",
-  description: "End your work on the feature with a structured handoff (specs/handoff.schema.json).",
-  input_schema: JSON.parse(readFileSync(new URL("../../specs/handoff.schema.json", import.meta.url), "utf8")) as Record<string, unknown>,
-};
 
 /**
  * One `implement` step: a worker on a fresh context, its handoff, and one commit on the mission
@@ -61,18 +58,18 @@ async function work(ctx: RunContext, f: FeatureState, run: string): Promise<Hand
     run,
     system: ctx.system("worker", () => systemPrompt("worker", ctx.plan)),
     prompt: workerPrompt(ctx.plan, f, ctx.layout.worktree, skillText, earlier),
-    tools: [...WORKER_TOOLS.map((n) => TOOL_SPECS[n]!), SUBMIT_HANDOFF],
+    tools: ALL_TOOLS,
     executable: WORKER_TOOLS,
     terminal: "submit_handoff",
     accept: acceptHandoff(f.name),
     maxTurns: ctx.settings.maxTurns,
     maxInvalid: ctx.settings.maxInvalid,
-  }, ctx.agentHost("worker", f.model, run));
+  }, ctx.agentHost("worker", f.model, run, researchTool(ctx)));
   if (outcome.kind === "gave_up") {
     // the step fails to the orchestrator: a blocked handoff it must answer
     return { feature: f.name, status: "blocked", implemented: [], left_undone: [f.spec ?? f.name], commands: [], issues: [{ severity: "high", text: `runner: the worker gave up: ${outcome.reason}` }], procedures_followed: false, notes: "" };
   }
-  return verifyHandoff(outcome.value, ctx.state.runs.get(run), ctx.plan, true);
+  return verifyHandoff(outcome.value, ctx.state.runs.get(run), ctx.plan, !ctx.isExternal(f.model));
 }
 
 export { Stop };

@@ -6,6 +6,7 @@ import type { Plan } from "../plan/types.js";
 import { nodeHost } from "../syntax/host.js";
 import { loadScript, ScriptError, ScriptedProvider } from "../agents/scripted.js";
 import { ProviderError, type Provider } from "../agents/provider.js";
+import { buildProviders, MissingKey } from "../agents/providers.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { validateMilestone } from "../validators/validate.js";
 import { Blobs } from "./blobs.js";
@@ -54,12 +55,26 @@ export function defaultScriptPath(missionFile: string): string {
   return join(dirname(resolve(missionFile)), `${basename(missionFile).replace(/\.mission$/, "")}.script.yaml`);
 }
 
-function provider(options: RunOptions): Provider | string {
-  if (!options.offline) return "this version runs missions offline only (`--offline`, on a recorded script); the anthropic, openai and command providers are not built yet";
+/** The providers of a run: the script for every model offline, else one per model with its key. */
+function providers(options: RunOptions, plan: Plan, worktree: string): ((model: string) => Provider) | string {
+  if (!options.offline) {
+    try {
+      const built = buildProviders(plan, worktree);
+      return (model) => {
+        const p = built.get(model);
+        if (!p) throw new ProviderError(`model \`${model}\` has no provider (a \`scripted\` model runs only with --offline)`);
+        return p;
+      };
+    } catch (e) {
+      if (e instanceof MissingKey) return e.message;
+      throw e;
+    }
+  }
   const path = options.script ? resolve(options.script) : defaultScriptPath(options.missionFile);
   if (!existsSync(path)) return `--offline needs a script: none at ${path}${options.script ? "" : " (give one with --script FILE)"}`;
   try {
-    return new ScriptedProvider(loadScript(path), path);
+    const scripted = new ScriptedProvider(loadScript(path), path);
+    return () => scripted;
   } catch (e) {
     if (e instanceof ScriptError) return e.message;
     throw e;
@@ -76,8 +91,6 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
   if (options.until && !plan.milestones.some((m) => m.name === options.until)) {
     return { exit: 2, status: "usage", message: `--until: there is no milestone \`${options.until}\`; milestones: ${plan.milestones.map((m) => m.name).join(", ")}` };
   }
-  const chosen = provider(options);
-  if (typeof chosen === "string") return { exit: 2, status: "usage", message: chosen };
   let root: string;
   try {
     root = await repositoryRoot(resolve(dirname(resolve(options.missionFile)), plan.mission.repo));
@@ -85,6 +98,8 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
     return { exit: 2, status: "usage", message: (e as Error).message };
   }
   const layout = layoutOf(root, plan.mission.name);
+  const chosen = providers(options, plan, layout.worktree);
+  if (typeof chosen === "string") return { exit: 2, status: "usage", message: chosen };
   mkdirSync(layout.dir, { recursive: true });
   excludeStateDir(root);
   let lock: MissionLock;
@@ -101,7 +116,7 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
   }
 }
 
-async function drive(plan: Plan, layout: Layout, provider: Provider, options: RunOptions): Promise<RunOutcome> {
+async function drive(plan: Plan, layout: Layout, provider: (model: string) => Provider, options: RunOptions): Promise<RunOutcome> {
   let journalEvents;
   try {
     const loaded = loadJournal(layout.journal);
@@ -123,7 +138,7 @@ async function drive(plan: Plan, layout: Layout, provider: Provider, options: Ru
       if (!options.replan) return { exit: 2, status: "usage", message: `${options.missionFile} changed since this mission started; run again with --replan to accept the edit (features whose digest is unchanged stay done)` };
       active = plan;
     }
-    const ctx = new RunContext(active, layout, journal, blobs, fold(active, journalEvents), git, provider, options.progress, { ...DEFAULTS, ...options.settings }, state.activeMs);
+    const ctx = new RunContext(active, layout, journal, blobs, fold(active, journalEvents), git, provider, options.progress, { ...DEFAULTS, ...options.settings }, state.activeMs, redactor);
     if (options.signal) Object.defineProperty(ctx, "interrupted", { get: () => options.signal!.interrupted });
     const head = await git.prepare();
     if (!ctx.state.started) {

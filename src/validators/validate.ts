@@ -2,12 +2,13 @@ import { join } from "node:path";
 import { runAgent } from "../agents/loop.js";
 import { runCommand } from "../agents/command.js";
 import { systemPrompt } from "../agents/prompts.js";
-import { READ_ONLY, TOOL_SPECS } from "../agents/tools.js";
+import { READ_ONLY } from "../agents/tools.js";
+import { ALL_TOOLS } from "../agents/toolbox.js";
 import type { PlanAssertion, ValidateStep } from "../plan/types.js";
 import type { RunContext } from "../runner/context.js";
 import { writeAtomic } from "../runner/files.js";
 import { featuresOf, type CheckRecord, type FeatureState, type Verdict } from "../runner/state.js";
-import { SUBMIT_VERDICTS, acceptVerdicts } from "./verdicts.js";
+import { acceptVerdicts } from "./verdicts.js";
 
 /**
  * Validation of a milestone, round by round: the declared procedures and every assertion check run
@@ -57,7 +58,7 @@ async function review(ctx: RunContext, milestone: string, round: number, f: Feat
     `## The diff\n\n\`\`\`diff\n${diff.slice(0, 60_000)}\n\`\`\``,
   ].join("\n\n");
   const outcome = await runAgent({
-    run, system: ctx.system("reviewer", () => systemPrompt("reviewer", ctx.plan)), prompt, tools: [...READ_ONLY.map((n) => TOOL_SPECS[n]!), SUBMIT_VERDICTS], executable: READ_ONLY,
+    run, system: ctx.system("reviewer", () => systemPrompt("reviewer", ctx.plan)), prompt, tools: ALL_TOOLS, executable: READ_ONLY,
     terminal: "submit_verdicts", accept: acceptVerdicts(ids), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
   }, ctx.agentHost("reviewer", ctx.plan.roles.reviewer, run));
   const verdicts = outcome.kind === "done" ? outcome.value : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the reviewer gave no verdict: ${outcome.reason}` }));
@@ -71,7 +72,7 @@ async function userTest(ctx: RunContext, milestone: string, round: number, ids: 
   const tools = [...READ_ONLY, "run_command"];
   const prompt = `# User testing of milestone ${milestone}\n\nExercise the software as a user would and judge each assertion:\n\n${ids.map((id) => `- ${id}: ${ctx.plan.contract.find((a) => a.id === id)?.text}`).join("\n")}`;
   const outcome = await runAgent({
-    run, system: ctx.system("user_tester", () => systemPrompt("user_tester", ctx.plan)), prompt, tools: [...tools.map((n) => TOOL_SPECS[n]!), SUBMIT_VERDICTS], executable: tools,
+    run, system: ctx.system("user_tester", () => systemPrompt("user_tester", ctx.plan)), prompt, tools: ALL_TOOLS, executable: tools,
     terminal: "submit_verdicts", accept: acceptVerdicts(ids), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
   }, ctx.agentHost("user_tester", ctx.plan.roles.user_tester, run));
   const verdicts = outcome.kind === "done" ? outcome.value : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the user tester gave no verdict: ${outcome.reason}` }));

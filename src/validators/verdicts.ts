@@ -1,17 +1,10 @@
-import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import type { Acceptance } from "../agents/loop.js";
-import type { ToolSpec } from "../agents/tools.js";
+import { SUBMIT_VERDICTS } from "../agents/toolbox.js";
 import type { Verdict } from "../runner/state.js";
 
-const schema = JSON.parse(readFileSync(new URL("../../specs/verdicts.schema.json", import.meta.url), "utf8")) as Record<string, unknown>;
 let validate: ValidateFunction | undefined;
-
-export const SUBMIT_VERDICTS: ToolSpec = {
-  name: "submit_verdicts",
-  description: "End your review with one verdict per assertion you were given (specs/verdicts.schema.json).",
-  input_schema: schema,
-};
+const schema = SUBMIT_VERDICTS.input_schema;
 
 /** Verdicts must match the schema and cover exactly the assertions the validator was given. */
 export function acceptVerdicts(assertions: string[]): (input: unknown) => Acceptance<Verdict[]> {

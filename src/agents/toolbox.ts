@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import { TOOL_SPECS, type ToolSpec } from "./tools.js";
+
+/**
+ * Every tool an agent may be shown, in one fixed order: every request of every role carries the
+ * same list, so the list is one cached prefix for the whole mission. What a role may really call is
+ * the runner's to enforce (a tool outside its set is answered with an error naming its tools).
+ */
+
+const schema = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../../specs/${name}.schema.json`, import.meta.url), "utf8")) as Record<string, unknown>;
+
+export const SUBMIT_HANDOFF: ToolSpec = { name: "submit_handoff", description: "Worker: end your work on the feature with a structured handoff (specs/handoff.schema.json).", input_schema: schema("handoff") };
+export const DECIDE: ToolSpec = { name: "decide", description: "Orchestrator: answer the gate: accept, create follow-up features, or rescope pending features (specs/decision.schema.json).", input_schema: schema("decision") };
+export const SUBMIT_VERDICTS: ToolSpec = { name: "submit_verdicts", description: "Reviewer or user tester: end with one verdict per assertion you were given (specs/verdicts.schema.json).", input_schema: schema("verdicts") };
+export const RESEARCH: ToolSpec = {
+  name: "research",
+  description: "Worker or orchestrator: ask a read-only researcher agent one question about the codebase or the libraries in use; returns its answer.",
+  input_schema: { type: "object", properties: { question: { type: "string", minLength: 1 } }, required: ["question"], additionalProperties: false },
+};
+export const ANSWER: ToolSpec = {
+  name: "answer",
+  description: "Researcher: give your answer to the question, citing files.",
+  input_schema: { type: "object", properties: { answer: { type: "string", minLength: 1 } }, required: ["answer"], additionalProperties: false },
+};
+
+const GENERIC = ["read_file", "write_file", "edit_file", "list_files", "search", "run_command"];
+
+export const ALL_TOOLS: ToolSpec[] = [...GENERIC.map((n) => TOOL_SPECS[n]!), RESEARCH, SUBMIT_HANDOFF, DECIDE, SUBMIT_VERDICTS, ANSWER];
