@@ -49,3 +49,31 @@ describe("the demo mission with every role on a mock Anthropic server, through @
     expect(r.stdout + r.stderr).not.toContain(FAKE_KEY);
   });
 });
+
+describe("--record, then --offline replay", () => {
+  it("a run through the mock, recorded, replays offline to the same commits; after a prompt change the replay names the turn", async () => {
+    const repo = anthropicRepo(mock.url);
+    const recorded = await runCli(["run", "hello.mission", "--record", "recorded.script.yaml"], repo, { ANTHROPIC_API_KEY: FAKE_KEY });
+    expect(recorded.code, recorded.stderr).toBe(0);
+    const { readFileSync: read, cpSync, rmSync } = await import("node:fs");
+    expect(read(join(repo, "recorded.script.yaml"), "utf8")).toMatch(/request: sha256:[0-9a-f]{64}/);
+    expect(read(join(repo, "recorded.script.yaml"), "utf8")).not.toContain(FAKE_KEY);
+    // a fresh copy of the same repository replays the recording without a model
+    const replay = exampleRepo();
+    cpSync(join(repo, "hello.mission"), join(replay, "hello.mission"));
+    cpSync(join(repo, "recorded.script.yaml"), join(replay, "recorded.script.yaml"));
+    // as in the recorded repository, the edited mission file is not committed: the branch starts from the same tree
+    const again = await runCli(["run", "hello.mission", "--offline", "--script", "recorded.script.yaml"], replay);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(missionCommits(replay).map((c) => [c.subject, c.tree])).toEqual(missionCommits(repo).map((c) => [c.subject, c.tree]));
+    // change what the worker is asked: the replay stops at that turn, naming it
+    const changed = exampleRepo();
+    cpSync(join(repo, "recorded.script.yaml"), join(changed, "recorded.script.yaml"));
+    const mission = read(join(repo, "hello.mission"), "utf8").replace("checks it with node:test.", "checks it with node:test, politely.");
+    writeFileSync(join(changed, "hello.mission"), mission);
+    rmSync(join(changed, ".missions"), { recursive: true, force: true });
+    const diverged = await runCli(["run", "hello.mission", "--offline", "--script", "recorded.script.yaml"], changed);
+    expect(diverged.code).toBe(3);
+    expect(diverged.stdout).toMatch(/run `implement:greeter#1` turn 1 is asked something else now/);
+  });
+});

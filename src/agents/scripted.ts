@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
+import { requestHash } from "./record.js";
 import { estimateTokens, ProviderError, type ModelRequest, type ModelResponse, type Provider } from "./provider.js";
 
 /**
@@ -10,8 +11,10 @@ import { estimateTokens, ProviderError, type ModelRequest, type ModelResponse, t
  */
 
 interface ScriptTurn {
+  /** the hash of what the run was asked when the turn was recorded (see record.ts) */
+  request?: string;
   text?: string;
-  tools?: { name: string; input?: unknown }[];
+  tools?: { id?: string; name: string; input?: unknown }[];
   delay_ms?: number;
 }
 
@@ -60,13 +63,16 @@ export class ScriptedProvider implements Provider {
     if (!turns) throw new ProviderError(`the script ${this.path} has no run \`${request.run}\` (turn ${request.turn} was asked for)`);
     const turn = turns[request.turn - 1];
     if (!turn) throw new ProviderError(`the script ${this.path} ran out: run \`${request.run}\` has ${turns.length} turn(s), turn ${request.turn} was asked for`);
+    if (turn.request && turn.request !== requestHash(request)) {
+      throw new ProviderError(`the script ${this.path} was recorded for another request: run \`${request.run}\` turn ${request.turn} is asked something else now (the prompts, skills or tools changed since the recording)`);
+    }
     if (turn.delay_ms) await new Promise((r) => setTimeout(r, turn.delay_ms));
     if (signal?.aborted) throw new ProviderError("interrupted");
     // test-only: a log of the turns served, to prove no journaled turn is ever asked for again
     const log = process.env["MISSIONC_SCRIPT_LOG"];
     if (log) appendFileSync(log, `${request.run}\t${request.turn}\n`);
     const content = turn.text ?? "";
-    const tool_calls = (turn.tools ?? []).map((t, i) => ({ id: `call_${request.turn}_${i + 1}`, name: t.name, input: t.input ?? {} }));
+    const tool_calls = (turn.tools ?? []).map((t, i) => ({ id: t.id ?? `call_${request.turn}_${i + 1}`, name: t.name, input: t.input ?? {} }));
     const output = estimateTokens(content + JSON.stringify(tool_calls));
     return { content, tool_calls, usage: { input: Math.ceil(size(request) / 4), cache_read: 0, cache_write: 0, output, estimated: true } };
   }

@@ -50,7 +50,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .option("--script <file>", "The script for --offline (default: beside the mission, NAME.script.yaml)")
     .option("--until <milestone>", "Stop once this milestone is accepted")
     .option("--replan", "Accept an edited mission file: unchanged done features stay done")
-    .option("--record <script>", "Record the run as a script (not built yet)")
+    .option("--record <script>", "Record every model turn of this run as a script that --offline --script replays")
     .example("missionc run specs/app.mission --offline")
     .action(run(async () => (await import("./run.js")).runCommand));
 

@@ -32,7 +32,7 @@ export async function runAndReport(file: string, flags: RunFlags): Promise<RunOu
   try {
     return await runMission({
       missionFile: file, offline: flags.offline === true, ...(flags.script ? { script: flags.script } : {}), ...(flags.until ? { until: flags.until } : {}),
-      replan: flags.replan === true, signal, progress: (line) => write(`[${clock(started)}] ${line}\n`),
+      replan: flags.replan === true, signal, ...(flags.record ? { record: flags.record } : {}), progress: (line) => write(`[${clock(started)}] ${line}\n`),
     });
   } finally {
     process.off("SIGINT", onInt);
@@ -48,7 +48,6 @@ export function summary(outcome: RunOutcome): string {
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  if (flags.record) writeError("note: --record is not built yet; the run is not recorded");
   const outcome = await runAndReport(file, flags);
   return finish(outcome);
 }

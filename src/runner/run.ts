@@ -7,6 +7,7 @@ import { nodeHost } from "../syntax/host.js";
 import { loadScript, ScriptError, ScriptedProvider } from "../agents/scripted.js";
 import { ProviderError, type Provider } from "../agents/provider.js";
 import { buildProviders, MissingKey } from "../agents/providers.js";
+import { Recorder, RecordingProvider } from "../agents/record.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { validateMilestone } from "../validators/validate.js";
 import { Blobs } from "./blobs.js";
@@ -38,6 +39,8 @@ export interface RunOptions {
   settings?: Partial<RunSettings>;
   /** set by the CLI's SIGINT handler */
   signal?: { interrupted: boolean };
+  /** --record: write every model turn to this script */
+  record?: string;
   /** the git workspace; the real one unless a benchmark measures the runner without git */
   workspace?: (layout: Layout, branch: string) => Workspace;
 }
@@ -98,8 +101,13 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
     return { exit: 2, status: "usage", message: (e as Error).message };
   }
   const layout = layoutOf(root, plan.mission.name);
-  const chosen = providers(options, plan, layout.worktree);
-  if (typeof chosen === "string") return { exit: 2, status: "usage", message: chosen };
+  const built = providers(options, plan, layout.worktree);
+  if (typeof built === "string") return { exit: 2, status: "usage", message: built };
+  const recording = new Map<string, Provider>();
+  const recorder = options.record ? new Recorder(resolve(options.record)) : undefined;
+  const chosen = recorder
+    ? (model: string) => { let p = recording.get(model); if (!p) { p = new RecordingProvider(built(model), recorder); recording.set(model, p); } return p; }
+    : built;
   mkdirSync(layout.dir, { recursive: true });
   excludeStateDir(root);
   let lock: MissionLock;
