@@ -38,7 +38,12 @@ describe("the demo mission with every role on a mock Anthropic server, through @
     const share = t.cache_read / (t.input + t.cache_read + t.cache_write);
     console.log(`cache-read share of input tokens on the demo mission (mock Anthropic): ${(share * 100).toFixed(1)}% (${t.cache_read} of ${t.input + t.cache_read + t.cache_write})`);
     expect(share).toBeGreaterThanOrEqual(0.9);
+    expect(status.cache_read_share.total).toBeCloseTo(share, 3);
+    expect(Object.keys(status.cache_read_share.by_role).sort()).toEqual(["orchestrator", "reviewer", "worker"]);
     expect(status.tokens.estimated).toBe(false);
+    expect(status.cost.usd).toBeGreaterThan(0);
+    expect(status.cost.unpriced_models).toEqual([]);
+    expect(r.stdout).toMatch(/cache reads: \d+\.\d% of input tokens \(worker/);
     // the SDK sends the key as the mock sees it, and nothing else keeps it
     expect(mock.requests.some((q) => String(q.headers["authorization"] ?? q.headers["x-api-key"]).includes(FAKE_KEY))).toBe(true);
     const { execFileSync } = await import("node:child_process");
@@ -75,5 +80,39 @@ describe("--record, then --offline replay", () => {
     const diverged = await runCli(["run", "hello.mission", "--offline", "--script", "recorded.script.yaml"], changed);
     expect(diverged.code).toBe(3);
     expect(diverged.stdout).toMatch(/run `implement:greeter#1` turn 1 is asked something else now/);
+  });
+});
+
+describe("keys and external agents", () => {
+  it("a missing key is reported before any work starts, naming the role, the model and the variable", async () => {
+    const repo = anthropicRepo(mock.url);
+    const r = await runCli(["run", "hello.mission"], repo, { ANTHROPIC_API_KEY: "" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/role orchestrator, role researcher use model `lead` \(anthropic "claude-opus-4-1"\), which needs the environment variable ANTHROPIC_API_KEY: it is not set/);
+    const { existsSync } = await import("node:fs");
+    expect(existsSync(join(repo, ".missions/hello/journal.jsonl"))).toBe(false);
+  });
+
+  it("a worker bound to an external agent CLI: prompt on stdin, answer in $MISSION_OUTPUT, only its own key", async () => {
+    const repo = anthropicRepo(mock.url);
+    const file = join(repo, "hello.mission");
+    writeFileSync(file, readFileSync(file, "utf8").replace("role worker       = coder", 'role worker       = agent')
+      .replace(/(model coder[^\n]*\n)/, `$1  model agent = command "node ${join(ROOT, "test/fixtures/fake-agent.mjs")}" { api_key_env "AGENT_KEY"  timeout 1m }\n`));
+    const book = { ...script.runs, "gate:greeting#1": [{ tools: [{ name: "decide", input: { action: "accept", reason: "all pass" } }] }] };
+    const own = await startMockAnthropic((run, turn) => (book as typeof script.runs)[run]?.[turn - 1]);
+    writeFileSync(file, readFileSync(file, "utf8").split(mock.url).join(own.url));
+    const log = join(repo, "..", `${repo.split("/").pop()}-agent.log`);
+    try {
+      const r = await runCli(["run", "hello.mission"], repo, { ANTHROPIC_API_KEY: FAKE_KEY, AGENT_KEY: "agent-key-123456789", FAKE_AGENT_LOG: log });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const seen = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      expect(seen[0]).toEqual({ keys: ["AGENT_KEY"], agentKey: "agent-key-123456789", promptHasFeature: true });
+      expect(missionCommits(repo).map((c) => c.subject)).toEqual(["The greeting program (feature greeter)"]);
+      const status = JSON.parse((await runCli(["status", "--json"], repo)).stdout);
+      expect(status.last_validation).toMatchObject({ passed: true });
+      expect(status.cost.usd).toBeGreaterThan(0);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -43,8 +43,10 @@ export async function runAndReport(file: string, flags: RunFlags): Promise<RunOu
 export function summary(outcome: RunOutcome): string {
   if (!("layout" in outcome)) return "";
   const st = readStatus(outcome.layout);
-  return `${st.features.done}/${st.features.total} features done · ${st.tokens.total} tokens${st.tokens.estimated ? " (estimated)" : ""} · ${st.elapsed_seconds}s\n` +
-    `branch ${st.mission ? "" : ""}${outcome.layout.worktree}\n`;
+  const roles = Object.entries(st.cache_read_share.by_role).map(([r, v]) => `${r} ${(v * 100).toFixed(1)}%`).join(", ");
+  return `${st.features.done}/${st.features.total} features done · ${st.tokens.total} tokens${st.tokens.estimated ? " (estimated)" : ""} · ${st.elapsed_seconds}s · cost $${st.cost.usd.toFixed(4)}\n` +
+    `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens${roles ? ` (${roles})` : ""}\n` +
+    `worktree ${outcome.layout.worktree}\n`;
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {

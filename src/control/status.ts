@@ -6,6 +6,7 @@ import type { Layout } from "../runner/layout.js";
 import { readLock } from "../runner/lock.js";
 import { nextAction } from "../runner/next.js";
 import { featuresOf, fold, type MissionState } from "../runner/state.js";
+import { costOf } from "../agents/prices.js";
 
 /** Where a mission stands, from its plan and journal (specs/status.schema.json). Reads only. */
 
@@ -20,7 +21,11 @@ export interface Status {
   features: { done: number; pending: number; total: number; items: { name: string; milestone: string; status: "done" | "pending"; origin: string; commit?: string }[] };
   elapsed_seconds: number;
   tokens: { total: number; estimated: boolean; by_type: Record<"input" | "cache_read" | "cache_write" | "output", number>; by_role: Record<string, Record<"input" | "cache_read" | "cache_write" | "output", number>> };
-  budget: { tokens?: { limit: number; left: number }; time_seconds?: { limit: number; left: number } };
+  /** cache reads over all input (input + cache read + cache write), per role and in all */
+  cache_read_share: { total: number; by_role: Record<string, number> };
+  /** dollars, from the price table or the mission's `price`; models without a price are left out and named */
+  cost: { usd: number; by_role: Record<string, number>; unpriced_models: string[] };
+  budget: { tokens?: { limit: number; left: number }; time_seconds?: { limit: number; left: number }; cost_usd?: { limit: number; left: number } };
   last_handoff?: string;
   changes_of_course: { gate: string; action: string; reason: string }[];
   last_events: { seq: number; type: string; at: string; summary: string }[];
@@ -61,6 +66,18 @@ export function readStatus(layout: Layout): Status {
     if (u.estimated) estimated = true;
   }
   const total = byType.input + byType.cache_read + byType.cache_write + byType.output;
+  const share = (u: { input: number; cache_read: number; cache_write: number }): number => {
+    const all = u.input + u.cache_read + u.cache_write;
+    return all ? Math.round((u.cache_read / all) * 10000) / 10000 : 0;
+  };
+  const cost: Status["cost"] = { usd: 0, by_role: {}, unpriced_models: [] };
+  for (const { role, model, usage } of s.usageByModel.values()) {
+    const c = costOf(plan.models[model], usage);
+    if (c === undefined) { if (!cost.unpriced_models.includes(model)) cost.unpriced_models.push(model); continue; }
+    cost.usd += c;
+    cost.by_role[role] = (cost.by_role[role] ?? 0) + c;
+  }
+  cost.usd = Math.round(cost.usd * 1e6) / 1e6;
   const current = plan.milestones.find((m) => !s.milestones.get(m.name)?.accepted)?.name;
   const lastReport = [...s.milestones.values()].flatMap((m) => [...m.reports].map(([round, r]) => ({ milestone: m.name, round, passed: r.passed, failing: r.failing, seq: 0 }))).pop();
   const status: Status = {
@@ -72,7 +89,10 @@ export function readStatus(layout: Layout): Status {
     },
     elapsed_seconds: Math.round(s.activeMs / 1000),
     tokens: { total, estimated, by_type: byType, by_role: byRole },
+    cache_read_share: { total: share(byType), by_role: Object.fromEntries(Object.entries(byRole).map(([r, u]) => [r, share(u)])) },
+    cost,
     budget: {
+      ...(plan.budget.cost_usd !== undefined ? { cost_usd: { limit: plan.budget.cost_usd, left: Math.max(0, plan.budget.cost_usd - cost.usd) } } : {}),
       ...(plan.budget.tokens !== undefined ? { tokens: { limit: plan.budget.tokens, left: Math.max(0, plan.budget.tokens - total) } } : {}),
       ...(plan.budget.time_seconds !== undefined ? { time_seconds: { limit: plan.budget.time_seconds, left: Math.max(0, plan.budget.time_seconds - Math.round(s.activeMs / 1000)) } } : {}),
     },
@@ -96,7 +116,8 @@ export function renderStatus(st: Status): string {
     `features: ${st.features.done} done, ${st.features.pending} pending of ${st.features.total}`,
     ...st.features.items.map((f) => `  ${f.status === "done" ? "✓" : "·"} ${f.name} (${f.milestone}${f.origin === "follow_up" ? ", follow-up" : ""})${f.commit ? ` ${f.commit.slice(0, 10)}` : ""}`),
     `elapsed ${st.elapsed_seconds}s · tokens ${st.tokens.total}${st.tokens.estimated ? " (estimated)" : ""}: input ${st.tokens.by_type.input}, cache read ${st.tokens.by_type.cache_read}, cache write ${st.tokens.by_type.cache_write}, output ${st.tokens.by_type.output}`,
-    ...Object.entries(st.tokens.by_role).map(([role, u]) => `  ${role}: ${u.input + u.cache_read + u.cache_write + u.output}`),
+    ...Object.entries(st.tokens.by_role).map(([role, u]) => `  ${role}: ${u.input + u.cache_read + u.cache_write + u.output} (cache reads ${(st.cache_read_share.by_role[role]! * 100).toFixed(1)}% of input)`),
+    `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens · cost $${st.cost.usd.toFixed(4)}${st.cost.unpriced_models.length ? ` (no price for ${st.cost.unpriced_models.join(", ")})` : ""}`,
     st.budget.tokens ? `budget: ${st.budget.tokens.left} tokens left of ${st.budget.tokens.limit}` : "",
     st.last_handoff ? `last handoff: ${st.last_handoff}` : "",
     st.last_validation ? `last validation: ${st.last_validation.milestone} round ${st.last_validation.round} ${st.last_validation.passed ? "passed" : `failed (${st.last_validation.failing.join(", ")})`}` : "",

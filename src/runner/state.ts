@@ -92,6 +92,8 @@ export interface MissionState {
   steps: Map<string, { base: string; run: string }>;
   commitIntents: Set<string>;
   usage: Map<string, Usage>;
+  /** usage by role and model together, for cost */
+  usageByModel: Map<string, { role: string; model: string; usage: Usage }>;
   paused?: { reason: string };
   completed: boolean;
   messages: { id: string; text: string; delivered: boolean }[];
@@ -110,7 +112,7 @@ function milestoneState(name: string): MilestoneState {
 export function initialState(plan: Plan): MissionState {
   const s: MissionState = {
     started: false, base: "", planDigest: plan.digest, features: new Map(), milestones: new Map(), runs: new Map(), steps: new Map(),
-    commitIntents: new Set(), usage: new Map(), completed: false, messages: [], decisions: [], rescopes: [], activeMs: 0, events: 0, lastEvents: [],
+    commitIntents: new Set(), usage: new Map(), usageByModel: new Map(), completed: false, messages: [], decisions: [], rescopes: [], activeMs: 0, events: 0, lastEvents: [],
   };
   for (const m of plan.milestones) s.milestones.set(m.name, milestoneState(m.name));
   for (const f of plan.features) {
@@ -176,7 +178,15 @@ export function apply(s: MissionState, e: JournalEvent): void {
       if (f) { f.attempts = d["attempt"]; f.base = d["base"]; f.inProgress = true; }
       break;
     }
-    case "model_response": run(s, d["run"]).responses.set(d["turn"], { blob: d["blob"], usage: d["usage"] }); addUsage(s, d["role"], d["usage"]); break;
+    case "model_response": {
+      run(s, d["run"]).responses.set(d["turn"], { blob: d["blob"], usage: d["usage"] });
+      addUsage(s, d["role"], d["usage"]);
+      const key = `${d["role"]}\t${d["model"]}`;
+      const entry = s.usageByModel.get(key) ?? { role: d["role"], model: d["model"], usage: { input: 0, cache_read: 0, cache_write: 0, output: 0 } };
+      for (const k of ["input", "cache_read", "cache_write", "output"] as const) entry.usage[k] += (d["usage"] as Usage)[k] ?? 0;
+      s.usageByModel.set(key, entry);
+      break;
+    }
     case "tool_result": run(s, d["run"]).results.set(`${d["turn"]}/${d["index"]}`, { blob: d["blob"], is_error: d["is_error"], ...(d["command"] ? { command: d["command"] } : {}) }); break;
     case "command_started": run(s, d["run"]).pgids.push(d["pgid"]); break;
     case "handoff": {
