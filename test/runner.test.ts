@@ -54,6 +54,9 @@ describe("missionc run on the hello example, offline", () => {
     expect(status).toMatchObject({ state: "done", features: { done: 2, pending: 0, total: 2 }, last_validation: { milestone: "greeting", round: 2, passed: true } });
     expect(status.tokens.estimated).toBe(true);
     expect(Object.keys(status.tokens.by_role).sort()).toEqual(["orchestrator", "reviewer", "worker"]);
+    const log = await runCli(["log"], repo);
+    expect(log.stdout.split("\n")[0]).toBe(`journal of mission hello: ${events.length} events`);
+    expect(log.stdout).toMatch(/decision\s+gate:greeting#1: follow_up/);
     const text = await runCli(["status", "hello.mission"], repo);
     expect(text.stdout).toMatch(/mission hello "Hello, missions": done/);
     expect(text.stdout).toMatch(/gate:greeting#1: follow_up/);

@@ -62,6 +62,10 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .option("--mission <name>", "Which mission, when the repository holds several")
     .action(run(async () => (await import("./status.js")).statusCommand));
 
+  cli.command("log [target]", "The mission's journal, one readable line an event")
+    .option("--mission <name>", "Which mission, when the repository holds several")
+    .action(run(async () => (await import("./log.js")).logCommand));
+
   cli.command("pause [target]", "Ask a running mission to stop after its current turn (resume with run)")
     .option("--mission <name>", "Which mission, when the repository holds several")
     .action(run(async () => (await import("./inbox.js")).pauseCommand));
@@ -81,7 +85,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .action(run(async () => (await import("./init.js")).initCommand));
 }
 
-const COMMANDS = ["check", "plan", "fmt", "diff", "graph", "run", "demo", "status", "pause", "msg", "explain", "init"];
+const COMMANDS = ["check", "plan", "fmt", "diff", "graph", "run", "demo", "status", "log", "pause", "msg", "explain", "init"];
 
 /**
  * cac 7 hands mri its boolean options in camelCase, so a kebab-case flag such as

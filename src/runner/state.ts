@@ -295,6 +295,9 @@ export function summarize(e: JournalEvent): string {
     case "validation_finished": return `${d["milestone"]}#${d["round"]} ${d["passed"] ? "passed" : `failed: ${(d["failing"] as string[]).join(", ")}`}`;
     case "decision": return `${d["gate"]}: ${d["decision"]?.action}`;
     case "paused": return String(d["reason"]);
+    case "provider_retry": return `${d["run"]} turn ${d["turn"]}: ${d["status"] ? `HTTP ${d["status"]}` : d["reason"]}, retry ${d["attempt"]} after ${d["delay_ms"]} ms`;
+    case "message_received": return String(d["text"]).slice(0, 80);
+    case "replanned": return `${(d["reset"] as string[]).join(", ") || "no done feature"} to run again`;
     default: return "";
   }
 }
