@@ -40,6 +40,22 @@ describe("gates", () => {
     expect(answers[1]!.content).toMatch(/there is no model `gpt9`/);
   });
 
+  it("an orchestrator that gave up pauses the mission; resumed, it gets a fresh allowance and decides", async () => {
+    const repo = exampleRepo();
+    const s = script();
+    const bad = { tools: [{ name: "decide", input: { action: "accept", reason: "no" } }] };
+    const good = s.runs["gate:greeting#1"].at(-1);
+    s.runs["gate:greeting#1"] = [bad, bad, bad];
+    writeFileSync(join(repo, "s.script.yaml"), toYaml(s));
+    const stopped = await runCli(["run", "hello.mission", "--offline", "--script", "s.script.yaml"], repo);
+    expect(stopped.code).toBe(3);
+    expect(stopped.stdout).toMatch(/the orchestrator could not decide at gate:greeting#1: 3 invalid answers/);
+    s.runs["gate:greeting#1"] = [bad, bad, bad, good];
+    writeFileSync(join(repo, "s.script.yaml"), toYaml(s));
+    const resumed = await runCli(["run", "hello.mission", "--offline", "--script", "s.script.yaml"], repo);
+    expect(resumed.code, resumed.stdout).toBe(0);
+  });
+
   it("a handoff whose claimed exit code the journal contradicts gets a runner issue and waits for the orchestrator", async () => {
     const repo = exampleRepo();
     const s = script();

@@ -105,6 +105,14 @@ describe("one runner per mission", () => {
     expect(second.stderr).toMatch(/another runner holds this mission \(pid \d+/);
     expect((await first).code).toBe(0);
 
+    // an empty lock (a runner that died writing it), once it is a few seconds old, is taken over too
+    const empty = exampleRepo();
+    const { mkdirSync: mk, utimesSync } = await import("node:fs");
+    mk(join(empty, ".missions/hello"), { recursive: true });
+    writeFileSync(join(empty, ".missions/hello/lock"), "");
+    utimesSync(join(empty, ".missions/hello/lock"), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    expect((await runCli(["run", "hello.mission", "--offline"], empty)).code).toBe(0);
+
     const stale = exampleRepo();
     const { mkdirSync } = await import("node:fs");
     mkdirSync(join(stale, ".missions/hello"), { recursive: true });

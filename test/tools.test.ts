@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +45,17 @@ describe("tools confine every path to the repository", () => {
     await refused("list_files", { path: "../" });
     expect(existsSync(join(outside, "not-yet.txt"))).toBe(false);
     expect(existsSync(join(outside, "new.txt"))).toBe(false);
+  });
+
+  it("list_files and search neither follow links out nor read pipes", async () => {
+    const { root, outside } = workspace();
+    symlinkSync(outside, join(root, "out"));
+    symlinkSync("..", join(root, "up"));
+    execFileSync("mkfifo", [join(root, "pipe")]);
+    const listed = await runTool("list_files", {}, WORKER_TOOLS, ctx(root));
+    expect(listed.content.split("\n").sort()).toEqual(["a.txt", "out", "up"]);
+    const found = await runTool("search", { pattern: "secret" }, WORKER_TOOLS, ctx(root));
+    expect(found.content).toBe("(no matches)");
   });
 
   it("edit_file replaces exactly one occurrence, and says why not otherwise", async () => {
@@ -94,5 +106,28 @@ describe("commands", () => {
     expect(r.truncated).toBe(true);
     expect(r.output.length).toBeLessThanOrEqual(1000);
     expect(r.output.trimEnd().endsWith("100000")).toBe(true);
+  });
+});
+
+describe("the secret filter", () => {
+  it("the journal loses only known secret values; what models see also loses anything shaped like a key", async () => {
+    const { Redactor } = await import("../src/runner/redact.js");
+    const r = new Redactor(["the-real-key-0123456789"]);
+    const text = "key the-real-key-0123456789 and a fixture sk-abcdefghijklmnopqrstuvwxyz0123";
+    expect(r.redactValues(text)).toBe("key [redacted] and a fixture sk-abcdefghijklmnopqrstuvwxyz0123");
+    expect(r.redact(text)).toBe("key [redacted] and a fixture [redacted]");
+    expect(r.redactValues(Buffer.from("the-real-key-0123456789").toString("base64"))).toBe("[redacted]");
+  });
+});
+
+describe("processes", () => {
+  it("a recorded process group is killed only if its leader is still the process recorded", async () => {
+    const { spawn } = await import("node:child_process");
+    const { killLeftover, startTime } = await import("../src/runner/processes.js");
+    const child = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
+    const start = startTime(child.pid!);
+    expect(killLeftover(child.pid!, "not-its-start-time")).toBe(false);
+    expect(killLeftover(child.pid!, start)).toBe(true);
+    await new Promise((r) => child.on("exit", r));
   });
 });

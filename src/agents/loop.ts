@@ -52,6 +52,7 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
   for (let turn = 1; turn <= agent.maxTurns; turn++) {
     host.atTurnBoundary(agent.run, turn);
     let response = host.journaledResponse(agent.run, turn);
+    const replayed = response !== undefined;
     if (!response) {
       host.beforeModelCall(agent.run, turn);
       response = await host.provider.complete({ run: agent.run, turn, system: agent.system, messages: [...messages], tools: agent.tools });
@@ -74,7 +75,11 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
       if (call.name === agent.terminal) {
         const verdict = agent.accept(call.input);
         if (verdict.ok) { answer = verdict.value; answered = true; outcome = { content: verdict.reply ?? "accepted", isError: false }; }
-        else { invalid++; outcome = { content: `rejected: ${verdict.error}. Fix it and call \`${agent.terminal}\` again.`, isError: true }; }
+        else {
+          // a resumed run gets a fresh allowance: the answers that stopped it before are history
+          if (!replayed) invalid++;
+          outcome = { content: `rejected: ${verdict.error}. Fix it and call \`${agent.terminal}\` again.`, isError: true };
+        }
       } else {
         outcome = (await host.extraTool?.(agent.run, turn, call)) ?? (await runTool(call.name, call.input, agent.executable, host.tools));
       }

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { runCommand } from "./command.js";
@@ -62,15 +62,14 @@ export function inputError(schema: Record<string, unknown>, name: string, input:
 
 const IGNORED = new Set([".git", ".missions", "node_modules"]);
 
+/** Files under a folder: symbolic links are listed, never followed; only regular files count. */
 function walk(dir: string, root: string, out: string[], limit: number): void {
-  for (const name of readdirSync(dir).sort()) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (out.length >= limit) return;
-    if (IGNORED.has(name)) continue;
-    const p = join(dir, name);
-    const st = statSync(p, { throwIfNoEntry: false });
-    if (!st) continue;
-    if (st.isDirectory()) walk(p, root, out, limit);
-    else out.push(relative(root, p).split(sep).join("/"));
+    if (IGNORED.has(entry.name)) continue;
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) walk(p, root, out, limit);
+    else if (entry.isFile() || entry.isSymbolicLink()) out.push(relative(root, p).split(sep).join("/"));
   }
 }
 
@@ -116,6 +115,8 @@ async function execute(name: string, input: Record<string, string | number | und
       walk(base, root, files, 5000);
       const hits: string[] = [];
       for (const f of files) {
+        const st = lstatSync(join(root, f));
+        if (!st.isFile() || st.size > READ_CAP) continue; // links, pipes and devices are not searched
         const text = readFileSync(join(root, f), "utf8");
         if (text.includes("\0")) continue;
         text.split("\n").forEach((line, i) => { if (hits.length < 200 && re.test(line)) hits.push(`${f}:${i + 1}: ${line.slice(0, 200)}`); });

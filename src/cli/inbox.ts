@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { findMission, TargetError } from "../control/target.js";
 import { writeDurable } from "../runner/files.js";
-import { readLock } from "../runner/lock.js";
+import { holderAlive, readLock } from "../runner/lock.js";
+import { hostname } from "node:os";
 import { EXIT, InputError } from "./errors.js";
 import { write } from "./output.js";
 
@@ -14,7 +15,7 @@ async function post(target: string | undefined, mission: string | undefined, ite
   writeDurable(join(layout.inbox, `${id}.json`), JSON.stringify({ id, ...item }));
   const lock = readLock(layout.lock);
   let note = "the mission is not running; it will be read when `missionc run` resumes it";
-  if (lock) {
+  if (lock && holderAlive(lock) && lock.host === hostname()) {
     try { process.kill(lock.pid, "SIGUSR2"); note = `runner ${lock.pid} will act at its next turn`; } catch { /* not running */ }
   }
   return note;

@@ -3,7 +3,7 @@ import type { Plan } from "../plan/types.js";
 import { handoffSummary } from "../agents/prompts.js";
 import { loadJournal } from "../runner/journal.js";
 import type { Layout } from "../runner/layout.js";
-import { readLock } from "../runner/lock.js";
+import { holderAlive, readLock } from "../runner/lock.js";
 import { nextAction } from "../runner/next.js";
 import { featuresOf, fold, type MissionState } from "../runner/state.js";
 import { costOf } from "../agents/prices.js";
@@ -33,10 +33,6 @@ export interface Status {
   journal: { events: number; torn_tail_bytes: number };
 }
 
-function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === "EPERM"; }
-}
-
 function step(plan: Plan, s: MissionState): Status["step"] {
   const a = nextAction(plan, s);
   switch (a.kind) {
@@ -54,7 +50,7 @@ export function readStatus(layout: Layout): Status {
   const { events, droppedBytes } = loadJournal(layout.journal, { readOnly: true });
   const s = fold(plan, events);
   const lock = readLock(layout.lock);
-  const running = lock !== undefined && alive(lock.pid);
+  const running = lock !== undefined && holderAlive(lock);
   const features = [...s.features.values()];
   const zero = () => ({ input: 0, cache_read: 0, cache_write: 0, output: 0 });
   const byType = zero();
@@ -96,7 +92,10 @@ export function readStatus(layout: Layout): Status {
       ...(plan.budget.tokens !== undefined ? { tokens: { limit: plan.budget.tokens, left: Math.max(0, plan.budget.tokens - total) } } : {}),
       ...(plan.budget.time_seconds !== undefined ? { time_seconds: { limit: plan.budget.time_seconds, left: Math.max(0, plan.budget.time_seconds - Math.round(s.activeMs / 1000)) } } : {}),
     },
-    changes_of_course: s.decisions.filter((d) => d.action !== "accept" || d.gate.startsWith("handoff:")),
+    changes_of_course: [
+      ...s.decisions.filter((d) => d.action !== "accept" || d.gate.startsWith("handoff:")),
+      ...s.messages.map((m) => ({ gate: "message", action: m.delivered ? "delivered" : "waiting for the next gate", reason: m.text })),
+    ],
     last_events: s.lastEvents,
     journal: { events: events.length, torn_tail_bytes: droppedBytes },
   };

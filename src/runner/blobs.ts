@@ -15,7 +15,7 @@ export class Blobs {
   constructor(private readonly dir: string, private readonly redactor: Redactor) {}
 
   put(value: unknown): string {
-    const text = this.redactor.redact(typeof value === "string" ? value : JSON.stringify(value));
+    const text = this.redactor.redactValues(typeof value === "string" ? value : JSON.stringify(value));
     if (text.length <= INLINE_LIMIT) return `=${text}`;
     const hash = createHash("sha256").update(text).digest("hex");
     const path = join(this.dir, hash);

@@ -4,6 +4,7 @@ import type { AgentHost } from "../agents/loop.js";
 import type { ModelResponse, Provider, ToolCall, ToolResult } from "../agents/provider.js";
 import { defaultPolicy, withRetries, type RetryPolicy } from "../agents/retry.js";
 import type { Redactor } from "./redact.js";
+import { killLeftover, startTime } from "./processes.js";
 import type { ToolOutcome } from "../agents/tools.js";
 import type { Plan } from "../plan/types.js";
 import type { Blobs } from "./blobs.js";
@@ -86,6 +87,19 @@ export class RunContext {
     return p;
   }
 
+  /** Journals a command's process group and its start time, so a resumed runner can kill what is left of it. */
+  recordCommand(run: string, pgid: number): void {
+    const start = startTime(pgid);
+    this.record("command_started", { run, pgid, ...(start ? { start } : {}) });
+  }
+
+  /** At a resume: whatever a killed runner's commands left running goes now. */
+  killLeftovers(): void {
+    for (const [run, r] of this.state.runs) {
+      for (const p of r.pgids) if (killLeftover(p.pgid, p.start)) this.progress(`killed processes left by ${run} (group ${p.pgid})`);
+    }
+  }
+
   activeMs(): number {
     return this.activeBeforeMs + (Date.now() - this.started);
   }
@@ -126,7 +140,7 @@ export class RunContext {
         root: this.layout.worktree,
         commandTimeoutMs: this.settings.commandTimeoutMs,
         // journaled so that a resumed runner can kill what a killed one left running
-        onCommandStart: (pgid) => this.record("command_started", { run, pgid }),
+        onCommandStart: (pgid) => this.recordCommand(run, pgid),
       },
       journaledResponse: (run, turn) => {
         const r = this.state.runs.get(run)?.responses.get(turn);

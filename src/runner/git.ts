@@ -15,9 +15,17 @@ const IDENTITY = { name: "missionc", email: "missionc@localhost" };
 
 export class GitError extends Error {}
 
-/** simple-git refuses to set core.hooksPath unless told; here it points hooks at nothing, which is the point. */
+/**
+ * Git as the runner runs it: hooks pointed at nothing (simple-git must be told that this is allowed),
+ * and an environment with nothing secret in it, since a filter an agent planted in the repository's
+ * config would run inside the runner's own `git add`.
+ */
 function gitAt(baseDir: string): SimpleGit {
-  return simpleGit({ baseDir, config: SAFE, unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true } });
+  return simpleGit({ baseDir, config: SAFE, unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true } }).env(gitEnv());
+}
+
+function gitEnv(): Record<string, string> {
+  return { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: process.env["HOME"] ?? "/", LANG: "C" };
 }
 
 export async function repositoryRoot(dir: string): Promise<string> {
@@ -114,9 +122,8 @@ export class MissionGit implements Workspace {
     const tree = (await this.wt.raw(["write-tree"])).trim();
     const parentTree = (await this.wt.raw(["rev-parse", `${parent}^{tree}`])).trim();
     if (tree === parentTree) return undefined;
-    // a minimal environment: simple-git refuses variables such as EDITOR, and git needs none of the rest
     const env = {
-      PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: process.env["HOME"] ?? "/", GIT_AUTHOR_NAME: IDENTITY.name, GIT_AUTHOR_EMAIL: IDENTITY.email, GIT_COMMITTER_NAME: IDENTITY.name,
+      ...gitEnv(), GIT_AUTHOR_NAME: IDENTITY.name, GIT_AUTHOR_EMAIL: IDENTITY.email, GIT_COMMITTER_NAME: IDENTITY.name,
       GIT_COMMITTER_EMAIL: IDENTITY.email, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date,
     };
     const commit = (await this.wt.env(env).raw(["commit-tree", tree, "-p", parent, "-m", message, "-m", `${STEP_TRAILER}: ${step}`])).trim();

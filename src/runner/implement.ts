@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { runAgent } from "../agents/loop.js";
-import { killGroup } from "../agents/command.js";
 import { systemPrompt, workerPrompt } from "../agents/prompts.js";
 import { WORKER_TOOLS } from "../agents/tools.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
@@ -27,7 +26,6 @@ export async function implement(ctx: RunContext, f: FeatureState): Promise<void>
     ctx.record("step_started", { step: run, run, feature: f.name, attempt, base });
   } else {
     base = f.base!;
-    for (const pgid of ctx.state.runs.get(run)?.pgids ?? []) killGroup(pgid);
     const made = ctx.state.commitIntents.has(run) ? await ctx.git.findStepCommit(trailer, base) : undefined;
     if (made) {
       ctx.record("committed", { feature: f.name, step: run, commit: made, problems: hasProblems(f.handoff!) });

@@ -92,7 +92,7 @@ export class Journal {
   }
 
   append<D extends object>(type: string, data: D): JournalEvent<D> {
-    const safe = JSON.parse(this.redactor.redact(JSON.stringify(data))) as D;
+    const safe = JSON.parse(this.redactor.redactValues(JSON.stringify(data))) as D;
     const body = { seq: this.seq + 1, type, at: this.now().toISOString(), data: safe, prev: this.prev };
     const hash = hashOf(JSON.stringify(body));
     const event = { ...body, hash };

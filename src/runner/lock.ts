@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { isAlive, startTime } from "./processes.js";
 import { hostname } from "node:os";
 import { fsyncDir } from "./files.js";
 import { dirname } from "node:path";
@@ -12,6 +13,8 @@ export interface LockInfo {
   pid: number;
   host: string;
   started: string;
+  /** the process's start time (/proc), so a pid reused by another process is not mistaken for the runner */
+  start?: string;
 }
 
 export class LockHeld extends Error {
@@ -20,14 +23,13 @@ export class LockHeld extends Error {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
+/** Whether the runner a lock names is still running (the same process, not a zombie, not a reused pid). */
+export function holderAlive(holder: LockInfo): boolean {
+  return holder.host === hostname() ? isAlive(holder.pid, holder.start) : true;
 }
+
+/** A lock that cannot be read, older than this, is a runner that died while writing it. */
+const UNREADABLE_STALE_MS = 5000;
 
 export function readLock(path: string): LockInfo | undefined {
   try {
@@ -44,20 +46,26 @@ export class MissionLock {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = openSync(path, "wx");
-        const info: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+        const start = startTime(process.pid);
+        const info: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString(), ...(start ? { start } : {}) };
         writeSync(fd, JSON.stringify(info));
+        fsyncSync(fd);
         closeSync(fd);
         fsyncDir(dirname(path));
         return new MissionLock(path);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
         const holder = readLock(path);
-        if (holder && holder.host === hostname() && !alive(holder.pid)) {
+        if (holder && !holderAlive(holder)) {
           unlinkSync(path); // stale: its runner is gone
           continue;
         }
         if (holder) throw new LockHeld(holder);
-        // a lock being written this instant, or unreadable: look again
+        if (Date.now() - statSync(path).mtimeMs > UNREADABLE_STALE_MS) {
+          unlinkSync(path); // empty or garbled, and not being written: its runner died writing it
+          continue;
+        }
+        // a lock being written this instant: look again
       }
     }
     throw new LockHeld(readLock(path) ?? { pid: 0, host: "unknown", started: "unknown" });

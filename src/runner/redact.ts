@@ -33,9 +33,16 @@ export class Redactor {
     this.values = [...forms].filter((v) => v.length >= 8).sort((a, b) => b.length - a.length);
   }
 
-  redact(text: string): string {
+  /** Known secret values only: for the journal, which must replay to exactly what the run did. */
+  redactValues(text: string): string {
     let out = text;
     for (const v of this.values) if (out.includes(v)) out = out.split(v).join("[redacted]");
+    return out;
+  }
+
+  /** Known values and anything shaped like a key: for tool output before a model sees it, and logs. */
+  redact(text: string): string {
+    let out = this.redactValues(text);
     for (const re of SHAPES) out = out.replace(re, "[redacted]");
     return out;
   }

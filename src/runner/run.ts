@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { canonicalJson } from "../plan/canonical.js";
 import { planFromMission } from "../plan/load.js";
@@ -146,7 +146,11 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
       if (!options.replan) return { exit: 2, status: "usage", message: `${options.missionFile} changed since this mission started; run again with --replan to accept the edit (features whose digest is unchanged stay done)` };
       active = plan;
     }
-    const ctx = new RunContext(active, layout, journal, blobs, fold(active, journalEvents), git, provider, options.progress, { ...DEFAULTS, ...options.settings }, state.activeMs, redactor);
+    const log = (line: string): void => {
+      options.progress(line);
+      try { mkdirSync(layout.logs, { recursive: true }); appendFileSync(join(layout.logs, "progress.log"), `${new Date().toISOString()} ${redactor.redact(line)}\n`); } catch { /* the log is a convenience */ }
+    };
+    const ctx = new RunContext(active, layout, journal, blobs, fold(active, journalEvents), git, provider, log, { ...DEFAULTS, ...options.settings }, state.activeMs, redactor);
     if (options.signal) Object.defineProperty(ctx, "interrupted", { get: () => options.signal!.interrupted });
     const head = await git.prepare();
     if (!ctx.state.started) {
@@ -156,6 +160,7 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
       replan(ctx, stored, plan);
       writeDurable(layout.plan, canonicalJson(plan));
     }
+    ctx.killLeftovers();
     ctx.record("run_started", { pid: process.pid, offline: options.offline });
     return await loop(ctx, options);
   } catch (e) {

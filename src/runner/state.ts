@@ -78,7 +78,7 @@ export interface MilestoneState {
 export interface RunRecord {
   responses: Map<number, { blob: string; usage: Usage }>;
   results: Map<string, { blob: string; is_error: boolean; command?: { command: string; exit_code: number } }>;
-  pgids: number[];
+  pgids: { pgid: number; start?: string }[];
 }
 
 export interface MissionState {
@@ -164,6 +164,13 @@ export function apply(s: MissionState, e: JournalEvent): void {
         f.done = false; f.inProgress = false; f.gate = "none";
         if (m) f.round = m.round - 1;
       }
+      // milestones after the first one touched are validated again: their checks ran on older code
+      const touched = (d["reset"] as string[]).map((n) => s.features.get(n)?.milestone).filter(Boolean);
+      let after = false;
+      for (const m of s.milestones.values()) {
+        if (touched.includes(m.name)) { after = true; continue; }
+        if (after && (m.accepted || m.reports.has(m.round))) { m.accepted = false; m.round = Math.max(...m.reports.keys(), m.round) + 1; }
+      }
       for (const spec of (d["specs"] ?? []) as { feature: string; spec?: string; title?: string; fulfills: string[]; skills: string[]; model: string; digest: string }[]) {
         const f = s.features.get(spec.feature);
         if (!f) continue;
@@ -188,7 +195,7 @@ export function apply(s: MissionState, e: JournalEvent): void {
       break;
     }
     case "tool_result": run(s, d["run"]).results.set(`${d["turn"]}/${d["index"]}`, { blob: d["blob"], is_error: d["is_error"], ...(d["command"] ? { command: d["command"] } : {}) }); break;
-    case "command_started": run(s, d["run"]).pgids.push(d["pgid"]); break;
+    case "command_started": run(s, d["run"]).pgids.push({ pgid: d["pgid"], ...(d["start"] ? { start: d["start"] } : {}) }); break;
     case "handoff": {
       const f = s.features.get(d["feature"]);
       if (f) { f.handoff = d["handoff"]; f.handoffAttempt = d["attempt"]; }

@@ -34,7 +34,7 @@ async function runOnce(ctx: RunContext, milestone: string, round: number, kind: 
   const done = ctx.state.milestones.get(milestone)!.checks.get(round)?.get(`${kind}:${name}`);
   if (done) return done;
   const timeout = (kind === "procedure" ? ctx.plan.procedures[name]?.timeout_seconds : undefined) ?? 600;
-  const r = await runCommand(command, { cwd: ctx.layout.worktree, timeoutMs: timeout * 1000, cap: TAIL });
+  const r = await runCommand(command, { cwd: ctx.layout.worktree, timeoutMs: timeout * 1000, cap: TAIL, onStart: (pgid) => ctx.recordCommand(`validate:${milestone}#${round}`, pgid) });
   const check: CheckRecord = { kind, name, command, exit_code: r.exitCode, duration_ms: r.durationMs, blob: ctx.blobs.put(r.output), ...(regression ? { regression } : {}) };
   ctx.record("check_result", { milestone, round, kind, name, check });
   ctx.progress(`  ${kind} ${name}: \`${command}\` → exit ${r.exitCode}`);

@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * Which process is which, so that a pid the kernel has handed to someone else is never signalled:
+ * a process is the one recorded only if its start time (field 22 of /proc/<pid>/stat) is the same.
+ * Where /proc is not there, the start time is unknown and only liveness is checked.
+ */
+
+function stat(pid: number): string[] | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return text.slice(text.lastIndexOf(")") + 2).split(" "); // fields from 3 (state) on
+  } catch {
+    return undefined;
+  }
+}
+
+export function startTime(pid: number): string | undefined {
+  return stat(pid)?.[19];
+}
+
+export function isAlive(pid: number, start?: string): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  const fields = stat(pid);
+  if (fields && fields[0] === "Z") return false; // a zombie has finished; it only waits to be reaped
+  return start === undefined || fields === undefined || fields[19] === start;
+}
+
+/** Kills a process group a dead runner left running, if its leader is still the process recorded. */
+export function killLeftover(pgid: number, start?: string): boolean {
+  if (!isAlive(pgid, start)) return false;
+  try {
+    process.kill(-pgid, "SIGKILL");
+    return true;
+  } catch {
+    return false;
+  }
+}
