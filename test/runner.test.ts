@@ -99,7 +99,7 @@ describe("one runner per mission", () => {
     slow.runs["implement:greeter#1"][0].delay_ms = 2500;
     writeFileSync(join(repo, "slow.script.yaml"), toYaml(slow));
     const first = runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
-    await new Promise((r) => setTimeout(r, 1200));
+    for (let i = 0; i < 100 && !existsSync(join(repo, ".missions/hello/journal.jsonl")); i++) await new Promise((r) => setTimeout(r, 100));
     const second = await runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
     expect(second.code).toBe(4);
     expect(second.stderr).toMatch(/another runner holds this mission \(pid \d+/);
@@ -128,7 +128,9 @@ describe("stopping and resuming", () => {
     slow.runs["implement:greeter#1"][1].delay_ms = 2000;
     writeFileSync(join(repo, "slow.script.yaml"), toYaml(slow));
     const running = runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
-    await new Promise((r) => setTimeout(r, 1200));
+    // once the runner holds the lock and is at work
+    for (let i = 0; i < 100 && !existsSync(join(repo, ".missions/hello/journal.jsonl")); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300));
     const pause = await runCli(["pause"], repo);
     expect(pause.code).toBe(0);
     const stopped = await running;
@@ -148,8 +150,10 @@ describe("stopping and resuming", () => {
     const { spawn } = await import("node:child_process");
     const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "run", "hello.mission", "--offline", "--script", "slow.script.yaml"], { cwd: repo });
     let out = "";
-    child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
-    await new Promise((r) => setTimeout(r, 1000));
+    // once the runner is at work (its handler installed), interrupt it during the slow turn
+    const working = new Promise<void>((r) => child.stdout.on("data", (d: Buffer) => { out += d.toString(); if (out.includes("implement greeter")) r(); }));
+    await working;
+    await new Promise((r) => setTimeout(r, 300));
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", r));
     expect(code).toBe(3);
