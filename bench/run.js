@@ -113,4 +113,5 @@ export async function benchRun() {
 }
 
 if (process.argv[2] === "--profile") await timedRun(false);
+else if (process.argv[2] === "--resume") console.log(await resume());
 else if (import.meta.url === `file://${process.argv[1]}`) await benchRun();

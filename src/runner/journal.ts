@@ -63,8 +63,10 @@ export function loadJournal(path: string, options: { readOnly?: boolean } = {}):
     } catch {
       throw new JournalCorrupt(`the journal is damaged at line ${line}: not JSON`);
     }
-    const { hash, ...body } = e;
-    if (e.seq !== line || e.prev !== prev || hash !== hashOf(JSON.stringify(body))) {
+    // the hash covers the line as written without its last member (`"hash"`): no need to serialise it again
+    const cut = raw.lastIndexOf(',"hash":"');
+    const hash = e.hash;
+    if (e.seq !== line || e.prev !== prev || cut < 0 || hash !== hashOf(`${raw.slice(0, cut)}}`)) {
       throw new JournalCorrupt(`the journal is damaged at line ${line} (event ${e.seq ?? "?"}): its hash chain does not hold`);
     }
     prev = hash;
