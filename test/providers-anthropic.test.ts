@@ -116,3 +116,26 @@ describe("keys and external agents", () => {
     }
   });
 });
+
+describe("budgets and printed output", () => {
+  it("a spent cost budget pauses the mission (exit 3); a key echoed by a model is not printed", async () => {
+    const repo = anthropicRepo(mock.url);
+    const file = join(repo, "hello.mission");
+    writeFileSync(file, readFileSync(file, "utf8").replace("cost $5", "cost $0.0001"));
+    const r = await runCli(["run", "hello.mission"], repo, { ANTHROPIC_API_KEY: FAKE_KEY });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/the cost budget is spent \(\$0\.\d+ of \$0\.0001\)/);
+
+    const book = { ...script.runs, "gate:greeting#1": [{ tools: [{ name: "decide", input: { action: "follow_up", reason: `the key is ${FAKE_KEY}`, features: [{ name: "default_name", spec: "Default to world.", fulfills: ["greet.default"] }] } }] }] };
+    const own = await startMockAnthropic((run, turn) => (book as typeof script.runs)[run]?.[turn - 1]);
+    try {
+      const echo = anthropicRepo(own.url);
+      const out = await runCli(["run", "hello.mission"], echo, { ANTHROPIC_API_KEY: FAKE_KEY });
+      expect(out.code, out.stdout + out.stderr).toBe(0);
+      expect(out.stdout).toMatch(/decision: follow_up — the key is \[redacted\]/);
+      expect(out.stdout + out.stderr).not.toContain(FAKE_KEY);
+    } finally {
+      await own.close();
+    }
+  });
+});

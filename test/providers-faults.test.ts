@@ -88,7 +88,7 @@ for (const p of providers()) {
 }
 
 describe("OpenAI-compatible servers' quirks are normalised", () => {
-  it("tool calls under finish_reason stop, arguments as an object, no usage", async () => {
+  it("tool calls under finish_reason stop, and no usage", async () => {
     openai.quirks.stopWithToolCalls = true;
     openai.quirks.noUsage = true;
     try {

@@ -18,8 +18,9 @@ export function priceOf(model: PlanModel): { input: number; output: number; cach
   return { ...base, ...model.price };
 }
 
+/** Dollars for a model's usage; none for scripted models or estimated counts (no model was paid). */
 export function costOf(model: PlanModel | undefined, u: Usage): number | undefined {
-  if (!model || model.provider === "scripted") return undefined;
+  if (!model || model.provider === "scripted" || u.estimated) return undefined;
   const p = priceOf(model);
   if (!p) return undefined;
   return (u.input * p.input + u.output * p.output + u.cache_read * p.cache_read + u.cache_write * p.cache_write) / 1e6;

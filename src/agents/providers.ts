@@ -34,6 +34,10 @@ export function buildProviders(plan: Plan, worktree: string, env: NodeJS.Process
     if (!model) continue;
     const key = keyFor(model, env);
     const local = typeof model.options["base_url"] === "string";
+    const named = typeof model.options["api_key_env"] === "string";
+    if (named && !key?.value) {
+      throw new MissingKey(`${users.join(", ")} ${users.length > 1 ? "use" : "uses"} model \`${name}\` (${model.provider} "${model.id}"), whose api_key_env names ${key?.name}: it is not set`);
+    }
     if (model.provider === "command") {
       providers.set(name, new CommandProvider(model, worktree, key?.value ? { name: key.name, value: key.value } : undefined));
       continue;
@@ -44,7 +48,9 @@ export function buildProviders(plan: Plan, worktree: string, env: NodeJS.Process
     }
     // a local OpenAI-compatible server takes any key
     const value = key?.value ?? "missionc-local";
-    providers.set(name, model.provider === "anthropic" ? new AnthropicProvider(model, value) : new OpenAIProvider(model, value));
+    // a request that hangs is cut here, then retried by the runner's policy
+    const timeoutMs = Number(env["MISSIONC_PROVIDER_TIMEOUT_MS"] ?? 600_000);
+    providers.set(name, model.provider === "anthropic" ? new AnthropicProvider(model, value, timeoutMs) : new OpenAIProvider(model, value, timeoutMs));
   }
   return providers;
 }

@@ -69,7 +69,7 @@ export function readStatus(layout: Layout): Status {
   const cost: Status["cost"] = { usd: 0, by_role: {}, unpriced_models: [] };
   for (const { role, model, usage } of s.usageByModel.values()) {
     const c = costOf(plan.models[model], usage);
-    if (c === undefined) { if (!cost.unpriced_models.includes(model)) cost.unpriced_models.push(model); continue; }
+    if (c === undefined) { if (!usage.estimated && !cost.unpriced_models.includes(model)) cost.unpriced_models.push(model); continue; }
     cost.usd += c;
     cost.by_role[role] = (cost.by_role[role] ?? 0) + c;
   }

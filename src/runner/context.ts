@@ -5,6 +5,7 @@ import type { ModelResponse, Provider, ToolCall, ToolResult } from "../agents/pr
 import { defaultPolicy, withRetries, type RetryPolicy } from "../agents/retry.js";
 import type { Redactor } from "./redact.js";
 import { killLeftover, startTime } from "./processes.js";
+import { costOf } from "../agents/prices.js";
 import type { ToolOutcome } from "../agents/tools.js";
 import type { Plan } from "../plan/types.js";
 import type { Blobs } from "./blobs.js";
@@ -129,6 +130,11 @@ export class RunContext {
   private checkBudget(): void {
     const b = this.plan.budget;
     if (b.tokens !== undefined && this.tokensUsed() >= b.tokens) throw new Stop(`the token budget is spent (${this.tokensUsed()} of ${b.tokens})`, "budget");
+    if (b.cost_usd !== undefined) {
+      let spent = 0;
+      for (const { model, usage } of this.state.usageByModel.values()) spent += costOf(this.plan.models[model], usage) ?? 0;
+      if (spent >= b.cost_usd) throw new Stop(`the cost budget is spent ($${spent.toFixed(4)} of $${b.cost_usd})`, "budget");
+    }
     if (b.time_seconds !== undefined && this.activeMs() >= b.time_seconds * 1000) throw new Stop(`the time budget is spent (${Math.round(this.activeMs() / 1000)} s of ${b.time_seconds} s)`, "budget");
   }
 

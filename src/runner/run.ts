@@ -146,9 +146,10 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
       if (!options.replan) return { exit: 2, status: "usage", message: `${options.missionFile} changed since this mission started; run again with --replan to accept the edit (features whose digest is unchanged stay done)` };
       active = plan;
     }
-    const log = (line: string): void => {
+    const log = (raw: string): void => {
+      const line = redactor.redact(raw); // printed output passes the same filter as the journal
       options.progress(line);
-      try { mkdirSync(layout.logs, { recursive: true }); appendFileSync(join(layout.logs, "progress.log"), `${new Date().toISOString()} ${redactor.redact(line)}\n`); } catch { /* the log is a convenience */ }
+      try { mkdirSync(layout.logs, { recursive: true }); appendFileSync(join(layout.logs, "progress.log"), `${new Date().toISOString()} ${line}\n`); } catch { /* the log is a convenience */ }
     };
     const ctx = new RunContext(active, layout, journal, blobs, fold(active, journalEvents), git, provider, log, { ...DEFAULTS, ...options.settings }, state.activeMs, redactor);
     if (options.signal) Object.defineProperty(ctx, "interrupted", { get: () => options.signal!.interrupted });
@@ -162,7 +163,8 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
     }
     ctx.killLeftovers();
     ctx.record("run_started", { pid: process.pid, offline: options.offline });
-    return await loop(ctx, options);
+    const outcome = await loop(ctx, options);
+    return "message" in outcome ? { ...outcome, message: redactor.redact(outcome.message) } : outcome;
   } catch (e) {
     if (e instanceof GitError) return { exit: 2, status: "usage", message: e.message };
     throw e;
@@ -203,8 +205,9 @@ async function loop(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
     }
   } catch (e) {
     if (e instanceof Stop || e instanceof ProviderError) {
-      const reason = e.message;
-      if (!(e instanceof Stop && e.kind === "rounds")) ctx.record("paused", { reason, kind: e instanceof Stop ? e.kind : "provider" });
+      const interrupted = ctx.interrupted && !(e instanceof Stop);
+      const reason = interrupted ? "interrupted (SIGINT)" : e.message;
+      if (!(e instanceof Stop && e.kind === "rounds")) ctx.record("paused", { reason, kind: e instanceof Stop ? e.kind : interrupted ? "interrupted" : "provider" });
       return { exit: 3, status: "paused", message: reason, layout: ctx.layout };
     }
     throw e;

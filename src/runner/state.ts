@@ -189,8 +189,9 @@ export function apply(s: MissionState, e: JournalEvent): void {
       run(s, d["run"]).responses.set(d["turn"], { blob: d["blob"], usage: d["usage"] });
       addUsage(s, d["role"], d["usage"]);
       const key = `${d["role"]}\t${d["model"]}`;
-      const entry = s.usageByModel.get(key) ?? { role: d["role"], model: d["model"], usage: { input: 0, cache_read: 0, cache_write: 0, output: 0 } };
+      const entry: { role: string; model: string; usage: Usage } = s.usageByModel.get(key) ?? { role: d["role"], model: d["model"], usage: { input: 0, cache_read: 0, cache_write: 0, output: 0 } };
       for (const k of ["input", "cache_read", "cache_write", "output"] as const) entry.usage[k] += (d["usage"] as Usage)[k] ?? 0;
+      if ((d["usage"] as Usage).estimated) entry.usage.estimated = true;
       s.usageByModel.set(key, entry);
       break;
     }

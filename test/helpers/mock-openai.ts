@@ -4,11 +4,11 @@ import type { Book, Fault } from "./mock-anthropic.js";
 
 /**
  * A loopback server that speaks OpenAI Chat Completions (streaming, `data:` chunks and `[DONE]`) for
- * the real openai SDK, with the quirks of OpenAI-compatible servers available on request: tool calls
- * under `finish_reason: "stop"`, arguments as an object, no usage.
+ * the real openai SDK, with quirks of OpenAI-compatible servers available on request: tool calls
+ * under `finish_reason: "stop"`, no usage. (Its cached-token count is a fixed share, not a cache.)
  */
 
-export interface Quirks { stopWithToolCalls?: boolean; objectArguments?: boolean; noUsage?: boolean }
+export interface Quirks { stopWithToolCalls?: boolean; noUsage?: boolean }
 
 export interface MockOpenAI {
   url: string;
@@ -50,8 +50,8 @@ export async function startMockOpenAI(book: Book): Promise<MockOpenAI> {
       if (turn.text) chunks.push(chunk({ content: turn.text }));
       (turn.tools ?? []).forEach((t, index) => {
         const args = JSON.stringify(t.input ?? {});
-        chunks.push(chunk({ tool_calls: [{ index, id: t.id ?? `call_${n}_${index}`, type: "function", function: { name: t.name, arguments: quirks.objectArguments ? "" : args.slice(0, Math.ceil(args.length / 2)) } }] }));
-        if (!quirks.objectArguments) chunks.push(chunk({ tool_calls: [{ index, function: { arguments: args.slice(Math.ceil(args.length / 2)) } }] }));
+        chunks.push(chunk({ tool_calls: [{ index, id: t.id ?? `call_${n}_${index}`, type: "function", function: { name: t.name, arguments: args.slice(0, Math.ceil(args.length / 2)) } }] }));
+        chunks.push(chunk({ tool_calls: [{ index, function: { arguments: args.slice(Math.ceil(args.length / 2)) } }] }));
       });
       chunks.push(chunk({}, turn.tools?.length && !quirks.stopWithToolCalls ? "tool_calls" : "stop"));
       if (!quirks.noUsage) chunks.push({ id, object: "chat.completion.chunk", created: 1, model: body["model"], choices: [], usage: { prompt_tokens: prompt, completion_tokens: 20, total_tokens: prompt + 20, prompt_tokens_details: { cached_tokens: Math.floor(prompt * 0.8) } } });
