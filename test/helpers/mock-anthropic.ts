@@ -63,18 +63,29 @@ function sse(res: ServerResponse, events: { type: string; data: Record<string, u
   if (cutAfter !== undefined) res.destroy(); else res.end();
 }
 
+export interface Incoming { raw: string; body: Record<string, unknown>; run: string; turn: number; headers: IncomingMessage["headers"] }
+
+/** A request listener that reads the whole body and the runner's `x-missionc-run` header (run/turn) first. */
+export function readingRequests(handle: (r: Incoming, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    let raw = "";
+    req.on("data", (d: Buffer) => { raw += d.toString(); });
+    req.on("end", () => {
+      const [run, turnText] = String(req.headers["x-missionc-run"] ?? "/0").split(/\/(?=\d+$)/);
+      handle({ raw, body: JSON.parse(raw || "{}") as Record<string, unknown>, run: run!, turn: Number(turnText), headers: req.headers }, res);
+    });
+  };
+}
+
 export async function startMockAnthropic(book: Book): Promise<MockAnthropic> {
   const cache = new Set<string>();
   const requests: MockAnthropic["requests"] = [];
   const faults: Fault[] = [];
   let n = 0;
-  const server: Server = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (d: Buffer) => { raw += d.toString(); });
-    req.on("end", () => {
-      const body = JSON.parse(raw || "{}") as Record<string, unknown>;
-      const [run, turnText] = String(req.headers["x-missionc-run"] ?? "/0").split(/\/(?=\d+$)/);
-      requests.push({ run: `${run}/${turnText}`, body, headers: req.headers });
+  const server: Server = createServer(readingRequests(({ body, run, turn: turnNumber, headers }, res) => {
+    {
+      const turnText = String(turnNumber);
+      requests.push({ run: `${run}/${turnText}`, body, headers });
       const fault = faults.shift();
       if (fault?.hang) return; // never answers
       if (fault?.status) {
@@ -107,8 +118,8 @@ export async function startMockAnthropic(book: Book): Promise<MockAnthropic> {
       events.push({ type: "message_delta", data: { delta: { stop_reason: turn.tools?.length ? "tool_use" : "end_turn", stop_sequence: null }, usage: { output_tokens: tokens(JSON.stringify(content)) } } });
       events.push({ type: "message_stop", data: {} });
       sse(res, events, fault?.cutAfterEvents);
-    });
-  });
+    }
+  }));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const port = (server.address() as AddressInfo).port;
   return {

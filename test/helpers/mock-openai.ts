@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Book, Fault } from "./mock-anthropic.js";
+import { readingRequests, type Book, type Fault } from "./mock-anthropic.js";
 
 /**
  * A loopback server that speaks OpenAI Chat Completions (streaming, `data:` chunks and `[DONE]`) for
@@ -23,13 +23,10 @@ export async function startMockOpenAI(book: Book): Promise<MockOpenAI> {
   const faults: Fault[] = [];
   const quirks: Quirks = {};
   let n = 0;
-  const server: Server = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (d: Buffer) => { raw += d.toString(); });
-    req.on("end", () => {
-      const body = JSON.parse(raw || "{}") as Record<string, unknown>;
-      const [run, turnText] = String(req.headers["x-missionc-run"] ?? "/0").split(/\/(?=\d+$)/);
-      requests.push({ run: `${run}/${turnText}`, body, headers: req.headers });
+  const server: Server = createServer(readingRequests(({ raw, body, run, turn: turnNumber, headers }, res) => {
+    {
+      const turnText = String(turnNumber);
+      requests.push({ run: `${run}/${turnText}`, body, headers });
       const fault = faults.shift();
       if (fault?.hang) return;
       if (fault?.status) {
@@ -59,8 +56,8 @@ export async function startMockOpenAI(book: Book): Promise<MockOpenAI> {
       chunks.forEach((c, i) => { if (fault?.cutAfterEvents === undefined || i < fault.cutAfterEvents) res.write(`data: ${JSON.stringify(c)}\n\n`); });
       if (fault?.cutAfterEvents !== undefined) { res.destroy(); return; }
       res.end("data: [DONE]\n\n");
-    });
-  });
+    }
+  }));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, requests, faults, quirks,
