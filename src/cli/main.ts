@@ -72,7 +72,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
 
   cli.command("msg <text> [target]", "Send a message to the mission's orchestrator, read at the next gate")
     .option("--mission <name>", "Which mission, when the repository holds several")
-    .option("--interrupt", "Stop the current turn first")
+    .option("--interrupt", "Meant to stop the current turn first; in this version the message waits for the next gate like any other")
     .action(run(async () => (await import("./inbox.js")).msgCommand));
 
   cli.command("explain <code>", "Explain a diagnostic code, with a failing example and its fix")
