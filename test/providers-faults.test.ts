@@ -88,6 +88,23 @@ for (const p of providers()) {
 }
 
 describe("OpenAI-compatible servers' quirks are normalised", () => {
+  it("arguments streamed as an object are kept; arguments that are no object are handed on for the tool's schema check", async () => {
+    openai.quirks.objectArguments = true;
+    try {
+      const r = await new OpenAIProvider(model("openai", openai.url), "sk-test").complete(request);
+      expect(r.tool_calls.map((c) => c.input)).toEqual(TURN.tools!.map((t) => t.input));
+    } finally {
+      openai.quirks.objectArguments = false;
+    }
+    const bad = await startMockOpenAI(() => ({ tools: [{ name: "read_file", input: "{\"path\": " as unknown as object }] }));
+    try {
+      const r = await new OpenAIProvider(model("openai", bad.url), "sk-test").complete(request);
+      expect(typeof r.tool_calls[0]!.input).toBe("string");
+    } finally {
+      await bad.close();
+    }
+  });
+
   it("tool calls under finish_reason stop, and no usage", async () => {
     openai.quirks.stopWithToolCalls = true;
     openai.quirks.noUsage = true;

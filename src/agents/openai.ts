@@ -56,10 +56,21 @@ export class OpenAIProvider implements Provider {
     };
     // the SDK's generic stream parameters are looser on the wire than in its types
     const stream = this.client.chat.completions.stream(body as unknown as Parameters<OpenAI["chat"]["completions"]["stream"]>[0], { signal: signal ?? null, headers: { "x-missionc-run": `${request.run}/${request.turn}` } });
+    // some servers stream `arguments` as an object, which the SDK's accumulator turns into "[object Object]": keep the object
+    const objectArguments = new Map<number, unknown>();
+    stream.on("chunk", (chunk) => {
+      for (const c of (chunk.choices?.[0]?.delta?.tool_calls ?? []) as { index: number; function?: { arguments?: unknown } }[]) {
+        const a = c.function?.arguments;
+        if (a !== null && typeof a === "object") objectArguments.set(c.index, a);
+      }
+    });
     const completion = await stream.finalChatCompletion();
     const choice = completion.choices[0];
     const message = (choice?.message ?? {}) as unknown as { content?: string | null; tool_calls?: { id?: string; function?: { name?: string; arguments?: unknown } }[] };
-    const tool_calls: ToolCall[] = (message.tool_calls ?? []).map((c, i) => ({ id: c.id || `call_${request.turn}_${i + 1}`, name: String(c.function?.name ?? ""), input: argumentsOf(c.function?.arguments) }));
+    const tool_calls: ToolCall[] = (message.tool_calls ?? []).map((c, i) => ({
+      id: c.id || `call_${request.turn}_${i + 1}`, name: String(c.function?.name ?? ""),
+      input: objectArguments.has(i) ? objectArguments.get(i) : argumentsOf(c.function?.arguments),
+    }));
     const u = (completion.usage ?? {}) as unknown as { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } };
     const cached = u.prompt_tokens_details?.cached_tokens ?? 0;
     const written = u.prompt_tokens_details?.cache_write_tokens ?? 0;

@@ -5,10 +5,10 @@ import { readingRequests, type Book, type Fault } from "./mock-anthropic.js";
 /**
  * A loopback server that speaks OpenAI Chat Completions (streaming, `data:` chunks and `[DONE]`) for
  * the real openai SDK, with quirks of OpenAI-compatible servers available on request: tool calls
- * under `finish_reason: "stop"`, no usage. (Its cached-token count is a fixed share, not a cache.)
+ * under `finish_reason: "stop"`, arguments as an object, no usage. (Its cached-token count is a fixed share, not a cache.)
  */
 
-export interface Quirks { stopWithToolCalls?: boolean; noUsage?: boolean }
+export interface Quirks { stopWithToolCalls?: boolean; noUsage?: boolean; objectArguments?: boolean }
 
 export interface MockOpenAI {
   url: string;
@@ -47,6 +47,10 @@ export async function startMockOpenAI(book: Book): Promise<MockOpenAI> {
       if (turn.text) chunks.push(chunk({ content: turn.text }));
       (turn.tools ?? []).forEach((t, index) => {
         const args = JSON.stringify(t.input ?? {});
+        if (quirks.objectArguments) {
+          chunks.push(chunk({ tool_calls: [{ index, id: t.id ?? `call_${n}_${index}`, type: "function", function: { name: t.name, arguments: t.input ?? {} } }] }));
+          return;
+        }
         chunks.push(chunk({ tool_calls: [{ index, id: t.id ?? `call_${n}_${index}`, type: "function", function: { name: t.name, arguments: args.slice(0, Math.ceil(args.length / 2)) } }] }));
         chunks.push(chunk({ tool_calls: [{ index, function: { arguments: args.slice(Math.ceil(args.length / 2)) } }] }));
       });
