@@ -59,12 +59,3 @@ export function runCommand(command: string, options: { cwd: string; timeoutMs: n
     child.on("close", (code, signal) => finish(timedOut ? 124 : code ?? (signal ? 128 + 9 : 1)));
   });
 }
-
-/** Kills a process group left running by a runner that died (recorded in the journal). */
-export function killGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, "SIGKILL");
-  } catch {
-    // gone already
-  }
-}

@@ -4,7 +4,7 @@ import { runAgent } from "../agents/loop.js";
 import { systemPrompt, workerPrompt } from "../agents/prompts.js";
 import { WORKER_TOOLS } from "../agents/tools.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
-import { Stop, type RunContext } from "./context.js";
+import type { RunContext } from "./context.js";
 import { writeAtomic } from "./files.js";
 import { acceptHandoff, hasProblems, verifyHandoff } from "./handoff.js";
 import type { FeatureState, Handoff } from "./state.js";
@@ -70,4 +70,3 @@ async function work(ctx: RunContext, f: FeatureState, run: string): Promise<Hand
   return verifyHandoff(outcome.value, ctx.state.runs.get(run), ctx.plan, !ctx.isExternal(f.model));
 }
 
-export { Stop };

@@ -1,4 +1,4 @@
-import type { ModelResponse, ToolResult, Usage } from "../agents/provider.js";
+import type { Usage } from "../agents/provider.js";
 import type { Plan } from "../plan/types.js";
 import type { JournalEvent } from "./journal.js";
 
@@ -310,4 +310,3 @@ export function summarize(e: JournalEvent): string {
   }
 }
 
-export type { ModelResponse, ToolResult };

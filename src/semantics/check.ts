@@ -2,7 +2,6 @@ import { dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { compareDiagnostics } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/catalogue.js";
-import type { MissionDecl } from "../syntax/ast.js";
 import { absolute, nodeHost, type SourceHost } from "../syntax/host.js";
 import { loadProgram, type Program } from "../syntax/includes.js";
 import { BLOCK_FIELDS } from "../syntax/blocks.js";
@@ -197,4 +196,3 @@ function findIncluder(fragment: string, host: SourceHost): string | undefined {
   return undefined;
 }
 
-export type { MissionDecl };

@@ -526,4 +526,3 @@ export class MissionParser extends EmbeddedActionsParser {
   });
 }
 
-export type { TokenType };

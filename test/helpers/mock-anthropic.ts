@@ -83,7 +83,6 @@ export async function startMockAnthropic(book: Book): Promise<MockAnthropic> {
   const faults: Fault[] = [];
   let n = 0;
   const server: Server = createServer(readingRequests(({ body, run, turn: turnNumber, headers }, res) => {
-    {
       const turnText = String(turnNumber);
       requests.push({ run: `${run}/${turnText}`, body, headers });
       const fault = faults.shift();
@@ -118,7 +117,6 @@ export async function startMockAnthropic(book: Book): Promise<MockAnthropic> {
       events.push({ type: "message_delta", data: { delta: { stop_reason: turn.tools?.length ? "tool_use" : "end_turn", stop_sequence: null }, usage: { output_tokens: tokens(JSON.stringify(content)) } } });
       events.push({ type: "message_stop", data: {} });
       sse(res, events, fault?.cutAfterEvents);
-    }
   }));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const port = (server.address() as AddressInfo).port;

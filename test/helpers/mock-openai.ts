@@ -24,7 +24,6 @@ export async function startMockOpenAI(book: Book): Promise<MockOpenAI> {
   const quirks: Quirks = {};
   let n = 0;
   const server: Server = createServer(readingRequests(({ raw, body, run, turn: turnNumber, headers }, res) => {
-    {
       const turnText = String(turnNumber);
       requests.push({ run: `${run}/${turnText}`, body, headers });
       const fault = faults.shift();
@@ -60,7 +59,6 @@ export async function startMockOpenAI(book: Book): Promise<MockOpenAI> {
       chunks.forEach((c, i) => { if (fault?.cutAfterEvents === undefined || i < fault.cutAfterEvents) res.write(`data: ${JSON.stringify(c)}\n\n`); });
       if (fault?.cutAfterEvents !== undefined) { res.destroy(); return; }
       res.end("data: [DONE]\n\n");
-    }
   }));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   return {
