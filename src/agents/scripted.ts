@@ -66,7 +66,12 @@ export class ScriptedProvider implements Provider {
     if (turn.request && turn.request !== requestHash(request)) {
       throw new ProviderError(`the script ${this.path} was recorded for another request: run \`${request.run}\` turn ${request.turn} is asked something else now (the prompts, skills or tools changed since the recording)`);
     }
-    if (turn.delay_ms) await new Promise((r) => setTimeout(r, turn.delay_ms));
+    if (turn.delay_ms) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, turn.delay_ms);
+        signal?.addEventListener("abort", () => { clearTimeout(t); r(); }, { once: true });
+      });
+    }
     if (signal?.aborted) throw new ProviderError("interrupted");
     // test-only: a log of the turns served, to prove no journaled turn is ever asked for again
     const log = process.env["MISSIONC_SCRIPT_LOG"];

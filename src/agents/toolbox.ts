@@ -23,6 +23,6 @@ export const ANSWER: ToolSpec = {
   input_schema: { type: "object", properties: { answer: { type: "string", minLength: 1 } }, required: ["answer"], additionalProperties: false },
 };
 
-const GENERIC = ["read_file", "write_file", "edit_file", "list_files", "search", "run_command"];
+const GENERIC = ["read_file", "write_file", "edit_file", "list_files", "search", "run_command", "http_request", "browser_open", "browser_click", "browser_fill", "browser_text", "browser_screenshot"];
 
 export const ALL_TOOLS: ToolSpec[] = [...GENERIC.map((n) => TOOL_SPECS[n]!), RESEARCH, SUBMIT_HANDOFF, DECIDE, SUBMIT_VERDICTS, ANSWER];

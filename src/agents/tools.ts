@@ -1,7 +1,9 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
+import type { BrowserSession } from "./browser.js";
 import { runCommand } from "./command.js";
+import { httpRequest, type HttpInput } from "./http-tool.js";
 import { PathRefused, confine, shown } from "./sandbox.js";
 
 /**
@@ -26,6 +28,8 @@ export interface ToolContext {
   root: string;
   commandTimeoutMs: number;
   onCommandStart?: (pgid: number) => void;
+  /** while a user test has the app running: its address and the browser session */
+  app?: { base: string; browser: BrowserSession };
 }
 
 const READ_CAP = 256 * 1024;
@@ -45,7 +49,22 @@ export const TOOL_SPECS: Record<string, ToolSpec> = {
     name: "run_command", description: "Run a shell command in the repository root, with a timeout and an output cap.",
     input_schema: obj({ command: str, timeout_seconds: { type: "integer", minimum: 1, maximum: 3600 } }, ["command"]),
   },
+  http_request: {
+    name: "http_request", description: "User tester: send one HTTP request to the running app (a path like /api/x is relative to its address; only this machine). Returns status, headers and body.",
+    input_schema: obj({
+      method: { enum: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] }, url: str,
+      headers: { type: "object", additionalProperties: { type: "string" } }, body: str,
+    }, ["url"]),
+  },
+  browser_open: { name: "browser_open", description: "User tester: open a page of the running app in a headless browser; returns its title and visible text.", input_schema: obj({ url: str }, ["url"]) },
+  browser_click: { name: "browser_click", description: "User tester: click the element a CSS or text selector finds (e.g. `text=Save`, `#submit`).", input_schema: obj({ selector: str }, ["selector"]) },
+  browser_fill: { name: "browser_fill", description: "User tester: type a value into the input a selector finds.", input_schema: obj({ selector: str, value: str }, ["selector", "value"]) },
+  browser_text: { name: "browser_text", description: "User tester: the visible text of the page, or of the first element a selector finds.", input_schema: obj({ selector: str }, []) },
+  browser_screenshot: { name: "browser_screenshot", description: "User tester: save a screenshot of the page as evidence; returns its path.", input_schema: obj({ name: str }, []) },
 };
+
+export const BROWSER_TOOLS = ["browser_open", "browser_click", "browser_fill", "browser_text", "browser_screenshot"];
+export const APP_TOOLS = ["http_request", ...BROWSER_TOOLS];
 
 export const READ_ONLY = ["read_file", "list_files", "search"];
 export const WORKER_TOOLS = ["read_file", "write_file", "edit_file", "list_files", "search", "run_command"];
@@ -129,7 +148,11 @@ async function execute(name: string, input: Record<string, string | number | und
       const head = `exit code ${r.exitCode}${r.timedOut ? " (timed out)" : ""}${r.truncated ? " (output truncated to its end)" : ""}`;
       return { content: `${head}\n${r.output}`, isError: false, command: { command: r.command, exitCode: r.exitCode } };
     }
+    case "http_request":
+      if (!ctx.app) return { content: "no app is running: this mission declares no `start` procedure", isError: true };
+      return httpRequest(input as unknown as HttpInput, ctx.app.base);
     default:
+      if (ctx.app && name.startsWith("browser_")) return ctx.app.browser.call(name, input);
       return { content: `unknown tool \`${name}\``, isError: true };
   }
 }

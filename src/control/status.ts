@@ -93,8 +93,11 @@ export function readStatus(layout: Layout): Status {
       ...(plan.budget.time_seconds !== undefined ? { time_seconds: { limit: plan.budget.time_seconds, left: Math.max(0, plan.budget.time_seconds - Math.round(s.activeMs / 1000)) } } : {}),
     },
     changes_of_course: [
-      ...s.decisions.filter((d) => d.action !== "accept" || d.gate.startsWith("handoff:")),
-      ...s.messages.map((m) => ({ gate: "message", action: m.delivered ? "delivered" : "waiting for the next gate", reason: m.text })),
+      ...s.decisions.filter((d) => !d.gate.startsWith("message:") && (d.action !== "accept" || d.gate.startsWith("handoff:"))),
+      ...s.messages.map((m) => {
+        const answer = m.answeredAt ? s.decisions.find((d) => d.gate === m.answeredAt) : undefined;
+        return { gate: "message", action: answer ? `answered at ${m.answeredAt}: ${answer.action}` : m.delivered ? "delivered" : "waiting for the next gate or step", reason: `“${m.text}”${answer ? ` → ${answer.reason}` : ""}` };
+      }),
     ],
     last_events: s.lastEvents,
     journal: { events: events.length, torn_tail_bytes: droppedBytes },

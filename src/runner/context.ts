@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import type { AgentHost } from "../agents/loop.js";
+import { runAgent, type AgentHost, type AgentOutcome, type AgentRun } from "../agents/loop.js";
 import type { ModelResponse, Provider, ToolCall, ToolResult } from "../agents/provider.js";
 import { defaultPolicy, withRetries, type RetryPolicy } from "../agents/retry.js";
 import type { Redactor } from "./redact.js";
 import { killLeftover, startTime } from "./processes.js";
 import { costOf } from "../agents/prices.js";
-import type { ToolOutcome } from "../agents/tools.js";
+import type { ToolContext, ToolOutcome } from "../agents/tools.js";
 import type { Plan } from "../plan/types.js";
 import type { Blobs } from "./blobs.js";
 import type { Workspace } from "./git.js";
@@ -18,6 +18,16 @@ import type { Layout } from "./layout.js";
 export class Stop extends Error {
   constructor(readonly reason: string, readonly kind: "interrupted" | "paused" | "budget" | "rounds" | "provider" | "gate" = "paused") {
     super(reason);
+  }
+}
+
+/**
+ * `missionc msg --interrupt`: the current agent turn is abandoned (its model call aborted) so that the
+ * message is handled now; the step it belonged to resumes afterwards from what the journal holds.
+ */
+export class TurnInterrupted extends Error {
+  constructor(readonly run: string, readonly turn: number) {
+    super(`turn ${turn} of ${run} interrupted by a message`);
   }
 }
 
@@ -63,11 +73,18 @@ export class RunContext {
       name: inner.name,
       complete: (request) => {
         const abort = new AbortController();
-        const watch = setInterval(() => { if (this.interrupted) abort.abort(); }, 100);
+        let cut = false;
+        const watch = setInterval(() => {
+          if (this.interrupted) abort.abort();
+          else if (this.interruptWaiting()) { cut = true; abort.abort(); }
+        }, 100);
         return withRetries(() => inner.complete(request, abort.signal), this.retry, (attempt, failure, delayMs) => {
           this.record("provider_retry", { run, turn: request.turn, model, attempt, ...(failure.status ? { status: failure.status } : {}), reason: failure.message.slice(0, 300), delay_ms: delayMs });
           this.progress(`  ${model}: ${failure.status ? `HTTP ${failure.status}` : failure.message.slice(0, 80)}; retry ${attempt} in ${Math.round(delayMs / 100) / 10} s`);
-        }, abort.signal).finally(() => clearInterval(watch));
+        }, abort.signal).catch((e: unknown) => {
+          if (cut) { this.readInbox(); throw new TurnInterrupted(run, request.turn); }
+          throw e;
+        }).finally(() => clearInterval(watch));
       },
     };
   }
@@ -111,20 +128,40 @@ export class RunContext {
     return n;
   }
 
-  /** Pause requests and messages that `missionc pause` / `msg` left in the inbox. */
-  readInbox(): void {
+  private inboxItems(): { name: string; path: string; item: { kind?: string; text?: string; id?: string; interrupt?: boolean } }[] {
     const dir = this.layout.inbox;
-    if (!existsSync(dir)) return;
+    if (!existsSync(dir)) return [];
+    const out = [];
     for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
       const path = join(dir, name);
-      let item: { kind?: string; text?: string; id?: string };
-      try { item = JSON.parse(readFileSync(path, "utf8")) as typeof item; } catch { continue; }
-      mkdirSync(join(dir, "done"), { recursive: true });
-      if (item.kind === "message" && item.text) this.record("message_received", { id: item.id ?? name, text: item.text });
+      try { out.push({ name, path, item: JSON.parse(readFileSync(path, "utf8")) as { kind?: string; text?: string; id?: string; interrupt?: boolean } }); } catch { continue; }
+    }
+    return out;
+  }
+
+  /** Whether a `msg --interrupt` waits in the inbox (checked while a model call runs). */
+  private interruptWaiting(): boolean {
+    return this.inboxItems().some((x) => x.item.kind === "message" && x.item.interrupt === true);
+  }
+
+  /**
+   * Pause requests and messages that `missionc pause` / `msg` left in the inbox, journaled. A pause
+   * stops the run; a message with --interrupt ends the current turn when `turn` says where one is.
+   */
+  readInbox(turn?: { run: string; turn: number }): void {
+    let interrupt = false;
+    for (const { name, path, item } of this.inboxItems()) {
+      mkdirSync(join(this.layout.inbox, "done"), { recursive: true });
+      if (item.kind === "message" && item.text) {
+        this.record("message_received", { id: item.id ?? name, text: item.text, ...(item.interrupt ? { interrupt: true } : {}) });
+        this.progress(`message received${item.interrupt ? " (interrupt)" : ""}: ${item.text.slice(0, 100)}`);
+        if (item.interrupt) interrupt = true;
+      }
       if (item.kind === "pause") this.record("pause_requested", { id: item.id ?? name });
-      renameSync(path, join(dir, "done", name));
+      renameSync(path, join(this.layout.inbox, "done", name));
       if (item.kind === "pause") throw new Stop("paused by `missionc pause`", "paused");
     }
+    if (interrupt && turn) throw new TurnInterrupted(turn.run, turn.turn);
   }
 
   private checkBudget(): void {
@@ -138,7 +175,27 @@ export class RunContext {
     if (b.time_seconds !== undefined && this.activeMs() >= b.time_seconds * 1000) throw new Stop(`the time budget is spent (${Math.round(this.activeMs() / 1000)} s of ${b.time_seconds} s)`, "budget");
   }
 
-  agentHost(role: string, model: string, run: string, extraTool?: AgentHost["extraTool"]): AgentHost {
+  /**
+   * Runs one agent, journaled from its start to its end (whatever the end): the report's time per
+   * role and the count of agent runs come from these two events.
+   */
+  async agent<T>(role: string, model: string, spec: AgentRun<T>, extras: { extraTool?: AgentHost["extraTool"]; app?: ToolContext["app"] } = {}): Promise<AgentOutcome<T>> {
+    this.record("agent_started", { run: spec.run, role, model });
+    let outcome: AgentOutcome<T> | undefined;
+    let end = "stopped";
+    try {
+      outcome = await runAgent(spec, this.agentHost(role, model, spec.run, extras.extraTool, extras.app));
+      end = outcome.kind;
+      return outcome;
+    } catch (e) {
+      if (e instanceof TurnInterrupted) end = "interrupted";
+      throw e;
+    } finally {
+      this.record("agent_finished", { run: spec.run, role, model, outcome: end, turns: outcome?.turns ?? 0 });
+    }
+  }
+
+  agentHost(role: string, model: string, run: string, extraTool?: AgentHost["extraTool"], app?: ToolContext["app"]): AgentHost {
     const host: AgentHost = {
       provider: this.retrying(model, run),
       redact: (text) => this.redactor.redact(text),
@@ -147,6 +204,7 @@ export class RunContext {
         commandTimeoutMs: this.settings.commandTimeoutMs,
         // journaled so that a resumed runner can kill what a killed one left running
         onCommandStart: (pgid) => this.recordCommand(run, pgid),
+        ...(app ? { app } : {}),
       },
       journaledResponse: (run, turn) => {
         const r = this.state.runs.get(run)?.responses.get(turn);
@@ -171,9 +229,9 @@ export class RunContext {
         });
       },
       beforeModelCall: () => this.checkBudget(),
-      atTurnBoundary: () => {
+      atTurnBoundary: (run, turn) => {
         if (this.interrupted) throw new Stop("interrupted (SIGINT)", "interrupted");
-        this.readInbox();
+        this.readInbox({ run, turn });
       },
     };
     if (extraTool) host.extraTool = extraTool;

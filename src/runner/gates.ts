@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from "ajv";
-import { runAgent, type Acceptance } from "../agents/loop.js";
+import type { Acceptance } from "../agents/loop.js";
 import { handoffSummary, systemPrompt } from "../agents/prompts.js";
 import { READ_ONLY } from "../agents/tools.js";
 import { ALL_TOOLS, DECIDE } from "../agents/toolbox.js";
@@ -68,13 +68,38 @@ function messagesFor(ctx: RunContext): { text: string; ids: string[] } {
 
 async function decide(ctx: RunContext, run: string, prompt: string, facts: GateFacts): Promise<Decision> {
   const messages = messagesFor(ctx);
-  const outcome = await runAgent({
+  const outcome = await ctx.agent("orchestrator", ctx.plan.roles.orchestrator, {
     run, system: ctx.system("orchestrator", () => systemPrompt("orchestrator", ctx.plan)), prompt: prompt + messages.text, tools: ALL_TOOLS, executable: READ_ONLY,
     terminal: "decide", accept: acceptDecision(ctx, facts), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
-  }, ctx.agentHost("orchestrator", ctx.plan.roles.orchestrator, run, researchTool(ctx)));
+  }, { extraTool: researchTool(ctx) });
   if (outcome.kind === "gave_up") throw new Stop(`the orchestrator could not decide at ${run}: ${outcome.reason}`, "gate");
   if (messages.ids.length) ctx.record("messages_delivered", { ids: messages.ids, run });
   return outcome.value;
+}
+
+/**
+ * Messages from the person supervising, answered between steps when no gate comes first: the
+ * orchestrator accepts (its reason is the answer), rescopes pending features, or creates follow-ups
+ * in the current milestone.
+ */
+export async function messageGate(ctx: RunContext): Promise<void> {
+  const pending = ctx.state.messages.filter((m) => !m.delivered);
+  const run = `message:${pending[0]!.id}`;
+  const milestone = ctx.plan.milestones.find((m) => !ctx.state.milestones.get(m.name)?.accepted)?.name ?? ctx.plan.milestones.at(-1)!.name;
+  const m = ctx.state.milestones.get(milestone)!;
+  const features = [...ctx.state.features.values()];
+  const fixable = ctx.plan.contract.filter((a) => a.milestone === milestone).map((a) => a.id);
+  ctx.progress(`gate: ${pending.length} message(s) — orchestrator ${ctx.plan.roles.orchestrator}`);
+  const prompt = [
+    `# Steering between steps (milestone ${milestone})`,
+    "The person supervising the mission wrote to you. Answer with `decide`: `accept` (your reason is the answer they will read, and says what happens next), `rescope` pending features, or `follow_up` with new features for this milestone.",
+    `Done: ${features.filter((f) => f.done).map((f) => f.name).join(", ") || "(none)"}
+Pending: ${features.filter((f) => !f.done).map((f) => f.name).join(", ") || "(none)"}`,
+    `Assertions a follow-up here may fulfil: ${fixable.join(", ") || "(none)"}`,
+  ].join("\n\n");
+  const d = await decide(ctx, run, prompt, { fixable, acceptable: true, rescopable: features.some((f) => !f.done) });
+  ctx.record("decision", { gate: run, milestone, ...(m.round > 1 ? { round: m.round - 1 } : {}), decision: d, default_model: ctx.plan.roles.worker });
+  ctx.progress(`  decision: ${d.action} — ${d.reason}`);
 }
 
 export async function handoffGate(ctx: RunContext, f: FeatureState): Promise<void> {

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { runAgent } from "../agents/loop.js";
 import { systemPrompt, workerPrompt } from "../agents/prompts.js";
 import { WORKER_TOOLS } from "../agents/tools.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
@@ -52,7 +51,7 @@ async function work(ctx: RunContext, f: FeatureState, run: string): Promise<Hand
     const s = ctx.plan.skills[name];
     try { return s ? readFileSync(join(missionDir, s.path), "utf8") : "(unknown skill)"; } catch { return "(the skill file is not in the repository)"; }
   };
-  const outcome = await runAgent({
+  const outcome = await ctx.agent("worker", f.model, {
     run,
     system: ctx.system("worker", () => systemPrompt("worker", ctx.plan)),
     prompt: workerPrompt(ctx.plan, f, ctx.layout.worktree, skillText, earlier),
@@ -62,7 +61,7 @@ async function work(ctx: RunContext, f: FeatureState, run: string): Promise<Hand
     accept: acceptHandoff(f.name),
     maxTurns: ctx.settings.maxTurns,
     maxInvalid: ctx.settings.maxInvalid,
-  }, ctx.agentHost("worker", f.model, run, researchTool(ctx)));
+  }, { extraTool: researchTool(ctx) });
   if (outcome.kind === "gave_up") {
     // the step fails to the orchestrator: a blocked handoff it must answer
     return { feature: f.name, status: "blocked", implemented: [], left_undone: [f.spec ?? f.name], commands: [], issues: [{ severity: "high", text: `runner: the worker gave up: ${outcome.reason}` }], procedures_followed: false, notes: "" };

@@ -1,4 +1,4 @@
-import { runAgent, type AgentHost } from "../agents/loop.js";
+import type { AgentHost } from "../agents/loop.js";
 import { systemPrompt } from "../agents/prompts.js";
 import { READ_ONLY } from "../agents/tools.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
@@ -13,7 +13,7 @@ export function researchTool(ctx: RunContext): NonNullable<AgentHost["extraTool"
     if (typeof question !== "string" || question === "") return { content: "bad arguments for research: input must have a non-empty `question`", isError: true };
     const sub = `research:${run}/${turn}/${call.id}`;
     const model = ctx.plan.roles.researcher;
-    const outcome = await runAgent({
+    const outcome = await ctx.agent("researcher", model, {
       run: sub, system: ctx.system("researcher", () => systemPrompt("researcher", ctx.plan)), prompt: `# Question\n\n${question}`,
       tools: ALL_TOOLS, executable: READ_ONLY, terminal: "answer",
       accept: (input) => {
@@ -21,7 +21,7 @@ export function researchTool(ctx: RunContext): NonNullable<AgentHost["extraTool"
         return typeof a === "string" && a !== "" ? { ok: true, value: a, reply: "answer received" } : { ok: false, error: "give `answer` as a non-empty string" };
       },
       maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
-    }, ctx.agentHost("researcher", model, sub));
+    });
     return outcome.kind === "done" ? { content: outcome.value, isError: false } : { content: `the researcher gave no answer: ${outcome.reason}`, isError: true };
   };
 }

@@ -11,9 +11,9 @@ import { Recorder, RecordingProvider } from "../agents/record.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { validateMilestone } from "../validators/validate.js";
 import { Blobs } from "./blobs.js";
-import { RunContext, Stop, type Progress, type RunSettings } from "./context.js";
+import { RunContext, Stop, TurnInterrupted, type Progress, type RunSettings } from "./context.js";
 import { writeDurable } from "./files.js";
-import { handoffGate, milestoneGate } from "./gates.js";
+import { handoffGate, messageGate, milestoneGate } from "./gates.js";
 import { excludeStateDir, GitError, MissionGit, repositoryRoot, type Workspace } from "./git.js";
 import { implement } from "./implement.js";
 import { Journal, JournalCorrupt, loadJournal } from "./journal.js";
@@ -188,19 +188,28 @@ async function loop(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
       ctx.readInbox();
       if (ctx.interrupted) throw new Stop("interrupted (SIGINT)", "interrupted");
       const action = nextAction(ctx.plan, ctx.state);
-      switch (action.kind) {
-        case "implement": await implement(ctx, action.feature); break;
-        case "handoff_gate": await handoffGate(ctx, action.feature); break;
-        case "validate": await validateMilestone(ctx, action.milestone, action.round); break;
-        case "milestone_gate":
-          await milestoneGate(ctx, action.milestone, action.round);
-          if (options.until === action.milestone && ctx.state.milestones.get(action.milestone)!.accepted) {
-            return { exit: 0, status: "until", summary: `stopped after milestone ${action.milestone} (--until)`, layout: ctx.layout };
-          }
-          break;
-        case "done":
-          if (!ctx.state.completed) ctx.record("mission_completed", {});
-          return { exit: 0, status: "done", summary: "mission complete", layout: ctx.layout };
+      try {
+        // a message is answered between steps, unless the next step is a gate, which answers it itself
+        if ((action.kind === "implement" || action.kind === "validate") && ctx.state.messages.some((m) => !m.delivered)) { await messageGate(ctx); continue; }
+        switch (action.kind) {
+          case "implement": await implement(ctx, action.feature); break;
+          case "handoff_gate": await handoffGate(ctx, action.feature); break;
+          case "validate": await validateMilestone(ctx, action.milestone, action.round); break;
+          case "milestone_gate":
+            await milestoneGate(ctx, action.milestone, action.round);
+            if (options.until === action.milestone && ctx.state.milestones.get(action.milestone)!.accepted) {
+              return { exit: 0, status: "until", summary: `stopped after milestone ${action.milestone} (--until)`, layout: ctx.layout };
+            }
+            break;
+          case "done":
+            if (!ctx.state.completed) ctx.record("mission_completed", {});
+            return { exit: 0, status: "done", summary: "mission complete", layout: ctx.layout };
+        }
+      } catch (e) {
+        if (!(e instanceof TurnInterrupted)) throw e;
+        // the step resumes later from its journal, like after a crash; the message is answered first
+        ctx.record("turn_interrupted", { run: e.run, turn: e.turn });
+        ctx.progress(`interrupted ${e.run} at turn ${e.turn} for a message`);
       }
     }
   } catch (e) {

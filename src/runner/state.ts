@@ -69,6 +69,8 @@ export interface MilestoneState {
   verdicts: Map<number, Map<string, Verdict[]>>;
   reports: Map<number, { passed: boolean; failing: string[]; blob: string }>;
   gates: Set<number>;
+  /** rounds whose validation has started */
+  validating: Set<number>;
   failedRounds: number;
   /** failed-round count at which a human last resumed after a rounds pause */
   roundsAck: number;
@@ -96,7 +98,8 @@ export interface MissionState {
   usageByModel: Map<string, { role: string; model: string; usage: Usage }>;
   paused?: { reason: string };
   completed: boolean;
-  messages: { id: string; text: string; delivered: boolean }[];
+  /** messages from the person supervising; `answeredAt` is the gate whose decision answered them */
+  messages: { id: string; text: string; delivered: boolean; interrupt?: boolean; answeredAt?: string }[];
   decisions: { gate: string; action: string; reason: string }[];
   rescopes: { feature: string; spec: string }[];
   lastHandoff?: Handoff;
@@ -106,7 +109,7 @@ export interface MissionState {
 }
 
 function milestoneState(name: string): MilestoneState {
-  return { name, round: 1, accepted: false, checks: new Map(), verdicts: new Map(), reports: new Map(), gates: new Set(), failedRounds: 0, roundsAck: 0, pausedForRounds: 0 };
+  return { name, round: 1, accepted: false, checks: new Map(), verdicts: new Map(), reports: new Map(), gates: new Set(), validating: new Set(), failedRounds: 0, roundsAck: 0, pausedForRounds: 0 };
 }
 
 export function initialState(plan: Plan): MissionState {
@@ -233,8 +236,9 @@ export function apply(s: MissionState, e: JournalEvent): void {
       break;
     }
     case "decision": applyDecision(s, d); break;
-    case "message_received": s.messages.push({ id: d["id"], text: d["text"], delivered: false }); break;
-    case "messages_delivered": for (const m of s.messages) if ((d["ids"] as string[]).includes(m.id)) m.delivered = true; break;
+    case "message_received": s.messages.push({ id: d["id"], text: d["text"], delivered: false, ...(d["interrupt"] ? { interrupt: true } : {}) }); break;
+    case "messages_delivered": for (const m of s.messages) if ((d["ids"] as string[]).includes(m.id)) { m.delivered = true; m.answeredAt = d["run"]; } break;
+    case "validation_started": s.milestones.get(d["milestone"])?.validating.add(d["round"]); break;
     case "paused": {
       s.paused = { reason: d["reason"] };
       const m = d["milestone"] ? s.milestones.get(d["milestone"]) : undefined;
@@ -301,11 +305,21 @@ export function summarize(e: JournalEvent): string {
     case "committed": return `${d["feature"]} ${d["commit"] ? String(d["commit"]).slice(0, 10) : "(no change)"}`;
     case "check_result": return `${d["milestone"]}#${d["round"]} ${d["kind"]} ${d["name"]} → exit ${d["check"]?.exit_code}`;
     case "validation_finished": return `${d["milestone"]}#${d["round"]} ${d["passed"] ? "passed" : `failed: ${(d["failing"] as string[]).join(", ")}`}`;
-    case "decision": return `${d["gate"]}: ${d["decision"]?.action}`;
+    case "decision": {
+      const made = ((d["decision"]?.features ?? []) as { name: string }[]).map((f) => f.name);
+      return `${d["gate"]}: ${d["decision"]?.action}${made.length ? ` ${made.join(", ")}` : ""} — ${String(d["decision"]?.reason ?? "").slice(0, 100)}`;
+    }
     case "paused": return String(d["reason"]);
     case "provider_retry": return `${d["run"]} turn ${d["turn"]}: ${d["status"] ? `HTTP ${d["status"]}` : d["reason"]}, retry ${d["attempt"]} after ${d["delay_ms"]} ms`;
     case "message_received": return String(d["text"]).slice(0, 80);
     case "replanned": return `${(d["reset"] as string[]).join(", ") || "no done feature"} to run again`;
+    case "agent_started": return `${d["run"]} (${d["role"]} ${d["model"]})`;
+    case "agent_finished": return `${d["run"]}: ${d["outcome"]} after ${d["turns"]} turn(s)`;
+    case "validation_started": return `${d["milestone"]} round ${d["round"]}`;
+    case "app_started": return `${d["milestone"]}#${d["round"]} group ${d["pgid"]} ready at ${d["ready"]} in ${d["ready_ms"]} ms`;
+    case "app_stopped": return `${d["milestone"]}#${d["round"]} group ${d["pgid"]}`;
+    case "turn_interrupted": return `${d["run"]} turn ${d["turn"]}`;
+    case "messages_delivered": return `${(d["ids"] as string[]).length} message(s) to ${d["run"]}`;
     default: return "";
   }
 }

@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { runAgent } from "../agents/loop.js";
 import { runCommand } from "../agents/command.js";
 import { systemPrompt } from "../agents/prompts.js";
 import { READ_ONLY } from "../agents/tools.js";
@@ -8,16 +7,20 @@ import type { PlanAssertion, ValidateStep } from "../plan/types.js";
 import type { RunContext } from "../runner/context.js";
 import { writeAtomic } from "../runner/files.js";
 import { featuresOf, type CheckRecord, type FeatureState, type Verdict } from "../runner/state.js";
+import { exchangesOf, type Exchange } from "./evidence.js";
+import { inParallel } from "./pool.js";
+import { userTest } from "./user-test.js";
 import { acceptVerdicts } from "./verdicts.js";
 
 /**
  * Validation of a milestone, round by round: the declared procedures and every assertion check run
  * for real (exit code, duration, output tail journaled), then one reviewer per feature that needs
  * reviewing and the user tester; the report maps every assertion of the milestone to
- * pass / fail / unverified with evidence and is saved under validation/.
+ * pass / fail / unverified with evidence and is saved under validation/. Reviewers run in parallel,
+ * up to the mission's `policy.concurrency`.
  */
 
-export interface ReportEntry { id: string; by: string; verdict: Verdict["verdict"]; evidence: string; regression?: boolean }
+export interface ReportEntry { id: string; by: string; verdict: Verdict["verdict"]; evidence: string; regression?: boolean; run?: string; exchanges?: Exchange[] }
 export interface ValidationReport {
   milestone: string;
   round: number;
@@ -57,35 +60,21 @@ async function review(ctx: RunContext, milestone: string, round: number, f: Feat
     `## Assertions you judge\n\n${ids.map((id) => `- ${id}: ${ctx.plan.contract.find((a) => a.id === id)?.text}`).join("\n") || "(none: report an empty list of verdicts, after reading the diff for problems)"}`,
     `## The diff\n\n\`\`\`diff\n${diff.slice(0, 60_000)}\n\`\`\``,
   ].join("\n\n");
-  const outcome = await runAgent({
+  const outcome = await ctx.agent("reviewer", ctx.plan.roles.reviewer, {
     run, system: ctx.system("reviewer", () => systemPrompt("reviewer", ctx.plan)), prompt, tools: ALL_TOOLS, executable: READ_ONLY,
     terminal: "submit_verdicts", accept: acceptVerdicts(ids), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
-  }, ctx.agentHost("reviewer", ctx.plan.roles.reviewer, run));
+  });
   const verdicts = outcome.kind === "done" ? outcome.value : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the reviewer gave no verdict: ${outcome.reason}` }));
   ctx.record("verdicts", { milestone, round, run, verdicts });
 }
 
-async function userTest(ctx: RunContext, milestone: string, round: number, ids: string[]): Promise<void> {
-  const run = `user_test:${milestone}#${round}`;
-  if (ids.length === 0 || ctx.state.milestones.get(milestone)!.verdicts.get(round)?.has(run)) return;
-  ctx.progress(`  user testing — user_tester ${ctx.plan.roles.user_tester}`);
-  const tools = [...READ_ONLY, "run_command"];
-  const prompt = `# User testing of milestone ${milestone}\n\nExercise the software as a user would and judge each assertion:\n\n${ids.map((id) => `- ${id}: ${ctx.plan.contract.find((a) => a.id === id)?.text}`).join("\n")}`;
-  const outcome = await runAgent({
-    run, system: ctx.system("user_tester", () => systemPrompt("user_tester", ctx.plan)), prompt, tools: ALL_TOOLS, executable: tools,
-    terminal: "submit_verdicts", accept: acceptVerdicts(ids), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
-  }, ctx.agentHost("user_tester", ctx.plan.roles.user_tester, run));
-  const verdicts = outcome.kind === "done" ? outcome.value : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the user tester gave no verdict: ${outcome.reason}` }));
-  ctx.record("verdicts", { milestone, round, run, verdicts });
-}
-
-/** The latest verdict on an assertion from any round up to this one. */
-function latestVerdict(ctx: RunContext, milestone: string, round: number, id: string): Verdict | undefined {
+/** The latest verdict on an assertion from any round up to this one, and the run that gave it. */
+function latestVerdict(ctx: RunContext, milestone: string, round: number, id: string): (Verdict & { run: string }) | undefined {
   const m = ctx.state.milestones.get(milestone)!;
   for (let r = round; r >= 1; r--) {
-    for (const list of m.verdicts.get(r)?.values() ?? []) {
+    for (const [run, list] of m.verdicts.get(r) ?? []) {
       const v = list.find((x) => x.assertion === id);
-      if (v) return v;
+      if (v) return { ...v, run };
     }
   }
   return undefined;
@@ -94,6 +83,7 @@ function latestVerdict(ctx: RunContext, milestone: string, round: number, id: st
 export async function validateMilestone(ctx: RunContext, milestone: string, round: number): Promise<void> {
   const steps = ctx.plan.steps.filter((s): s is ValidateStep => s.kind === "validate" && s.milestone === milestone);
   ctx.progress(`validate ${milestone} (round ${round}): ${steps.map((s) => s.validator).join(", ")}`);
+  if (!ctx.state.milestones.get(milestone)!.validating.has(round)) ctx.record("validation_started", { milestone, round });
   const assertions = ctx.plan.contract.filter((a) => a.milestone === milestone);
   const scrutiny = steps.find((s) => s.validator === "scrutiny");
   for (const p of scrutiny?.procedures ?? []) await runOnce(ctx, milestone, round, "procedure", p, ctx.plan.procedures[p]!.command, false);
@@ -101,11 +91,11 @@ export async function validateMilestone(ctx: RunContext, milestone: string, roun
   for (const c of checks) await runOnce(ctx, milestone, round, "check", c.assertion, c.command, c.regression);
   if (scrutiny) {
     const judged = assertions.filter((a) => a.by === "reviewer");
-    for (const f of reviewTargets(featuresOf(ctx.state, milestone), round)) await review(ctx, milestone, round, f, judged);
+    await inParallel(reviewTargets(featuresOf(ctx.state, milestone), round), ctx.plan.policy.concurrency, (f) => review(ctx, milestone, round, f, judged));
   }
   if (steps.some((s) => s.validator === "user_testing")) {
     const open = assertions.filter((a) => a.by === "user_tester" && latestVerdict(ctx, milestone, round - 1, a.id)?.verdict !== "pass");
-    await userTest(ctx, milestone, round, open.map((a) => a.id));
+    await userTest(ctx, milestone, round, open.map((a) => a.id), (name, command) => runOnce(ctx, milestone, round, "procedure", name, command, false));
   }
   const report = buildReport(ctx, milestone, round, assertions, checks.map((c) => c.assertion));
   const blob = ctx.blobs.put(report);
@@ -124,7 +114,9 @@ function buildReport(ctx: RunContext, milestone: string, round: number, assertio
   const entries: ReportEntry[] = assertions.map((a) => {
     if (a.by === "check") return fromCheck(a.id) ?? { id: a.id, by: "check", verdict: "unverified", evidence: "its check did not run" };
     const v = latestVerdict(ctx, milestone, round, a.id);
-    return { id: a.id, by: a.by, verdict: v?.verdict ?? "unverified", evidence: v?.evidence ?? `no ${a.by} gave a verdict` };
+    if (!v) return { id: a.id, by: a.by, verdict: "unverified", evidence: `no ${a.by} gave a verdict` };
+    const exchanges = a.by === "user_tester" ? exchangesOf(ctx.state.runs.get(v.run), ctx.blobs) : [];
+    return { id: a.id, by: a.by, verdict: v.verdict, evidence: v.evidence, run: v.run, ...(exchanges.length ? { exchanges } : {}) };
   });
   // an assertion with a check is also held to it, whoever judges it
   for (const e of entries) {

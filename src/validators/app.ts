@@ -1,0 +1,101 @@
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { scrubbedEnv } from "../agents/command.js";
+
+/**
+ * The application under test, for user testing: the `start` procedure runs in its own process group
+ * with its output in a log file, the runner waits until its `ready` address answers, and `stop()`
+ * ends the whole group — the app and everything it started — whatever happened meanwhile.
+ */
+
+export interface AppOptions {
+  command: string;
+  cwd: string;
+  ready: string;
+  timeoutMs: number;
+  log: string;
+  /** the group's id, journaled so that a resumed runner can kill what a killed one left running */
+  onStart?: (pgid: number) => void;
+}
+
+export interface RunningApp {
+  pgid: number;
+  log: string;
+  stop(): Promise<void>;
+}
+
+export type AppStart = { ok: true; app: RunningApp; readyMs: number } | { ok: false; reason: string; pgid?: number };
+
+const POLL_MS = 150;
+
+/** Whether anything answers at the address: any HTTP response below 500 means a server is listening. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    const r = await fetch(url, { signal: AbortSignal.timeout(1000), redirect: "manual" });
+    await r.arrayBuffer().catch(() => undefined);
+    return r.status < 500;
+  } catch {
+    return false;
+  }
+}
+
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try { process.kill(-pgid, signal); } catch { /* the group is gone */ }
+}
+
+/** SIGTERM to the group, a grace period, then SIGKILL; returns once no member is left. */
+export async function stopGroup(pgid: number, graceMs = 3000): Promise<void> {
+  signalGroup(pgid, "SIGTERM");
+  const until = Date.now() + graceMs;
+  while (groupAlive(pgid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
+  const hard = Date.now() + 2000;
+  while (groupAlive(pgid) && Date.now() < hard) await new Promise((r) => setTimeout(r, 20));
+}
+
+export function logTail(path: string, chars = 1500): string {
+  try {
+    const size = statSync(path).size;
+    const text = readFileSync(path, "utf8");
+    return size > chars ? text.slice(-chars) : text;
+  } catch {
+    return "";
+  }
+}
+
+export async function startApp(o: AppOptions): Promise<AppStart> {
+  // an address that answers before the app starts belongs to something else: testing it would judge the wrong program
+  if (await answers(o.ready)) return { ok: false, reason: `something already answers at ${o.ready} before the app was started; stop it and run again` };
+  mkdirSync(dirname(o.log), { recursive: true });
+  const fd = openSync(o.log, "a");
+  const child = spawn("/bin/sh", ["-c", o.command], { cwd: o.cwd, env: scrubbedEnv(), detached: true, stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  let exited: number | null | undefined;
+  child.on("exit", (code, signal) => { exited = code ?? (signal ? 128 : 1); });
+  child.on("error", () => { exited = 127; });
+  const pgid = child.pid;
+  if (pgid === undefined) return { ok: false, reason: `\`${o.command}\` could not be started; see ${o.log}` };
+  o.onStart?.(pgid);
+  const app: RunningApp = { pgid, log: o.log, stop: () => stopGroup(pgid) };
+  const started = Date.now();
+  while (Date.now() - started < o.timeoutMs) {
+    if (exited !== undefined) {
+      await app.stop();
+      return { ok: false, pgid, reason: `\`${o.command}\` exited with code ${exited} before ${o.ready} answered; its output is in ${o.log}` };
+    }
+    if (await answers(o.ready)) return { ok: true, app, readyMs: Date.now() - started };
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  await app.stop();
+  return { ok: false, pgid, reason: `${o.ready} did not answer within ${Math.round(o.timeoutMs / 1000)} s of starting \`${o.command}\`; its output is in ${o.log}` };
+}

@@ -1,0 +1,88 @@
+import { join } from "node:path";
+import { systemPrompt } from "../agents/prompts.js";
+import { APP_TOOLS, READ_ONLY } from "../agents/tools.js";
+import { ALL_TOOLS } from "../agents/toolbox.js";
+import { BrowserSession, findChromium } from "../agents/browser.js";
+import type { RunContext } from "../runner/context.js";
+import type { Verdict } from "../runner/state.js";
+import { logTail, startApp, type RunningApp } from "./app.js";
+import { acceptVerdicts } from "./verdicts.js";
+
+/**
+ * User testing: with a `start` procedure, the runner runs `install`, starts the app in its own
+ * process group, waits for `ready`, and hands the user tester the milestone's assertions with tools
+ * that exercise the app (http_request, run_command, browser_* where a Chromium is installed). The app
+ * and the browser are stopped afterwards, whatever happened: a failed agent, a pause, an interrupt.
+ */
+
+export type ProcedureRunner = (name: string, command: string) => Promise<{ exit_code: number }>;
+
+const DEFAULT_READY_S = 60;
+
+function assertionList(ctx: RunContext, ids: string[]): string {
+  return ids.map((id) => `- ${id}: ${ctx.plan.contract.find((a) => a.id === id)?.text}`).join("\n");
+}
+
+export async function userTest(ctx: RunContext, milestone: string, round: number, ids: string[], procedure: ProcedureRunner): Promise<void> {
+  const run = `user_test:${milestone}#${round}`;
+  if (ids.length === 0 || ctx.state.milestones.get(milestone)!.verdicts.get(round)?.has(run)) return;
+  const start = ctx.plan.procedures["start"];
+  const give = (verdicts: Verdict[]): void => { ctx.record("verdicts", { milestone, round, run, verdicts }); };
+  if (!start) {
+    ctx.progress(`  user testing — user_tester ${ctx.plan.roles.user_tester}`);
+    const prompt = `# User testing of milestone ${milestone}\n\nExercise the software as a user would (no app is started for you: use run_command) and judge each assertion:\n\n${assertionList(ctx, ids)}`;
+    give(await judge(ctx, run, prompt, ids, [...READ_ONLY, "run_command"]));
+    return;
+  }
+  const install = ctx.plan.procedures["install"];
+  if (install && (await procedure("install", install.command)).exit_code !== 0) {
+    give(ids.map((id) => ({ assertion: id, verdict: "unverified", evidence: `the app was not started: its \`install\` procedure (\`${install.command}\`) failed; see the validation report` })));
+    return;
+  }
+  const label = `${milestone}-round${round}`;
+  const log = join(ctx.layout.logs, `app-${label}.log`);
+  const ready = start.ready;
+  ctx.progress(`  start the app: \`${start.command}\`${ready ? `, waiting for ${ready}` : ""}`);
+  let app: RunningApp | undefined;
+  let browser: BrowserSession | undefined;
+  try {
+    const began = Date.now();
+    const started = ready
+      ? await startApp({ command: start.command, cwd: ctx.layout.worktree, ready, timeoutMs: (start.timeout_seconds ?? DEFAULT_READY_S) * 1000, log, onStart: (pgid) => ctx.recordCommand(`app:${label}`, pgid) })
+      : { ok: false as const, reason: "the `start` procedure has no `ready` address, so the runner cannot tell when the app is up; add `{ ready \"http://127.0.0.1:PORT/\" }`" };
+    const check = { kind: "procedure" as const, name: "start", command: start.command, exit_code: started.ok ? 0 : 1, duration_ms: Date.now() - began, blob: ctx.blobs.put(started.ok ? logTail(log) : `${started.reason}\n${logTail(log)}`) };
+    ctx.record("check_result", { milestone, round, kind: "procedure", name: "start", check });
+    if (!started.ok) {
+      ctx.progress(`  the app did not start: ${started.reason}`);
+      give(ids.map((id) => ({ assertion: id, verdict: "unverified", evidence: `the app could not be tested: ${started.reason}` })));
+      return;
+    }
+    app = started.app;
+    ctx.record("app_started", { milestone, round, pgid: app.pgid, ready, ready_ms: started.readyMs, log: `logs/app-${label}.log` });
+    const chromium = findChromium();
+    browser = new BrowserSession(chromium, ready!, { dir: join(ctx.layout.validation, "screenshots"), prefix: label, shown: "validation/screenshots" });
+    ctx.progress(`  user testing at ${ready} — user_tester ${ctx.plan.roles.user_tester}${chromium ? " (with a headless browser)" : " (no browser installed)"}`);
+    const prompt = [
+      `# User testing of milestone ${milestone}`,
+      `The app is running at ${ready} (started with \`${start.command}\`). Exercise it as a user would and judge each assertion:`,
+      assertionList(ctx, ids),
+      `Your tools: http_request (paths are relative to ${new URL(ready!).origin}), run_command, ${chromium ? "browser_open / browser_click / browser_fill / browser_text / browser_screenshot (a headless Chromium; screenshots are kept as evidence)" : "no browser: none is installed on this machine"}, and read-only file tools.`,
+    ].join("\n\n");
+    give(await judge(ctx, run, prompt, ids, [...READ_ONLY, "run_command", ...APP_TOOLS], { base: ready!, browser }));
+  } finally {
+    await browser?.close();
+    if (app) {
+      await app.stop();
+      ctx.record("app_stopped", { milestone, round, pgid: app.pgid });
+      ctx.progress("  the app is stopped");
+    }
+  }
+}
+
+async function judge(ctx: RunContext, run: string, prompt: string, ids: string[], executable: string[], app?: { base: string; browser: BrowserSession }): Promise<Verdict[]> {
+  const outcome = await ctx.agent("user_tester", ctx.plan.roles.user_tester, {
+    run, system: ctx.system("user_tester", () => systemPrompt("user_tester", ctx.plan)), prompt, tools: ALL_TOOLS, executable,
+    terminal: "submit_verdicts", accept: acceptVerdicts(ids), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
+  }, app ? { app } : {});
+  return outcome.kind === "done" ? outcome.value : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the user tester gave no verdict: ${outcome.reason}` }));
+}
