@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /**
  * Which process is which, so that a pid the kernel has handed to someone else is never signalled:
@@ -40,4 +40,20 @@ export function killLeftover(pgid: number, start?: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether any process of the group is still running. A zombie has finished (it only waits for its
+ * parent to reap it), so a group of zombies is gone; without /proc, the kernel's answer is taken.
+ */
+export function groupAlive(pgid: number): boolean {
+  let entries: string[];
+  try { entries = readdirSync("/proc").filter((n) => /^\d+$/.test(n)); } catch { entries = []; }
+  if (entries.length === 0) {
+    try { process.kill(-pgid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === "EPERM"; }
+  }
+  return entries.some((pid) => {
+    const fields = stat(Number(pid));
+    return fields !== undefined && fields[2] === String(pgid) && fields[0] !== "Z";
+  });
 }

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { scrubbedEnv } from "../agents/command.js";
+import { groupAlive } from "../runner/processes.js";
 
 /**
  * The application under test, for user testing: the `start` procedure runs in its own process group
@@ -37,15 +38,6 @@ async function answers(url: string): Promise<boolean> {
     return r.status < 500;
   } catch {
     return false;
-  }
-}
-
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

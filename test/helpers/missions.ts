@@ -1,13 +1,15 @@
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./cases.js";
 
 /** A scratch git repository holding a copy of an example, committed once, as a user would have it. */
-export function exampleRepo(example = "hello"): string {
+export function exampleRepo(example = "hello", edit?: (dir: string) => void): string {
   const dir = mkdtempSync(join(tmpdir(), `missionc-${example}-`));
   cpSync(join(ROOT, "examples", example), dir, { recursive: true });
+  edit?.(dir);
   git(dir, "init", "-q", "-b", "main");
   git(dir, "add", ".");
   git(dir, "commit", "-qm", "start");
@@ -50,4 +52,28 @@ export async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promi
     while (next < tasks.length) { const i = next++; results[i] = await tasks[i]!(); }
   }));
   return results;
+}
+
+/** A TCP port nobody listens on now, on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether anything answers HTTP at the address now. */
+export async function answersHttp(url: string): Promise<boolean> {
+  try { await fetch(url, { signal: AbortSignal.timeout(1000) }); return true; } catch { return false; }
+}
+
+export { groupAlive } from "../../src/runner/processes.js";
+
+/** The journal's events, parsed. */
+export function journalEvents(repo: string, mission: string): { seq: number; type: string; at: string; data: Record<string, any> }[] { // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read event data loosely
+  return readFileSync(join(repo, ".missions", mission, "journal.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
 }

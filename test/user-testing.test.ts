@@ -1,0 +1,121 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml, stringify } from "yaml";
+import { answersHttp, exampleRepo, freePort, groupAlive, journalEvents, runCli } from "./helpers/missions.js";
+
+/**
+ * Issue 6: user testing against the running app. The notes example is a real HTTP server written by
+ * the (scripted) worker; the user tester's requests are real, so the failure it reports in round 1
+ * is a response the server really gave, and the fix is a response the fixed server really gives.
+ */
+
+/** The notes example on a port of its own, so that runs never meet each other's app. */
+async function notesRepo(editScript?: (script: { runs: Record<string, unknown[]> }) => void): Promise<{ repo: string; port: number }> {
+  const port = await freePort();
+  const repo = exampleRepo("notes", (dir) => {
+    for (const f of ["notes.mission", "notes.script.yaml"]) writeFileSync(join(dir, f), readFileSync(join(dir, f), "utf8").replaceAll("4317", String(port)));
+    if (editScript) {
+      const path = join(dir, "notes.script.yaml");
+      const script = parseYaml(readFileSync(path, "utf8")) as { runs: Record<string, unknown[]> };
+      editScript(script);
+      writeFileSync(path, stringify(script));
+    }
+  });
+  return { repo, port };
+}
+
+function toolOutputs(repo: string, run: string): string[] {
+  const blobs = join(repo, ".missions/notes/blobs");
+  return journalEvents(repo, "notes").filter((e) => e.type === "tool_result" && e.data["run"] === run && e.data["name"] === "http_request").map((e) => {
+    const ref = String(e.data["blob"]);
+    const raw = ref.startsWith("=") ? ref.slice(1) : readFileSync(join(blobs, ref), "utf8");
+    return (JSON.parse(raw) as { content: string }).content;
+  });
+}
+
+function appGroups(repo: string): number[] {
+  return journalEvents(repo, "notes").filter((e) => e.type === "command_started" && String(e.data["run"]).startsWith("app:")).map((e) => e.data["pgid"] as number);
+}
+
+describe("user testing drives the running app", () => {
+  it("finds a real failure through http_request; a follow-up fixes it; the re-run passes; no app is left", async () => {
+    const { repo, port } = await notesRepo();
+    const r = await runCli(["run", "notes.mission", "--offline"], repo);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("mission complete");
+
+    // round 1: the server really answered 201 to an empty title
+    const first = toolOutputs(repo, "user_test:api#1");
+    expect(first).toHaveLength(4);
+    expect(first[2]).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/notes\n\{"title":""\}\n→ HTTP 201 Created/);
+    const round1 = JSON.parse(readFileSync(join(repo, ".missions/notes/validation/api-round1.json"), "utf8"));
+    expect(round1.passed).toBe(false);
+    expect(round1.failing).toEqual(["notes.reject_empty"]);
+    const rejected = round1.assertions.find((a: { id: string }) => a.id === "notes.reject_empty");
+    expect(rejected.verdict).toBe("fail");
+    // the verdict carries the exchanges that back it: the request and the response excerpt
+    expect(rejected.exchanges.map((x: { output: string }) => x.output).join("\n")).toContain("→ HTTP 201 Created");
+    expect(round1.procedures.map((p: { name: string; exit_code: number }) => `${p.name}:${p.exit_code}`)).toEqual(expect.arrayContaining(["install:0", "start:0", "test:0"]));
+
+    // round 2: after the follow-up, the same request really gets 400
+    const second = toolOutputs(repo, "user_test:api#2");
+    expect(second[0]).toMatch(/→ HTTP 400 Bad Request/);
+    const round2 = JSON.parse(readFileSync(join(repo, ".missions/notes/validation/api-round2.json"), "utf8"));
+    expect(round2.passed).toBe(true);
+
+    // the app ran in its own process group, once per round, and nothing of it is left
+    const groups = appGroups(repo);
+    expect(groups).toHaveLength(2);
+    for (const g of groups) expect(groupAlive(g)).toBe(false);
+    expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
+    const events = journalEvents(repo, "notes").map((e) => e.type);
+    expect(events.filter((t) => t === "app_started")).toHaveLength(2);
+    expect(events.filter((t) => t === "app_stopped")).toHaveLength(2);
+    expect(readFileSync(join(repo, ".missions/notes/logs/app-api-round1.log"), "utf8")).toContain(`notes on http://127.0.0.1:${port}`);
+  });
+
+  it("stops the app when the user tester's agent fails midway (the mission pauses), and resumes to the end", async () => {
+    let full: unknown[] = [];
+    const { repo, port } = await notesRepo((script) => {
+      full = script.runs["user_test:api#1"]!;
+      script.runs["user_test:api#1"] = full.slice(0, 2); // the script runs out at turn 3: a provider failure
+    });
+    const paused = await runCli(["run", "notes.mission", "--offline"], repo);
+    expect(paused.code).toBe(3);
+    expect(paused.stdout).toContain("user_test:api#1");
+    expect(paused.stdout).toContain("the app is stopped");
+    const groups = appGroups(repo);
+    expect(groups).toHaveLength(1);
+    expect(groupAlive(groups[0]!)).toBe(false);
+    expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
+
+    // the whole script again: the run resumes, the two journaled turns are not asked again
+    const path = join(repo, "notes.script.yaml");
+    const script = parseYaml(readFileSync(path, "utf8")) as { runs: Record<string, unknown[]> };
+    script.runs["user_test:api#1"] = full;
+    writeFileSync(path, stringify(script));
+    const resumed = await runCli(["run", "notes.mission", "--offline"], repo);
+    expect(resumed.code).toBe(0);
+    for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
+    expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
+  });
+
+  it("an app that never answers at `ready` fails clearly, naming its log file; its verdicts are unverified", async () => {
+    const { repo, port } = await notesRepo();
+    const mission = join(repo, "notes.mission");
+    writeFileSync(mission, readFileSync(mission, "utf8").replace(`"PORT=${port} node server.js" {\n    timeout 20s`, `"node -e 'setInterval(() => {}, 1000)'" {\n    timeout 2s`));
+    const r = await runCli(["run", "notes.mission", "--offline", "--until", "api"], repo);
+    const report = JSON.parse(readFileSync(join(repo, ".missions/notes/validation/api-round1.json"), "utf8"));
+    const start = report.procedures.find((p: { name: string }) => p.name === "start");
+    expect(start.exit_code).toBe(1);
+    expect(start.output_tail).toContain("did not answer within 2 s");
+    expect(start.output_tail).toContain("logs/app-api-round1.log");
+    const judged = report.assertions.filter((a: { by: string }) => a.by === "user_tester");
+    expect(judged.map((a: { verdict: string }) => a.verdict)).toEqual(["unverified", "unverified", "unverified"]);
+    expect(judged[0].evidence).toContain("app-api-round1.log");
+    for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
+    expect([0, 3]).toContain(r.code); // the scripted gate then asks for a follow-up the script does not have: a pause
+  });
+});
