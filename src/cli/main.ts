@@ -70,10 +70,23 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .option("--mission <name>", "Which mission, when the repository holds several")
     .action(run(async () => (await import("./inbox.js")).pauseCommand));
 
-  cli.command("msg <text> [target]", "Send a message to the mission's orchestrator, read at the next gate")
+  cli.command("msg <text> [target]", "Send a message to the orchestrator, answered at the next gate or between steps")
     .option("--mission <name>", "Which mission, when the repository holds several")
-    .option("--interrupt", "Meant to stop the current turn first; in this version the message waits for the next gate like any other")
+    .option("--interrupt", "Stop the agent turn in progress first, so the message is answered now (the step then resumes)")
+    .example("missionc msg \"Skip the admin screens; users come first\" specs/app.mission")
     .action(run(async () => (await import("./inbox.js")).msgCommand));
+
+  cli.command("watch [target]", "Status, redrawn live in place (plain lines when stdout is not a terminal); ends when no runner holds the mission")
+    .option("--mission <name>", "Which mission, when the repository holds several")
+    .option("--interval <seconds>", "Seconds between redraws", { default: "1" })
+    .action(run(async () => (await import("./watch.js")).watchCommand));
+
+  cli.command("report [target]", "The whole run: time split, time and tokens by role, cache reads, agent runs, follow-ups, assertions, cost, code")
+    .option("--mission <name>", "Which mission, when the repository holds several")
+    .option("--format <format>", "md, html (one self-contained file with SVG charts) or json (specs/report.schema.json)", { default: "md" })
+    .option("-o, --output <file>", "Write the report to a file")
+    .example("missionc report specs/app.mission --format html -o report.html")
+    .action(run(async () => (await import("./report.js")).reportCommand));
 
   cli.command("explain <code>", "Explain a diagnostic code, with a failing example and its fix")
     .example("missionc explain M0301")
@@ -85,7 +98,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .action(run(async () => (await import("./init.js")).initCommand));
 }
 
-const COMMANDS = ["check", "plan", "fmt", "diff", "graph", "run", "demo", "status", "log", "pause", "msg", "explain", "init"];
+const COMMANDS = ["check", "plan", "fmt", "diff", "graph", "run", "demo", "status", "watch", "log", "report", "pause", "msg", "explain", "init"];
 
 /**
  * cac 7 hands mri its boolean options in camelCase, so a kebab-case flag such as

@@ -84,7 +84,8 @@ async function decide(ctx: RunContext, run: string, prompt: string, facts: GateF
  */
 export async function messageGate(ctx: RunContext): Promise<void> {
   const pending = ctx.state.messages.filter((m) => !m.delivered);
-  const run = `message:${pending[0]!.id}`;
+  // numbered in order of arrival, so that a script (and a replay) can name the run
+  const run = `message:${ctx.state.messages.indexOf(pending[0]!) + 1}`;
   const milestone = ctx.plan.milestones.find((m) => !ctx.state.milestones.get(m.name)?.accepted)?.name ?? ctx.plan.milestones.at(-1)!.name;
   const m = ctx.state.milestones.get(milestone)!;
   const features = [...ctx.state.features.values()];

@@ -1,0 +1,77 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { git, journalEvents, runCli } from "./helpers/missions.js";
+
+/**
+ * DESIGN §7: one reviewer per feature, in parallel, up to `policy.concurrency`. The journal says
+ * when each reviewer starts and ends (in order, by sequence number, never by the clock), so the
+ * number in flight at once is counted from it. Scripted delays keep each reviewer busy long enough
+ * for the others to start if the runner lets them.
+ */
+
+const FEATURES = ["alpha", "beta", "gamma", "delta"];
+
+function missionRepo(concurrency: number): string {
+  const dir = mkdtempSync(join(tmpdir(), "missionc-parallel-"));
+  const features = FEATURES.map((f) => `    feature ${f} {\n      spec "write ${f}.txt"\n      fulfills r.${f}\n    }`).join("\n");
+  writeFileSync(join(dir, "p.mission"), `mission p {
+  goal "Files, reviewed in parallel."
+  policy { concurrency ${concurrency} }
+  model m = anthropic "claude-sonnet-4-5"
+  role orchestrator = m
+  role worker = m
+  role reviewer = m
+  role user_tester = m
+  contract {
+${FEATURES.map((f) => `    assert r.${f} "${f}.txt says ${f}" { by reviewer }`).join("\n")}
+  }
+  milestone one {
+${features}
+    validate scrutiny
+  }
+}
+`);
+  const runs: Record<string, unknown[]> = {};
+  for (const f of FEATURES) {
+    runs[`implement:${f}#1`] = [
+      { tools: [{ name: "write_file", input: { path: `${f}.txt`, content: `${f}\n` } }] },
+      { tools: [{ name: "submit_handoff", input: { feature: f, status: "done", implemented: [`${f}.txt`], left_undone: [], commands: [], issues: [], procedures_followed: true, notes: "" } }] },
+    ];
+    runs[`review:one#1:${f}`] = [
+      { delay_ms: 400, tools: [{ name: "read_file", input: { path: `${f}.txt` } }] },
+      { delay_ms: 100, tools: [{ name: "submit_verdicts", input: { verdicts: [{ assertion: `r.${f}`, verdict: "pass", evidence: `${f}.txt reads ${f}` }] } }] },
+    ];
+  }
+  runs["gate:one#1"] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "all pass" } }] }];
+  writeFileSync(join(dir, "p.script.yaml"), stringify({ format: "missionc.script/1", runs }));
+  git(dir, "init", "-q", "-b", "main");
+  git(dir, "add", ".");
+  git(dir, "commit", "-qm", "start");
+  return dir;
+}
+
+/** The most reviewers in flight at once, counted over the journal's order. */
+function maxInFlight(repo: string): { max: number; reviewers: number } {
+  let now = 0, max = 0, reviewers = 0;
+  for (const e of journalEvents(repo, "p")) {
+    if (e.data["role"] !== "reviewer") continue;
+    if (e.type === "agent_started") { now++; reviewers++; max = Math.max(max, now); }
+    if (e.type === "agent_finished") now--;
+  }
+  return { max, reviewers };
+}
+
+describe("reviewers run in parallel up to policy.concurrency", () => {
+  for (const limit of [1, 2, 3]) {
+    it(`concurrency ${limit}: at most ${limit} in flight, and exactly ${limit} at the peak`, async () => {
+      const repo = missionRepo(limit);
+      const r = await runCli(["run", "p.mission", "--offline"], repo);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(maxInFlight(repo)).toEqual({ max: limit, reviewers: FEATURES.length });
+    });
+  }
+});
