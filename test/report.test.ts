@@ -1,0 +1,170 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import { describe, expect, it } from "vitest";
+import { canonicalJson } from "../src/plan/canonical.js";
+import { isTestFile } from "../src/control/code-size.js";
+import { Journal } from "../src/runner/journal.js";
+import { Redactor } from "../src/runner/redact.js";
+import { ROOT } from "./helpers/cases.js";
+import { git, runCli } from "./helpers/missions.js";
+import { planOf } from "./helpers/plans.js";
+
+/**
+ * DESIGN §8: the report's figures come from the journal. A journal written with a clock the test
+ * controls has known numbers, worked out by hand below; the report must give exactly those, and
+ * its JSON (and status's) must satisfy the published schemas.
+ */
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+const schema = (name: string) => ajv.compile(JSON.parse(readFileSync(join(ROOT, "specs", name), "utf8")));
+
+const MISSION = `mission known {
+  goal "Known numbers."
+  budget { tokens 10000 }
+  model m = anthropic "claude-sonnet-4-5" { price { input $3  output $15  cache_read $0.3  cache_write $3.75 } }
+  model j = openai "gpt-5" { price { input $3  output $15  cache_read $0.3  cache_write $3.75 } }
+  role orchestrator = m
+  role worker = m
+  role reviewer = j
+  role user_tester = j
+  contract {
+    assert k.one "one" { check "true" }
+    assert k.two "two" { by reviewer }
+  }
+  milestone m1 {
+    feature a { fulfills k.one, k.two }
+    validate scrutiny
+  }
+}
+`;
+
+const T0 = Date.parse("2026-01-01T00:00:00.000Z");
+
+/** A state folder whose journal has the timeline in the comments, and a git history with known line counts. */
+function knownMission(): string {
+  const repo = mkdtempSync(join(tmpdir(), "missionc-report-"));
+  writeFileSync(join(repo, "README.md"), "one\ntwo\nthree\n");
+  git(repo, "init", "-q", "-b", "main");
+  git(repo, "add", ".");
+  git(repo, "commit", "-qm", "base");
+  const base = git(repo, "rev-parse", "HEAD").trim();
+  git(repo, "checkout", "-q", "-b", "mission/known");
+  mkdirSync(join(repo, "src")); mkdirSync(join(repo, "test"));
+  writeFileSync(join(repo, "src/a.js"), "a\n".repeat(10));           // +10
+  writeFileSync(join(repo, "test/a.js"), "t\n".repeat(4));           // +4, a test file (under test/)
+  writeFileSync(join(repo, "src/b.spec.ts"), "s\n");                 // +1, a test file (*.spec.*)
+  writeFileSync(join(repo, "README.md"), "one\n");                   // −2
+  git(repo, "add", ".");
+  git(repo, "commit", "-qm", "work");
+  git(repo, "checkout", "-q", "main");
+
+  const plan = planOf(MISSION, join(repo, "known.mission"), repo);
+  const dir = join(repo, ".missions", "known");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "plan.json"), canonicalJson(plan));
+  let now = T0;
+  const journal = new Journal(join(dir, "journal.jsonl"), [], new Redactor([]), () => new Date(now));
+  const at = (s: number, type: string, data: object): void => { now = T0 + s * 1000; journal.append(type, data); };
+  const usage = (input: number, cache_read: number, cache_write: number, output: number) => ({ input, cache_read, cache_write, output });
+  // session 1: 0 s → 30 s
+  at(0, "mission_started", { plan_digest: plan.digest, branch: "mission/known", base });
+  at(0, "run_started", { pid: 1, offline: true });
+  at(1, "step_started", { step: "implement:a#1", run: "implement:a#1", feature: "a", attempt: 1, base });
+  at(1, "agent_started", { run: "implement:a#1", role: "worker", model: "m" });
+  at(5, "model_response", { run: "implement:a#1", turn: 1, role: "worker", model: "m", blob: "={}", usage: usage(100, 900, 0, 50) });
+  at(9, "agent_finished", { run: "implement:a#1", role: "worker", model: "m", outcome: "done", turns: 1 });
+  at(10, "committed", { feature: "a", step: "implement:a#1", commit: "c1", problems: false });         // implementation 1 → 10: 9 s
+  at(10, "validation_started", { milestone: "m1", round: 1 });
+  at(12, "check_result", { milestone: "m1", round: 1, kind: "check", name: "k.one", check: { kind: "check", name: "k.one", command: "true", exit_code: 0, duration_ms: 2000, blob: "=" } });
+  at(12, "agent_started", { run: "review:m1#1:a", role: "reviewer", model: "j" });
+  at(13, "provider_retry", { run: "review:m1#1:a", turn: 1, model: "j", attempt: 1, status: 529, reason: "overloaded", delay_ms: 1000 });
+  at(15, "model_response", { run: "review:m1#1:a", turn: 1, role: "reviewer", model: "j", blob: "={}", usage: usage(50, 150, 50, 10) });
+  at(16, "agent_finished", { run: "review:m1#1:a", role: "reviewer", model: "j", outcome: "done", turns: 1 });
+  at(16, "verdicts", { milestone: "m1", round: 1, run: "review:m1#1:a", verdicts: [{ assertion: "k.two", verdict: "pass", evidence: "seen" }] });
+  at(24, "validation_finished", { milestone: "m1", round: 1, passed: true, failing: [], blob: `=${JSON.stringify({ assertions: [{ id: "k.one", verdict: "pass" }, { id: "k.two", verdict: "pass" }] })}` }); // validation 10 → 24 less the 1 s back-off: 13 s
+  at(25, "agent_started", { run: "gate:m1#1", role: "orchestrator", model: "m" });
+  at(27, "agent_finished", { run: "gate:m1#1", role: "orchestrator", model: "m", outcome: "done", turns: 1 });  // orchestration 2 s
+  at(27, "decision", { gate: "gate:m1#1", milestone: "m1", round: 1, decision: { action: "accept", reason: "all passed" }, default_model: "m" });
+  at(30, "milestone_accepted", { milestone: "m1", round: 1 });
+  // the runner died at 30 s; session 2 starts an hour later and lasts 4 s, with a worker run cut short by a crash
+  at(3630, "run_started", { pid: 2, offline: true });
+  at(3631, "step_started", { step: "implement:a#2", run: "implement:a#2", feature: "a", attempt: 2, base });
+  at(3632, "agent_started", { run: "implement:a#2", role: "worker", model: "m" });
+  at(3634, "model_response", { run: "implement:a#2", turn: 1, role: "worker", model: "m", blob: "={}", usage: usage(0, 1000, 0, 40) });
+  journal.close();
+  return repo;
+}
+
+describe("missionc report: figures from a journal with known numbers", () => {
+  it("time split with an `other` share, role time including tools, cache-read share, test share of changed lines", async () => {
+    const repo = knownMission();
+    const r = await runCli(["report", ".missions/known", "--format", "json"], repo);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const valid = schema("report.schema.json");
+    expect(valid(report), JSON.stringify(valid.errors)).toBe(true);
+
+    // active time: 30 s + 4 s; the hour between sessions is not in it
+    expect(report.wall_seconds).toBe(34);
+    // implementation 9 s + 3 s (the cut step, 3631 → 3634); validation 14 s − 1 s back-off; orchestration 2 s; other the rest
+    expect(report.time.split).toEqual({
+      implementation: { seconds: 12, share: 0.3529 },
+      validation: { seconds: 13, share: 0.3824 },
+      orchestration: { seconds: 2, share: 0.0588 },
+      other: { seconds: 7, share: 0.2059 },
+    });
+    // worker: 8 s + 2 s (the cut run); reviewer: 4 s of agent + 2 s of its check; orchestrator 2 s; all roles 18 s
+    expect(report.time.by_role).toEqual({
+      worker: { seconds: 10, share: 0.5556, agent_seconds: 10, command_seconds: 0, agent_runs: 2 },
+      reviewer: { seconds: 6, share: 0.3333, agent_seconds: 4, command_seconds: 2, agent_runs: 1 },
+      orchestrator: { seconds: 2, share: 0.1111, agent_seconds: 2, command_seconds: 0, agent_runs: 1 },
+    });
+    // cache reads / (input + cache read + cache write): (900 + 150 + 1000) / (100 + 900 + 50 + 150 + 50 + 1000 + 0) = 2050 / 2250
+    expect(report.cache_read_share.total).toBe(0.9111);
+    expect(report.cache_read_share.by_role).toEqual({ worker: 0.95, reviewer: 0.6 }); // worker 1900 / 2000, reviewer 150 / 250
+    expect(report.tokens.by_type).toEqual({ input: 150, cache_read: 2050, cache_write: 50, output: 100 });
+    expect(report.agent_runs).toEqual({ total: 4, by_role: { worker: 2, reviewer: 1, orchestrator: 1 }, by_outcome: { done: 3 } });
+    expect(report.milestones).toEqual([{ name: "m1", accepted: true, rounds: 1, assertions: 2, passed: 2, failing: [] }]);
+    // $ per million: worker (100·3 + 900·0.3 + 50·15 + 1000·0.3 + 40·15) = 2220; reviewer (50·3 + 150·0.3 + 50·3.75 + 10·15) = 532.5
+    expect(report.cost.usd).toBe(0.002753); // 0.0027525, rounded to a millionth of a dollar
+    expect(report.budget.tokens).toEqual({ limit: 10000, left: 10000 - 2350 });
+    // git: +10 +4 +1 −2 = 17 changed lines, of which 5 are in test files
+    expect(report.code).toEqual({ files_changed: 4, lines_added: 15, lines_removed: 2, lines_changed: 17, test_lines_changed: 5, test_share: 0.2941, size_lines: 16, size_files: 4 });
+
+    const status = JSON.parse((await runCli(["status", ".missions/known", "--json"], repo)).stdout);
+    const validStatus = schema("status.schema.json");
+    expect(validStatus(status), JSON.stringify(validStatus.errors)).toBe(true);
+    expect(status.cache_read_share.total).toBe(report.cache_read_share.total);
+  });
+
+  it("markdown and HTML carry the same figures", async () => {
+    const repo = knownMission();
+    const md = (await runCli(["report", ".missions/known"], repo)).stdout;
+    expect(md).toContain("| implementation | 12 | 35.3% |");
+    expect(md).toContain("| other | 7 | 20.6% |");
+    expect(md).toContain("cache reads are 91.1% of input tokens");
+    expect(md).toContain("test share of the changed lines 29.4% (5 of 17)");
+    const html = (await runCli(["report", ".missions/known", "--format", "html"], repo)).stdout;
+    expect(html).toContain("<b>91.1%</b>");
+    expect(html.match(/<svg /g)?.length).toBe(4);
+    expect(html).not.toMatch(/<script|<link|src=|href=/); // one file: nothing fetched, nothing run
+  });
+
+  it("test files are the ones DESIGN §8 names", () => {
+    for (const p of ["test/a.js", "tests/x/y.py", "src/__tests__/b.ts", "a.test.ts", "src/b.spec.js", "pkg/test/c.go"]) expect(isTestFile(p), p).toBe(true);
+    for (const p of ["src/testing.js", "latest/a.js", "contest.ts", "src/spec.ts", "README.md"]) expect(isTestFile(p), p).toBe(false);
+  });
+
+  it("a bad --format is exit 2; a folder with no mission is exit 2 with a message", async () => {
+    const repo = knownMission();
+    const bad = await runCli(["report", ".missions/known", "--format", "pdf"], repo);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--format must be one of md, html, json");
+    const none = await runCli(["report", "--mission", "nope"], repo);
+    expect(none.code).toBe(2);
+    expect(none.stderr).not.toContain("    at ");
+  });
+});
