@@ -313,6 +313,13 @@ export function summarize(e: JournalEvent): string {
     case "provider_retry": return `${d["run"]} turn ${d["turn"]}: ${d["status"] ? `HTTP ${d["status"]}` : d["reason"]}, retry ${d["attempt"]} after ${d["delay_ms"]} ms`;
     case "message_received": return String(d["text"]).slice(0, 80);
     case "replanned": return `${(d["reset"] as string[]).join(", ") || "no done feature"} to run again`;
+    case "command_started": return String(d["run"]);
+    case "commit_intent": return String(d["step"]);
+    case "verdicts": {
+      const v = (d["verdicts"] ?? []) as { verdict: string }[];
+      const n = (k: string): number => v.filter((x) => x.verdict === k).length;
+      return `${d["run"]}: ${n("pass")} pass, ${n("fail")} fail, ${n("unverified")} unverified`;
+    }
     case "agent_started": return `${d["run"]} (${d["role"]} ${d["model"]})`;
     case "agent_finished": return `${d["run"]}: ${d["outcome"]} after ${d["turns"]} turn(s)`;
     case "validation_started": return `${d["milestone"]} round ${d["round"]}`;

@@ -1,0 +1,110 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { BrowserSession, findChromium, launchChromium } from "../src/agents/browser.js";
+import { runTool } from "../src/agents/tools.js";
+import { stopGroup } from "../src/validators/app.js";
+import { ROOT } from "./helpers/cases.js";
+import { answersHttp, exampleRepo, freePort, runCli } from "./helpers/missions.js";
+
+/**
+ * Issue 6: the browser tools drive a page of the example app through playwright-core and the
+ * system's Chromium (Debian's `chromium`; playwright's own download cannot work offline), and the
+ * HTML report opens in the same headless Chromium without errors, showing its SVG charts.
+ * Where no Chromium is installed these tests are skipped, saying why.
+ */
+
+const chromium = findChromium();
+if (!chromium) console.warn("browser tests skipped: no Chromium installed (Debian: apt-get install chromium; or set MISSIONC_CHROMIUM)");
+
+/** The example's server as the scripted worker writes it, taken from the script itself. */
+function notesApp(): string {
+  const dir = mkdtempSync(join(tmpdir(), "missionc-notes-app-"));
+  const script = parseYaml(readFileSync(join(ROOT, "examples/notes/notes.script.yaml"), "utf8")) as { runs: Record<string, { tools?: { name: string; input: { path?: string; content?: string } }[] }[]> };
+  for (const run of ["implement:store#1", "implement:server#1"]) {
+    for (const turn of script.runs[run]!) for (const t of turn.tools ?? []) if (t.name === "write_file" && t.input.path && !t.input.path.includes("/")) writeFileSync(join(dir, t.input.path), t.input.content!);
+  }
+  writeFileSync(join(dir, "package.json"), "{\"type\":\"module\"}\n");
+  return dir;
+}
+
+describe.skipIf(!chromium)("the browser tools, on the example app", () => {
+  let port = 0;
+  let pgid = 0;
+  let dir = "";
+  beforeAll(async () => {
+    dir = notesApp();
+    port = await freePort();
+    const child = spawn("node", ["server.js"], { cwd: dir, env: { ...process.env, PORT: String(port), NOTES_FILE: join(dir, "notes.json") }, detached: true, stdio: "ignore" });
+    pgid = child.pid!;
+    while (!(await answersHttp(`http://127.0.0.1:${port}/health`))) await new Promise((r) => setTimeout(r, 50));
+  });
+  afterAll(async () => { if (pgid) await stopGroup(pgid); });
+
+  it("opens the page, fills the form, submits it, sees the note, and saves a screenshot under validation/", async () => {
+    const state = mkdtempSync(join(tmpdir(), "missionc-validation-"));
+    const base = `http://127.0.0.1:${port}/`;
+    const browser = new BrowserSession(chromium, base, { dir: join(state, "validation/screenshots"), prefix: "api-round1", shown: "validation/screenshots" });
+    const ctx = { root: dir, commandTimeoutMs: 10_000, app: { base, browser } };
+    const tools = ["browser_open", "browser_fill", "browser_click", "browser_text", "browser_screenshot", "http_request"];
+    try {
+      const opened = await runTool("browser_open", { url: "/" }, tools, ctx);
+      expect(opened.isError).toBe(false);
+      expect(opened.content).toContain(`opened http://127.0.0.1:${port}/ → HTTP 200`);
+      expect(opened.content).toContain('title "Notes"');
+      expect((await runTool("browser_fill", { selector: "#title", value: "bought in a browser" }, tools, ctx)).isError).toBe(false);
+      const clicked = await runTool("browser_click", { selector: "text=Add" }, tools, ctx);
+      expect(clicked.isError).toBe(false);
+      await new Promise((r) => setTimeout(r, 300)); // the list is filled by the page's script after the redirect
+      const text = await runTool("browser_text", { selector: "#list" }, tools, ctx);
+      expect(text.content).toContain("bought in a browser");
+      const shot = await runTool("browser_screenshot", { name: "after add" }, tools, ctx);
+      expect(shot.content).toBe("screenshot saved: validation/screenshots/api-round1-1-after_add.png");
+      const png = join(state, "validation/screenshots/api-round1-1-after_add.png");
+      expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+      expect(statSync(png).size).toBeGreaterThan(2000);
+      // only this machine: the browser does not leave it
+      const away = await runTool("browser_open", { url: "https://example.com/" }, tools, ctx);
+      expect(away.isError).toBe(true);
+      expect(away.content).toContain("is not this machine");
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!chromium)("the HTML report in headless Chromium", () => {
+  it("opens without errors and shows its charts (screenshot taken, SVG elements present)", async () => {
+    const repo = exampleRepo("hello");
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
+    const file = join(repo, "report.html");
+    const made = await runCli(["report", "hello.mission", "--format", "html", "-o", file], repo);
+    expect(made.code).toBe(0);
+    const browser = await launchChromium(chromium!);
+    try {
+      const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+      page.on("request", (r) => requests.push(r.url()));
+      await page.goto(`file://${file}`, { waitUntil: "load" });
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([`file://${file}`]); // self-contained: nothing else is loaded
+      expect(await page.locator("svg.chart").count()).toBe(4);
+      expect(await page.locator("svg.chart rect.part").count()).toBeGreaterThanOrEqual(4);
+      expect(await page.locator("svg.chart rect.bar").count()).toBeGreaterThanOrEqual(2);
+      const box = await page.locator("svg.chart").first().boundingBox();
+      expect(box!.width).toBeGreaterThan(300);
+      const shot = join(repo, "report.png");
+      await page.screenshot({ path: shot, fullPage: true });
+      expect(existsSync(shot) && statSync(shot).size > 10_000).toBe(true);
+      expect(await page.title()).toBe("Mission report: hello");
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+});
