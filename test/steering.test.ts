@@ -19,7 +19,7 @@ function helloWith(edit: (script: Script) => void): string {
     const path = join(dir, "hello.script.yaml");
     const script = parseYaml(readFileSync(path, "utf8")) as Script;
     edit(script);
-    writeFileSync(path, stringify(script));
+    writeFileSync(path, stringify(script, { lineWidth: 0 }));
   });
 }
 

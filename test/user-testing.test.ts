@@ -19,7 +19,7 @@ async function notesRepo(editScript?: (script: { runs: Record<string, unknown[]>
       const path = join(dir, "notes.script.yaml");
       const script = parseYaml(readFileSync(path, "utf8")) as { runs: Record<string, unknown[]> };
       editScript(script);
-      writeFileSync(path, stringify(script));
+      writeFileSync(path, stringify(script, { lineWidth: 0 }));
     }
   });
   return { repo, port };
@@ -95,7 +95,7 @@ describe("user testing drives the running app", () => {
     const path = join(repo, "notes.script.yaml");
     const script = parseYaml(readFileSync(path, "utf8")) as { runs: Record<string, unknown[]> };
     script.runs["user_test:api#1"] = full;
-    writeFileSync(path, stringify(script));
+    writeFileSync(path, stringify(script, { lineWidth: 0 }));
     const resumed = await runCli(["run", "notes.mission", "--offline"], repo);
     expect(resumed.code).toBe(0);
     for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
@@ -105,12 +105,12 @@ describe("user testing drives the running app", () => {
   it("an app that never answers at `ready` fails clearly, naming its log file; its verdicts are unverified", async () => {
     const { repo, port } = await notesRepo();
     const mission = join(repo, "notes.mission");
-    writeFileSync(mission, readFileSync(mission, "utf8").replace(`"PORT=${port} node server.js" {\n    timeout 20s`, `"node -e 'setInterval(() => {}, 1000)'" {\n    timeout 2s`));
+    writeFileSync(mission, readFileSync(mission, "utf8").replace(`"PORT=${port} node server.js" {\n    timeout 20s`, `"node -e 'setInterval(() => {}, 1000)'" {\n    timeout 1s`));
     const r = await runCli(["run", "notes.mission", "--offline", "--until", "api"], repo);
     const report = JSON.parse(readFileSync(join(repo, ".missions/notes/validation/api-round1.json"), "utf8"));
     const start = report.procedures.find((p: { name: string }) => p.name === "start");
     expect(start.exit_code).toBe(1);
-    expect(start.output_tail).toContain("did not answer within 2 s");
+    expect(start.output_tail).toContain("did not answer within 1 s");
     expect(start.output_tail).toContain("logs/app-api-round1.log");
     const judged = report.assertions.filter((a: { by: string }) => a.by === "user_tester");
     expect(judged.map((a: { verdict: string }) => a.verdict)).toEqual(["unverified", "unverified", "unverified"]);

@@ -33,7 +33,7 @@ describe("missionc watch", () => {
       const path = join(dir, "hello.script.yaml");
       const script = parseYaml(readFileSync(path, "utf8")) as { runs: Record<string, Record<string, unknown>[]> };
       for (const turn of script.runs["implement:greeter#1"]!) turn["delay_ms"] = 700; // slow enough to watch
-      writeFileSync(path, stringify(script));
+      writeFileSync(path, stringify(script, { lineWidth: 0 }));
     });
     const run = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "run", "hello.mission", "--offline"], { cwd: repo, stdio: "ignore" });
     const ran = new Promise<number | null>((resolve) => run.on("close", resolve));

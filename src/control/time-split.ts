@@ -78,6 +78,7 @@ export function timeSplit(events: readonly JournalEvent[]): TimeSplit {
         role(by).command_ms += c?.duration_ms ?? 0;
         break;
       }
+      case "procedure_finished": role("worker").command_ms += Number(d["duration_ms"] ?? 0); break;
       case "provider_retry": retries += Number(d["delay_ms"] ?? 0); break;
       default: break;
     }

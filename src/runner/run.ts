@@ -9,6 +9,7 @@ import { ProviderError, type Provider } from "../agents/provider.js";
 import { buildProviders, MissingKey } from "../agents/providers.js";
 import { Recorder, RecordingProvider } from "../agents/record.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { runCommand } from "../agents/command.js";
 import { validateMilestone } from "../validators/validate.js";
 import { Blobs } from "./blobs.js";
 import { RunContext, Stop, TurnInterrupted, type Progress, type RunSettings } from "./context.js";
@@ -163,6 +164,7 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
     }
     ctx.killLeftovers();
     ctx.record("run_started", { pid: process.pid, offline: options.offline });
+    if (nextAction(ctx.plan, ctx.state).kind !== "done") await installBeforeWork(ctx);
     const outcome = await loop(ctx, options);
     return "message" in outcome ? { ...outcome, message: redactor.redact(outcome.message) } : outcome;
   } catch (e) {
@@ -171,6 +173,21 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
   } finally {
     journal.close();
   }
+}
+
+/**
+ * DESIGN §2: `install` runs before work, at the start of every session of the runner (a resumed
+ * mission may find a fresh machine). A failure is journaled and shown, not fatal: before the first
+ * feature there is often nothing to install yet, and the workers see the procedures and can run it.
+ */
+async function installBeforeWork(ctx: RunContext): Promise<void> {
+  const install = ctx.plan.procedures["install"];
+  if (!install) return;
+  const r = await runCommand(install.command, {
+    cwd: ctx.layout.worktree, timeoutMs: (install.timeout_seconds ?? 600) * 1000, cap: 2000, onStart: (pgid) => ctx.recordCommand("install", pgid),
+  });
+  ctx.record("procedure_finished", { name: "install", command: install.command, exit_code: r.exitCode, duration_ms: r.durationMs, blob: ctx.blobs.put(r.output) });
+  ctx.progress(`install: \`${install.command}\` → exit ${r.exitCode}${r.exitCode === 0 ? "" : " (the work goes on; the workers can run it themselves)"}`);
 }
 
 function replan(ctx: RunContext, before: Plan, after: Plan): void {
