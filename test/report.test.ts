@@ -126,6 +126,8 @@ describe("missionc report: figures from a journal with known numbers", () => {
     expect(report.cache_read_share.total).toBe(0.9111);
     expect(report.cache_read_share.by_role).toEqual({ worker: 0.95, reviewer: 0.6 }); // worker 1900 / 2000, reviewer 150 / 250
     expect(report.tokens.by_type).toEqual({ input: 150, cache_read: 2050, cache_write: 50, output: 100 });
+    // worker 100 + 900 + 50 + 1000 + 40 = 2090 of 2350; reviewer 50 + 150 + 50 + 10 = 260
+    expect(report.token_share_by_role).toEqual({ worker: 0.8894, reviewer: 0.1106 });
     expect(report.agent_runs).toEqual({ total: 4, by_role: { worker: 2, reviewer: 1, orchestrator: 1 }, by_outcome: { done: 3 } });
     expect(report.milestones).toEqual([{ name: "m1", accepted: true, rounds: 1, assertions: 2, passed: 2, failing: [] }]);
     // $ per million: worker (100·3 + 900·0.3 + 50·15 + 1000·0.3 + 40·15) = 2220; reviewer (50·3 + 150·0.3 + 50·3.75 + 10·15) = 532.5

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { readStatus } from "../control/status.js";
 import { findMission, TargetError } from "../control/target.js";
 import { writeDurable } from "../runner/files.js";
 import { holderAlive, readLock } from "../runner/lock.js";
@@ -27,6 +29,10 @@ export async function pauseCommand(target: string | undefined, options: { missio
 }
 
 export async function msgCommand(text: string, target: string | undefined, options: { mission?: string; interrupt?: boolean }): Promise<number> {
+  if (text.trim() === "") throw new InputError("the message is empty");
+  let layout;
+  try { layout = await findMission(target, options.mission); } catch (e) { if (e instanceof TargetError) throw new InputError(e.message); throw e; }
+  if (existsSync(layout.plan) && readStatus(layout).state === "done") throw new InputError("the mission is done: no orchestrator is left to answer a message");
   write(`message posted: ${await post(target, options.mission, { kind: "message", text, interrupt: options.interrupt === true })}\n`);
   return EXIT.ok;
 }

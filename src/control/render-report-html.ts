@@ -27,7 +27,7 @@ export function renderReportHtml(r: Report): string {
     "<h2>Tokens</h2>",
     `<p>${t.total} tokens${t.estimated ? " (estimated: scripted agents)" : ""}; cache reads are <b>${pct(r.cache_read_share.total)}</b> of input tokens.</p>`,
     stackedBar("Tokens by type", types),
-    table(["role", "input", "cache read", "cache write", "output", "cache-read share"], Object.entries(t.by_role).map(([role, u]) => [role, u.input, u.cache_read, u.cache_write, u.output, pct(r.cache_read_share.by_role[role] ?? 0)])),
+    table(["role", "input", "cache read", "cache write", "output", "share of tokens", "cache-read share"], Object.entries(t.by_role).map(([role, u]) => [role, u.input, u.cache_read, u.cache_write, u.output, pct(r.token_share_by_role[role] ?? 0), pct(r.cache_read_share.by_role[role] ?? 0)])),
     "<h2>Validation</h2>",
     progressChart("Assertions passed per milestone", r.milestones.map((m) => ({ label: m.name, done: m.passed, total: m.assertions }))),
     table(["milestone", "accepted", "rounds", "failing"], r.milestones.map((m) => [m.name, m.accepted ? "yes" : "no", m.rounds, m.failing.join(", ") || "—"])),

@@ -17,9 +17,9 @@ export function renderReportMarkdown(r: Report): string {
     table(["role", "seconds", "share", "agent runs", "in commands"], Object.entries(r.time.by_role).map(([role, s]) => [role, s.seconds, pct(s.share), s.agent_runs, s.command_seconds])),
     "## Tokens",
     `${t.total} tokens${t.estimated ? " (estimated: scripted agents)" : ""}; cache reads are ${pct(r.cache_read_share.total)} of input tokens (cache read / (input + cache read + cache write)).`,
-    table(["role", "input", "cache read", "cache write", "output", "cache-read share"], [
-      ...Object.entries(t.by_role).map(([role, u]) => [role, u.input, u.cache_read, u.cache_write, u.output, pct(r.cache_read_share.by_role[role] ?? 0)]),
-      ["**all**", t.by_type.input, t.by_type.cache_read, t.by_type.cache_write, t.by_type.output, pct(r.cache_read_share.total)],
+    table(["role", "input", "cache read", "cache write", "output", "share of tokens", "cache-read share"], [
+      ...Object.entries(t.by_role).map(([role, u]) => [role, u.input, u.cache_read, u.cache_write, u.output, pct(r.token_share_by_role[role] ?? 0), pct(r.cache_read_share.by_role[role] ?? 0)]),
+      ["**all**", t.by_type.input, t.by_type.cache_read, t.by_type.cache_write, t.by_type.output, "100.0%", pct(r.cache_read_share.total)],
     ]),
     "## Validation",
     table(["milestone", "accepted", "rounds", "assertions passed", "failing"], r.milestones.map((m) => [m.name, m.accepted ? "yes" : "no", m.rounds, `${m.passed}/${m.assertions}`, m.failing.join(", ") || "—"])),

@@ -28,6 +28,8 @@ export interface Report {
     by_role: Record<string, Share & { agent_seconds: number; command_seconds: number; agent_runs: number }>;
   };
   tokens: Status["tokens"];
+  /** each role's tokens (all types) over all tokens */
+  token_share_by_role: Record<string, number>;
   cache_read_share: Status["cache_read_share"];
   agent_runs: { total: number; by_role: Record<string, number>; by_outcome: Record<string, number> };
   follow_ups: { name: string; milestone: string; fulfills: string[]; done: boolean; created_by: string }[];
@@ -79,6 +81,7 @@ export function buildReport(plan: Plan, events: readonly JournalEvent[], status:
       }])),
     },
     tokens: status.tokens,
+    token_share_by_role: Object.fromEntries(Object.entries(status.tokens.by_role).map(([r, u]) => [r, ratio(u.input + u.cache_read + u.cache_write + u.output, status.tokens.total)])),
     cache_read_share: status.cache_read_share,
     agent_runs: { total: Object.values(split.roles).reduce((n, r) => n + r.runs, 0), by_role: Object.fromEntries(Object.entries(split.roles).map(([r, t]) => [r, t.runs])), by_outcome: outcomes },
     follow_ups: [...s.features.values()].filter((f) => f.origin === "follow_up").map((f) => ({ name: f.name, milestone: f.milestone, fulfills: f.fulfills, done: f.done, created_by: creators.get(f.name) ?? "" })),
