@@ -111,6 +111,15 @@ export function readStatus(layout: Layout): Status {
   return status;
 }
 
+function budgetLine(b: Status["budget"]): string {
+  const parts = [
+    b.tokens ? `${b.tokens.left} tokens left of ${b.tokens.limit}` : "",
+    b.time_seconds ? `${b.time_seconds.left} s left of ${b.time_seconds.limit} s` : "",
+    b.cost_usd ? `$${b.cost_usd.left.toFixed(2)} left of $${b.cost_usd.limit}` : "",
+  ].filter(Boolean);
+  return parts.length ? `budget: ${parts.join(" · ")}` : "";
+}
+
 export function renderStatus(st: Status): string {
   const lines = [
     `mission ${st.mission}${st.title ? ` "${st.title}"` : ""}: ${st.state.replace("_", " ")}${st.paused_reason ? ` (${st.paused_reason})` : ""}`,
@@ -118,9 +127,12 @@ export function renderStatus(st: Status): string {
     `features: ${st.features.done} done, ${st.features.pending} pending of ${st.features.total}`,
     ...st.features.items.map((f) => `  ${f.status === "done" ? "✓" : "·"} ${f.name} (${f.milestone}${f.origin === "follow_up" ? ", follow-up" : ""})${f.commit ? ` ${f.commit.slice(0, 10)}` : ""}`),
     `elapsed ${st.elapsed_seconds}s · tokens ${st.tokens.total}${st.tokens.estimated ? " (estimated)" : ""}: input ${st.tokens.by_type.input}, cache read ${st.tokens.by_type.cache_read}, cache write ${st.tokens.by_type.cache_write}, output ${st.tokens.by_type.output}`,
-    ...Object.entries(st.tokens.by_role).map(([role, u]) => `  ${role}: ${u.input + u.cache_read + u.cache_write + u.output} (cache reads ${(st.cache_read_share.by_role[role]! * 100).toFixed(1)}% of input)`),
+    ...Object.entries(st.tokens.by_role).map(([role, u]) => {
+      const n = u.input + u.cache_read + u.cache_write + u.output;
+      return `  ${role}: ${n} (${st.tokens.total ? ((n / st.tokens.total) * 100).toFixed(1) : "0.0"}% of tokens; cache reads ${(st.cache_read_share.by_role[role]! * 100).toFixed(1)}% of input)`;
+    }),
     `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens · cost $${st.cost.usd.toFixed(4)}${st.cost.unpriced_models.length ? ` (no price for ${st.cost.unpriced_models.join(", ")})` : ""}`,
-    st.budget.tokens ? `budget: ${st.budget.tokens.left} tokens left of ${st.budget.tokens.limit}` : "",
+    budgetLine(st.budget),
     st.last_handoff ? `last handoff: ${st.last_handoff}` : "",
     st.last_validation ? `last validation: ${st.last_validation.milestone} round ${st.last_validation.round} ${st.last_validation.passed ? "passed" : `failed (${st.last_validation.failing.join(", ")})`}` : "",
     ...(st.changes_of_course.length ? ["changes of course:", ...st.changes_of_course.map((c) => `  ${c.gate}: ${c.action} — ${c.reason}`)] : []),
