@@ -58,6 +58,9 @@ describe("missionc msg", () => {
     const log = (await runCli(["log", "hello.mission"], repo)).stdout;
     expect(log).toMatch(/message_received\s+Please have the README/);
     expect(log).toMatch(/decision\s+message:1: rescope — Done: the greeter's README/);
+    const late = await runCli(["msg", "One more thing", "hello.mission"], repo);
+    expect(late.code).toBe(2); // the mission is done: nobody would answer
+    expect(late.stderr).toContain("the mission is done");
     // the amendment is journaled with the decision; the contract and the .mission file are untouched
     expect(events[decided]!.data["decision"].amendments[0].feature).toBe("greeter");
     expect(readFileSync(join(repo, "hello.mission"), "utf8")).toBe(readFileSync(join(ROOT, "examples/hello/hello.mission"), "utf8"));
@@ -92,5 +95,19 @@ describe("missionc msg", () => {
     expect(handoff).toBeGreaterThan(turnTwo);
     expect(events.filter((e) => e.type === "model_response" && e.data["run"] === "implement:greeter#1" && e.data["turn"] === 1)).toHaveLength(1);
     expect(events.filter((e) => e.type === "agent_finished" && e.data["outcome"] === "interrupted")).toHaveLength(1);
+  });
+
+  it("a message not yet read by a runner shows in status as waiting in the inbox; an empty message is refused", async () => {
+    const repo = exampleRepo("hello");
+    expect((await runCli(["pause", "hello.mission"], repo)).code).toBe(0);
+    const paused = await runCli(["run", "hello.mission", "--offline"], repo); // reads the pause at once
+    expect(paused.code).toBe(3);
+    expect((await runCli(["msg", "Use British spelling, please.", "hello.mission"], repo)).code).toBe(0);
+    const status = JSON.parse((await runCli(["status", "hello.mission", "--json"], repo)).stdout);
+    expect(status.state).toBe("paused");
+    expect(status.changes_of_course).toEqual([{ gate: "message", action: "in the inbox: the runner reads it at its next turn", reason: "“Use British spelling, please.”" }]);
+    const empty = await runCli(["msg", "  ", "hello.mission"], repo);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe("error: the message is empty\n");
   });
 });

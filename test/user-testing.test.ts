@@ -1,7 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify } from "yaml";
+import { ROOT } from "./helpers/cases.js";
 import { answersHttp, exampleRepo, freePort, groupAlive, journalEvents, runCli } from "./helpers/missions.js";
 
 /**
@@ -62,6 +65,8 @@ describe("user testing drives the running app", () => {
     // round 2: after the follow-up, the same request really gets 400
     const second = toolOutputs(repo, "user_test:api#2");
     expect(second[0]).toMatch(/→ HTTP 400 Bad Request/);
+    // every assertion is tested again in round 2, not only the one that failed: adding still works
+    expect(second[2]).toMatch(/^POST .*\n\{"title":"qa-bread-2"\}\n→ HTTP 201 Created/);
     const round2 = JSON.parse(readFileSync(join(repo, ".missions/notes/validation/api-round2.json"), "utf8"));
     expect(round2.passed).toBe(true);
 
@@ -117,5 +122,41 @@ describe("user testing drives the running app", () => {
     expect(judged[0].evidence).toContain("app-api-round1.log");
     for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
     expect([0, 3]).toContain(r.code); // the scripted gate then asks for a follow-up the script does not have: a pause
+  });
+
+  it("SIGTERM to the runner during user testing stops the app too; the mission pauses, resumable", async () => {
+    const { repo, port } = await notesRepo((script) => { script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), delay_ms: 20_000 }; });
+    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "run", "notes.mission", "--offline"], { cwd: repo, env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const journal = join(repo, ".missions/notes/journal.jsonl");
+    const turnTwo = (): boolean => existsSync(journal) && journalEvents(repo, "notes").some((e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
+    while (!turnTwo()) await new Promise((r) => setTimeout(r, 25));
+    expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(true);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(3);
+    expect(stdout).toContain("the app is stopped");
+    expect(stdout).toContain("interrupted (SIGTERM)");
+    for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
+    expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
+  });
+
+  it("an address already taken before the start pauses the mission for a human: no verdict, no round spent", async () => {
+    const { repo, port } = await notesRepo();
+    const squatter = createServer((_, res) => res.end("not the notes app"));
+    await new Promise<void>((r) => squatter.listen(port, "127.0.0.1", () => r()));
+    try {
+      const r = await runCli(["run", "notes.mission", "--offline"], repo);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toContain(`something already answers at http://127.0.0.1:${port}/health before the app was started`);
+      const events = journalEvents(repo, "notes");
+      expect(events.filter((e) => e.type === "validation_finished")).toHaveLength(0);
+      expect(events.filter((e) => e.type === "verdicts" && String(e.data["run"]).startsWith("user_test:"))).toHaveLength(0);
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
+    // freed, the run resumes and completes
+    expect((await runCli(["run", "notes.mission", "--offline"], repo)).code).toBe(0);
   });
 });

@@ -12,8 +12,9 @@ import { write } from "./output.js";
 const FORMATS = ["md", "html", "json"];
 
 export async function reportCommand(target: string | undefined, options: { mission?: string; format?: string; output?: string }): Promise<number> {
-  const format = options.format ?? "md";
-  if (!FORMATS.includes(format)) throw new InputError(`--format must be one of ${FORMATS.join(", ")}, not \`${format}\``);
+  // cac turns an empty value into 0: only a non-empty string can name a format
+  const format = typeof options.format === "string" && options.format !== "" ? options.format : options.format === undefined ? "md" : "";
+  if (!FORMATS.includes(format)) throw new InputError(`--format must be one of ${FORMATS.join(", ")}${format ? `, not \`${format}\`` : ""}`);
   let layout;
   try { layout = await findMission(target, options.mission); } catch (e) { if (e instanceof TargetError) throw new InputError(e.message); throw e; }
   let report;

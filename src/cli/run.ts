@@ -20,13 +20,17 @@ function clock(started: number): string {
 /** Runs a mission in this process, printing progress; SIGINT stops it after the current turn. */
 export async function runAndReport(file: string, flags: RunFlags): Promise<RunOutcome> {
   const started = Date.now();
-  const signal = { interrupted: false };
-  const onInt = (): void => {
-    if (signal.interrupted) process.exit(130); // a second ^C: leave now; the journal resumes it
+  const signal: { interrupted: boolean; by?: string } = { interrupted: false };
+  // SIGTERM and SIGHUP (kill, timeout, a cancelled CI job, a closed terminal) stop the run like ^C:
+  // the model call is abandoned, the app under test and the browser are stopped on the way out
+  const onSignal = (name: NodeJS.Signals, code: number) => (): void => {
+    if (signal.interrupted) process.exit(code); // a second signal: leave now (started apps are killed at exit); the journal resumes it
     signal.interrupted = true;
-    writeError("interrupt: stopping after the current turn (^C again to leave at once)");
+    signal.by = name;
+    writeError(`${name === "SIGINT" ? "interrupt" : name}: stopping after the current turn (${name === "SIGINT" ? "^C" : name} again to leave at once)`);
   };
-  process.on("SIGINT", onInt);
+  const handlers = [["SIGINT", onSignal("SIGINT", 130)], ["SIGTERM", onSignal("SIGTERM", 143)], ["SIGHUP", onSignal("SIGHUP", 129)]] as const;
+  for (const [name, h] of handlers) process.on(name, h);
   const onUsr = (): void => undefined; // `missionc pause` / `msg` wake us; the inbox is read at the next turn
   process.on("SIGUSR2", onUsr);
   try {
@@ -35,7 +39,7 @@ export async function runAndReport(file: string, flags: RunFlags): Promise<RunOu
       replan: flags.replan === true, signal, ...(flags.record ? { record: flags.record } : {}), progress: (line) => write(`[${clock(started)}] ${line}\n`),
     });
   } finally {
-    process.off("SIGINT", onInt);
+    for (const [name, h] of handlers) process.off(name, h);
     process.off("SIGUSR2", onUsr);
   }
 }

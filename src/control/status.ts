@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Plan } from "../plan/types.js";
 import { handoffSummary } from "../agents/prompts.js";
 import { loadJournal } from "../runner/journal.js";
@@ -31,6 +32,36 @@ export interface Status {
   last_events: { seq: number; type: string; at: string; summary: string }[];
   last_validation?: { milestone: string; round: number; passed: boolean; failing: string[] };
   journal: { events: number; torn_tail_bytes: number };
+}
+
+/**
+ * Follow-ups, rescopes and accepted problem handoffs in the order they were decided, each message
+ * where its answer came; then the messages still waiting: journaled, or still in the inbox.
+ */
+function changesOfCourse(s: MissionState, layout: Layout): Status["changes_of_course"] {
+  const out: Status["changes_of_course"] = [];
+  const message = (m: MissionState["messages"][number], answer?: { action: string; reason: string }) => ({
+    gate: "message", action: answer ? `answered at ${m.answeredAt}: ${answer.action}` : m.delivered ? "delivered" : "waiting for the next gate or step", reason: `“${m.text}”${answer ? ` → ${answer.reason}` : ""}`,
+  });
+  for (const d of s.decisions) {
+    const answered = s.messages.filter((m) => m.answeredAt === d.gate);
+    for (const m of answered) out.push(message(m, d));
+    if (answered.length === 0 && !d.gate.startsWith("message:") && (d.action !== "accept" || d.gate.startsWith("handoff:"))) out.push(d);
+  }
+  for (const m of s.messages) if (!m.answeredAt || !s.decisions.some((d) => d.gate === m.answeredAt)) out.push(message(m));
+  for (const text of inboxMessages(layout)) out.push({ gate: "message", action: "in the inbox: the runner reads it at its next turn", reason: `“${text}”` });
+  return out;
+}
+
+/** Messages `missionc msg` left that no runner has read yet. */
+function inboxMessages(layout: Layout): string[] {
+  if (!existsSync(layout.inbox)) return [];
+  return readdirSync(layout.inbox).filter((n) => n.endsWith(".json")).sort().flatMap((n) => {
+    try {
+      const item = JSON.parse(readFileSync(join(layout.inbox, n), "utf8")) as { kind?: string; text?: string };
+      return item.kind === "message" && item.text ? [item.text] : [];
+    } catch { return []; }
+  });
 }
 
 function step(plan: Plan, s: MissionState): Status["step"] {
@@ -92,13 +123,7 @@ export function readStatus(layout: Layout): Status {
       ...(plan.budget.tokens !== undefined ? { tokens: { limit: plan.budget.tokens, left: Math.max(0, plan.budget.tokens - total) } } : {}),
       ...(plan.budget.time_seconds !== undefined ? { time_seconds: { limit: plan.budget.time_seconds, left: Math.max(0, plan.budget.time_seconds - Math.round(s.activeMs / 1000)) } } : {}),
     },
-    changes_of_course: [
-      ...s.decisions.filter((d) => !d.gate.startsWith("message:") && (d.action !== "accept" || d.gate.startsWith("handoff:"))),
-      ...s.messages.map((m) => {
-        const answer = m.answeredAt ? s.decisions.find((d) => d.gate === m.answeredAt) : undefined;
-        return { gate: "message", action: answer ? `answered at ${m.answeredAt}: ${answer.action}` : m.delivered ? "delivered" : "waiting for the next gate or step", reason: `“${m.text}”${answer ? ` → ${answer.reason}` : ""}` };
-      }),
-    ],
+    changes_of_course: changesOfCourse(s, layout),
     last_events: s.lastEvents,
     journal: { events: events.length, torn_tail_bytes: droppedBytes },
   };
@@ -123,7 +148,7 @@ function budgetLine(b: Status["budget"]): string {
 export function renderStatus(st: Status): string {
   const lines = [
     `mission ${st.mission}${st.title ? ` "${st.title}"` : ""}: ${st.state.replace("_", " ")}${st.paused_reason ? ` (${st.paused_reason})` : ""}`,
-    st.milestone ? `milestone ${st.milestone}${st.step ? ` · next: ${st.step.id} (${st.step.role} ${st.step.model})` : ""}` : "",
+    st.milestone ? `milestone ${st.milestone}${st.step ? ` · ${st.state === "running" ? "now" : "next"}: ${st.step.id} (${st.step.role} ${st.step.model})` : ""}` : "",
     `features: ${st.features.done} done, ${st.features.pending} pending of ${st.features.total}`,
     ...st.features.items.map((f) => `  ${f.status === "done" ? "✓" : "·"} ${f.name} (${f.milestone}${f.origin === "follow_up" ? ", follow-up" : ""})${f.commit ? ` ${f.commit.slice(0, 10)}` : ""}`),
     `elapsed ${st.elapsed_seconds}s · tokens ${st.tokens.total}${st.tokens.estimated ? " (estimated)" : ""}: input ${st.tokens.by_type.input}, cache read ${st.tokens.by_type.cache_read}, cache write ${st.tokens.by_type.cache_write}, output ${st.tokens.by_type.output}`,
@@ -131,7 +156,7 @@ export function renderStatus(st: Status): string {
       const n = u.input + u.cache_read + u.cache_write + u.output;
       return `  ${role}: ${n} (${st.tokens.total ? ((n / st.tokens.total) * 100).toFixed(1) : "0.0"}% of tokens; cache reads ${(st.cache_read_share.by_role[role]! * 100).toFixed(1)}% of input)`;
     }),
-    `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens · cost $${st.cost.usd.toFixed(4)}${st.cost.unpriced_models.length ? ` (no price for ${st.cost.unpriced_models.join(", ")})` : ""}`,
+    `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens · cost $${st.cost.usd.toFixed(4)}${st.cost.unpriced_models.length ? ` (no price for ${st.cost.unpriced_models.join(", ")})` : ""}${st.tokens.estimated ? " (estimated tokens of scripted agents are not priced)" : ""}`,
     budgetLine(st.budget),
     st.last_handoff ? `last handoff: ${st.last_handoff}` : "",
     st.last_validation ? `last validation: ${st.last_validation.milestone} round ${st.last_validation.round} ${st.last_validation.passed ? "passed" : `failed (${st.last_validation.failing.join(", ")})`}` : "",

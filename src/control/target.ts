@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { planFromMission } from "../plan/load.js";
 import { nodeHost } from "../syntax/host.js";
 import { repositoryRoot } from "../runner/git.js";
-import { layoutOf, type Layout } from "../runner/layout.js";
+import { layoutAt, layoutOf, type Layout } from "../runner/layout.js";
 
 /**
  * The mission a reading command (`status`, `pause`, `msg`, …) is about: TARGET is a `.mission` file,
@@ -23,8 +23,9 @@ export async function findMission(target: string | undefined, mission?: string):
     return layoutOf(root, loaded.plan.mission.name);
   }
   if (existsSync(join(given, "journal.jsonl")) || existsSync(join(given, "plan.json"))) {
-    const name = given.split(/[\\/]/).pop()!;
-    return layoutOf(resolve(given, "..", ".."), name);
+    // normally <repo>/.missions/<name>; a folder elsewhere is read where it is
+    const parent = resolve(given, "..");
+    return parent.split(/[\\/]/).pop() === ".missions" ? layoutAt(given, resolve(parent, "..")) : layoutAt(given, given);
   }
   const root = await repositoryRoot(given).catch(() => {
     throw new TargetError(`${target ?? "the working directory"} is not in a git repository, and not a mission's state folder`);

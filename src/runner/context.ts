@@ -44,6 +44,8 @@ export interface RunSettings {
 /** Everything a step needs: the plan, the journal (and the state folded from it), git, the provider. */
 export class RunContext {
   interrupted = false;
+  /** the signal that interrupted the run, for the pause reason */
+  interruptedBy = "SIGINT";
   readonly started = Date.now();
 
   constructor(
@@ -114,7 +116,11 @@ export class RunContext {
   /** At a resume: whatever a killed runner's commands left running goes now. */
   killLeftovers(): void {
     for (const [run, r] of this.state.runs) {
-      for (const p of r.pgids) if (killLeftover(p.pgid, p.start)) this.progress(`killed processes left by ${run} (group ${p.pgid})`);
+      for (const p of r.pgids) {
+        if (!killLeftover(p.pgid, p.start)) continue;
+        this.record("leftover_killed", { run, pgid: p.pgid });
+        this.progress(`killed processes left by ${run} (group ${p.pgid})`);
+      }
     }
   }
 
@@ -191,7 +197,8 @@ export class RunContext {
       if (e instanceof TurnInterrupted) end = "interrupted";
       throw e;
     } finally {
-      this.record("agent_finished", { run: spec.run, role, model, outcome: end, turns: outcome?.turns ?? 0 });
+      // cut short, the run's turns are the answers journaled for it so far
+      this.record("agent_finished", { run: spec.run, role, model, outcome: end, turns: outcome?.turns ?? this.state.runs.get(spec.run)?.responses.size ?? 0 });
     }
   }
 
@@ -230,7 +237,7 @@ export class RunContext {
       },
       beforeModelCall: () => this.checkBudget(),
       atTurnBoundary: (run, turn) => {
-        if (this.interrupted) throw new Stop("interrupted (SIGINT)", "interrupted");
+        if (this.interrupted) throw new Stop(`interrupted (${this.interruptedBy})`, "interrupted");
         this.readInbox({ run, turn });
       },
     };

@@ -75,7 +75,11 @@ export class MissionGit implements Workspace {
     if (!existsSync(join(this.worktree, ".git"))) {
       await this.repo.raw(["worktree", "prune"]);
       rmSync(this.worktree, { recursive: true, force: true });
-      await this.repo.raw(["worktree", "add", "--quiet", this.worktree, this.branch]);
+      await this.repo.raw(["worktree", "add", "--quiet", this.worktree, this.branch]).catch((e: Error) => {
+        const already = /already (checked out|used by worktree) at '([^']+)'/.exec(e.message);
+        if (already) throw new GitError(`the mission branch \`${this.branch}\` is checked out at ${already[2]}; check out another branch there (the runner works on the branch in its own worktree)`);
+        throw new GitError(`git could not make the mission's worktree: ${e.message.trim().split("\n")[0]}`);
+      });
     }
     return this.head();
   }

@@ -16,7 +16,11 @@ export interface Layout {
 }
 
 export function layoutOf(repo: string, mission: string): Layout {
-  const dir = join(repo, ".missions", mission);
+  return layoutAt(join(repo, ".missions", mission), repo);
+}
+
+/** The layout of a state folder wherever it is (a copy moved aside to read, say). */
+export function layoutAt(dir: string, repo: string): Layout {
   return {
     repo, dir, plan: join(dir, "plan.json"), journal: join(dir, "journal.jsonl"), blobs: join(dir, "blobs"), handoffs: join(dir, "handoffs"),
     validation: join(dir, "validation"), logs: join(dir, "logs"), inbox: join(dir, "inbox"), lock: join(dir, "lock"), worktree: join(dir, "worktree"),

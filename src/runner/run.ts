@@ -38,8 +38,8 @@ export interface RunOptions {
   replan?: boolean;
   progress: Progress;
   settings?: Partial<RunSettings>;
-  /** set by the CLI's SIGINT handler */
-  signal?: { interrupted: boolean };
+  /** set by the CLI's SIGINT / SIGTERM / SIGHUP handler */
+  signal?: { interrupted: boolean; by?: string };
   /** --record: write every model turn to this script */
   record?: string;
   /** the git workspace; the real one unless a benchmark measures the runner without git */
@@ -153,7 +153,10 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
       try { mkdirSync(layout.logs, { recursive: true }); appendFileSync(join(layout.logs, "progress.log"), `${new Date().toISOString()} ${line}\n`); } catch { /* the log is a convenience */ }
     };
     const ctx = new RunContext(active, layout, journal, blobs, fold(active, journalEvents), git, provider, log, { ...DEFAULTS, ...options.settings }, state.activeMs, redactor);
-    if (options.signal) Object.defineProperty(ctx, "interrupted", { get: () => options.signal!.interrupted });
+    if (options.signal) {
+      Object.defineProperty(ctx, "interrupted", { get: () => options.signal!.interrupted });
+      Object.defineProperty(ctx, "interruptedBy", { get: () => options.signal!.by ?? "SIGINT" });
+    }
     const head = await git.prepare();
     if (!ctx.state.started) {
       writeDurable(layout.plan, canonicalJson(plan));
@@ -203,7 +206,7 @@ async function loop(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
   try {
     for (;;) {
       ctx.readInbox();
-      if (ctx.interrupted) throw new Stop("interrupted (SIGINT)", "interrupted");
+      if (ctx.interrupted) throw new Stop(`interrupted (${ctx.interruptedBy})`, "interrupted");
       const action = nextAction(ctx.plan, ctx.state);
       try {
         // a message is answered between steps, unless the next step is a gate, which answers it itself
@@ -232,7 +235,7 @@ async function loop(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
   } catch (e) {
     if (e instanceof Stop || e instanceof ProviderError) {
       const interrupted = ctx.interrupted && !(e instanceof Stop);
-      const reason = interrupted ? "interrupted (SIGINT)" : e.message;
+      const reason = interrupted ? `interrupted (${ctx.interruptedBy})` : e.message;
       if (!(e instanceof Stop && e.kind === "rounds")) ctx.record("paused", { reason, kind: e instanceof Stop ? e.kind : interrupted ? "interrupted" : "provider" });
       return { exit: 3, status: "paused", message: reason, layout: ctx.layout };
     }

@@ -314,6 +314,7 @@ export function summarize(e: JournalEvent): string {
     case "message_received": return String(d["text"]).slice(0, 80);
     case "replanned": return `${(d["reset"] as string[]).join(", ") || "no done feature"} to run again`;
     case "command_started": return String(d["run"]);
+    case "leftover_killed": return `${d["run"]} group ${d["pgid"]}`;
     case "procedure_finished": return `${d["name"]} → exit ${d["exit_code"]}`;
     case "commit_intent": return String(d["step"]);
     case "verdicts": {

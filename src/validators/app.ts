@@ -26,9 +26,23 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export type AppStart = { ok: true; app: RunningApp; readyMs: number } | { ok: false; reason: string; pgid?: number };
+/** `busy`: the address was taken before the start — a fault of the machine, not of the code under test */
+export type AppStart = { ok: true; app: RunningApp; readyMs: number } | { ok: false; reason: string; pgid?: number; busy?: boolean };
 
 const POLL_MS = 150;
+
+/**
+ * Groups started and not yet stopped. If the runner leaves by process.exit (a second ^C, say), the
+ * `exit` hook kills them; only a SIGKILL of the runner leaves them behind, for the next run to kill.
+ */
+const live = new Set<number>();
+let hooked = false;
+function remember(pgid: number): void {
+  live.add(pgid);
+  if (hooked) return;
+  hooked = true;
+  process.on("exit", () => { for (const g of live) { try { process.kill(-g, "SIGKILL"); } catch { /* gone */ } } });
+}
 
 /** Whether anything answers at the address: any HTTP response below 500 means a server is listening. */
 async function answers(url: string): Promise<boolean> {
@@ -67,7 +81,7 @@ export function logTail(path: string, chars = 1500): string {
 
 export async function startApp(o: AppOptions): Promise<AppStart> {
   // an address that answers before the app starts belongs to something else: testing it would judge the wrong program
-  if (await answers(o.ready)) return { ok: false, reason: `something already answers at ${o.ready} before the app was started; stop it and run again` };
+  if (await answers(o.ready)) return { ok: false, busy: true, reason: `something already answers at ${o.ready} before the app was started; stop it and run again` };
   mkdirSync(dirname(o.log), { recursive: true });
   const fd = openSync(o.log, "a");
   const child = spawn("/bin/sh", ["-c", o.command], { cwd: o.cwd, env: scrubbedEnv(), detached: true, stdio: ["ignore", fd, fd] });
@@ -78,7 +92,8 @@ export async function startApp(o: AppOptions): Promise<AppStart> {
   const pgid = child.pid;
   if (pgid === undefined) return { ok: false, reason: `\`${o.command}\` could not be started; see ${o.log}` };
   o.onStart?.(pgid);
-  const app: RunningApp = { pgid, log: o.log, stop: () => stopGroup(pgid) };
+  remember(pgid);
+  const app: RunningApp = { pgid, log: o.log, stop: async () => { await stopGroup(pgid); live.delete(pgid); } };
   const started = Date.now();
   while (Date.now() - started < o.timeoutMs) {
     if (exited !== undefined) {

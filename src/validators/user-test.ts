@@ -3,7 +3,7 @@ import { systemPrompt } from "../agents/prompts.js";
 import { APP_TOOLS, READ_ONLY } from "../agents/tools.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
 import { BrowserSession, findChromium } from "../agents/browser.js";
-import type { RunContext } from "../runner/context.js";
+import { Stop, type RunContext } from "../runner/context.js";
 import type { Verdict } from "../runner/state.js";
 import { logTail, startApp, type RunningApp } from "./app.js";
 import { acceptVerdicts } from "./verdicts.js";
@@ -47,9 +47,11 @@ export async function userTest(ctx: RunContext, milestone: string, round: number
   let browser: BrowserSession | undefined;
   try {
     const began = Date.now();
+    // nothing of the app has run yet when its address is taken: a human frees it, no round is spent
     const started = ready
       ? await startApp({ command: start.command, cwd: ctx.layout.worktree, ready, timeoutMs: (start.timeout_seconds ?? DEFAULT_READY_S) * 1000, log, onStart: (pgid) => ctx.recordCommand(`app:${label}`, pgid) })
       : { ok: false as const, reason: "the `start` procedure has no `ready` address, so the runner cannot tell when the app is up; add `{ ready \"http://127.0.0.1:PORT/\" }`" };
+    if (!started.ok && started.busy) throw new Stop(`user testing of ${milestone} cannot start the app: ${started.reason}`, "paused");
     const check = { kind: "procedure" as const, name: "start", command: start.command, exit_code: started.ok ? 0 : 1, duration_ms: Date.now() - began, blob: ctx.blobs.put(started.ok ? logTail(log) : `${started.reason}\n${logTail(log)}`) };
     ctx.record("check_result", { milestone, round, kind: "procedure", name: "start", check });
     if (!started.ok) {

@@ -94,14 +94,15 @@ export async function validateMilestone(ctx: RunContext, milestone: string, roun
     await inParallel(reviewTargets(featuresOf(ctx.state, milestone), round), ctx.plan.policy.concurrency, (f) => review(ctx, milestone, round, f, judged));
   }
   if (steps.some((s) => s.validator === "user_testing")) {
-    const open = assertions.filter((a) => a.by === "user_tester" && latestVerdict(ctx, milestone, round - 1, a.id)?.verdict !== "pass");
-    await userTest(ctx, milestone, round, open.map((a) => a.id), (name, command) => runOnce(ctx, milestone, round, "procedure", name, command, false));
+    // every round tests the whole milestone again: a fix can break what passed before
+    const judged = assertions.filter((a) => a.by === "user_tester");
+    await userTest(ctx, milestone, round, judged.map((a) => a.id), (name, command) => runOnce(ctx, milestone, round, "procedure", name, command, false));
   }
   const report = buildReport(ctx, milestone, round, assertions, checks.map((c) => c.assertion));
   const blob = ctx.blobs.put(report);
   writeAtomic(join(ctx.layout.validation, `${milestone}-round${round}.json`), `${JSON.stringify(report, null, 2)}\n`);
   ctx.record("validation_finished", { milestone, round, passed: report.passed, failing: report.failing, blob });
-  ctx.progress(`  ${report.passed ? "passed" : `failed: ${report.failing.join(", ")}`}`);
+  ctx.progress(`  ${report.passed ? "passed" : `did not pass: ${report.failing.join(", ")}`}`);
 }
 
 function buildReport(ctx: RunContext, milestone: string, round: number, assertions: PlanAssertion[], checked: string[]): ValidationReport {
