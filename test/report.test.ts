@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
@@ -168,5 +168,19 @@ describe("missionc report: figures from a journal with known numbers", () => {
     const none = await runCli(["report", "--mission", "nope"], repo);
     expect(none.code).toBe(2);
     expect(none.stderr).not.toContain("    at ");
+    const empty = await runCli(["report", ".missions/known", "--format", ""], repo);
+    expect(empty.stderr).toBe("error: --format must be one of md, html, json\n");
+    // a state folder copied out of its repository is still a target (the code figures need the repository)
+    const aside = mkdtempSync(join(tmpdir(), "missionc-aside-"));
+    cpSync(join(repo, ".missions/known"), join(aside, "known"), { recursive: true });
+    const log = await runCli(["log", join(aside, "known")], aside);
+    expect(log.code).toBe(0);
+    expect(log.stdout).toContain("journal of mission known: 23 events");
+    const moved = JSON.parse((await runCli(["report", join(aside, "known"), "--format", "json"], aside)).stdout);
+    expect(moved.wall_seconds).toBe(34);
+    expect(moved.code).toBeUndefined();
+    const nothing = await runCli(["log", aside], aside);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).not.toContain("internal error");
   });
 });
