@@ -1,7 +1,8 @@
 // bench/run: the runner's own cost. A generated mission of 1,000 features run offline with scripted
 // no-op agents (a handoff, a verdict, an accept: no tools), timed with real git and with a stand-in
 // that does nothing, so the difference is git's; and the time to resume from a 100,000-event journal
-// (load, verify the hash chain, fold the state, choose the next action).
+// (load, verify the hash chain, fold the state, choose the next action), and what Mission Control
+// pays to read the same journal: `status` (which `watch` redraws every second) and `report`.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,11 @@ import { fold } from "../dist/runner/state.js";
 import { nextAction } from "../dist/runner/next.js";
 import { planFromMission } from "../dist/plan/load.js";
 import { nodeHost } from "../dist/syntax/host.js";
+import { canonicalJson } from "../dist/plan/canonical.js";
+import { layoutAt } from "../dist/runner/layout.js";
+import { Blobs } from "../dist/runner/blobs.js";
+import { readStatus } from "../dist/control/status.js";
+import { readReport } from "../dist/control/report.js";
 
 const FEATURES = 1000;
 const PER_MILESTONE = 50;
@@ -58,7 +64,7 @@ function noGit() {
   return () => ({ prepare: async () => id(), head: async () => id(), resetTo: async () => {}, findStepCommit: async () => undefined, commit: async () => ({ commit: id(), tree: id() }), diff: async () => "" });
 }
 
-async function timedRun(withGit) {
+export async function timedRun(withGit) {
   const dir = repo();
   const steps = planFromMission(join(dir, "bench.mission"), nodeHost(dir)).plan.steps.length;
   const started = process.hrtime.bigint();
@@ -97,8 +103,16 @@ async function resume() {
   const state = fold(plan, loaded.events);
   nextAction(plan, state);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  writeFileSync(join(dir, "plan.json"), canonicalJson(plan));
+  const layout = layoutAt(dir, dir);
+  let t = process.hrtime.bigint();
+  readStatus(layout);
+  const statusMs = Number(process.hrtime.bigint() - t) / 1e6;
+  t = process.hrtime.bigint();
+  await readReport(layout, new Blobs(layout.blobs, new Redactor([])));
+  const reportMs = Number(process.hrtime.bigint() - t) / 1e6;
   rmSync(dir, { recursive: true, force: true });
-  return { ms, events: loaded.events.length };
+  return { ms, events: loaded.events.length, statusMs, reportMs };
 }
 
 export async function benchRun() {
@@ -110,6 +124,7 @@ export async function benchRun() {
   console.log(`with git:    ${withGit.steps} steps in ${(withGit.ms / 1000).toFixed(2)} s → ${per(withGit).toFixed(2)} ms a step (git's share ${(per(withGit) / per(without)).toFixed(1)}x)`);
   const r = await resume();
   console.log(`resume from a ${r.events.toLocaleString("en")}-event journal: ${r.ms.toFixed(0)} ms (target: under 1 s) ${r.ms < 1000 ? "MET" : "MISSED"}`);
+  console.log(`Mission Control on the same journal: status ${r.statusMs.toFixed(0)} ms (watch redraws every second), report ${r.reportMs.toFixed(0)} ms; ${(r.reportMs / r.ms).toFixed(2)}x the resume`);
 }
 
 if (process.argv[2] === "--profile") await timedRun(false);

@@ -31,7 +31,7 @@ export class AnthropicProvider implements Provider {
   readonly name = "anthropic";
   private readonly client: Anthropic;
 
-  constructor(private readonly model: PlanModel, apiKey: string, private readonly timeoutMs = 600_000) {
+  constructor(private readonly model: PlanModel, apiKey: string, timeoutMs = 600_000) {
     const baseURL = typeof model.options["base_url"] === "string" ? model.options["base_url"] : undefined;
     this.client = new Anthropic({ apiKey, maxRetries: 0, timeout: timeoutMs, ...(baseURL ? { baseURL } : {}) });
   }

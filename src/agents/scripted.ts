@@ -47,8 +47,16 @@ export function loadScript(path: string): Script {
   return value as Script;
 }
 
+// the tool list and the system prompt are the same few arrays for a whole run: measured once each
+const measured = new WeakMap<object, number>();
+function lengthOf(value: object, measure: () => number): number {
+  let n = measured.get(value);
+  if (n === undefined) { n = measure(); measured.set(value, n); }
+  return n;
+}
+
 function size(request: ModelRequest): number {
-  let n = request.system.join("\n\n").length + JSON.stringify(request.tools).length;
+  let n = lengthOf(request.system, () => request.system.join("\n\n").length) + lengthOf(request.tools, () => JSON.stringify(request.tools).length);
   for (const m of request.messages) n += m.content.length + JSON.stringify(m.tool_calls ?? []).length + JSON.stringify(m.tool_results ?? []).length;
   return n;
 }

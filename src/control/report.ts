@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
 import type { Plan } from "../plan/types.js";
 import type { Blobs } from "../runner/blobs.js";
-import { loadJournal, type JournalEvent } from "../runner/journal.js";
+import type { JournalEvent } from "../runner/journal.js";
 import type { Layout } from "../runner/layout.js";
 import { fold, type MissionState } from "../runner/state.js";
 import { measureCode, type CodeFigures } from "./code-size.js";
-import { readStatus, type Status } from "./status.js";
+import { readMission, statusOf, type Status } from "./status.js";
 import { timeSplit, type Phase } from "./time-split.js";
 
 /**
@@ -56,8 +55,8 @@ function milestoneFigures(plan: Plan, s: MissionState, reportOf: (blob: string) 
   });
 }
 
-export function buildReport(plan: Plan, events: readonly JournalEvent[], status: Status, blobs: Pick<Blobs, "json">, code?: CodeFigures): Report {
-  const s = fold(plan, [...events]);
+export function buildReport(plan: Plan, events: readonly JournalEvent[], status: Status, blobs: Pick<Blobs, "json">, code?: CodeFigures, folded?: MissionState): Report {
+  const s = folded ?? fold(plan, [...events]);
   const split = timeSplit(events);
   const active = split.active_ms;
   const roleTotal = Object.values(split.roles).reduce((n, r) => n + r.ms, 0);
@@ -96,11 +95,10 @@ export function buildReport(plan: Plan, events: readonly JournalEvent[], status:
 }
 
 export async function readReport(layout: Layout, blobs: Pick<Blobs, "json">): Promise<Report> {
-  if (!existsSync(layout.plan)) throw new Error(`no mission state at ${layout.dir}`);
-  const plan = JSON.parse(readFileSync(layout.plan, "utf8")) as Plan;
-  const { events } = loadJournal(layout.journal, { readOnly: true });
-  const status = readStatus(layout);
+  const { plan, events, droppedBytes } = readMission(layout);
+  const s = fold(plan, events);
+  const status = statusOf(layout, plan, events, droppedBytes, s);
   const started = events.find((e) => e.type === "mission_started")?.data as { base?: string } | undefined;
   const code = started?.base ? await measureCode(layout.repo, started.base, plan.mission.branch) : undefined;
-  return buildReport(plan, events, status, blobs, code);
+  return buildReport(plan, events, status, blobs, code, s);
 }

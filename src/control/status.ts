@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan } from "../plan/types.js";
 import { handoffSummary } from "../agents/prompts.js";
-import { loadJournal } from "../runner/journal.js";
+import { loadJournal, type JournalEvent } from "../runner/journal.js";
 import type { Layout } from "../runner/layout.js";
 import { holderAlive, readLock } from "../runner/lock.js";
 import { nextAction } from "../runner/next.js";
@@ -75,11 +75,21 @@ function step(plan: Plan, s: MissionState): Status["step"] {
   }
 }
 
-export function readStatus(layout: Layout): Status {
+/** A mission's plan and journal as they are on disk now, read-only. */
+export function readMission(layout: Layout): { plan: Plan; events: JournalEvent[]; droppedBytes: number } {
   if (!existsSync(layout.plan)) throw new Error(`no mission state at ${layout.dir}`);
   const plan = JSON.parse(readFileSync(layout.plan, "utf8")) as Plan;
   const { events, droppedBytes } = loadJournal(layout.journal, { readOnly: true });
-  const s = fold(plan, events);
+  return { plan, events, droppedBytes };
+}
+
+export function readStatus(layout: Layout): Status {
+  const { plan, events, droppedBytes } = readMission(layout);
+  return statusOf(layout, plan, events, droppedBytes, fold(plan, events));
+}
+
+/** The status from a journal already read and folded (the report folds it once for both). */
+export function statusOf(layout: Layout, plan: Plan, events: readonly JournalEvent[], droppedBytes: number, s: MissionState): Status {
   const lock = readLock(layout.lock);
   const running = lock !== undefined && holderAlive(lock);
   const features = [...s.features.values()];

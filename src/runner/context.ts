@@ -92,8 +92,8 @@ export class RunContext {
   }
 
   /** Journals an event and folds it into the state: the only way state changes. */
-  record<D extends object>(type: string, data: D): JournalEvent<D> {
-    const e = this.journal.append(type, data);
+  record<D extends object>(type: string, data: D, options?: { durable?: boolean }): JournalEvent<D> {
+    const e = this.journal.append(type, data, options);
     apply(this.state, e as unknown as JournalEvent);
     return e;
   }
@@ -186,7 +186,7 @@ export class RunContext {
    * role and the count of agent runs come from these two events.
    */
   async agent<T>(role: string, model: string, spec: AgentRun<T>, extras: { extraTool?: AgentHost["extraTool"]; app?: ToolContext["app"] } = {}): Promise<AgentOutcome<T>> {
-    this.record("agent_started", { run: spec.run, role, model });
+    this.record("agent_started", { run: spec.run, role, model }, { durable: false }); // timings: flushed with the next event
     let outcome: AgentOutcome<T> | undefined;
     let end = "stopped";
     try {
@@ -198,7 +198,7 @@ export class RunContext {
       throw e;
     } finally {
       // cut short, the run's turns are the answers journaled for it so far
-      this.record("agent_finished", { run: spec.run, role, model, outcome: end, turns: outcome?.turns ?? this.state.runs.get(spec.run)?.responses.size ?? 0 });
+      this.record("agent_finished", { run: spec.run, role, model, outcome: end, turns: outcome?.turns ?? this.state.runs.get(spec.run)?.responses.size ?? 0 }, { durable: false });
     }
   }
 

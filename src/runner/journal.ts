@@ -93,13 +93,18 @@ export class Journal {
     this.crashAt = Number(process.env["MISSIONC_CRASH_AFTER_APPEND"] ?? 0);
   }
 
-  append<D extends object>(type: string, data: D): JournalEvent<D> {
+  /**
+   * Appends an event. `durable: false` is for events nothing is done on the strength of (timings):
+   * they reach the disk with the next durable append — the same descriptor's fdatasync flushes
+   * every write before it — and a killed process loses nothing written, only a machine crash can.
+   */
+  append<D extends object>(type: string, data: D, options: { durable?: boolean } = {}): JournalEvent<D> {
     const safe = JSON.parse(this.redactor.redactValues(JSON.stringify(data))) as D;
     const body = { seq: this.seq + 1, type, at: this.now().toISOString(), data: safe, prev: this.prev };
     const hash = hashOf(JSON.stringify(body));
     const event = { ...body, hash };
     writeSync(this.fd, `${JSON.stringify(event)}\n`);
-    fdatasyncSync(this.fd); // the data and the file's new length; an append needs no other metadata
+    if (options.durable !== false) fdatasyncSync(this.fd); // the data and the file's new length; an append needs no other metadata
     this.seq = event.seq;
     this.prev = hash;
     if (this.crashAt > 0 && event.seq === this.crashAt) process.kill(process.pid, "SIGKILL");
