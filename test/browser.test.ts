@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,10 +67,21 @@ describe.skipIf(!chromium)("the browser tools, on the example app", () => {
       const png = join(state, "validation/screenshots/api-round1-1-after_add.png");
       expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
       expect(statSync(png).size).toBeGreaterThan(2000);
-      // only this machine: the browser does not leave it
+      // only this machine: the browser does not leave it, asked to or by a link
       const away = await runTool("browser_open", { url: "https://example.com/" }, tools, ctx);
       expect(away.isError).toBe(true);
       expect(away.content).toContain("is not this machine");
+      const linkPort = await freePort();
+      const links = createServer((_, res) => { res.setHeader("content-type", "text/html"); res.end('<title>links</title><a id="away" href="http://203.0.113.7/">elsewhere</a>'); });
+      await new Promise<void>((r) => links.listen(linkPort, "127.0.0.1", () => r()));
+      try {
+        expect((await runTool("browser_open", { url: `http://127.0.0.1:${linkPort}/` }, tools, ctx)).content).toContain('title "links"');
+        const clicked = await runTool("browser_click", { selector: "#away" }, tools, ctx);
+        expect(clicked.content).toContain("navigation refused: 203.0.113.7 is not this machine");
+        expect(clicked.content).toContain("missionc: navigation refused"); // the page the browser got instead
+      } finally {
+        await new Promise((r) => links.close(r));
+      }
     } finally {
       await browser.close();
     }

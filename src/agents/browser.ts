@@ -52,6 +52,17 @@ export class BrowserSession {
     if (this.page) return this.page;
     this.browser = await launchChromium(this.executable!);
     this.page = await this.browser.newPage({ viewport: { width: 1100, height: 800 } });
+    // a click may lead anywhere: the page itself may only move to this machine (its assets are its own affair)
+    await this.page.route("**/*", (route, request) => {
+      if (request.isNavigationRequest() && request.frame() === this.page?.mainFrame()) {
+        try { appUrl(request.url(), this.base); } catch (e) {
+          const why = `navigation refused: ${(e as Error).message}`;
+          this.errors.push(why);
+          return route.fulfill({ status: 403, contentType: "text/plain", body: `missionc: ${why}` }); // nothing leaves the machine
+        }
+      }
+      return route.continue();
+    });
     this.page.on("pageerror", (e) => this.errors.push(`page error: ${e.message}`));
     this.page.on("console", (m) => { if (m.type() === "error") this.errors.push(`console error: ${m.text()}`); });
     return this.page;
