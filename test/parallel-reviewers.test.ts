@@ -1,8 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { ROOT } from "./helpers/cases.js";
 import { git, journalEvents, runCli } from "./helpers/missions.js";
 
 /**
@@ -14,7 +16,7 @@ import { git, journalEvents, runCli } from "./helpers/missions.js";
 
 const FEATURES = ["alpha", "beta", "gamma", "delta"];
 
-function missionRepo(concurrency: number): string {
+function missionRepo(concurrency: number, reviewDelays: Record<string, number> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "missionc-parallel-"));
   const features = FEATURES.map((f) => `    feature ${f} {\n      spec "write ${f}.txt"\n      fulfills r.${f}\n    }`).join("\n");
   writeFileSync(join(dir, "p.mission"), `mission p {
@@ -41,7 +43,7 @@ ${features}
       { tools: [{ name: "submit_handoff", input: { feature: f, status: "done", implemented: [`${f}.txt`], left_undone: [], commands: [], issues: [], procedures_followed: true, notes: "" } }] },
     ];
     runs[`review:one#1:${f}`] = [
-      { delay_ms: 400, tools: [{ name: "read_file", input: { path: `${f}.txt` } }] },
+      { delay_ms: reviewDelays[f] ?? 400, tools: [{ name: "read_file", input: { path: `${f}.txt` } }] },
       { delay_ms: 100, tools: [{ name: "submit_verdicts", input: { verdicts: [{ assertion: `r.${f}`, verdict: "pass", evidence: `${f}.txt reads ${f}` }] } }] },
     ];
   }
@@ -74,4 +76,22 @@ describe("reviewers run in parallel up to policy.concurrency", () => {
       expect(maxInFlight(repo)).toEqual({ max: limit, reviewers: FEATURES.length });
     });
   }
+
+  it("a pause read by one reviewer stops the others too: their model calls are cut, none answers", async () => {
+    // alpha's first turn ends first and alpha reads the pause at its turn boundary; the others are
+    // still in their first model call, which is cut: without that they would go on to their verdicts
+    const repo = missionRepo(4, { alpha: 1500, beta: 8000, gamma: 8000, delta: 8000 });
+    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "run", "p.mission", "--offline"], { cwd: repo, stdio: "ignore" });
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const journal = join(repo, ".missions/p/journal.jsonl");
+    const reviewing = (): boolean => existsSync(journal) && journalEvents(repo, "p").filter((e) => e.type === "agent_started" && e.data["role"] === "reviewer").length === 4;
+    while (!reviewing()) await new Promise((r) => setTimeout(r, 25));
+    expect((await runCli(["pause", "p.mission"], repo)).code).toBe(0);
+    expect(await exited).toBe(3);
+    const events = journalEvents(repo, "p");
+    const answered = events.filter((e) => e.type === "model_response" && String(e.data["run"]).startsWith("review:")).map((e) => e.data["run"]);
+    expect(answered).toEqual(["review:one#1:alpha"]);
+    expect(events.filter((e) => e.type === "agent_finished" && e.data["role"] === "reviewer").map((e) => e.data["outcome"])).toEqual(["stopped", "stopped", "stopped", "stopped"]);
+    expect(events.at(-1)!.type).toBe("paused");
+  });
 });

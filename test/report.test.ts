@@ -93,6 +93,19 @@ function knownMission(): string {
   at(3631, "step_started", { step: "implement:a#2", run: "implement:a#2", feature: "a", attempt: 2, base });
   at(3632, "agent_started", { run: "implement:a#2", role: "worker", model: "m" });
   at(3634, "model_response", { run: "implement:a#2", turn: 1, role: "worker", model: "m", blob: "={}", usage: usage(0, 1000, 0, 40) });
+  // session 3, 8 s: the cut step goes on (no new step_started); a message interrupts its worker, the
+  // orchestrator answers it (the step's interval is suspended meanwhile), and the step commits
+  at(7200, "run_started", { pid: 3, offline: true });
+  at(7201, "agent_started", { run: "implement:a#2", role: "worker", model: "m" });
+  at(7202, "message_received", { id: "m1", text: "hi", interrupt: true });
+  at(7202, "agent_finished", { run: "implement:a#2", role: "worker", model: "m", outcome: "interrupted", turns: 1 });
+  at(7202, "turn_interrupted", { run: "implement:a#2", turn: 2 });
+  at(7202, "agent_started", { run: "message:1", role: "orchestrator", model: "m" });
+  at(7205, "agent_finished", { run: "message:1", role: "orchestrator", model: "m", outcome: "done", turns: 1 });
+  at(7205, "decision", { gate: "message:1", milestone: "m1", messages: ["m1"], decision: { action: "accept", reason: "carry on" }, default_model: "m" });
+  at(7206, "agent_started", { run: "implement:a#2", role: "worker", model: "m" });
+  at(7207, "agent_finished", { run: "implement:a#2", role: "worker", model: "m", outcome: "done", turns: 2 });
+  at(7208, "committed", { feature: "a", step: "implement:a#2", commit: "c2", problems: false });
   journal.close();
   return repo;
 }
@@ -107,20 +120,22 @@ describe("missionc report: figures from a journal with known numbers", () => {
     const valid = schema("report.schema.json");
     expect(valid(report), JSON.stringify(valid.errors)).toBe(true);
 
-    // active time: 30 s + 4 s; the hour between sessions is not in it
-    expect(report.wall_seconds).toBe(34);
-    // implementation 9 s + 3 s (the cut step, 3631 → 3634); validation 14 s − 1 s back-off; orchestration 2 s; other the rest
+    // active time: 30 s + 4 s + 8 s; the hours between sessions are not in it
+    expect(report.wall_seconds).toBe(42);
+    // implementation 9 s + 3 s (cut at 3634) + 2 s and 3 s (7200 → 7202, 7205 → 7208, around the message gate);
+    // validation 14 s − 1 s back-off; orchestration 2 s + 3 s; other the rest: 42 − 17 − 13 − 5
     expect(report.time.split).toEqual({
-      implementation: { seconds: 12, share: 0.3529 },
-      validation: { seconds: 13, share: 0.3824 },
-      orchestration: { seconds: 2, share: 0.0588 },
-      other: { seconds: 7, share: 0.2059 },
+      implementation: { seconds: 17, share: 0.4048 },
+      validation: { seconds: 13, share: 0.3095 },
+      orchestration: { seconds: 5, share: 0.119 },
+      other: { seconds: 7, share: 0.1667 },
     });
-    // worker: 8 s + 2 s (the cut run); reviewer: 4 s of agent + 2 s of its check; orchestrator 2 s; all roles 18 s
+    // worker: 8 + 2 (cut by the crash) + 1 (interrupted) + 1; reviewer: 4 s of agent + 2 s of its check;
+    // orchestrator 2 + 3; all roles 23 s. A run resumed is one run: implement:a#2 counts once
     expect(report.time.by_role).toEqual({
-      worker: { seconds: 10, share: 0.5556, agent_seconds: 10, command_seconds: 0, agent_runs: 2 },
-      reviewer: { seconds: 6, share: 0.3333, agent_seconds: 4, command_seconds: 2, agent_runs: 1 },
-      orchestrator: { seconds: 2, share: 0.1111, agent_seconds: 2, command_seconds: 0, agent_runs: 1 },
+      worker: { seconds: 12, share: 0.5217, agent_seconds: 12, command_seconds: 0, agent_runs: 2 },
+      reviewer: { seconds: 6, share: 0.2609, agent_seconds: 4, command_seconds: 2, agent_runs: 1 },
+      orchestrator: { seconds: 5, share: 0.2174, agent_seconds: 5, command_seconds: 0, agent_runs: 2 },
     });
     // cache reads / (input + cache read + cache write): (900 + 150 + 1000) / (100 + 900 + 50 + 150 + 50 + 1000 + 0) = 2050 / 2250
     expect(report.cache_read_share.total).toBe(0.9111);
@@ -128,7 +143,8 @@ describe("missionc report: figures from a journal with known numbers", () => {
     expect(report.tokens.by_type).toEqual({ input: 150, cache_read: 2050, cache_write: 50, output: 100 });
     // worker 100 + 900 + 50 + 1000 + 40 = 2090 of 2350; reviewer 50 + 150 + 50 + 10 = 260
     expect(report.token_share_by_role).toEqual({ worker: 0.8894, reviewer: 0.1106 });
-    expect(report.agent_runs).toEqual({ total: 4, by_role: { worker: 2, reviewer: 1, orchestrator: 1 }, by_outcome: { done: 3 } });
+    expect(report.agent_runs).toEqual({ total: 5, by_role: { worker: 2, reviewer: 1, orchestrator: 2 }, by_outcome: { done: 5 } });
+    expect(report.changes_of_course).toEqual([{ gate: "message", action: "answered at message:1: accept", reason: "“hi” → carry on" }]);
     expect(report.milestones).toEqual([{ name: "m1", accepted: true, rounds: 1, assertions: 2, passed: 2, failing: [] }]);
     // $ per million: worker (100·3 + 900·0.3 + 50·15 + 1000·0.3 + 40·15) = 2220; reviewer (50·3 + 150·0.3 + 50·3.75 + 10·15) = 532.5
     expect(report.cost.usd).toBe(0.002753); // 0.0027525, rounded to a millionth of a dollar
@@ -145,8 +161,8 @@ describe("missionc report: figures from a journal with known numbers", () => {
   it("markdown and HTML carry the same figures", async () => {
     const repo = knownMission();
     const md = (await runCli(["report", ".missions/known"], repo)).stdout;
-    expect(md).toContain("| implementation | 12 | 35.3% |");
-    expect(md).toContain("| other | 7 | 20.6% |");
+    expect(md).toContain("| implementation | 17 | 40.5% |");
+    expect(md).toContain("| other | 7 | 16.7% |");
     expect(md).toContain("cache reads are 91.1% of input tokens");
     expect(md).toContain("test share of the changed lines 29.4% (5 of 17)");
     const html = (await runCli(["report", ".missions/known", "--format", "html"], repo)).stdout;
@@ -175,9 +191,9 @@ describe("missionc report: figures from a journal with known numbers", () => {
     cpSync(join(repo, ".missions/known"), join(aside, "known"), { recursive: true });
     const log = await runCli(["log", join(aside, "known")], aside);
     expect(log.code).toBe(0);
-    expect(log.stdout).toContain("journal of mission known: 23 events");
+    expect(log.stdout).toContain("journal of mission known: 34 events");
     const moved = JSON.parse((await runCli(["report", join(aside, "known"), "--format", "json"], aside)).stdout);
-    expect(moved.wall_seconds).toBe(34);
+    expect(moved.wall_seconds).toBe(42);
     expect(moved.code).toBeUndefined();
     const nothing = await runCli(["log", aside], aside);
     expect(nothing.code).toBe(2);

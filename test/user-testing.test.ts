@@ -103,6 +103,8 @@ describe("user testing drives the running app", () => {
     writeFileSync(path, stringify(script, { lineWidth: 0 }));
     const resumed = await runCli(["run", "notes.mission", "--offline"], repo);
     expect(resumed.code).toBe(0);
+    // the journaled POST of turn 1 was not sent again to the restarted app: the empty note is note 2, not 3
+    expect(toolOutputs(repo, "user_test:api#1")[2]).toContain('{"id":2,"title":""}');
     for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
     expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
   });
@@ -158,5 +160,16 @@ describe("user testing drives the running app", () => {
     }
     // freed, the run resumes and completes
     expect((await runCli(["run", "notes.mission", "--offline"], repo)).code).toBe(0);
+  });
+
+  it("a `ready` address user testing could not reach pauses the mission before anything starts", async () => {
+    const { repo, port } = await notesRepo();
+    const mission = join(repo, "notes.mission");
+    writeFileSync(mission, readFileSync(mission, "utf8").replace(`ready "http://127.0.0.1:${port}/health"`, `ready "http://0.0.0.0:${port}/health"`));
+    const r = await runCli(["run", "notes.mission", "--offline"], repo);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain("the `ready` address of `start` must be an http(s) URL on this machine");
+    expect(appGroups(repo)).toEqual([]);
+    expect(journalEvents(repo, "notes").filter((e) => e.type === "validation_finished")).toHaveLength(0);
   });
 });

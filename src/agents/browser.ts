@@ -22,8 +22,15 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
 
 export async function launchChromium(executablePath: string): Promise<Browser> {
   const { chromium } = await import("playwright-core");
-  // --no-sandbox: CI containers run as root, where Chromium's own sandbox refuses to start
-  return chromium.launch({ executablePath, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  return chromium.launch({
+    executablePath, headless: true,
+    // the runner owns ^C, SIGTERM and SIGHUP (stop after the turn, then close the browser): playwright must not exit for it
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    // --no-sandbox: CI containers run as root, where Chromium's own sandbox refuses to start.
+    // The proxy listens nowhere and Chromium never proxies loopback: redirects, subresources,
+    // popups and the page's own requests can reach this machine and nothing else.
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--proxy-server=http://127.0.0.1:9"],
+  });
 }
 
 export interface ScreenshotPlace {
@@ -51,14 +58,14 @@ export class BrowserSession {
   private async current(): Promise<Page> {
     if (this.page) return this.page;
     this.browser = await launchChromium(this.executable!);
-    this.page = await this.browser.newPage({ viewport: { width: 1100, height: 800 } });
+    this.page = await this.browser.newPage({ viewport: { width: 1100, height: 800 } }).catch(async (e: unknown) => { await this.close(); throw e; });
     // a click may lead anywhere: the page itself may only move to this machine (its assets are its own affair)
     await this.page.route("**/*", (route, request) => {
       if (request.isNavigationRequest() && request.frame() === this.page?.mainFrame()) {
         try { appUrl(request.url(), this.base); } catch (e) {
           const why = `navigation refused: ${(e as Error).message}`;
           this.errors.push(why);
-          return route.fulfill({ status: 403, contentType: "text/plain", body: `missionc: ${why}` }); // nothing leaves the machine
+          return route.fulfill({ status: 403, contentType: "text/plain", body: `missionc: ${why}` }); // a clear page rather than a proxy error
         }
       }
       return route.continue();

@@ -44,6 +44,13 @@ export interface AgentHost {
   extraTool?(run: string, turn: number, call: ToolCall): Promise<ToolOutcome | undefined>;
 }
 
+/**
+ * Tools whose effect lies outside the worktree: replaying them would act a second time on a running
+ * app (a POST stored twice) without rebuilding anything the resumed run needs, so their journaled
+ * result is used as it is.
+ */
+const NOT_REPEATED = new Set(["http_request"]);
+
 export type AgentOutcome<T> = { kind: "done"; value: T; turns: number } | { kind: "gave_up"; reason: string; turns: number };
 
 export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<AgentOutcome<T>> {
@@ -72,6 +79,11 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
         continue;
       }
       let outcome: ToolOutcome;
+      const earlier = host.journaledResult(agent.run, turn, index);
+      if (earlier && NOT_REPEATED.has(call.name)) {
+        results.push(earlier);
+        continue;
+      }
       if (call.name === agent.terminal) {
         const verdict = agent.accept(call.input);
         if (verdict.ok) { answer = verdict.value; answered = true; outcome = { content: verdict.reply ?? "accepted", isError: false }; }

@@ -13,6 +13,6 @@ export function appUrl(raw: string, base: string): URL {
   let url: URL;
   try { url = new URL(raw, base); } catch { throw new AddressRefused(`\`${raw}\` is not a URL`); }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new AddressRefused(`only http and https are allowed, not ${url.protocol}`);
-  if (!LOOPBACK.test(url.hostname)) throw new AddressRefused(`${url.host} is not this machine: user testing reaches only the app at ${new URL(base).origin}`);
+  if (!LOOPBACK.test(url.hostname)) throw new AddressRefused(`${url.host} is not this machine: user testing reaches only this machine (the app is at ${new URL(base).origin})`);
   return url;
 }

@@ -22,6 +22,7 @@ export async function reportCommand(target: string | undefined, options: { missi
     report = await readReport(layout, new Blobs(layout.blobs, new Redactor([])));
   } catch (e) {
     if (e instanceof JournalCorrupt || (e instanceof Error && e.message.startsWith("no mission state"))) throw new InputError(e.message);
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new InputError(`a file the journal names is missing from ${layout.dir} (${(e as NodeJS.ErrnoException).path ?? "a blob"}); the state folder is incomplete`);
     throw e;
   }
   const text = format === "json" ? `${JSON.stringify(report, null, 2)}\n` : format === "html" ? renderReportHtml(report) : renderReportMarkdown(report);

@@ -42,12 +42,12 @@ export function codeFigures(changes: readonly FileChange[], tree: readonly FileC
   };
 }
 
-/** `git diff --numstat` as data; binary files (shown as `-`) have no lines and are left out. */
+/** `git diff --numstat -z` as data (paths as they are, not quoted); binary files (`-`) have no lines and are left out. */
 function numstat(text: string): FileChange[] {
-  return text.split("\n").filter(Boolean).flatMap((line) => {
-    const [a, r, ...path] = line.split("\t");
-    if (a === "-" || r === "-") return [];
-    return [{ path: path.join("\t"), added: Number(a), removed: Number(r) }];
+  return text.split("\0").filter(Boolean).flatMap((entry) => {
+    const [a, r, path] = entry.split("\t");
+    if (a === "-" || r === "-" || path === undefined) return [];
+    return [{ path, added: Number(a), removed: Number(r) }];
   });
 }
 
@@ -56,8 +56,8 @@ export async function measureCode(repo: string, base: string, branch: string): P
   try {
     const git = simpleGit({ baseDir: repo });
     const head = (await git.revparse([`refs/heads/${branch}`])).trim();
-    const changes = numstat(await git.raw(["diff", "--numstat", "--no-renames", "--no-textconv", "--no-ext-diff", base, head]));
-    const tree = numstat(await git.raw(["diff", "--numstat", "--no-textconv", "--no-ext-diff", EMPTY_TREE, head]));
+    const changes = numstat(await git.raw(["diff", "--numstat", "-z", "--no-renames", "--no-textconv", "--no-ext-diff", base, head]));
+    const tree = numstat(await git.raw(["diff", "--numstat", "-z", "--no-textconv", "--no-ext-diff", EMPTY_TREE, head]));
     return codeFigures(changes, tree);
   } catch {
     return undefined;

@@ -60,8 +60,15 @@ export function buildReport(plan: Plan, events: readonly JournalEvent[], status:
   const split = timeSplit(events);
   const active = split.active_ms;
   const roleTotal = Object.values(split.roles).reduce((n, r) => n + r.ms, 0);
+  // a run resumed after a crash or an interrupt is one run: its last end counts, or none yet
+  const ends = new Map<string, string>();
+  for (const e of events) {
+    const run = String((e.data as { run?: string }).run);
+    if (e.type === "agent_started" && !ends.has(run)) ends.set(run, "unfinished");
+    if (e.type === "agent_finished") ends.set(run, String((e.data as { outcome: string }).outcome));
+  }
   const outcomes: Record<string, number> = {};
-  for (const e of events) if (e.type === "agent_finished") { const o = String((e.data as { outcome: string }).outcome); outcomes[o] = (outcomes[o] ?? 0) + 1; }
+  for (const o of ends.values()) outcomes[o] = (outcomes[o] ?? 0) + 1;
   const creators = new Map<string, string>();
   for (const e of events) {
     if (e.type !== "decision") continue;

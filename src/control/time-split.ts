@@ -7,6 +7,8 @@ import type { JournalEvent } from "../runner/journal.js";
  * implementation from `step_started` to `committed`, validation from `validation_started` to
  * `validation_finished`, orchestration over the orchestrator's agent runs. Provider retry back-offs
  * are waiting, so they move to "other", which is whatever no phase covers.
+ * A step or a validation round a crash cut short goes on when the runner resumes it; an orchestrator
+ * answering a message in the middle of a step suspends the step's interval, so no time counts twice.
  * Each role's time is the sum of its agent runs (start to finish, its tools included) plus the
  * validators' commands the runner ran for it (scrutiny's procedures and checks for the reviewer,
  * installing and starting the app for the user tester).
@@ -28,17 +30,25 @@ export function timeSplit(events: readonly JournalEvent[]): TimeSplit {
   const phases: Record<Phase, number> = { orchestration: 0, implementation: 0, validation: 0, other: 0 };
   const roles: TimeSplit["roles"] = {};
   const role = (name: string): TimeSplit["roles"][string] => (roles[name] ??= { ms: 0, agent_ms: 0, command_ms: 0, runs: 0 });
+  const runsOf = new Map<string, Set<string>>();
+  let resumed: [string, Open["phase"]][] = [];
+  let suspended: [string, Open["phase"]][] = [];
   const open = new Map<string, Open>();
   const agents = new Map<string, { role: string; since: number }>();
   let active = 0;
   let sessionStart: number | undefined;
   let last = 0;
-  let retries = 0;
+  const waited: Record<Exclude<Phase, "other">, number> = { orchestration: 0, implementation: 0, validation: 0 };
 
-  // a crash ends every interval at the last event the dead runner wrote
+  // a crash ends every interval at the last event the dead runner wrote; steps and rounds go on at the resume
   const closeAll = (at: number): void => {
-    for (const o of open.values()) phases[o.phase] += Math.max(0, at - o.since);
+    resumed = [];
+    for (const [key, o] of open) {
+      phases[o.phase] += Math.max(0, at - o.since);
+      if (o.phase !== "orchestration") resumed.push([key, o.phase]);
+    }
     open.clear();
+    suspended = [];
     for (const a of agents.values()) { const r = role(a.role); r.agent_ms += Math.max(0, at - a.since); }
     agents.clear();
   };
@@ -53,6 +63,8 @@ export function timeSplit(events: readonly JournalEvent[]): TimeSplit {
     if (e.type === "mission_started" || e.type === "run_started") {
       if (sessionStart !== undefined) { active += last - sessionStart; closeAll(last); }
       sessionStart = at;
+      for (const [key, phase] of resumed) open.set(key, { phase, since: at });
+      resumed = [];
     }
     switch (e.type) {
       case "step_started": open.set(`step:${d["step"]}`, { phase: "implementation", since: at }); break;
@@ -62,14 +74,24 @@ export function timeSplit(events: readonly JournalEvent[]): TimeSplit {
       case "agent_started": {
         const r = String(d["role"]);
         agents.set(String(d["run"]), { role: r, since: at });
-        role(r).runs++;
-        if (r === "orchestrator") open.set(`orchestrate:${d["run"]}`, { phase: "orchestration", since: at });
+        if (!runsOf.has(r)) runsOf.set(r, new Set());
+        runsOf.get(r)!.add(String(d["run"]));
+        role(r);
+        if (r === "orchestrator") {
+          for (const [key, o] of open) { phases[o.phase] += Math.max(0, at - o.since); suspended.push([key, o.phase]); }
+          open.clear();
+          open.set(`orchestrate:${d["run"]}`, { phase: "orchestration", since: at });
+        }
         break;
       }
       case "agent_finished": {
         const a = agents.get(String(d["run"]));
         if (a) { role(a.role).agent_ms += Math.max(0, at - a.since); agents.delete(String(d["run"])); }
-        close(`orchestrate:${d["run"]}`, at);
+        if (open.has(`orchestrate:${d["run"]}`)) {
+          close(`orchestrate:${d["run"]}`, at);
+          for (const [key, phase] of suspended) open.set(key, { phase, since: at });
+          suspended = [];
+        }
         break;
       }
       case "check_result": {
@@ -79,22 +101,22 @@ export function timeSplit(events: readonly JournalEvent[]): TimeSplit {
         break;
       }
       case "procedure_finished": role("worker").command_ms += Number(d["duration_ms"] ?? 0); break;
-      case "provider_retry": retries += Number(d["delay_ms"] ?? 0); break;
+      case "provider_retry": {
+        // the back-off is waiting inside whichever phase was going on
+        const within = [...open.values()][0]?.phase;
+        if (within) waited[within] += Number(d["delay_ms"] ?? 0);
+        break;
+      }
       default: break;
     }
     last = at;
   }
   if (sessionStart !== undefined) { active += last - sessionStart; closeAll(last); }
 
-  // back-offs were spent inside a phase but are waiting: take them out, largest phase first
-  let wait = retries;
-  for (const p of (["implementation", "validation", "orchestration"] as const).slice().sort((a, b) => phases[b] - phases[a])) {
-    const take = Math.min(wait, phases[p]);
-    phases[p] -= take;
-    wait -= take;
-  }
+  // back-offs were spent inside a phase but are waiting: they move to "other"
+  for (const p of ["implementation", "validation", "orchestration"] as const) phases[p] -= Math.min(waited[p], phases[p]);
   const covered = phases.implementation + phases.validation + phases.orchestration;
   phases.other = Math.max(0, active - covered);
-  for (const r of Object.values(roles)) r.ms = r.agent_ms + r.command_ms;
+  for (const [name, r] of Object.entries(roles)) { r.ms = r.agent_ms + r.command_ms; r.runs = runsOf.get(name)?.size ?? 0; }
   return { active_ms: active, phases, roles };
 }

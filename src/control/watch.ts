@@ -1,7 +1,7 @@
 import { loadJournal } from "../runner/journal.js";
 import type { Layout } from "../runner/layout.js";
 import { summarize } from "../runner/state.js";
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { holderAlive, readLock } from "../runner/lock.js";
 import { readStatus, renderStatus, type Status } from "./status.js";
 
@@ -45,7 +45,9 @@ export class StatusCache {
     let size = -1;
     try { size = statSync(this.layout.journal).size; } catch { /* not started */ }
     const lock = readLock(this.layout.lock);
-    const key = `${size}:${lock !== undefined && holderAlive(lock) ? lock.pid : "-"}`;
+    let inbox = 0;
+    try { inbox = readdirSync(this.layout.inbox).length; } catch { /* none yet */ }
+    const key = `${size}:${inbox}:${lock !== undefined && holderAlive(lock) ? lock.pid : "-"}`;
     if (key !== this.key || !this.st) { this.st = readStatus(this.layout); this.key = key; }
     return this.st;
   }
@@ -83,10 +85,10 @@ async function live(layout: Layout, screen: Screen, o: WatchOptions): Promise<vo
 
 async function plain(layout: Layout, screen: Screen, o: WatchOptions): Promise<void> {
   let seen = 0;
-  const first = readStatus(layout);
-  screen.write(`watching mission ${first.mission}\n`);
+  const status = new StatusCache(layout);
+  screen.write(`watching mission ${status.get().mission}\n`);
   for (;;) {
-    const st = readStatus(layout); // read before the events, so an event written meanwhile is not missed at the end
+    const st = status.get(); // read before the events, so an event written meanwhile is not missed at the end
     const { events } = loadJournal(layout.journal, { readOnly: true });
     for (const e of events.slice(seen)) screen.write(`#${e.seq} ${e.type}${summarize(e) ? ` ${summarize(e)}` : ""}\n`);
     seen = events.length;

@@ -44,6 +44,11 @@ export interface RunSettings {
 /** Everything a step needs: the plan, the journal (and the state folded from it), git, the provider. */
 export class RunContext {
   interrupted = false;
+  /**
+   * A pause or an interrupting message read by one agent stops all of them: parallel reviewers each
+   * stop at their next turn boundary (or their model call is cut), not only the one that read it.
+   */
+  private halt: Stop | TurnInterrupted | undefined;
   /** the signal that interrupted the run, for the pause reason */
   interruptedBy = "SIGINT";
   readonly started = Date.now();
@@ -75,16 +80,15 @@ export class RunContext {
       name: inner.name,
       complete: (request) => {
         const abort = new AbortController();
-        let cut = false;
         const watch = setInterval(() => {
-          if (this.interrupted) abort.abort();
-          else if (this.interruptWaiting()) { cut = true; abort.abort(); }
+          if (this.interrupted || this.halt) abort.abort();
+          else if (this.interruptWaiting()) { try { this.readInbox(); } catch { /* a pause: halt is set */ } abort.abort(); }
         }, 100);
         return withRetries(() => inner.complete(request, abort.signal), this.retry, (attempt, failure, delayMs) => {
           this.record("provider_retry", { run, turn: request.turn, model, attempt, ...(failure.status ? { status: failure.status } : {}), reason: failure.message.slice(0, 300), delay_ms: delayMs });
           this.progress(`  ${model}: ${failure.status ? `HTTP ${failure.status}` : failure.message.slice(0, 80)}; retry ${attempt} in ${Math.round(delayMs / 100) / 10} s`);
         }, abort.signal).catch((e: unknown) => {
-          if (cut) { this.readInbox(); throw new TurnInterrupted(run, request.turn); }
+          if (this.halt && !this.interrupted) throw this.halt instanceof TurnInterrupted ? new TurnInterrupted(run, request.turn) : this.halt;
           throw e;
         }).finally(() => clearInterval(watch));
       },
@@ -155,6 +159,7 @@ export class RunContext {
    * stops the run; a message with --interrupt ends the current turn when `turn` says where one is.
    */
   readInbox(turn?: { run: string; turn: number }): void {
+    if (this.halt && turn) throw this.halt instanceof TurnInterrupted ? new TurnInterrupted(turn.run, turn.turn) : this.halt;
     let interrupt = false;
     for (const { name, path, item } of this.inboxItems()) {
       mkdirSync(join(this.layout.inbox, "done"), { recursive: true });
@@ -165,9 +170,15 @@ export class RunContext {
       }
       if (item.kind === "pause") this.record("pause_requested", { id: item.id ?? name });
       renameSync(path, join(this.layout.inbox, "done", name));
-      if (item.kind === "pause") throw new Stop("paused by `missionc pause`", "paused");
+      if (item.kind === "pause") throw (this.halt = new Stop("paused by `missionc pause`", "paused"));
     }
+    if (interrupt) this.halt = new TurnInterrupted(turn?.run ?? "", turn?.turn ?? 0);
     if (interrupt && turn) throw new TurnInterrupted(turn.run, turn.turn);
+  }
+
+  /** Between steps the interrupted turn is behind us: the message gate comes next. */
+  clearInterrupt(): void {
+    if (this.halt instanceof TurnInterrupted) this.halt = undefined;
   }
 
   private checkBudget(): void {

@@ -66,15 +66,15 @@ function messagesFor(ctx: RunContext): { text: string; ids: string[] } {
   return { text: pending.length ? `\n\n## Messages from the person supervising\n\n${pending.map((m) => `- ${m.text}`).join("\n")}\nAnswer them in your decision's reason.` : "", ids: pending.map((m) => m.id) };
 }
 
-async function decide(ctx: RunContext, run: string, prompt: string, facts: GateFacts): Promise<Decision> {
+/** The decision, and the messages it answers: both go into one `decision` event, so a crash cannot keep one and lose the other. */
+async function decide(ctx: RunContext, run: string, prompt: string, facts: GateFacts): Promise<{ d: Decision; messages: string[] }> {
   const messages = messagesFor(ctx);
   const outcome = await ctx.agent("orchestrator", ctx.plan.roles.orchestrator, {
     run, system: ctx.system("orchestrator", () => systemPrompt("orchestrator", ctx.plan)), prompt: prompt + messages.text, tools: ALL_TOOLS, executable: READ_ONLY,
     terminal: "decide", accept: acceptDecision(ctx, facts), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
   }, { extraTool: researchTool(ctx) });
   if (outcome.kind === "gave_up") throw new Stop(`the orchestrator could not decide at ${run}: ${outcome.reason}`, "gate");
-  if (messages.ids.length) ctx.record("messages_delivered", { ids: messages.ids, run });
-  return outcome.value;
+  return { d: outcome.value, messages: messages.ids };
 }
 
 /**
@@ -98,8 +98,8 @@ export async function messageGate(ctx: RunContext): Promise<void> {
 Pending: ${features.filter((f) => !f.done).map((f) => f.name).join(", ") || "(none)"}`,
     `Assertions a follow-up here may fulfil: ${fixable.join(", ") || "(none)"}`,
   ].join("\n\n");
-  const d = await decide(ctx, run, prompt, { fixable, acceptable: true, rescopable: features.some((f) => !f.done) });
-  ctx.record("decision", { gate: run, milestone, ...(m.round > 1 ? { round: m.round - 1 } : {}), decision: d, default_model: ctx.plan.roles.worker });
+  const { d, messages } = await decide(ctx, run, prompt, { fixable, acceptable: true, rescopable: features.some((f) => !f.done) });
+  ctx.record("decision", { gate: run, milestone, messages, ...(m.round > 1 ? { round: m.round - 1 } : {}), decision: d, default_model: ctx.plan.roles.worker });
   ctx.progress(`  decision: ${d.action} — ${d.reason}`);
 }
 
@@ -108,8 +108,8 @@ export async function handoffGate(ctx: RunContext, f: FeatureState): Promise<voi
   ctx.progress(`gate: handoff of ${f.name} — orchestrator ${ctx.plan.roles.orchestrator}`);
   const pending = [...ctx.state.features.values()].some((x) => !x.done);
   const prompt = `# Handoff gate: feature ${f.name}\n\nThe worker's handoff has problems. Accept it (with a reason), create follow-up features for what is missing, or rescope pending features.\n\n\`\`\`json\n${JSON.stringify(f.handoff, null, 2)}\n\`\`\`\n\nSummary: ${handoffSummary(f.handoff!)}`;
-  const d = await decide(ctx, run, prompt, { fixable: f.fulfills, acceptable: true, rescopable: pending });
-  ctx.record("decision", { gate: run, feature: f.name, milestone: f.milestone, decision: d, default_model: ctx.plan.roles.worker });
+  const { d, messages } = await decide(ctx, run, prompt, { fixable: f.fulfills, acceptable: true, rescopable: pending });
+  ctx.record("decision", { gate: run, messages, feature: f.name, milestone: f.milestone, decision: d, default_model: ctx.plan.roles.worker });
   ctx.progress(`  decision: ${d.action} — ${d.reason}`);
 }
 
@@ -123,12 +123,12 @@ export async function milestoneGate(ctx: RunContext, milestone: string, round: n
   }
   ctx.progress(`gate: ${milestone} round ${round} — orchestrator ${ctx.plan.roles.orchestrator}`);
   const prompt = `# Milestone gate: ${milestone}, round ${round}\n\n${report.passed ? "Every assertion passed. Accept the milestone." : `Failing or unverified: ${report.failing.join(", ")}. Create follow-up features that fix them.`}\n\n## Validation report\n\n\`\`\`json\n${JSON.stringify(report, null, 2)}\n\`\`\``;
-  const d = await decide(ctx, run, prompt, {
+  const { d, messages } = await decide(ctx, run, prompt, {
     fixable: report.failing,
     acceptable: report.passed ? true : `the milestone cannot be accepted: ${report.failing.join(", ")} did not pass; create follow-up features`,
     rescopable: false,
   });
-  ctx.record("decision", { gate: run, milestone, round, decision: d, default_model: ctx.plan.roles.worker });
+  ctx.record("decision", { gate: run, milestone, round, messages, decision: d, default_model: ctx.plan.roles.worker });
   ctx.progress(`  decision: ${d.action} — ${d.reason}`);
   if (d.action === "accept") ctx.record("milestone_accepted", { milestone, round });
 }

@@ -206,11 +206,15 @@ async function loop(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
   try {
     for (;;) {
       ctx.readInbox();
+      ctx.clearInterrupt();
       if (ctx.interrupted) throw new Stop(`interrupted (${ctx.interruptedBy})`, "interrupted");
       const action = nextAction(ctx.plan, ctx.state);
       try {
-        // a message is answered between steps, unless the next step is a gate, which answers it itself
-        if ((action.kind === "implement" || action.kind === "validate") && ctx.state.messages.some((m) => !m.delivered)) { await messageGate(ctx); continue; }
+        // a message is answered between steps, unless the next step is a gate, which answers it itself;
+        // in the middle of a validation round it waits for the milestone's gate: a follow-up made
+        // now would be judged on checks that ran before it
+        const midRound = action.kind === "validate" && ctx.state.milestones.get(action.milestone)!.validating.has(action.round);
+        if ((action.kind === "implement" || (action.kind === "validate" && !midRound)) && ctx.state.messages.some((m) => !m.delivered)) { await messageGate(ctx); continue; }
         switch (action.kind) {
           case "implement": await implement(ctx, action.feature); break;
           case "handoff_gate": await handoffGate(ctx, action.feature); break;

@@ -254,6 +254,7 @@ export function apply(s: MissionState, e: JournalEvent): void {
 function applyDecision(s: MissionState, d: D): void {
   const decision = d["decision"] as { action: string; reason: string; features?: D[]; amendments?: { feature: string; spec: string }[] };
   s.decisions.push({ gate: d["gate"], action: decision.action, reason: decision.reason });
+  for (const m of s.messages) if (((d["messages"] ?? []) as string[]).includes(m.id)) { m.delivered = true; m.answeredAt = d["gate"]; }
   const gate = String(d["gate"]);
   if (gate.startsWith("handoff:")) {
     const f = s.features.get(d["feature"]);

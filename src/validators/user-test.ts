@@ -3,6 +3,7 @@ import { systemPrompt } from "../agents/prompts.js";
 import { APP_TOOLS, READ_ONLY } from "../agents/tools.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
 import { BrowserSession, findChromium } from "../agents/browser.js";
+import { appUrl } from "../agents/loopback.js";
 import { Stop, type RunContext } from "../runner/context.js";
 import type { Verdict } from "../runner/state.js";
 import { logTail, startApp, type RunningApp } from "./app.js";
@@ -42,15 +43,18 @@ export async function userTest(ctx: RunContext, milestone: string, round: number
   const label = `${milestone}-round${round}`;
   const log = join(ctx.layout.logs, `app-${label}.log`);
   const ready = start.ready;
+  // a mission-file problem, not the code's: a human fixes the file, no round is spent on it
+  if (!ready) throw new Stop("the `start` procedure has no `ready` address, so the runner cannot tell when the app is up; add `{ ready \"http://127.0.0.1:PORT/\" }` and run again (with --replan)", "paused");
+  try { appUrl(ready, ready); } catch (e) {
+    throw new Stop(`the \`ready\` address of \`start\` must be an http(s) URL on this machine (127.0.0.1, localhost or [::1]), the one user testing may reach: ${(e as Error).message}`, "paused");
+  }
   ctx.progress(`  start the app: \`${start.command}\`${ready ? `, waiting for ${ready}` : ""}`);
   let app: RunningApp | undefined;
   let browser: BrowserSession | undefined;
   try {
     const began = Date.now();
     // nothing of the app has run yet when its address is taken: a human frees it, no round is spent
-    const started = ready
-      ? await startApp({ command: start.command, cwd: ctx.layout.worktree, ready, timeoutMs: (start.timeout_seconds ?? DEFAULT_READY_S) * 1000, log, onStart: (pgid) => ctx.recordCommand(`app:${label}`, pgid) })
-      : { ok: false as const, reason: "the `start` procedure has no `ready` address, so the runner cannot tell when the app is up; add `{ ready \"http://127.0.0.1:PORT/\" }`" };
+    const started = await startApp({ command: start.command, cwd: ctx.layout.worktree, ready, timeoutMs: (start.timeout_seconds ?? DEFAULT_READY_S) * 1000, log, onStart: (pgid) => ctx.recordCommand(`app:${label}`, pgid) });
     if (!started.ok && started.busy) throw new Stop(`user testing of ${milestone} cannot start the app: ${started.reason}`, "paused");
     const check = { kind: "procedure" as const, name: "start", command: start.command, exit_code: started.ok ? 0 : 1, duration_ms: Date.now() - began, blob: ctx.blobs.put(started.ok ? logTail(log) : `${started.reason}\n${logTail(log)}`) };
     ctx.record("check_result", { milestone, round, kind: "procedure", name: "start", check });
@@ -62,15 +66,15 @@ export async function userTest(ctx: RunContext, milestone: string, round: number
     app = started.app;
     ctx.record("app_started", { milestone, round, pgid: app.pgid, ready, ready_ms: started.readyMs, log: `logs/app-${label}.log` });
     const chromium = findChromium();
-    browser = new BrowserSession(chromium, ready!, { dir: join(ctx.layout.validation, "screenshots"), prefix: label, shown: "validation/screenshots" });
+    browser = new BrowserSession(chromium, ready, { dir: join(ctx.layout.validation, "screenshots"), prefix: label, shown: "validation/screenshots" });
     ctx.progress(`  user testing at ${ready} — user_tester ${ctx.plan.roles.user_tester}${chromium ? " (with a headless browser)" : " (no browser installed)"}`);
     const prompt = [
       `# User testing of milestone ${milestone}`,
       `The app is running at ${ready} (started with \`${start.command}\`). Exercise it as a user would and judge each assertion:`,
       assertionList(ctx, ids),
-      `Your tools: http_request (paths are relative to ${new URL(ready!).origin}), run_command, ${chromium ? "browser_open / browser_click / browser_fill / browser_text / browser_screenshot (a headless Chromium; screenshots are kept as evidence)" : "no browser: none is installed on this machine"}, and read-only file tools.`,
+      `Your tools: http_request (paths are relative to ${new URL(ready).origin}), run_command, ${chromium ? "browser_open / browser_click / browser_fill / browser_text / browser_screenshot (a headless Chromium; screenshots are kept as evidence)" : "no browser: none is installed on this machine"}, and read-only file tools.`,
     ].join("\n\n");
-    give(await judge(ctx, run, prompt, ids, [...READ_ONLY, "run_command", ...APP_TOOLS], { base: ready!, browser }));
+    give(await judge(ctx, run, prompt, ids, [...READ_ONLY, "run_command", ...APP_TOOLS], { base: ready, browser }));
   } finally {
     await browser?.close();
     if (app) {

@@ -68,14 +68,19 @@ async function review(ctx: RunContext, milestone: string, round: number, f: Feat
   ctx.record("verdicts", { milestone, round, run, verdicts });
 }
 
-/** The latest verdict on an assertion from any round up to this one, and the run that gave it. */
+const RANK: Record<Verdict["verdict"], number> = { fail: 0, unverified: 1, pass: 2 };
+
+/**
+ * The verdict on an assertion from the latest round that judged it, and the run that gave it. When
+ * several validators judged it (two features fulfil it), the worst verdict stands, ties in run
+ * order: parallel reviewers finish in any order, the report must not depend on which came first.
+ */
 function latestVerdict(ctx: RunContext, milestone: string, round: number, id: string): (Verdict & { run: string }) | undefined {
   const m = ctx.state.milestones.get(milestone)!;
   for (let r = round; r >= 1; r--) {
-    for (const [run, list] of m.verdicts.get(r) ?? []) {
-      const v = list.find((x) => x.assertion === id);
-      if (v) return { ...v, run };
-    }
+    const found = [...(m.verdicts.get(r) ?? [])].sort(([a], [b]) => (a < b ? -1 : 1))
+      .flatMap(([run, list]) => list.filter((x) => x.assertion === id).map((v) => ({ ...v, run })));
+    if (found.length) return found.sort((a, b) => RANK[a.verdict] - RANK[b.verdict])[0];
   }
   return undefined;
 }
