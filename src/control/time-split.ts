@@ -23,100 +23,132 @@ export interface TimeSplit {
 }
 
 type Data = Record<string, unknown>;
+type Busy = Exclude<Phase, "other">;
 
-interface Open { phase: Exclude<Phase, "other">; since: number }
+/** The phase intervals: opened and closed by events, cut at a crash and reopened at the resume. */
+class PhaseClock {
+  readonly ms: Record<Phase, number> = { orchestration: 0, implementation: 0, validation: 0, other: 0 };
+  readonly waited: Record<Busy, number> = { orchestration: 0, implementation: 0, validation: 0 };
+  private readonly open = new Map<string, { phase: Busy; since: number }>();
+  private resumed: [string, Busy][] = [];
+  private suspended: [string, Busy][] = [];
+
+  start(key: string, phase: Busy, at: number): void { this.open.set(key, { phase, since: at }); }
+
+  stop(key: string, at: number): boolean {
+    const o = this.open.get(key);
+    if (!o) return false;
+    this.ms[o.phase] += Math.max(0, at - o.since);
+    this.open.delete(key);
+    return true;
+  }
+
+  private stopAll(at: number): [string, Busy][] {
+    const stopped = [...this.open].map(([key, o]): [string, Busy] => [key, o.phase]);
+    for (const [key] of stopped) this.stop(key, at);
+    return stopped;
+  }
+
+  /** a crash: steps and rounds go on when the runner resumes (an orchestrator run starts afresh) */
+  crashed(at: number): void {
+    this.resumed = this.stopAll(at).filter(([, phase]) => phase !== "orchestration");
+    this.suspended = [];
+  }
+
+  sessionStarted(at: number): void {
+    for (const [key, phase] of this.resumed) this.start(key, phase, at);
+    this.resumed = [];
+  }
+
+  /** an orchestrator answering a message mid-step: the step's time stops while it runs */
+  orchestrating(run: string, at: number): void {
+    this.suspended = this.stopAll(at);
+    this.start(`orchestrate:${run}`, "orchestration", at);
+  }
+
+  orchestrated(run: string, at: number): void {
+    if (!this.stop(`orchestrate:${run}`, at)) return;
+    for (const [key, phase] of this.suspended) this.start(key, phase, at);
+    this.suspended = [];
+  }
+
+  /** a provider back-off is waiting inside whichever phase was going on */
+  wait(ms: number): void {
+    const within = [...this.open.values()][0]?.phase;
+    if (within) this.waited[within] += ms;
+  }
+}
+
+/** Each role's agent runs (start to finish, tools included) and the commands run on its behalf. */
+class RoleClock {
+  readonly roles: TimeSplit["roles"] = {};
+  private readonly running = new Map<string, { role: string; since: number }>();
+  private readonly runs = new Map<string, Set<string>>();
+
+  role(name: string): TimeSplit["roles"][string] { return (this.roles[name] ??= { ms: 0, agent_ms: 0, command_ms: 0, runs: 0 }); }
+
+  started(run: string, role: string, at: number): void {
+    this.running.set(run, { role, since: at });
+    if (!this.runs.has(role)) this.runs.set(role, new Set());
+    this.runs.get(role)!.add(run); // a run resumed after a crash or an interrupt is one run
+    this.role(role);
+  }
+
+  finished(run: string, at: number): void {
+    const a = this.running.get(run);
+    if (a) { this.role(a.role).agent_ms += Math.max(0, at - a.since); this.running.delete(run); }
+  }
+
+  crashed(at: number): void {
+    for (const run of [...this.running.keys()]) this.finished(run, at);
+  }
+
+  done(): TimeSplit["roles"] {
+    for (const [name, r] of Object.entries(this.roles)) { r.ms = r.agent_ms + r.command_ms; r.runs = this.runs.get(name)?.size ?? 0; }
+    return this.roles;
+  }
+}
+
+function commandRole(d: Data): string {
+  return d["kind"] === "procedure" && (d["name"] === "install" || d["name"] === "start") ? "user_tester" : "reviewer";
+}
 
 export function timeSplit(events: readonly JournalEvent[]): TimeSplit {
-  const phases: Record<Phase, number> = { orchestration: 0, implementation: 0, validation: 0, other: 0 };
-  const roles: TimeSplit["roles"] = {};
-  const role = (name: string): TimeSplit["roles"][string] => (roles[name] ??= { ms: 0, agent_ms: 0, command_ms: 0, runs: 0 });
-  const runsOf = new Map<string, Set<string>>();
-  let resumed: [string, Open["phase"]][] = [];
-  let suspended: [string, Open["phase"]][] = [];
-  const open = new Map<string, Open>();
-  const agents = new Map<string, { role: string; since: number }>();
+  const phases = new PhaseClock();
+  const roles = new RoleClock();
   let active = 0;
   let sessionStart: number | undefined;
   let last = 0;
-  const waited: Record<Exclude<Phase, "other">, number> = { orchestration: 0, implementation: 0, validation: 0 };
-
-  // a crash ends every interval at the last event the dead runner wrote; steps and rounds go on at the resume
-  const closeAll = (at: number): void => {
-    resumed = [];
-    for (const [key, o] of open) {
-      phases[o.phase] += Math.max(0, at - o.since);
-      if (o.phase !== "orchestration") resumed.push([key, o.phase]);
-    }
-    open.clear();
-    suspended = [];
-    for (const a of agents.values()) { const r = role(a.role); r.agent_ms += Math.max(0, at - a.since); }
-    agents.clear();
-  };
-  const close = (key: string, at: number): void => {
-    const o = open.get(key);
-    if (o) { phases[o.phase] += Math.max(0, at - o.since); open.delete(key); }
-  };
-
   for (const e of events) {
     const at = Date.parse(e.at);
     const d = e.data as Data;
     if (e.type === "mission_started" || e.type === "run_started") {
-      if (sessionStart !== undefined) { active += last - sessionStart; closeAll(last); }
+      // the runner's sessions: the time between them (paused, crashed) is not the mission's
+      if (sessionStart !== undefined) { active += last - sessionStart; phases.crashed(last); roles.crashed(last); }
       sessionStart = at;
-      for (const [key, phase] of resumed) open.set(key, { phase, since: at });
-      resumed = [];
+      phases.sessionStarted(at);
     }
     switch (e.type) {
-      case "step_started": open.set(`step:${d["step"]}`, { phase: "implementation", since: at }); break;
-      case "committed": close(`step:${d["step"]}`, at); break;
-      case "validation_started": open.set(`validate:${d["milestone"]}#${d["round"]}`, { phase: "validation", since: at }); break;
-      case "validation_finished": close(`validate:${d["milestone"]}#${d["round"]}`, at); break;
-      case "agent_started": {
-        const r = String(d["role"]);
-        agents.set(String(d["run"]), { role: r, since: at });
-        if (!runsOf.has(r)) runsOf.set(r, new Set());
-        runsOf.get(r)!.add(String(d["run"]));
-        role(r);
-        if (r === "orchestrator") {
-          for (const [key, o] of open) { phases[o.phase] += Math.max(0, at - o.since); suspended.push([key, o.phase]); }
-          open.clear();
-          open.set(`orchestrate:${d["run"]}`, { phase: "orchestration", since: at });
-        }
+      case "step_started": phases.start(`step:${d["step"]}`, "implementation", at); break;
+      case "committed": phases.stop(`step:${d["step"]}`, at); break;
+      case "validation_started": phases.start(`validate:${d["milestone"]}#${d["round"]}`, "validation", at); break;
+      case "validation_finished": phases.stop(`validate:${d["milestone"]}#${d["round"]}`, at); break;
+      case "agent_started":
+        roles.started(String(d["run"]), String(d["role"]), at);
+        if (d["role"] === "orchestrator") phases.orchestrating(String(d["run"]), at);
         break;
-      }
-      case "agent_finished": {
-        const a = agents.get(String(d["run"]));
-        if (a) { role(a.role).agent_ms += Math.max(0, at - a.since); agents.delete(String(d["run"])); }
-        if (open.has(`orchestrate:${d["run"]}`)) {
-          close(`orchestrate:${d["run"]}`, at);
-          for (const [key, phase] of suspended) open.set(key, { phase, since: at });
-          suspended = [];
-        }
-        break;
-      }
-      case "check_result": {
-        const c = d["check"] as { duration_ms?: number } | undefined;
-        const by = d["kind"] === "procedure" && (d["name"] === "install" || d["name"] === "start") ? "user_tester" : "reviewer";
-        role(by).command_ms += c?.duration_ms ?? 0;
-        break;
-      }
-      case "procedure_finished": role("worker").command_ms += Number(d["duration_ms"] ?? 0); break;
-      case "provider_retry": {
-        // the back-off is waiting inside whichever phase was going on
-        const within = [...open.values()][0]?.phase;
-        if (within) waited[within] += Number(d["delay_ms"] ?? 0);
-        break;
-      }
+      case "agent_finished": roles.finished(String(d["run"]), at); phases.orchestrated(String(d["run"]), at); break;
+      case "check_result": roles.role(commandRole(d)).command_ms += (d["check"] as { duration_ms?: number } | undefined)?.duration_ms ?? 0; break;
+      case "procedure_finished": roles.role("worker").command_ms += Number(d["duration_ms"] ?? 0); break;
+      case "provider_retry": phases.wait(Number(d["delay_ms"] ?? 0)); break;
       default: break;
     }
     last = at;
   }
-  if (sessionStart !== undefined) { active += last - sessionStart; closeAll(last); }
-
+  if (sessionStart !== undefined) { active += last - sessionStart; phases.crashed(last); roles.crashed(last); }
+  const ms = phases.ms;
   // back-offs were spent inside a phase but are waiting: they move to "other"
-  for (const p of ["implementation", "validation", "orchestration"] as const) phases[p] -= Math.min(waited[p], phases[p]);
-  const covered = phases.implementation + phases.validation + phases.orchestration;
-  phases.other = Math.max(0, active - covered);
-  for (const [name, r] of Object.entries(roles)) { r.ms = r.agent_ms + r.command_ms; r.runs = runsOf.get(name)?.size ?? 0; }
-  return { active_ms: active, phases, roles };
+  for (const p of ["implementation", "validation", "orchestration"] as const) ms[p] -= Math.min(phases.waited[p], ms[p]);
+  ms.other = Math.max(0, active - ms.implementation - ms.validation - ms.orchestration);
+  return { active_ms: active, phases: ms, roles: roles.done() };
 }
