@@ -151,7 +151,7 @@ describe("user testing drives the running app", () => {
     try {
       const r = await runCli(["run", "notes.mission", "--offline"], repo);
       expect(r.code).toBe(3);
-      expect(r.stdout).toContain(`something already answers at http://127.0.0.1:${port}/health before the app was started`);
+      expect(r.stdout).toContain(`something already listens at 127.0.0.1:${port} (http://127.0.0.1:${port}/health) before the app was started`);
       const events = journalEvents(repo, "notes");
       expect(events.filter((e) => e.type === "validation_finished")).toHaveLength(0);
       expect(events.filter((e) => e.type === "verdicts" && String(e.data["run"]).startsWith("user_test:"))).toHaveLength(0);
@@ -162,14 +162,28 @@ describe("user testing drives the running app", () => {
     expect((await runCli(["run", "notes.mission", "--offline"], repo)).code).toBe(0);
   });
 
-  it("a `ready` address user testing could not reach pauses the mission before anything starts", async () => {
+  it("a `ready` address user testing could not reach is refused before any work (exit 2)", async () => {
     const { repo, port } = await notesRepo();
     const mission = join(repo, "notes.mission");
     writeFileSync(mission, readFileSync(mission, "utf8").replace(`ready "http://127.0.0.1:${port}/health"`, `ready "http://0.0.0.0:${port}/health"`));
     const r = await runCli(["run", "notes.mission", "--offline"], repo);
-    expect(r.code).toBe(3);
-    expect(r.stdout).toContain("the `ready` address of `start` must be an http(s) URL on this machine");
-    expect(appGroups(repo)).toEqual([]);
-    expect(journalEvents(repo, "notes").filter((e) => e.type === "validation_finished")).toHaveLength(0);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("the `ready` address of `start` must be an http(s) URL on this machine");
+    expect(existsSync(join(repo, ".missions/notes/journal.jsonl"))).toBe(false);
+  });
+
+  it("a port held by something that is not an HTTP server is found too: the mission pauses, no round spent", async () => {
+    const { repo, port } = await notesRepo();
+    const { createServer: tcpServer } = await import("node:net");
+    const squatter = tcpServer(() => { /* accepts, never answers */ });
+    await new Promise<void>((r) => squatter.listen(port, "127.0.0.1", () => r()));
+    try {
+      const r = await runCli(["run", "notes.mission", "--offline"], repo);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toContain(`something already listens at 127.0.0.1:${port}`);
+      expect(journalEvents(repo, "notes").filter((e) => e.type === "validation_finished")).toHaveLength(0);
+    } finally {
+      squatter.close();
+    }
   });
 });

@@ -20,7 +20,7 @@ export function renderReportHtml(r: Report): string {
   const types = (["input", "cache_read", "cache_write", "output"] as const).map((k) => ({ label: k.replace("_", " "), value: t.by_type[k], note: String(t.by_type[k]) }));
   const body = [
     `<h1>Mission report: ${h(r.mission)}${r.title ? ` — ${h(r.title)}` : ""}</h1>`,
-    `<p class="summary">State <b>${h(r.state.replace("_", " "))}</b> · wall time ${r.wall_seconds} s · ${r.agent_runs.total} agent runs · ${r.follow_ups.length} follow-ups · assertions passed ${r.assertions.passed}/${r.assertions.total} · cost $${r.cost.usd.toFixed(4)}</p>`,
+    `<p class="summary">State <b>${h(r.state.replace("_", " "))}</b> · wall time ${r.wall_seconds} s · ${r.agent_runs.total} agent runs · ${r.follow_ups.length} follow-up${r.follow_ups.length === 1 ? "" : "s"} · assertions passed ${r.assertions.passed}/${r.assertions.total} · cost $${r.cost.usd.toFixed(4)}</p>`,
     "<h2>Time</h2>",
     stackedBar("Wall time by phase", split),
     barChart("Time by role (tools included)", roles),

@@ -10,7 +10,7 @@ export function renderReportMarkdown(r: Report): string {
   const t = r.tokens;
   const out = [
     `# Mission report: ${r.mission}${r.title ? ` — ${r.title}` : ""}`,
-    `State: **${r.state.replace("_", " ")}** · wall time ${r.wall_seconds} s · ${r.agent_runs.total} agent runs · ${r.follow_ups.length} follow-ups · assertions passed ${r.assertions.passed}/${r.assertions.total} · cost $${r.cost.usd.toFixed(4)}`,
+    `State: **${r.state.replace("_", " ")}** · wall time ${r.wall_seconds} s · ${r.agent_runs.total} agent runs · ${r.follow_ups.length} follow-up${r.follow_ups.length === 1 ? "" : "s"} · assertions passed ${r.assertions.passed}/${r.assertions.total} · cost $${r.cost.usd.toFixed(4)}`,
     "## Time",
     table(["phase", "seconds", "share"], Object.entries(r.time.split).map(([p, s]) => [p, s.seconds, pct(s.share)])),
     "Each role's time includes the tools it ran (share of all roles' time; reviewers in parallel add up):",

@@ -10,6 +10,7 @@ import { buildProviders, MissingKey } from "../agents/providers.js";
 import { Recorder, RecordingProvider } from "../agents/record.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { runCommand } from "../agents/command.js";
+import { startProblem } from "../validators/user-test.js";
 import { validateMilestone } from "../validators/validate.js";
 import { Blobs } from "./blobs.js";
 import { RunContext, Stop, TurnInterrupted, type Progress, type RunSettings } from "./context.js";
@@ -92,6 +93,8 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
     return { exit: 2, status: "usage", message: loaded.reason };
   }
   const plan = loaded.plan;
+  const start = startProblem(plan);
+  if (start) return { exit: 2, status: "usage", message: `${options.missionFile}: ${start}` };
   if (options.until && !plan.milestones.some((m) => m.name === options.until)) {
     return { exit: 2, status: "usage", message: `--until: there is no milestone \`${options.until}\`; milestones: ${plan.milestones.map((m) => m.name).join(", ")}` };
   }

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
+import { connect } from "node:net";
 import { dirname } from "node:path";
 import { scrubbedEnv } from "../agents/command.js";
 import { groupAlive } from "../runner/processes.js";
@@ -69,6 +70,19 @@ export async function stopGroup(pgid: number, graceMs = 3000): Promise<void> {
   while (groupAlive(pgid) && Date.now() < hard) await new Promise((r) => setTimeout(r, 20));
 }
 
+/** Whether something accepts connections at the address's host and port (an HTTP server or not). */
+function listening(url: string): Promise<boolean> {
+  const u = new URL(url);
+  const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
+  return new Promise((resolve) => {
+    const socket = connect({ host: u.hostname.replace(/^\[|\]$/g, ""), port });
+    const done = (open: boolean): void => { socket.destroy(); resolve(open); };
+    socket.setTimeout(1000, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
 export function logTail(path: string, chars = 1500): string {
   try {
     const size = statSync(path).size;
@@ -81,7 +95,7 @@ export function logTail(path: string, chars = 1500): string {
 
 export async function startApp(o: AppOptions): Promise<AppStart> {
   // an address that answers before the app starts belongs to something else: testing it would judge the wrong program
-  if (await answers(o.ready)) return { ok: false, busy: true, reason: `something already answers at ${o.ready} before the app was started; stop it and run again` };
+  if (await listening(o.ready)) return { ok: false, busy: true, reason: `something already listens at ${new URL(o.ready).host} (${o.ready}) before the app was started; stop it and run again` };
   mkdirSync(dirname(o.log), { recursive: true });
   const fd = openSync(o.log, "a");
   const child = spawn("/bin/sh", ["-c", o.command], { cwd: o.cwd, env: scrubbedEnv(), detached: true, stdio: ["ignore", fd, fd] });

@@ -4,6 +4,7 @@ import { APP_TOOLS, READ_ONLY } from "../agents/tools.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
 import { BrowserSession, findChromium } from "../agents/browser.js";
 import { appUrl } from "../agents/loopback.js";
+import type { Plan } from "../plan/types.js";
 import { Stop, type RunContext } from "../runner/context.js";
 import type { Verdict } from "../runner/state.js";
 import { logTail, startApp, type RunningApp } from "./app.js";
@@ -19,6 +20,20 @@ import { acceptVerdicts } from "./verdicts.js";
 export type ProcedureRunner = (name: string, command: string) => Promise<{ exit_code: number }>;
 
 const DEFAULT_READY_S = 60;
+
+/**
+ * What is wrong with the `start` procedure for user testing, if anything: a mission-file problem,
+ * reported before any work (`run` refuses it) and again here, never charged to the code as a round.
+ */
+export function startProblem(plan: Plan): string | undefined {
+  const start = plan.procedures["start"];
+  if (!start || !plan.steps.some((s) => s.kind === "validate" && s.validator === "user_testing")) return undefined;
+  if (!start.ready) return "the `start` procedure has no `ready` address, so the runner cannot tell when the app is up; add `{ ready \"http://127.0.0.1:PORT/\" }`";
+  try { appUrl(start.ready, start.ready); } catch (e) {
+    return `the \`ready\` address of \`start\` must be an http(s) URL on this machine (127.0.0.1, localhost or [::1]), the one user testing may reach: ${(e as Error).message}`;
+  }
+  return undefined;
+}
 
 function assertionList(ctx: RunContext, ids: string[]): string {
   return ids.map((id) => `- ${id}: ${ctx.plan.contract.find((a) => a.id === id)?.text}`).join("\n");
@@ -42,12 +57,9 @@ export async function userTest(ctx: RunContext, milestone: string, round: number
   }
   const label = `${milestone}-round${round}`;
   const log = join(ctx.layout.logs, `app-${label}.log`);
-  const ready = start.ready;
-  // a mission-file problem, not the code's: a human fixes the file, no round is spent on it
-  if (!ready) throw new Stop("the `start` procedure has no `ready` address, so the runner cannot tell when the app is up; add `{ ready \"http://127.0.0.1:PORT/\" }` and run again (with --replan)", "paused");
-  try { appUrl(ready, ready); } catch (e) {
-    throw new Stop(`the \`ready\` address of \`start\` must be an http(s) URL on this machine (127.0.0.1, localhost or [::1]), the one user testing may reach: ${(e as Error).message}`, "paused");
-  }
+  const problem = startProblem(ctx.plan);
+  if (problem) throw new Stop(problem, "paused");
+  const ready = start.ready!;
   ctx.progress(`  start the app: \`${start.command}\`${ready ? `, waiting for ${ready}` : ""}`);
   let app: RunningApp | undefined;
   let browser: BrowserSession | undefined;
@@ -67,7 +79,7 @@ export async function userTest(ctx: RunContext, milestone: string, round: number
     ctx.record("app_started", { milestone, round, pgid: app.pgid, ready, ready_ms: started.readyMs, log: `logs/app-${label}.log` });
     const chromium = findChromium();
     browser = new BrowserSession(chromium, ready, { dir: join(ctx.layout.validation, "screenshots"), prefix: label, shown: "validation/screenshots" });
-    ctx.progress(`  user testing at ${ready} — user_tester ${ctx.plan.roles.user_tester}${chromium ? " (with a headless browser)" : " (no browser installed)"}`);
+    ctx.progress(`  user testing at ${new URL(ready).origin} — user_tester ${ctx.plan.roles.user_tester}${chromium ? " (with a headless browser)" : " (no browser installed)"}`);
     const prompt = [
       `# User testing of milestone ${milestone}`,
       `The app is running at ${ready} (started with \`${start.command}\`). Exercise it as a user would and judge each assertion:`,
