@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify } from "yaml";
 import { ROOT } from "./helpers/cases.js";
@@ -136,6 +137,12 @@ describe("user testing drives the running app", () => {
     const turnTwo = (): boolean => existsSync(journal) && journalEvents(repo, "notes").some((e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
     while (!turnTwo()) await new Promise((r) => setTimeout(r, 25));
     expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(true);
+    // meanwhile status names the agent at work, and satisfies its schema while running
+    const status = JSON.parse((await runCli(["status", "notes.mission", "--json"], repo)).stdout);
+    expect(status.state).toBe("running");
+    expect(status.agents).toEqual([{ run: "user_test:api#1", role: "user_tester", model: "judge" }]);
+    const validStatus = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, "specs/status.schema.json"), "utf8")));
+    expect(validStatus(status), JSON.stringify(validStatus.errors)).toBe(true);
     child.kill("SIGTERM");
     expect(await exited).toBe(3);
     expect(stdout).toContain("the app is stopped");

@@ -19,6 +19,8 @@ export interface Status {
   paused_reason?: string;
   milestone?: string;
   step?: { kind: string; id: string; role: string; model: string };
+  /** while a runner works: the agents in flight now (several when reviewers run in parallel) */
+  agents?: { run: string; role: string; model: string }[];
   features: { done: number; pending: number; total: number; items: { name: string; milestone: string; status: "done" | "pending"; origin: string; commit?: string }[] };
   elapsed_seconds: number;
   tokens: { total: number; estimated: boolean; by_type: Record<"input" | "cache_read" | "cache_write" | "output", number>; by_role: Record<string, Record<"input" | "cache_read" | "cache_write" | "output", number>> };
@@ -62,6 +64,18 @@ function inboxMessages(layout: Layout): string[] {
       return item.kind === "message" && item.text ? [item.text] : [];
     } catch { return []; }
   });
+}
+
+/** Agents started in the runner's current session and not finished yet. */
+function agentsInFlight(events: readonly JournalEvent[]): NonNullable<Status["agents"]> {
+  const now = new Map<string, { run: string; role: string; model: string }>();
+  for (let i = events.length - 1; i >= 0 && events[i]!.type !== "run_started"; i--) {
+    const e = events[i]!;
+    const d = e.data as { run?: string; role?: string; model?: string };
+    if (e.type === "agent_finished" && d.run && !now.has(d.run)) now.set(d.run, { run: "", role: "", model: "" });
+    if (e.type === "agent_started" && d.run && !now.has(d.run)) now.set(d.run, { run: d.run, role: String(d.role), model: String(d.model) });
+  }
+  return [...now.values()].filter((a) => a.run !== "").reverse();
 }
 
 function step(plan: Plan, s: MissionState): Status["step"] {
@@ -141,6 +155,7 @@ export function statusOf(layout: Layout, plan: Plan, events: readonly JournalEve
   if (current && !s.completed) status.milestone = current;
   const st = s.completed ? undefined : step(plan, s);
   if (st) status.step = st;
+  if (running) status.agents = agentsInFlight(events);
   if (s.lastHandoff) status.last_handoff = handoffSummary(s.lastHandoff);
   if (lastReport) status.last_validation = { milestone: lastReport.milestone, round: lastReport.round, passed: lastReport.passed, failing: lastReport.failing };
   return status;
@@ -159,6 +174,7 @@ export function renderStatus(st: Status): string {
   const lines = [
     `mission ${st.mission}${st.title ? ` "${st.title}"` : ""}: ${st.state.replace("_", " ")}${st.paused_reason ? ` (${st.paused_reason})` : ""}`,
     st.milestone ? `milestone ${st.milestone}${st.step ? ` · ${st.state === "running" ? "now" : "next"}: ${st.step.id} (${st.step.role} ${st.step.model})` : ""}` : "",
+    st.agents?.length ? `agents now: ${st.agents.map((a) => `${a.run} (${a.role} ${a.model})`).join(", ")}` : "",
     `features: ${st.features.done} done, ${st.features.pending} pending of ${st.features.total}`,
     ...st.features.items.map((f) => `  ${f.status === "done" ? "✓" : "·"} ${f.name} (${f.milestone}${f.origin === "follow_up" ? ", follow-up" : ""})${f.commit ? ` ${f.commit.slice(0, 10)}` : ""}`),
     `elapsed ${st.elapsed_seconds}s · tokens ${st.tokens.total}${st.tokens.estimated ? " (estimated)" : ""}: input ${st.tokens.by_type.input}, cache read ${st.tokens.by_type.cache_read}, cache write ${st.tokens.by_type.cache_write}, output ${st.tokens.by_type.output}`,
