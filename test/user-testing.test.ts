@@ -193,4 +193,28 @@ describe("user testing drives the running app", () => {
       squatter.close();
     }
   });
+
+  it("SIGKILL of the runner during user testing: the orphaned app is killed when the mission resumes, which completes", async () => {
+    const { repo, port } = await notesRepo((script) => { script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), delay_ms: 20_000 }; });
+    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "run", "notes.mission", "--offline"], { cwd: repo, stdio: "ignore" });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("close", (_, signal) => resolve(signal)));
+    const journal = join(repo, ".missions/notes/journal.jsonl");
+    const testing = (): boolean => existsSync(journal) && journalEvents(repo, "notes").some((e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
+    while (!testing()) await new Promise((r) => setTimeout(r, 25));
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    const [group] = appGroups(repo);
+    expect(groupAlive(group!)).toBe(true); // nothing could stop it: the runner died at once
+    try {
+      const resumed = await runCli(["run", "notes.mission", "--offline"], repo);
+      expect(resumed.code).toBe(0);
+      expect(resumed.stdout).toContain(`killed processes left by app:api-round1 (group ${group})`);
+      const killed = journalEvents(repo, "notes").filter((e) => e.type === "leftover_killed");
+      expect(killed.map((e) => e.data["pgid"])).toContain(group);
+      for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
+      expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
+    } finally {
+      try { process.kill(-group!, "SIGKILL"); } catch { /* gone, as it should be */ }
+    }
+  });
 });
