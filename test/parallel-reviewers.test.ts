@@ -1,11 +1,9 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { ROOT } from "./helpers/cases.js";
-import { git, journalEvents, runCli } from "./helpers/missions.js";
+import { git, journalEvents, journalHas, runCli, startCli } from "./helpers/missions.js";
 
 /**
  * DESIGN §7: one reviewer per feature, in parallel, up to `policy.concurrency`. The journal says
@@ -81,15 +79,12 @@ describe("reviewers run in parallel up to policy.concurrency", () => {
     // alpha's first turn ends first and alpha reads the pause at its turn boundary; the others are
     // still in their first model call, which is cut: without that they would go on to their verdicts
     const repo = missionRepo(4, { alpha: 1500, beta: 8000, gamma: 8000, delta: 8000 });
-    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "run", "p.mission", "--offline"], { cwd: repo, stdio: "ignore" });
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    const journal = join(repo, ".missions/p/journal.jsonl");
-    const reviewing = (): boolean => existsSync(journal) && journalEvents(repo, "p").filter((e) => e.type === "agent_started" && e.data["role"] === "reviewer").length === 4;
-    while (!reviewing()) await new Promise((r) => setTimeout(r, 25));
+    const run = startCli(["run", "p.mission", "--offline"], repo);
+    await journalHas(repo, "p", (_, all) => all.filter((e) => e.type === "agent_started" && e.data["role"] === "reviewer").length === 4);
     mkdirSync(join(repo, ".missions/p/inbox"), { recursive: true });
     // what `missionc pause` writes, written here at once: the CLI's own start-up could outlast alpha's turn on a busy machine
     writeFileSync(join(repo, ".missions/p/inbox/0-pause.json"), JSON.stringify({ id: "0-pause", kind: "pause" }));
-    expect(await exited).toBe(3);
+    expect((await run.exited).code).toBe(3);
     const events = journalEvents(repo, "p");
     const answered = events.filter((e) => e.type === "model_response" && String(e.data["run"]).startsWith("review:")).map((e) => e.data["run"]);
     expect(answered).toEqual(["review:one#1:alpha"]);

@@ -1,10 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify } from "yaml";
 import { ROOT } from "./helpers/cases.js";
-import { exampleRepo, journalEvents, runCli } from "./helpers/missions.js";
+import { exampleRepo, journalEvents, journalHas, runCli, startCli } from "./helpers/missions.js";
 
 /**
  * DESIGN §8 / issue 6: `missionc msg` steers a mission like a project manager. The message is
@@ -71,17 +70,12 @@ describe("missionc msg", () => {
       s.runs["implement:greeter#1"]![1]!["delay_ms"] = 4000; // turn 2 takes a while: time to interrupt it
       s.runs["message:1"] = answer("accept", "Noted; the greeter carries on.");
     });
-    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "run", "hello.mission", "--offline"], { cwd: repo, env: { ...process.env, NO_COLOR: "1" } });
-    let stdout = "";
-    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    const journal = join(repo, ".missions/hello/journal.jsonl");
-    const turnOne = (): boolean => existsSync(journal) && journalEvents(repo, "hello").some((e) => e.type === "model_response" && e.data["run"] === "implement:greeter#1" && e.data["turn"] === 1);
-    while (!turnOne()) await new Promise((r) => setTimeout(r, 25));
+    const run = startCli(["run", "hello.mission", "--offline"], repo);
+    await journalHas(repo, "hello", (e) => e.type === "model_response" && e.data["run"] === "implement:greeter#1" && e.data["turn"] === 1);
     const posted = await runCli(["msg", "--interrupt", "Stop a moment: is the greeting English only?", "hello.mission"], repo);
     expect(posted.stdout).toMatch(/runner \d+ will act/);
-    expect(await exited).toBe(0);
-    expect(stdout).toContain("interrupted implement:greeter#1 at turn 2");
+    expect((await run.exited).code).toBe(0);
+    expect(run.stdout()).toContain("interrupted implement:greeter#1 at turn 2");
 
     const events = journalEvents(repo, "hello");
     const at = (pred: (e: (typeof events)[number]) => boolean): number => events.findIndex(pred);

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -6,7 +5,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify } from "yaml";
 import { ROOT } from "./helpers/cases.js";
-import { answersHttp, exampleRepo, freePort, groupAlive, journalEvents, runCli } from "./helpers/missions.js";
+import { answersHttp, exampleRepo, freePort, groupAlive, journalEvents, journalHas, runCli, startCli } from "./helpers/missions.js";
 
 /**
  * Issue 6: user testing against the running app. The notes example is a real HTTP server written by
@@ -129,13 +128,8 @@ describe("user testing drives the running app", () => {
 
   it("SIGTERM to the runner during user testing stops the app too; the mission pauses, resumable", async () => {
     const { repo, port } = await notesRepo((script) => { script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), delay_ms: 20_000 }; });
-    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "run", "notes.mission", "--offline"], { cwd: repo, env: { ...process.env, NO_COLOR: "1" } });
-    let stdout = "";
-    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    const journal = join(repo, ".missions/notes/journal.jsonl");
-    const turnTwo = (): boolean => existsSync(journal) && journalEvents(repo, "notes").some((e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
-    while (!turnTwo()) await new Promise((r) => setTimeout(r, 25));
+    const run = startCli(["run", "notes.mission", "--offline"], repo);
+    await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
     expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(true);
     // meanwhile status names the agent at work, and satisfies its schema while running
     const status = JSON.parse((await runCli(["status", "notes.mission", "--json"], repo)).stdout);
@@ -143,10 +137,10 @@ describe("user testing drives the running app", () => {
     expect(status.agents).toEqual([{ run: "user_test:api#1", role: "user_tester", model: "judge" }]);
     const validStatus = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, "specs/status.schema.json"), "utf8")));
     expect(validStatus(status), JSON.stringify(validStatus.errors)).toBe(true);
-    child.kill("SIGTERM");
-    expect(await exited).toBe(3);
-    expect(stdout).toContain("the app is stopped");
-    expect(stdout).toContain("interrupted (SIGTERM)");
+    run.child.kill("SIGTERM");
+    expect((await run.exited).code).toBe(3);
+    expect(run.stdout()).toContain("the app is stopped");
+    expect(run.stdout()).toContain("interrupted (SIGTERM)");
     for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
     expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
   });
@@ -196,13 +190,10 @@ describe("user testing drives the running app", () => {
 
   it("SIGKILL of the runner during user testing: the orphaned app is killed when the mission resumes, which completes", async () => {
     const { repo, port } = await notesRepo((script) => { script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), delay_ms: 20_000 }; });
-    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "run", "notes.mission", "--offline"], { cwd: repo, stdio: "ignore" });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("close", (_, signal) => resolve(signal)));
-    const journal = join(repo, ".missions/notes/journal.jsonl");
-    const testing = (): boolean => existsSync(journal) && journalEvents(repo, "notes").some((e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
-    while (!testing()) await new Promise((r) => setTimeout(r, 25));
-    child.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
+    const run = startCli(["run", "notes.mission", "--offline"], repo);
+    await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
+    run.child.kill("SIGKILL");
+    expect((await run.exited).signal).toBe("SIGKILL");
     const [group] = appGroups(repo);
     expect(groupAlive(group!)).toBe(true); // nothing could stop it: the runner died at once
     try {

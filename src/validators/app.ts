@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname } from "node:path";
 import { scrubbedEnv } from "../agents/command.js";
@@ -83,13 +83,19 @@ function listening(url: string): Promise<boolean> {
   });
 }
 
-export function logTail(path: string, chars = 1500): string {
+/** The end of a log, read from its end: an app may log a great deal. */
+export function logTail(path: string, bytes = 1500): string {
+  let fd: number | undefined;
   try {
-    const size = statSync(path).size;
-    const text = readFileSync(path, "utf8");
-    return size > chars ? text.slice(-chars) : text;
+    fd = openSync(path, "r");
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.min(size, bytes));
+    readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    return buffer.toString("utf8");
   } catch {
     return "";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -1,5 +1,5 @@
-import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,4 +76,28 @@ export { groupAlive } from "../../src/runner/processes.js";
 /** The journal's events, parsed. */
 export function journalEvents(repo: string, mission: string): { seq: number; type: string; at: string; data: Record<string, any> }[] { // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read event data loosely
   return readFileSync(join(repo, ".missions", mission, "journal.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+}
+
+/** `missionc ARGS` in the background: its exit (code and signal) when it ends, and its output so far. */
+export function startCli(args: string[], cwd: string): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stdout: () => string } {
+  const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+  let stdout = "";
+  child.stdout!.on("data", (d: Buffer) => { stdout += d.toString(); });
+  child.stderr!.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  return { child, exited, stdout: () => stdout };
+}
+
+type Event = ReturnType<typeof journalEvents>[number];
+
+/** Waits until the mission's journal holds an event the predicate accepts (polled; the test's time-out bounds it). */
+export async function journalHas(repo: string, mission: string, accept: (e: Event, all: Event[]) => boolean): Promise<void> {
+  const path = join(repo, ".missions", mission, "journal.jsonl");
+  for (;;) {
+    if (existsSync(path)) {
+      const all = journalEvents(repo, mission);
+      if (all.some((e) => accept(e, all))) return;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
