@@ -4,7 +4,7 @@ import { Ajv } from "ajv";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/cases.js";
-import { exampleRepo, git, missionCommits, runCli } from "./helpers/missions.js";
+import { exampleRepo, git, journalHas, missionCommits, runCli } from "./helpers/missions.js";
 import { hasStackTrace } from "./helpers/cli.js";
 
 const ajv = new Ajv({ strict: false, allErrors: true });
@@ -99,7 +99,7 @@ describe("one runner per mission", () => {
     slow.runs["implement:greeter#1"][0].delay_ms = 2500;
     writeFileSync(join(repo, "slow.script.yaml"), toYaml(slow));
     const first = runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
-    for (let i = 0; i < 100 && !existsSync(join(repo, ".missions/hello/journal.jsonl")); i++) await new Promise((r) => setTimeout(r, 100));
+    await journalHas(repo, "hello", (e) => e.type === "run_started");
     const second = await runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
     expect(second.code).toBe(4);
     expect(second.stderr).toMatch(/another runner holds this mission \(pid \d+/);
@@ -129,7 +129,7 @@ describe("stopping and resuming", () => {
     writeFileSync(join(repo, "slow.script.yaml"), toYaml(slow));
     const running = runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
     // once the runner holds the lock and is at work
-    for (let i = 0; i < 100 && !existsSync(join(repo, ".missions/hello/journal.jsonl")); i++) await new Promise((r) => setTimeout(r, 100));
+    await journalHas(repo, "hello", (e) => e.type === "run_started");
     await new Promise((r) => setTimeout(r, 300));
     const pause = await runCli(["pause"], repo);
     expect(pause.code).toBe(0);
