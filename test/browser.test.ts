@@ -59,9 +59,13 @@ describe.skipIf(!chromium)("the browser tools, on the example app", () => {
       expect((await runTool("browser_fill", { selector: "#title", value: "bought in a browser" }, tools, ctx)).isError).toBe(false);
       const clicked = await runTool("browser_click", { selector: "text=Add" }, tools, ctx);
       expect(clicked.isError).toBe(false);
-      await new Promise((r) => setTimeout(r, 300)); // the list is filled by the page's script after the redirect
-      const text = await runTool("browser_text", { selector: "#list" }, tools, ctx);
-      expect(text.content).toContain("bought in a browser");
+      // the list is filled by the page's script after the redirect: read it until the note shows (the test's time-out bounds it)
+      let text = await runTool("browser_text", { selector: "#list" }, tools, ctx);
+      while (!text.content.includes("bought in a browser")) {
+        await new Promise((r) => setTimeout(r, 50));
+        text = await runTool("browser_text", { selector: "#list" }, tools, ctx);
+      }
+      expect(text.isError).toBe(false);
       const shot = await runTool("browser_screenshot", { name: "after add" }, tools, ctx);
       expect(shot.content).toBe("screenshot saved: validation/screenshots/api-round1-1-after_add.png");
       const png = join(state, "validation/screenshots/api-round1-1-after_add.png");

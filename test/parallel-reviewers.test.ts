@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,13 +8,15 @@ import { git, journalEvents, journalHas, runCli, startCli } from "./helpers/miss
 /**
  * DESIGN §7: one reviewer per feature, in parallel, up to `policy.concurrency`. The journal says
  * when each reviewer starts and ends (in order, by sequence number, never by the clock), so the
- * number in flight at once is counted from it. Scripted delays keep each reviewer busy long enough
- * for the others to start if the runner lets them.
+ * number in flight at once is counted from it. Each reviewer's first turn is held open until a file
+ * appears (a script's `wait_for`), so the others start while it is busy if the runner lets them; the
+ * test lets them go once the journal shows as many in flight as the policy allows.
  */
 
 const FEATURES = ["alpha", "beta", "gamma", "delta"];
 
-function missionRepo(concurrency: number, reviewDelays: Record<string, number> = {}): string {
+/** `holds`: the file each reviewer's first turn waits for (default `go`). */
+function missionRepo(concurrency: number, holds: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "missionc-parallel-"));
   const features = FEATURES.map((f) => `    feature ${f} {\n      spec "write ${f}.txt"\n      fulfills r.${f}\n    }`).join("\n");
   writeFileSync(join(dir, "p.mission"), `mission p {
@@ -41,8 +43,8 @@ ${features}
       { tools: [{ name: "submit_handoff", input: { feature: f, status: "done", implemented: [`${f}.txt`], left_undone: [], commands: [], issues: [], procedures_followed: true, notes: "" } }] },
     ];
     runs[`review:one#1:${f}`] = [
-      { delay_ms: reviewDelays[f] ?? 400, tools: [{ name: "read_file", input: { path: `${f}.txt` } }] },
-      { delay_ms: 100, tools: [{ name: "submit_verdicts", input: { verdicts: [{ assertion: `r.${f}`, verdict: "pass", evidence: `${f}.txt reads ${f}` }] } }] },
+      { wait_for: holds[f] ?? "go", tools: [{ name: "read_file", input: { path: `${f}.txt` } }] },
+      { tools: [{ name: "submit_verdicts", input: { verdicts: [{ assertion: `r.${f}`, verdict: "pass", evidence: `${f}.txt reads ${f}` }] } }] },
     ];
   }
   runs["gate:one#1"] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "all pass" } }] }];
@@ -68,22 +70,22 @@ describe("reviewers run in parallel up to policy.concurrency", () => {
   for (const limit of [1, 2, 3]) {
     it(`concurrency ${limit}: at most ${limit} in flight, and exactly ${limit} at the peak`, async () => {
       const repo = missionRepo(limit);
-      const r = await runCli(["run", "p.mission", "--offline"], repo);
-      expect(r.stderr).toBe("");
-      expect(r.code).toBe(0);
+      const run = startCli(["run", "p.mission", "--offline"], repo);
+      await journalHas(repo, "p", () => maxInFlight(repo).max >= limit);
+      writeFileSync(join(repo, "go"), "");
+      expect((await run.exited).code).toBe(0);
       expect(maxInFlight(repo)).toEqual({ max: limit, reviewers: FEATURES.length });
     });
   }
 
   it("a pause read by one reviewer stops the others too: their model calls are cut, none answers", async () => {
     // alpha's first turn ends first and alpha reads the pause at its turn boundary; the others are
-    // still in their first model call, which is cut: without that they would go on to their verdicts
-    const repo = missionRepo(4, { alpha: 1500, beta: 8000, gamma: 8000, delta: 8000 });
+    // still in their first model call (held until a file that never comes), which is cut
+    const repo = missionRepo(4, { alpha: "alpha-go", beta: "never", gamma: "never", delta: "never" });
     const run = startCli(["run", "p.mission", "--offline"], repo);
     await journalHas(repo, "p", (_, all) => all.filter((e) => e.type === "agent_started" && e.data["role"] === "reviewer").length === 4);
-    mkdirSync(join(repo, ".missions/p/inbox"), { recursive: true });
-    // what `missionc pause` writes, written here at once: the CLI's own start-up could outlast alpha's turn on a busy machine
-    writeFileSync(join(repo, ".missions/p/inbox/0-pause.json"), JSON.stringify({ id: "0-pause", kind: "pause" }));
+    expect((await runCli(["pause", "p.mission"], repo)).code).toBe(0);
+    writeFileSync(join(repo, "alpha-go"), ""); // the pause is in the inbox: alpha's turn may end now
     expect((await run.exited).code).toBe(3);
     const events = journalEvents(repo, "p");
     const answered = events.filter((e) => e.type === "model_response" && String(e.data["run"]).startsWith("review:")).map((e) => e.data["run"]);

@@ -31,12 +31,10 @@ function checkText(text: string): void {
   }
 }
 
+/** Neither phase may throw; a hang is caught by the test's time-out, which names the test. */
 function guarded(text: string): void {
-  const started = Date.now();
   parse(text, "fuzz.mission");
   checkText(text);
-  const ms = Date.now() - started;
-  if (ms > 10_000) throw new Error(`took ${ms} ms (a hang?) on input ${JSON.stringify(text.slice(0, 200))}`);
 }
 
 /** The examples as tokens-ish pieces: words, literals, punctuation and whitespace runs. */

@@ -65,7 +65,7 @@ function knownMission(): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "plan.json"), canonicalJson(plan));
   let now = T0;
-  const journal = new Journal(join(dir, "journal.jsonl"), [], new Redactor([]), () => new Date(now));
+  const journal = new Journal(join(dir, "journal.jsonl"), [], new Redactor([]), { now: () => new Date(now) });
   const at = (s: number, type: string, data: object): void => { now = T0 + s * 1000; journal.append(type, data); };
   const usage = (input: number, cache_read: number, cache_write: number, output: number) => ({ input, cache_read, cache_write, output });
   // session 1: 0 s → 30 s

@@ -4,7 +4,7 @@ import { Ajv } from "ajv";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/cases.js";
-import { exampleRepo, git, journalHas, missionCommits, runCli } from "./helpers/missions.js";
+import { exampleRepo, git, journalEvents, journalHas, missionCommits, runCli, startCli } from "./helpers/missions.js";
 import { hasStackTrace } from "./helpers/cli.js";
 
 const ajv = new Ajv({ strict: false, allErrors: true });
@@ -95,14 +95,15 @@ describe("the journal is checked on load", () => {
 describe("one runner per mission", () => {
   it("a second runner is refused with exit 4 while the first runs; a stale lock is taken over", async () => {
     const repo = exampleRepo();
-    const slow = script();
-    slow.runs["implement:greeter#1"][0].delay_ms = 2500;
-    writeFileSync(join(repo, "slow.script.yaml"), toYaml(slow));
-    const first = runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
+    const held = script();
+    held.runs["implement:greeter#1"][0].wait_for = "release"; // the first runner holds its first turn until the test lets it go
+    writeFileSync(join(repo, "held.script.yaml"), toYaml(held));
+    const first = runCli(["run", "hello.mission", "--offline", "--script", "held.script.yaml"], repo);
     await journalHas(repo, "hello", (e) => e.type === "run_started");
-    const second = await runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
+    const second = await runCli(["run", "hello.mission", "--offline", "--script", "held.script.yaml"], repo);
     expect(second.code).toBe(4);
     expect(second.stderr).toMatch(/another runner holds this mission \(pid \d+/);
+    writeFileSync(join(repo, "release"), "");
     expect((await first).code).toBe(0);
 
     // an empty lock (a runner that died writing it), once it is a few seconds old, is taken over too
@@ -124,41 +125,38 @@ describe("one runner per mission", () => {
 describe("stopping and resuming", () => {
   it("missionc pause stops a running mission (exit 3); run resumes it to the end", async () => {
     const repo = exampleRepo();
-    const slow = script();
-    slow.runs["implement:greeter#1"][1].delay_ms = 2000;
-    writeFileSync(join(repo, "slow.script.yaml"), toYaml(slow));
-    const running = runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
-    // once the runner holds the lock and is at work
-    await journalHas(repo, "hello", (e) => e.type === "run_started");
-    await new Promise((r) => setTimeout(r, 300));
+    const held = script();
+    held.runs["implement:greeter#1"][1].wait_for = "release"; // turn 2 is answered only once the pause is in
+    writeFileSync(join(repo, "held.script.yaml"), toYaml(held));
+    const running = runCli(["run", "hello.mission", "--offline", "--script", "held.script.yaml"], repo);
+    // once the runner is at work: its first turn answered, the second held
+    await journalHas(repo, "hello", (e) => e.type === "model_response" && e.data["run"] === "implement:greeter#1" && e.data["turn"] === 1);
     const pause = await runCli(["pause"], repo);
     expect(pause.code).toBe(0);
+    writeFileSync(join(repo, "release"), "");
     const stopped = await running;
     expect(stopped.code).toBe(3);
     expect(stopped.stdout).toMatch(/paused: paused by `missionc pause`/);
     expect(JSON.parse((await runCli(["status", "--json"], repo)).stdout).state).toBe("paused");
-    const resumed = await runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo);
+    const resumed = await runCli(["run", "hello.mission", "--offline", "--script", "held.script.yaml"], repo);
     expect(resumed.code).toBe(0);
     expect(missionCommits(repo)).toHaveLength(2);
   });
 
   it("SIGINT stops after the current turn (exit 3), resumable", async () => {
     const repo = exampleRepo();
-    const slow = script();
-    slow.runs["implement:greeter#1"][1].delay_ms = 1500;
-    writeFileSync(join(repo, "slow.script.yaml"), toYaml(slow));
-    const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "run", "hello.mission", "--offline", "--script", "slow.script.yaml"], { cwd: repo });
-    let out = "";
-    // once the runner is at work (its handler installed), interrupt it during the slow turn
-    const working = new Promise<void>((r) => child.stdout.on("data", (d: Buffer) => { out += d.toString(); if (out.includes("implement greeter")) r(); }));
-    await working;
-    await new Promise((r) => setTimeout(r, 300));
-    child.kill("SIGINT");
-    const code = await new Promise<number | null>((r) => child.on("close", r));
-    expect(code).toBe(3);
-    expect(out).toMatch(/interrupted/);
-    expect((await runCli(["run", "hello.mission", "--offline", "--script", "slow.script.yaml"], repo)).code).toBe(0);
+    const held = script();
+    held.runs["implement:greeter#1"][1].wait_for = "release"; // turn 2 waits: the interrupt lands in it, or just before it
+    writeFileSync(join(repo, "held.script.yaml"), toYaml(held));
+    const run = startCli(["run", "hello.mission", "--offline", "--script", "held.script.yaml"], repo);
+    // once the runner is at work (its handler installed): turn 1 answered
+    await journalHas(repo, "hello", (e) => e.type === "model_response" && e.data["run"] === "implement:greeter#1" && e.data["turn"] === 1);
+    run.child.kill("SIGINT");
+    expect((await run.exited).code).toBe(3);
+    expect(run.stdout()).toMatch(/interrupted/);
+    expect(journalEvents(repo, "hello").some((e) => e.type === "model_response" && e.data["turn"] === 2 && e.data["run"] === "implement:greeter#1")).toBe(false);
+    writeFileSync(join(repo, "release"), "");
+    expect((await runCli(["run", "hello.mission", "--offline", "--script", "held.script.yaml"], repo)).code).toBe(0);
   });
 
   it("--replan: an edited feature runs again, unchanged done features stay done; without it the run refuses", async () => {

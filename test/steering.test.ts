@@ -67,13 +67,15 @@ describe("missionc msg", () => {
 
   it("--interrupt stops the turn in progress; the message is answered; the step resumes from its journal", async () => {
     const repo = helloWith((s) => {
-      s.runs["implement:greeter#1"]![1]!["delay_ms"] = 4000; // turn 2 takes a while: time to interrupt it
+      s.runs["implement:greeter#1"]![1]!["wait_for"] = "release"; // turn 2 is held open until it has been interrupted
       s.runs["message:1"] = answer("accept", "Noted; the greeter carries on.");
     });
     const run = startCli(["run", "hello.mission", "--offline"], repo);
     await journalHas(repo, "hello", (e) => e.type === "model_response" && e.data["run"] === "implement:greeter#1" && e.data["turn"] === 1);
     const posted = await runCli(["msg", "--interrupt", "Stop a moment: is the greeting English only?", "hello.mission"], repo);
     expect(posted.stdout).toMatch(/runner \d+ will act/);
+    await journalHas(repo, "hello", (e) => e.type === "turn_interrupted");
+    writeFileSync(join(repo, "release"), ""); // turn 2, asked again after the message, may now be answered
     expect((await run.exited).code).toBe(0);
     expect(run.stdout()).toContain("interrupted implement:greeter#1 at turn 2");
 

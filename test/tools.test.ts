@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCommand } from "../src/agents/command.js";
+import { groupAlive } from "../src/runner/processes.js";
 import { READ_ONLY, WORKER_TOOLS, runTool } from "../src/agents/tools.js";
 
 function workspace(): { root: string; outside: string } {
@@ -18,7 +19,8 @@ function workspace(): { root: string; outside: string } {
   return { root, outside };
 }
 
-const ctx = (root: string) => ({ root, commandTimeoutMs: 5000 });
+// the commands' time-out is not the subject here: generous, so a busy machine cannot trip it
+const ctx = (root: string) => ({ root, commandTimeoutMs: 60_000 });
 
 describe("tools confine every path to the repository", () => {
   it("refuses `..`, absolute paths, symlinks that leave (also dangling ones and links in folders), and the runner's folders", async () => {
@@ -82,7 +84,7 @@ describe("commands", () => {
     process.env["ANTHROPIC_API_KEY"] = "sk-ant-api03-CANARYCANARYCANARY";
     process.env["MY_SERVICE_TOKEN"] = "token-canary-123456";
     try {
-      const r = await runCommand("env", { cwd: tmpdir(), timeoutMs: 5000 });
+      const r = await runCommand("env", { cwd: tmpdir(), timeoutMs: 60_000 });
       expect(r.exitCode).toBe(0);
       expect(r.output).not.toContain("CANARY");
       expect(r.output).not.toContain("token-canary");
@@ -94,15 +96,18 @@ describe("commands", () => {
 
   it("time out, and their whole process group is killed", async () => {
     const dir = mkdtempSync(join(tmpdir(), "missionc-cmd-"));
-    const r = await runCommand(`(sleep 1; echo late > ${join(dir, "late.txt")}) & sleep 30`, { cwd: dir, timeoutMs: 300 });
+    // a background job that would write late.txt once `go` exists: it must die with the command
+    let group = 0;
+    const r = await runCommand("(while [ ! -e go ]; do sleep 0.05; done; echo late > late.txt) & sleep 30", { cwd: dir, timeoutMs: 300, onStart: (pgid) => { group = pgid; } });
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBe(124);
-    await new Promise((res) => setTimeout(res, 1500));
+    expect(groupAlive(group)).toBe(false);
+    writeFileSync(join(dir, "go"), "");
     expect(existsSync(join(dir, "late.txt"))).toBe(false);
   });
 
   it("keep the end of a long output, and say it was cut", async () => {
-    const r = await runCommand("seq 1 100000", { cwd: tmpdir(), timeoutMs: 5000, cap: 1000 });
+    const r = await runCommand("seq 1 100000", { cwd: tmpdir(), timeoutMs: 60_000, cap: 1000 });
     expect(r.truncated).toBe(true);
     expect(r.output.length).toBeLessThanOrEqual(1000);
     expect(r.output.trimEnd().endsWith("100000")).toBe(true);

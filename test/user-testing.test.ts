@@ -127,7 +127,7 @@ describe("user testing drives the running app", () => {
   });
 
   it("SIGTERM to the runner during user testing stops the app too; the mission pauses, resumable", async () => {
-    const { repo, port } = await notesRepo((script) => { script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), delay_ms: 20_000 }; });
+    const { repo, port } = await notesRepo((script) => { script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), wait_for: "release" }; });
     const run = startCli(["run", "notes.mission", "--offline"], repo);
     await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
     expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(true);
@@ -189,13 +189,14 @@ describe("user testing drives the running app", () => {
   });
 
   it("SIGKILL of the runner during user testing: the orphaned app is killed when the mission resumes, which completes", async () => {
-    const { repo, port } = await notesRepo((script) => { script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), delay_ms: 20_000 }; });
+    const { repo, port } = await notesRepo((script) => { script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), wait_for: "release" }; });
     const run = startCli(["run", "notes.mission", "--offline"], repo);
     await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
     run.child.kill("SIGKILL");
     expect((await run.exited).signal).toBe("SIGKILL");
     const [group] = appGroups(repo);
     expect(groupAlive(group!)).toBe(true); // nothing could stop it: the runner died at once
+    writeFileSync(join(repo, "release"), ""); // the resumed user tester's held turn may be answered now
     try {
       const resumed = await runCli(["run", "notes.mission", "--offline"], repo);
       expect(resumed.code).toBe(0);

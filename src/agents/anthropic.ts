@@ -1,4 +1,4 @@
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import type { PlanModel } from "../plan/types.js";
 import { ProviderError, type Message, type ModelRequest, type ModelResponse, type Provider } from "./provider.js";
 
@@ -29,11 +29,15 @@ function toWire(messages: Message[]): { role: "user" | "assistant"; content: Blo
 
 export class AnthropicProvider implements Provider {
   readonly name = "anthropic";
-  private readonly client: Anthropic;
+  // the SDK is loaded at the first call: an offline run, or `check`, never pays for its import
+  private client: Promise<Anthropic> | undefined;
 
-  constructor(private readonly model: PlanModel, apiKey: string, timeoutMs = 600_000) {
-    const baseURL = typeof model.options["base_url"] === "string" ? model.options["base_url"] : undefined;
-    this.client = new Anthropic({ apiKey, maxRetries: 0, timeout: timeoutMs, ...(baseURL ? { baseURL } : {}) });
+  constructor(private readonly model: PlanModel, private readonly apiKey: string, private readonly timeoutMs = 600_000) {}
+
+  private connect(): Promise<Anthropic> {
+    const baseURL = typeof this.model.options["base_url"] === "string" ? this.model.options["base_url"] : undefined;
+    this.client ??= import("@anthropic-ai/sdk").then(({ default: Sdk }) => new Sdk({ apiKey: this.apiKey, maxRetries: 0, timeout: this.timeoutMs, ...(baseURL ? { baseURL } : {}) }));
+    return this.client;
   }
 
   async complete(request: ModelRequest, signal?: AbortSignal): Promise<ModelResponse> {
@@ -54,7 +58,7 @@ export class AnthropicProvider implements Provider {
       ...(typeof this.model.options["temperature"] === "number" && !thinking ? { temperature: this.model.options["temperature"] } : {}),
     };
     // the SDK's types lag the wire here and there; the body is the documented Messages request
-    const stream = this.client.messages.stream(body as unknown as Parameters<Anthropic["messages"]["stream"]>[0], { signal: signal ?? null, headers: { "x-missionc-run": `${request.run}/${request.turn}` } });
+    const stream = (await this.connect()).messages.stream(body as unknown as Parameters<Anthropic["messages"]["stream"]>[0], { signal: signal ?? null, headers: { "x-missionc-run": `${request.run}/${request.turn}` } });
     const msg = await stream.finalMessage();
     if (!["end_turn", "tool_use", "stop_sequence", "max_tokens", "pause_turn"].includes(String(msg.stop_reason))) {
       throw new ProviderError(`the model stopped with \`${String(msg.stop_reason)}\``);

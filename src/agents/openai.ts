@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { PlanModel } from "../plan/types.js";
 import type { Message, ModelRequest, ModelResponse, Provider, ToolCall } from "./provider.js";
 
@@ -38,11 +38,15 @@ function argumentsOf(raw: unknown): unknown {
 
 export class OpenAIProvider implements Provider {
   readonly name = "openai";
-  private readonly client: OpenAI;
+  // the SDK is loaded at the first call: an offline run, or `check`, never pays for its import
+  private client: Promise<OpenAI> | undefined;
 
-  constructor(private readonly model: PlanModel, apiKey: string, timeoutMs = 600_000) {
-    const baseURL = typeof model.options["base_url"] === "string" ? model.options["base_url"] : undefined;
-    this.client = new OpenAI({ apiKey, maxRetries: 0, timeout: timeoutMs, ...(baseURL ? { baseURL } : {}) });
+  constructor(private readonly model: PlanModel, private readonly apiKey: string, private readonly timeoutMs = 600_000) {}
+
+  private connect(): Promise<OpenAI> {
+    const baseURL = typeof this.model.options["base_url"] === "string" ? this.model.options["base_url"] : undefined;
+    this.client ??= import("openai").then(({ default: Sdk }) => new Sdk({ apiKey: this.apiKey, maxRetries: 0, timeout: this.timeoutMs, ...(baseURL ? { baseURL } : {}) }));
+    return this.client;
   }
 
   async complete(request: ModelRequest, signal?: AbortSignal): Promise<ModelResponse> {
@@ -55,7 +59,7 @@ export class OpenAIProvider implements Provider {
       ...(typeof this.model.options["max_output"] === "number" ? { max_completion_tokens: this.model.options["max_output"] } : {}),
     };
     // the SDK's generic stream parameters are looser on the wire than in its types
-    const stream = this.client.chat.completions.stream(body as unknown as Parameters<OpenAI["chat"]["completions"]["stream"]>[0], { signal: signal ?? null, headers: { "x-missionc-run": `${request.run}/${request.turn}` } });
+    const stream = (await this.connect()).chat.completions.stream(body as unknown as Parameters<OpenAI["chat"]["completions"]["stream"]>[0], { signal: signal ?? null, headers: { "x-missionc-run": `${request.run}/${request.turn}` } });
     // some servers stream `arguments` as an object, which the SDK's accumulator turns into "[object Object]": keep the object
     const objectArguments = new Map<number, unknown>();
     stream.on("chunk", (chunk) => {

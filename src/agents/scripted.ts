@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
 import { requestHash } from "./record.js";
@@ -16,6 +17,8 @@ interface ScriptTurn {
   text?: string;
   tools?: { id?: string; name: string; input?: unknown }[];
   delay_ms?: number;
+  /** a file (relative to the script's folder) whose appearance releases the turn: tests hold a turn open this way, not by the clock */
+  wait_for?: string;
 }
 
 export interface Script {
@@ -61,6 +64,18 @@ function size(request: ModelRequest): number {
   return n;
 }
 
+/** Resolves once `path` exists, or at once when the call is aborted (a pause, an interrupt). */
+function released(path: string, signal?: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    const look = (): void => {
+      if (signal?.aborted || existsSync(path)) { clearInterval(timer); done(); }
+    };
+    const timer = setInterval(look, 20);
+    signal?.addEventListener("abort", look, { once: true });
+    look();
+  });
+}
+
 export class ScriptedProvider implements Provider {
   readonly name = "scripted";
 
@@ -80,10 +95,8 @@ export class ScriptedProvider implements Provider {
         signal?.addEventListener("abort", () => { clearTimeout(t); r(); }, { once: true });
       });
     }
+    if (turn.wait_for) await released(resolve(dirname(this.path), turn.wait_for), signal);
     if (signal?.aborted) throw new ProviderError("interrupted");
-    // test-only: a log of the turns served, to prove no journaled turn is ever asked for again
-    const log = process.env["MISSIONC_SCRIPT_LOG"];
-    if (log) appendFileSync(log, `${request.run}\t${request.turn}\n`);
     const content = turn.text ?? "";
     const tool_calls = (turn.tools ?? []).map((t, i) => ({ id: t.id ?? `call_${request.turn}_${i + 1}`, name: t.name, input: t.input ?? {} }));
     const output = estimateTokens(content + JSON.stringify(tool_calls));

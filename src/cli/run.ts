@@ -1,5 +1,6 @@
 import { renderPretty } from "../diagnostics/render-pretty.js";
-import { runMission, type RunOutcome } from "../runner/run.js";
+import { appendFileSync } from "node:fs";
+import { runMission, type RunOptions, type RunOutcome } from "../runner/run.js";
 import { EXIT } from "./errors.js";
 import { colourFor, write, writeError } from "./output.js";
 import { readStatus } from "../control/status.js";
@@ -15,6 +16,20 @@ export interface RunFlags {
 function clock(started: number): string {
   const s = Math.floor((Date.now() - started) / 1000);
   return `${String(Math.floor(s / 3600)).padStart(2, "0")}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/**
+ * Hooks the tests reach through the environment of a real CLI process: MISSIONC_CRASH_AFTER_APPEND=N
+ * kills the process (SIGKILL) once the N-th journal event is on disk; MISSIONC_SCRIPT_LOG=PATH logs
+ * each model call made (run, turn), to prove a journaled turn is never asked for again.
+ */
+function testHooks(): Pick<RunOptions, "afterAppend" | "onModelRequest"> {
+  const crashAt = Number(process.env["MISSIONC_CRASH_AFTER_APPEND"] ?? 0);
+  const log = process.env["MISSIONC_SCRIPT_LOG"];
+  return {
+    ...(crashAt > 0 ? { afterAppend: (e: { seq: number }) => { if (e.seq === crashAt) process.kill(process.pid, "SIGKILL"); } } : {}),
+    ...(log ? { onModelRequest: (run: string, turn: number) => appendFileSync(log, `${run}\t${turn}\n`) } : {}),
+  };
 }
 
 /** Runs a mission in this process, printing progress; SIGINT stops it after the current turn. */
@@ -35,6 +50,7 @@ export async function runAndReport(file: string, flags: RunFlags): Promise<RunOu
   process.on("SIGUSR2", onUsr);
   try {
     return await runMission({
+      ...testHooks(),
       missionFile: file, offline: flags.offline === true, ...(flags.script ? { script: flags.script } : {}), ...(flags.until ? { until: flags.until } : {}),
       replan: flags.replan === true, signal, ...(flags.record ? { record: flags.record } : {}), progress: (line) => write(`[${clock(started)}] ${line}\n`),
     });

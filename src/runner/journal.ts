@@ -75,13 +75,20 @@ export function loadJournal(path: string, options: { readOnly?: boolean } = {}):
   return { events, droppedBytes };
 }
 
+export interface JournalOptions {
+  now?: () => Date;
+  /** called once an event is on disk; a crash harness stops the runner here, at every point in turn */
+  afterAppend?: (event: JournalEvent) => void;
+}
+
 export class Journal {
   private fd: number;
   private seq: number;
   private prev: string;
-  private readonly crashAt: number;
+  private readonly now: () => Date;
+  private readonly afterAppend: ((event: JournalEvent) => void) | undefined;
 
-  constructor(readonly path: string, existing: JournalEvent[], private readonly redactor: Redactor, private readonly now: () => Date = () => new Date()) {
+  constructor(readonly path: string, existing: JournalEvent[], private readonly redactor: Redactor, options: JournalOptions = {}) {
     mkdirSync(dirname(path), { recursive: true });
     const created = !existsSync(path);
     this.fd = openSync(path, "a");
@@ -89,8 +96,8 @@ export class Journal {
     const last = existing[existing.length - 1];
     this.seq = last?.seq ?? 0;
     this.prev = last?.hash ?? GENESIS;
-    // test-only: die right after the Nth event is on disk, to prove every crash point resumable
-    this.crashAt = Number(process.env["MISSIONC_CRASH_AFTER_APPEND"] ?? 0);
+    this.now = options.now ?? (() => new Date());
+    this.afterAppend = options.afterAppend;
   }
 
   /**
@@ -107,7 +114,7 @@ export class Journal {
     if (options.durable !== false) fdatasyncSync(this.fd); // the data and the file's new length; an append needs no other metadata
     this.seq = event.seq;
     this.prev = hash;
-    if (this.crashAt > 0 && event.seq === this.crashAt) process.kill(process.pid, "SIGKILL");
+    this.afterAppend?.(event as JournalEvent);
     return event;
   }
 

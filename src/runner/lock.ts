@@ -39,20 +39,28 @@ export function readLock(path: string): LockInfo | undefined {
   }
 }
 
-export class MissionLock {
-  private constructor(private readonly path: string) {}
+/**
+ * The process a lock names as its runner: this one, unless a test harness runs the runner in a
+ * thread and names a stand-in process that it kills to play the runner's crash.
+ */
+export interface RunnerProcess {
+  pid: number;
+}
 
-  static acquire(path: string): MissionLock {
+export class MissionLock {
+  private constructor(private readonly path: string, private readonly pid: number) {}
+
+  static acquire(path: string, runner: RunnerProcess = { pid: process.pid }): MissionLock {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = openSync(path, "wx");
-        const start = startTime(process.pid);
-        const info: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString(), ...(start ? { start } : {}) };
+        const start = startTime(runner.pid);
+        const info: LockInfo = { pid: runner.pid, host: hostname(), started: new Date().toISOString(), ...(start ? { start } : {}) };
         writeSync(fd, JSON.stringify(info));
         fsyncSync(fd);
         closeSync(fd);
         fsyncDir(dirname(path));
-        return new MissionLock(path);
+        return new MissionLock(path, runner.pid);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
         const holder = readLock(path);
@@ -74,7 +82,7 @@ export class MissionLock {
   release(): void {
     try {
       const holder = readLock(this.path);
-      if (holder?.pid === process.pid) unlinkSync(this.path);
+      if (holder?.pid === this.pid) unlinkSync(this.path);
     } catch {
       // already gone
     }

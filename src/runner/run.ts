@@ -18,9 +18,9 @@ import { writeDurable } from "./files.js";
 import { handoffGate, messageGate, milestoneGate } from "./gates.js";
 import { excludeStateDir, GitError, MissionGit, repositoryRoot, type Workspace } from "./git.js";
 import { implement } from "./implement.js";
-import { Journal, JournalCorrupt, loadJournal } from "./journal.js";
+import { Journal, JournalCorrupt, loadJournal, type JournalEvent } from "./journal.js";
 import { layoutOf, type Layout } from "./layout.js";
-import { LockHeld, MissionLock } from "./lock.js";
+import { LockHeld, MissionLock, type RunnerProcess } from "./lock.js";
 import { nextAction } from "./next.js";
 import { Redactor } from "./redact.js";
 import { fold } from "./state.js";
@@ -45,6 +45,12 @@ export interface RunOptions {
   record?: string;
   /** the git workspace; the real one unless a benchmark measures the runner without git */
   workspace?: (layout: Layout, branch: string) => Workspace;
+  /** the process the lock and the journal name as the runner (default: this one; see RunnerProcess) */
+  runner?: RunnerProcess;
+  /** called once each journal event is on disk: where a crash harness stops the runner */
+  afterAppend?: (event: JournalEvent) => void;
+  /** called as each model call is made: a test counts that no journaled turn is asked for twice */
+  onModelRequest?: (run: string, turn: number) => void;
 }
 
 export type RunOutcome =
@@ -109,14 +115,18 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
   if (typeof built === "string") return { exit: 2, status: "usage", message: built };
   const recording = new Map<string, Provider>();
   const recorder = options.record ? new Recorder(resolve(options.record)) : undefined;
-  const chosen = recorder
+  const recorded = recorder
     ? (model: string) => { let p = recording.get(model); if (!p) { p = new RecordingProvider(built(model), recorder); recording.set(model, p); } return p; }
     : built;
+  const observe = options.onModelRequest;
+  const chosen = observe
+    ? (model: string): Provider => { const p = recorded(model); return { name: p.name, complete: (request, signal) => { observe(request.run, request.turn); return p.complete(request, signal); } }; }
+    : recorded;
   mkdirSync(layout.dir, { recursive: true });
   excludeStateDir(root);
   let lock: MissionLock;
   try {
-    lock = MissionLock.acquire(layout.lock);
+    lock = MissionLock.acquire(layout.lock, options.runner);
   } catch (e) {
     if (e instanceof LockHeld) return { exit: 4, status: "locked", message: `${e.message}; wait for it, or stop it with \`missionc pause\`` };
     throw e;
@@ -139,7 +149,7 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
     throw e;
   }
   const redactor = new Redactor();
-  const journal = new Journal(layout.journal, journalEvents, redactor);
+  const journal = new Journal(layout.journal, journalEvents, redactor, options.afterAppend ? { afterAppend: options.afterAppend } : {});
   const blobs = new Blobs(layout.blobs, redactor);
   const git = options.workspace ? options.workspace(layout, plan.mission.branch) : new MissionGit(layout.repo, layout.worktree, plan.mission.branch);
   try {
@@ -169,7 +179,7 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
       writeDurable(layout.plan, canonicalJson(plan));
     }
     ctx.killLeftovers();
-    ctx.record("run_started", { pid: process.pid, offline: options.offline });
+    ctx.record("run_started", { pid: options.runner?.pid ?? process.pid, offline: options.offline });
     if (nextAction(ctx.plan, ctx.state).kind !== "done") await installBeforeWork(ctx);
     const outcome = await loop(ctx, options);
     return "message" in outcome ? { ...outcome, message: redactor.redact(outcome.message) } : outcome;

@@ -1,5 +1,5 @@
 import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
-import { EOF } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 
 /** M0001 messages that name what was expected, in the words a user reads in the grammar. */
 

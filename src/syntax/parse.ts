@@ -1,4 +1,4 @@
-import { EOF, Lexer, type ILexingResult, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import { EOF, Lexer, type ILexingResult, type IRecognitionException, type IToken, type TokenType } from "./chevrotain.js";
 import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/catalogue.js";
 import type { Comment, Declaration, SourceFile } from "./ast.js";

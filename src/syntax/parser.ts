@@ -1,4 +1,4 @@
-import { EOF, EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import { EOF, EmbeddedActionsParser, type IToken, type TokenType } from "./chevrotain.js";
 import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/catalogue.js";
 import type * as A from "./ast.js";

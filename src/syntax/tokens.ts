@@ -1,4 +1,4 @@
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import { createToken, Lexer, type TokenType } from "./chevrotain.js";
 import { KEYWORDS, type KeywordText } from "./keywords.js";
 
 export { KEYWORDS, isKeyword } from "./keywords.js";
