@@ -2,7 +2,7 @@
 // (5 assertions each), side by side with the same content as YAML parsed by `yaml` and validated
 // by ajv against bench/mission.schema.json. Prints times and the ratios the targets are about.
 import { readFileSync } from "node:fs";
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 import { parse as parseYaml } from "yaml";
 import { loadProgram } from "../dist/syntax/includes.js";
 import { checkProgram } from "../dist/semantics/check.js";
@@ -13,20 +13,24 @@ const schema = JSON.parse(readFileSync(new URL("./mission.schema.json", import.m
 const validate = new Ajv({ allErrors: false, strict: false }).compile(schema);
 
 /** A host that serves the one generated file from memory: no disk in the timing. */
+/** @type {import("../dist/syntax/host.js").SourceHost} */
 const host = { read: () => ({ error: "no includes here" }), exists: () => true, list: () => [], display: (p) => p };
 
+/** @param {string} text */
 function missionc(text) {
   const r = checkProgram(loadProgram("/bench/generated.mission", text, host), host);
   if (r.diagnostics.some((d) => d.severity === "error")) throw new Error(`generated mission has errors: ${r.diagnostics[0].message}`);
   return r;
 }
 
+/** @param {string} text */
 function yamlAjv(text) {
   const doc = parseYaml(text);
   if (!validate(doc)) throw new Error(`YAML form fails its schema: ${JSON.stringify(validate.errors?.[0])}`);
   return doc;
 }
 
+/** @param {string} text */
 function parseOnly(text) {
   return parse(text, "generated.mission");
 }
@@ -35,15 +39,19 @@ function parseOnly(text) {
  * Medians of `runs` timings of each function, after `warm` untimed runs, in milliseconds. The
  * functions take turns, so that both sides see the same machine state; each timed run starts
  * from a collected heap (node --expose-gc), so no run pays for the garbage of the one before.
+ * @param {((text: string) => unknown)[]} fns
+ * @param {string[]} arg
+ * @param {number} runs
  */
 function timeSideBySide(fns, arg, runs, warm = 2) {
+  /** @type {number[][]} */
   const times = fns.map(() => []);
   for (let i = 0; i < warm + runs; i++) {
     fns.forEach((fn, k) => {
       globalThis.gc?.();
       const s = process.hrtime.bigint();
-      fn(arg[k]);
-      if (i >= warm) times[k].push(Number(process.hrtime.bigint() - s) / 1e6);
+      fn(/** @type {string} */ (arg[k]));
+      if (i >= warm) times[k]?.push(Number(process.hrtime.bigint() - s) / 1e6);
     });
   }
   return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]);

@@ -4,22 +4,34 @@
 const PER_MILESTONE = 10;
 const ASSERTIONS_PER_FEATURE = 5;
 
-/** The content, as plain data. */
+/**
+ * @typedef {{ id: string, text: string, check?: string, by?: string }} Assertion
+ * @typedef {{ name: string, title: string, spec: string, fulfills: string[], needs?: string[] }} Feature
+ * @typedef {{ name: string, title: string, features: Feature[], validate: string[] }} Milestone
+ * @typedef {ReturnType<typeof missionContent>} Content
+ */
+
+/** The content, as plain data. @param {number} features */
 export function missionContent(features) {
+  /** @type {Milestone[]} */
   const milestones = [];
+  /** @type {Assertion[]} */
   const contract = [];
   for (let m = 0; m * PER_MILESTONE < features; m++) {
+    /** @type {Feature[]} */
     const list = [];
     for (let i = m * PER_MILESTONE; i < Math.min(features, (m + 1) * PER_MILESTONE); i++) {
       const fulfills = [];
       for (let k = 0; k < ASSERTIONS_PER_FEATURE; k++) {
         const id = `f${i}.a${k}`;
         fulfills.push(id);
+        /** @type {Assertion} */
         const a = { id, text: `Feature ${i} behaves as described in case ${k}` };
         if (k === 0) a.check = `npm test -- f${i}`;
         if (k === 1) a.by = "reviewer";
         contract.push(a);
       }
+      /** @type {Feature} */
       const f = { name: `feature_${i}`, title: `Feature number ${i}`, spec: `Implement feature ${i}.\nKeep it small and tested.`, fulfills };
       if (i > 0 && i % 3 === 0) f.needs = [`feature_${i - 1}`, `feature_${i - 2}`];
       list.push(f);
@@ -30,6 +42,7 @@ export function missionContent(features) {
     name: "generated", title: "Generated mission", goal: "A generated mission for benchmarks.",
     budget: { tokens: "800M", time: "24h", cost: "$600" },
     policy: { max_rounds: 3 },
+    /** @type {Record<string, { provider: string, id: string, thinking?: string }>} */
     models: { lead: { provider: "anthropic", id: "claude-opus-4-1", thinking: "16k" }, coder: { provider: "anthropic", id: "claude-sonnet-4-5" }, judge: { provider: "openai", id: "gpt-5" } },
     roles: { orchestrator: "lead", worker: "coder", reviewer: "judge", user_tester: "judge" },
     procedures: { test: { command: "npm test", timeout: "15m" } },
@@ -37,8 +50,10 @@ export function missionContent(features) {
   };
 }
 
+/** @param {string} s */
 const q = (s) => JSON.stringify(s);
 
+/** @param {Content} c */
 export function toMission(c) {
   const out = [`mission ${c.name} ${q(c.title)} {`, `  goal ${q(c.goal)}`];
   out.push(`  budget { tokens ${c.budget.tokens}  time ${c.budget.time}  cost ${c.budget.cost} }`);
@@ -68,6 +83,7 @@ export function toMission(c) {
   return `${out.join("\n")}\n`;
 }
 
+/** @param {Content} c */
 export function toYaml(c) {
   const out = ["mission:", `  name: ${c.name}`, `  title: ${q(c.title)}`, `  goal: ${q(c.goal)}`];
   out.push("  budget:", `    tokens: ${c.budget.tokens}`, `    time: ${c.budget.time}`, `    cost: ${q(c.budget.cost)}`);

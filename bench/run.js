@@ -39,6 +39,7 @@ function mission() {
 }
 
 function script() {
+  /** @type {Record<string, unknown[]>} */
   const runs = {};
   for (let i = 0; i < FEATURES; i++) {
     runs[`implement:f${i}#1`] = [{ tools: [{ name: "submit_handoff", input: { feature: `f${i}`, status: "done", implemented: ["nothing"], left_undone: [], commands: [], issues: [], procedures_followed: true, notes: "" } }] }];
@@ -52,9 +53,17 @@ function repo() {
   const dir = mkdtempSync(join(tmpdir(), "missionc-bench-"));
   writeFileSync(join(dir, "bench.mission"), mission());
   writeFileSync(join(dir, "bench.script.yaml"), stringify(script()));
+  /** @param {string[]} a */
   const git = (...a) => execFileSync("git", ["-c", "user.name=b", "-c", "user.email=b@b", ...a], { cwd: dir, stdio: "ignore" });
   git("init", "-q", "-b", "main"); git("add", "."); git("commit", "-qm", "bench");
   return dir;
+}
+
+/** @param {string} file @param {string} dir */
+function loadedPlan(file, dir) {
+  const loaded = planFromMission(file, nodeHost(dir));
+  if (!loaded.ok) throw new Error(`the bench mission does not load: ${loaded.reason}`);
+  return loaded.plan;
 }
 
 /** Git that does nothing: what is left of a step is the runner's own work. */
@@ -64,13 +73,14 @@ function noGit() {
   return () => ({ prepare: async () => id(), head: async () => id(), resetTo: async () => {}, findStepCommit: async () => undefined, commit: async () => ({ commit: id(), tree: id() }), diff: async () => "" });
 }
 
+/** @param {boolean} withGit */
 export async function timedRun(withGit) {
   const dir = repo();
-  const steps = planFromMission(join(dir, "bench.mission"), nodeHost(dir)).plan.steps.length;
+  const steps = loadedPlan(join(dir, "bench.mission"), dir).steps.length;
   const started = process.hrtime.bigint();
   const outcome = await runMission({ missionFile: join(dir, "bench.mission"), offline: true, progress: () => {}, ...(withGit ? {} : { workspace: noGit() }) });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (outcome.exit !== 0) throw new Error(`bench run did not complete: ${outcome.message ?? outcome.status}`);
+  if (outcome.status !== "done") throw new Error(`bench run did not complete: ${"message" in outcome ? outcome.message : outcome.status}`);
   rmSync(dir, { recursive: true, force: true });
   return { ms, steps };
 }
@@ -80,7 +90,7 @@ async function resume() {
   const mdir = join(dir, "m");
   mkdirSync(mdir);
   writeFileSync(join(mdir, "bench.mission"), mission());
-  const plan = planFromMission(join(mdir, "bench.mission"), nodeHost(mdir)).plan;
+  const plan = loadedPlan(join(mdir, "bench.mission"), mdir);
   const path = join(dir, "journal.jsonl");
   const j = new Journal(path, [], new Redactor([]));
   const blob = "0".repeat(64);
@@ -119,6 +129,7 @@ export async function benchRun() {
   console.log(`bench/run — ${FEATURES} features, scripted no-op agents, offline`);
   const without = await timedRun(false);
   const withGit = await timedRun(true);
+  /** @param {{ ms: number, steps: number }} r */
   const per = (r) => r.ms / r.steps;
   console.log(`without git: ${without.steps} steps in ${(without.ms / 1000).toFixed(2)} s → ${per(without).toFixed(2)} ms a step (target: under 5 ms) ${per(without) < 5 ? "MET" : "MISSED"}`);
   console.log(`with git:    ${withGit.steps} steps in ${(withGit.ms / 1000).toFixed(2)} s → ${per(withGit).toFixed(2)} ms a step (git's share ${(per(withGit) / per(without)).toFixed(1)}x)`);

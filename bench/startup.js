@@ -5,7 +5,9 @@ import { fileURLToPath } from "node:url";
 
 const bin = fileURLToPath(new URL("../bin/missionc.js", import.meta.url));
 
+/** @param {string[]} args */
 function median(args, runs = 15) {
+  /** @type {number[]} */
   const t = [];
   for (let i = 0; i < runs; i++) {
     const s = process.hrtime.bigint();

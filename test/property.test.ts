@@ -48,7 +48,7 @@ const mutation = fc.record({
   truncate: fc.option(fc.nat(), { nil: undefined }),
 });
 
-function mutate(m: fc.RecordValue<{ example: number; ops: { kind: string; at: number; other: number; text: string }[]; truncate: number | undefined }>): string {
+function mutate(m: { example: number; ops: { kind: string; at: number; other: number; text: string }[]; truncate: number | undefined }): string {
   const p = pieces(EXAMPLES[m.example]!);
   for (const op of m.ops) {
     const i = op.at % p.length;
