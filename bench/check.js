@@ -65,19 +65,31 @@ export function benchCheck() {
     const yaml = toYaml(content);
     const runs = n >= 10000 ? 5 : 15;
     const [check, yamlMs, parseMs] = timeSideBySide([missionc, yamlAjv, parseOnly], [mission, yaml, mission], runs);
-    const r = { features: n, assertions: content.contract.length, missionBytes: mission.length, yamlBytes: yaml.length, check, yaml: yamlMs, parse: parseMs };
+    const r = {
+      features: n,
+      assertions: content.contract.length,
+      missionBytes: mission.length,
+      yamlBytes: yaml.length,
+      check,
+      yaml: yamlMs,
+      parse: parseMs,
+    };
     rows.push(r);
   }
   const [small, large] = rows;
   console.log("bench/check — missionc check vs YAML + ajv on the same content (median ms)");
   console.log("features  assertions  .mission KB  yaml KB   parse ms   check ms   yaml+ajv ms   yaml+ajv / check");
   for (const r of rows) {
-    console.log(`${String(r.features).padStart(8)}  ${String(r.assertions).padStart(10)}  ${(r.missionBytes / 1024).toFixed(0).padStart(11)}  ${(r.yamlBytes / 1024).toFixed(0).padStart(7)}  ${r.parse.toFixed(1).padStart(9)}  ${r.check.toFixed(1).padStart(9)}  ${r.yaml.toFixed(1).padStart(12)}  ${(r.yaml / r.check).toFixed(2).padStart(16)}x`);
+    console.log(
+      `${String(r.features).padStart(8)}  ${String(r.assertions).padStart(10)}  ${(r.missionBytes / 1024).toFixed(0).padStart(11)}  ${(r.yamlBytes / 1024).toFixed(0).padStart(7)}  ${r.parse.toFixed(1).padStart(9)}  ${r.check.toFixed(1).padStart(9)}  ${r.yaml.toFixed(1).padStart(12)}  ${(r.yaml / r.check).toFixed(2).padStart(16)}x`,
+    );
   }
   const growth = large.check / small.check;
   const speedup = large.yaml / large.check;
   console.log(`check time for 10x the input: ${growth.toFixed(2)}x (target: within 12x) ${growth <= 12 ? "MET" : "MISSED"}`);
-  console.log(`check vs YAML+ajv at 10,000 features: ${speedup.toFixed(2)}x faster (target: at least 3x) ${speedup >= 3 ? "MET" : "MISSED"}`);
+  console.log(
+    `check vs YAML+ajv at 10,000 features: ${speedup.toFixed(2)}x faster (target: at least 3x) ${speedup >= 3 ? "MET" : "MISSED"}`,
+  );
   return { growth, speedup };
 }
 

@@ -32,21 +32,33 @@ export function missionContent(features) {
         contract.push(a);
       }
       /** @type {Feature} */
-      const f = { name: `feature_${i}`, title: `Feature number ${i}`, spec: `Implement feature ${i}.\nKeep it small and tested.`, fulfills };
+      const f = {
+        name: `feature_${i}`,
+        title: `Feature number ${i}`,
+        spec: `Implement feature ${i}.\nKeep it small and tested.`,
+        fulfills,
+      };
       if (i > 0 && i % 3 === 0) f.needs = [`feature_${i - 1}`, `feature_${i - 2}`];
       list.push(f);
     }
     milestones.push({ name: `milestone_${m}`, title: `Milestone ${m}`, features: list, validate: ["scrutiny", "user_testing"] });
   }
   return {
-    name: "generated", title: "Generated mission", goal: "A generated mission for benchmarks.",
+    name: "generated",
+    title: "Generated mission",
+    goal: "A generated mission for benchmarks.",
     budget: { tokens: "800M", time: "24h", cost: "$600" },
     policy: { max_rounds: 3 },
     /** @type {Record<string, { provider: string, id: string, thinking?: string }>} */
-    models: { lead: { provider: "anthropic", id: "claude-opus-4-1", thinking: "16k" }, coder: { provider: "anthropic", id: "claude-sonnet-4-5" }, judge: { provider: "openai", id: "gpt-5" } },
+    models: {
+      lead: { provider: "anthropic", id: "claude-opus-4-1", thinking: "16k" },
+      coder: { provider: "anthropic", id: "claude-sonnet-4-5" },
+      judge: { provider: "openai", id: "gpt-5" },
+    },
     roles: { orchestrator: "lead", worker: "coder", reviewer: "judge", user_tester: "judge" },
     procedures: { test: { command: "npm test", timeout: "15m" } },
-    contract, milestones,
+    contract,
+    milestones,
   };
 }
 
@@ -58,7 +70,8 @@ export function toMission(c) {
   const out = [`mission ${c.name} ${q(c.title)} {`, `  goal ${q(c.goal)}`];
   out.push(`  budget { tokens ${c.budget.tokens}  time ${c.budget.time}  cost ${c.budget.cost} }`);
   out.push(`  policy { max_rounds ${c.policy.max_rounds} }`);
-  for (const [name, m] of Object.entries(c.models)) out.push(`  model ${name} = ${m.provider} ${q(m.id)}${m.thinking ? ` { thinking ${m.thinking} }` : ""}`);
+  for (const [name, m] of Object.entries(c.models))
+    out.push(`  model ${name} = ${m.provider} ${q(m.id)}${m.thinking ? ` { thinking ${m.thinking} }` : ""}`);
   for (const [role, model] of Object.entries(c.roles)) out.push(`  role ${role} = ${model}`);
   for (const [name, p] of Object.entries(c.procedures)) out.push(`  procedure ${name} = ${q(p.command)} { timeout ${p.timeout} }`);
   out.push("  contract {");
@@ -96,7 +109,8 @@ export function toYaml(c) {
   out.push("  roles:");
   for (const [role, model] of Object.entries(c.roles)) out.push(`    ${role}: ${model}`);
   out.push("  procedures:");
-  for (const [name, p] of Object.entries(c.procedures)) out.push(`    ${name}:`, `      command: ${q(p.command)}`, `      timeout: ${p.timeout}`);
+  for (const [name, p] of Object.entries(c.procedures))
+    out.push(`    ${name}:`, `      command: ${q(p.command)}`, `      timeout: ${p.timeout}`);
   out.push("  contract:");
   for (const a of c.contract) {
     out.push(`    - id: ${a.id}`, `      text: ${q(a.text)}`);
@@ -107,7 +121,12 @@ export function toYaml(c) {
   for (const m of c.milestones) {
     out.push(`    - name: ${m.name}`, `      title: ${q(m.title)}`, "      features:");
     for (const f of m.features) {
-      out.push(`        - name: ${f.name}`, `          title: ${q(f.title)}`, "          spec: |", ...f.spec.split("\n").map((l) => `            ${l}`));
+      out.push(
+        `        - name: ${f.name}`,
+        `          title: ${q(f.title)}`,
+        "          spec: |",
+        ...f.spec.split("\n").map((l) => `            ${l}`),
+      );
       if (f.needs) out.push(`          needs: [${f.needs.join(", ")}]`);
       out.push(`          fulfills: [${f.fulfills.join(", ")}]`);
     }

@@ -25,8 +25,16 @@ const FEATURES = 1000;
 const PER_MILESTONE = 50;
 
 function mission() {
-  const out = ['mission bench "Runner benchmark" {', '  goal "measure the runner"', '  model m = anthropic "claude-sonnet-4-5"', '  model o = openai "gpt-5"',
-    "  role orchestrator = m", "  role worker = m", "  role reviewer = o", "  contract {"];
+  const out = [
+    'mission bench "Runner benchmark" {',
+    '  goal "measure the runner"',
+    '  model m = anthropic "claude-sonnet-4-5"',
+    '  model o = openai "gpt-5"',
+    "  role orchestrator = m",
+    "  role worker = m",
+    "  role reviewer = o",
+    "  contract {",
+  ];
   for (let i = 0; i < FEATURES; i++) out.push(`    assert a.f${i} "feature ${i} works" { by reviewer }`);
   out.push("  }");
   for (let m = 0; m < FEATURES / PER_MILESTONE; m++) {
@@ -42,10 +50,31 @@ function script() {
   /** @type {Record<string, unknown[]>} */
   const runs = {};
   for (let i = 0; i < FEATURES; i++) {
-    runs[`implement:f${i}#1`] = [{ tools: [{ name: "submit_handoff", input: { feature: `f${i}`, status: "done", implemented: ["nothing"], left_undone: [], commands: [], issues: [], procedures_followed: true, notes: "" } }] }];
-    runs[`review:ms${Math.floor(i / PER_MILESTONE)}#1:f${i}`] = [{ tools: [{ name: "submit_verdicts", input: { verdicts: [{ assertion: `a.f${i}`, verdict: "pass", evidence: "bench" }] } }] }];
+    runs[`implement:f${i}#1`] = [
+      {
+        tools: [
+          {
+            name: "submit_handoff",
+            input: {
+              feature: `f${i}`,
+              status: "done",
+              implemented: ["nothing"],
+              left_undone: [],
+              commands: [],
+              issues: [],
+              procedures_followed: true,
+              notes: "",
+            },
+          },
+        ],
+      },
+    ];
+    runs[`review:ms${Math.floor(i / PER_MILESTONE)}#1:f${i}`] = [
+      { tools: [{ name: "submit_verdicts", input: { verdicts: [{ assertion: `a.f${i}`, verdict: "pass", evidence: "bench" }] } }] },
+    ];
   }
-  for (let m = 0; m < FEATURES / PER_MILESTONE; m++) runs[`gate:ms${m}#1`] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "bench" } }] }];
+  for (let m = 0; m < FEATURES / PER_MILESTONE; m++)
+    runs[`gate:ms${m}#1`] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "bench" } }] }];
   return { format: "missionc.script/1", runs };
 }
 
@@ -55,7 +84,9 @@ function repo() {
   writeFileSync(join(dir, "bench.script.yaml"), stringify(script()));
   /** @param {string[]} a */
   const git = (...a) => execFileSync("git", ["-c", "user.name=b", "-c", "user.email=b@b", ...a], { cwd: dir, stdio: "ignore" });
-  git("init", "-q", "-b", "main"); git("add", "."); git("commit", "-qm", "bench");
+  git("init", "-q", "-b", "main");
+  git("add", ".");
+  git("commit", "-qm", "bench");
   return dir;
 }
 
@@ -70,7 +101,14 @@ function loadedPlan(file, dir) {
 function noGit() {
   let n = 0;
   const id = () => (n++).toString(16).padStart(40, "0");
-  return () => ({ prepare: async () => id(), head: async () => id(), resetTo: async () => {}, findStepCommit: async () => undefined, commit: async () => ({ commit: id(), tree: id() }), diff: async () => "" });
+  return () => ({
+    prepare: async () => id(),
+    head: async () => id(),
+    resetTo: async () => {},
+    findStepCommit: async () => undefined,
+    commit: async () => ({ commit: id(), tree: id() }),
+    diff: async () => "",
+  });
 }
 
 /** @param {boolean} withGit */
@@ -78,7 +116,12 @@ export async function timedRun(withGit) {
   const dir = repo();
   const steps = loadedPlan(join(dir, "bench.mission"), dir).steps.length;
   const started = process.hrtime.bigint();
-  const outcome = await runMission({ missionFile: join(dir, "bench.mission"), offline: true, progress: () => {}, ...(withGit ? {} : { workspace: noGit() }) });
+  const outcome = await runMission({
+    missionFile: join(dir, "bench.mission"),
+    offline: true,
+    progress: () => {},
+    ...(withGit ? {} : { workspace: noGit() }),
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (outcome.status !== "done") throw new Error(`bench run did not complete: ${"message" in outcome ? outcome.message : outcome.status}`);
   rmSync(dir, { recursive: true, force: true });
@@ -102,7 +145,14 @@ async function resume() {
     j.append("step_started", { step: run, run, feature: f, attempt: Math.floor(i / FEATURES) + 1, base: blob.slice(0, 40) });
     events++;
     for (let t = 1; t <= 24 && events < 100_000; t++) {
-      j.append("model_response", { run, turn: t, role: "worker", model: "m", blob, usage: { input: 1000, cache_read: 900, cache_write: 0, output: 50 } });
+      j.append("model_response", {
+        run,
+        turn: t,
+        role: "worker",
+        model: "m",
+        blob,
+        usage: { input: 1000, cache_read: 900, cache_write: 0, output: 50 },
+      });
       j.append("tool_result", { run, turn: t, index: 0, name: "read_file", blob, is_error: false });
       events += 2;
     }
@@ -131,11 +181,19 @@ export async function benchRun() {
   const withGit = await timedRun(true);
   /** @param {{ ms: number, steps: number }} r */
   const per = (r) => r.ms / r.steps;
-  console.log(`without git: ${without.steps} steps in ${(without.ms / 1000).toFixed(2)} s → ${per(without).toFixed(2)} ms a step (target: under 5 ms) ${per(without) < 5 ? "MET" : "MISSED"}`);
-  console.log(`with git:    ${withGit.steps} steps in ${(withGit.ms / 1000).toFixed(2)} s → ${per(withGit).toFixed(2)} ms a step (git's share ${(per(withGit) / per(without)).toFixed(1)}x)`);
+  console.log(
+    `without git: ${without.steps} steps in ${(without.ms / 1000).toFixed(2)} s → ${per(without).toFixed(2)} ms a step (target: under 5 ms) ${per(without) < 5 ? "MET" : "MISSED"}`,
+  );
+  console.log(
+    `with git:    ${withGit.steps} steps in ${(withGit.ms / 1000).toFixed(2)} s → ${per(withGit).toFixed(2)} ms a step (git's share ${(per(withGit) / per(without)).toFixed(1)}x)`,
+  );
   const r = await resume();
-  console.log(`resume from a ${r.events.toLocaleString("en")}-event journal: ${r.ms.toFixed(0)} ms (target: under 1 s) ${r.ms < 1000 ? "MET" : "MISSED"}`);
-  console.log(`Mission Control on the same journal: status ${r.statusMs.toFixed(0)} ms (watch redraws every second), report ${r.reportMs.toFixed(0)} ms; ${(r.reportMs / r.ms).toFixed(2)}x the resume`);
+  console.log(
+    `resume from a ${r.events.toLocaleString("en")}-event journal: ${r.ms.toFixed(0)} ms (target: under 1 s) ${r.ms < 1000 ? "MET" : "MISSED"}`,
+  );
+  console.log(
+    `Mission Control on the same journal: status ${r.statusMs.toFixed(0)} ms (watch redraws every second), report ${r.reportMs.toFixed(0)} ms; ${(r.reportMs / r.ms).toFixed(2)}x the resume`,
+  );
 }
 
 if (process.argv[2] === "--profile") await timedRun(false);

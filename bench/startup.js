@@ -24,7 +24,9 @@ export function benchStartup() {
   const version = median([bin, "--version"]);
   console.log("bench/startup — process start to exit (median of 15, ms)");
   console.log(`node -e ""                 ${bare.toFixed(1)}`);
-  console.log(`node bin/missionc.js --version  ${version.toFixed(1)}  (${(version / bare).toFixed(2)}x bare node; target under 200 ms) ${version < 200 ? "MET" : "MISSED"}`);
+  console.log(
+    `node bin/missionc.js --version  ${version.toFixed(1)}  (${(version / bare).toFixed(2)}x bare node; target under 200 ms) ${version < 200 ? "MET" : "MISSED"}`,
+  );
   return { bare, version };
 }
 

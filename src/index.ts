@@ -2,7 +2,15 @@
 export { parse, type ParseResult } from "./syntax/parse.js";
 export type * as Ast from "./syntax/ast.js";
 export { nodeHost, type SourceHost } from "./syntax/host.js";
-export { check, checkFile, checkProgram, type CheckResult, type CheckOptions, type CheckedMission, type FileReport } from "./semantics/check.js";
+export {
+  check,
+  checkFile,
+  checkProgram,
+  type CheckResult,
+  type CheckOptions,
+  type CheckedMission,
+  type FileReport,
+} from "./semantics/check.js";
 export type { Coverage, MilestoneCoverage } from "./semantics/coverage.js";
 export type { Diagnostic, Severity, Span, Range, Position, Label } from "./diagnostics/diagnostic.js";
 export { CATALOGUE, type Code } from "./diagnostics/catalogue.js";

@@ -24,11 +24,16 @@ if (!chromium) console.warn("browser tests skipped: no Chromium installed (Debia
 /** The example's server as the scripted worker writes it, taken from the script itself. */
 function notesApp(): string {
   const dir = mkdtempSync(join(tmpdir(), "missionc-notes-app-"));
-  const script = parseYaml(readFileSync(join(ROOT, "examples/notes/notes.script.yaml"), "utf8")) as { runs: Record<string, { tools?: { name: string; input: { path?: string; content?: string } }[] }[]> };
+  const script = parseYaml(readFileSync(join(ROOT, "examples/notes/notes.script.yaml"), "utf8")) as {
+    runs: Record<string, { tools?: { name: string; input: { path?: string; content?: string } }[] }[]>;
+  };
   for (const run of ["implement:store#1", "implement:server#1"]) {
-    for (const turn of script.runs[run]!) for (const t of turn.tools ?? []) if (t.name === "write_file" && t.input.path && !t.input.path.includes("/")) writeFileSync(join(dir, t.input.path), t.input.content!);
+    for (const turn of script.runs[run]!)
+      for (const t of turn.tools ?? [])
+        if (t.name === "write_file" && t.input.path && !t.input.path.includes("/"))
+          writeFileSync(join(dir, t.input.path), t.input.content!);
   }
-  writeFileSync(join(dir, "package.json"), "{\"type\":\"module\"}\n");
+  writeFileSync(join(dir, "package.json"), '{"type":"module"}\n');
   return dir;
 }
 
@@ -39,16 +44,27 @@ describe.skipIf(!chromium)("the browser tools, on the example app", () => {
   beforeAll(async () => {
     dir = notesApp();
     port = await freePort();
-    const child = spawn("node", ["server.js"], { cwd: dir, env: { ...process.env, PORT: String(port), NOTES_FILE: join(dir, "notes.json") }, detached: true, stdio: "ignore" });
+    const child = spawn("node", ["server.js"], {
+      cwd: dir,
+      env: { ...process.env, PORT: String(port), NOTES_FILE: join(dir, "notes.json") },
+      detached: true,
+      stdio: "ignore",
+    });
     pgid = child.pid!;
     while (!(await answersHttp(`http://127.0.0.1:${port}/health`))) await new Promise((r) => setTimeout(r, 50));
   });
-  afterAll(async () => { if (pgid) await stopGroup(pgid); });
+  afterAll(async () => {
+    if (pgid) await stopGroup(pgid);
+  });
 
   it("opens the page, fills the form, submits it, sees the note, and saves a screenshot under validation/", async () => {
     const state = mkdtempSync(join(tmpdir(), "missionc-validation-"));
     const base = `http://127.0.0.1:${port}/`;
-    const browser = new BrowserSession(chromium, base, { dir: join(state, "validation/screenshots"), prefix: "api-round1", shown: "validation/screenshots" });
+    const browser = new BrowserSession(chromium, base, {
+      dir: join(state, "validation/screenshots"),
+      prefix: "api-round1",
+      shown: "validation/screenshots",
+    });
     const ctx = { root: dir, commandTimeoutMs: 10_000, app: { base, browser } };
     const tools = ["browser_open", "browser_fill", "browser_click", "browser_text", "browser_screenshot", "http_request"];
     try {
@@ -76,7 +92,10 @@ describe.skipIf(!chromium)("the browser tools, on the example app", () => {
       expect(away.isError).toBe(true);
       expect(away.content).toContain("is not this machine");
       const linkPort = await freePort();
-      const links = createServer((_, res) => { res.setHeader("content-type", "text/html"); res.end('<title>links</title><a id="away" href="http://203.0.113.7/">elsewhere</a>'); });
+      const links = createServer((_, res) => {
+        res.setHeader("content-type", "text/html");
+        res.end('<title>links</title><a id="away" href="http://203.0.113.7/">elsewhere</a>');
+      });
       await new Promise<void>((r) => links.listen(linkPort, "127.0.0.1", () => r()));
       try {
         expect((await runTool("browser_open", { url: `http://127.0.0.1:${linkPort}/` }, tools, ctx)).content).toContain('title "links"');
@@ -105,7 +124,9 @@ describe.skipIf(!chromium)("the HTML report in headless Chromium", () => {
       const errors: string[] = [];
       const requests: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
-      page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(m.text());
+      });
       page.on("request", (r) => requests.push(r.url()));
       await page.goto(`file://${file}`, { waitUntil: "load" });
       expect(errors).toEqual([]);

@@ -9,10 +9,12 @@ import { ROOT, discoverCases, readExpectations } from "./helpers/cases.js";
 
 const doc = readFileSync(join(ROOT, "specs/diagnostics.md"), "utf8");
 const codes = Object.keys(CATALOGUE);
-const expected = new Set(discoverCases(join(ROOT, "test/cases")).flatMap((c) => {
-  const e = readExpectations(c);
-  return [...e.located.map((l) => l.code), ...e.anywhere];
-}));
+const expected = new Set(
+  discoverCases(join(ROOT, "test/cases")).flatMap((c) => {
+    const e = readExpectations(c);
+    return [...e.located.map((l) => l.code), ...e.anywhere];
+  }),
+);
 
 describe("the catalogue, its documentation and its tests stay in step", () => {
   it("documents exactly the catalogue's codes, in order", () => {

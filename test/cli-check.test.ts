@@ -29,7 +29,12 @@ describe("missionc check", () => {
     const out = JSON.parse(r.stdout);
     expect(out.ok).toBe(false);
     const d = out.diagnostics.find((x: { code: string }) => x.code === "M0301");
-    expect(d).toMatchObject({ severity: "error", file: BROKEN, range: { start: { line: expect.any(Number), column: expect.any(Number) }, end: expect.any(Object) }, labels: [] });
+    expect(d).toMatchObject({
+      severity: "error",
+      file: BROKEN,
+      range: { start: { line: expect.any(Number), column: expect.any(Number) }, end: expect.any(Object) },
+      labels: [],
+    });
     expect(typeof d.help).toBe("string");
     expect(out.coverage).toMatchObject({ assertions: 3, fulfilled: 2, ratio: 0.6667, checked: 1, unfulfilled: ["chat.edit"] });
     expect(out.coverage.milestones.one).toEqual({ assertions: 2, fulfilled: 2, checked: 1 });
@@ -68,7 +73,9 @@ describe("missionc check", () => {
     const explicit = missionc(["check", BROKEN, "--format", "github"]);
     const auto = missionc(["check", BROKEN], { env: { GITHUB_ACTIONS: "true" } });
     expect(auto.stdout).toBe(explicit.stdout);
-    expect(explicit.stdout).toMatch(/^::error file=test\/fixtures\/broken\.mission,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=M0301::assertion `chat\.edit` is fulfilled by no feature%0Ahelp: /m);
+    expect(explicit.stdout).toMatch(
+      /^::error file=test\/fixtures\/broken\.mission,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=M0301::assertion `chat\.edit` is fulfilled by no feature%0Ahelp: /m,
+    );
   });
 
   it("pretty output has no colour under NO_COLOR or when piped, and colour under FORCE_COLOR", () => {
@@ -141,7 +148,9 @@ describe("bad input: a clear message, exit 2 (I/O) or 1 (diagnostics), never a s
     writeFileSync(join(dir, "deep.mission"), `mission m {\n${"x { ".repeat(3000)}`);
     const deep = missionc(["check", "deep.mission", "--format", "json"], { cwd: dir });
     expect(deep.status).toBe(1);
-    expect(JSON.parse(deep.stdout).diagnostics.map((d: { message: string }) => d.message)).toContain("blocks nested more than 64 deep; the rest of the file is not read");
+    expect(JSON.parse(deep.stdout).diagnostics.map((d: { message: string }) => d.message)).toContain(
+      "blocks nested more than 64 deep; the rest of the file is not read",
+    );
     writeFileSync(join(dir, "long.mission"), `mission m { goal "${"x".repeat(10 * 1024 * 1024)}`);
     const long = missionc(["check", "long.mission", "--format", "json"], { cwd: dir });
     expect(long.status).toBe(1);
@@ -156,8 +165,14 @@ describe("bad input: a clear message, exit 2 (I/O) or 1 (diagnostics), never a s
   it("paths in diagnostics are relative to the working directory, for included files too", () => {
     const dir = scratch();
     mkdirSync(join(dir, "specs/parts"), { recursive: true });
-    writeFileSync(join(dir, "specs/main.mission"), readFileSync(join(ROOT, "test/fixtures/broken.mission"), "utf8").replace("milestone one", "include \"parts/more.mission\"\n  milestone one"));
-    writeFileSync(join(dir, "specs/parts/more.mission"), "contract { assert x.y \"y\" }\n");
+    writeFileSync(
+      join(dir, "specs/main.mission"),
+      readFileSync(join(ROOT, "test/fixtures/broken.mission"), "utf8").replace(
+        "milestone one",
+        'include "parts/more.mission"\n  milestone one',
+      ),
+    );
+    writeFileSync(join(dir, "specs/parts/more.mission"), 'contract { assert x.y "y" }\n');
     const r = missionc(["check", "specs/main.mission", "--format", "json"], { cwd: dir });
     const files = JSON.parse(r.stdout).diagnostics.map((d: { file: string }) => d.file);
     expect(files).toContain("specs/main.mission");
@@ -196,8 +211,18 @@ describe("the rest of the command line", () => {
   });
 
   it("flags go anywhere: --warnings-as-errors before the files takes no file for its value; --version after a command is refused", () => {
-    const before = missionc(["check", "--warnings-as-errors", "--format", "json", "test/fixtures/warning.mission", "examples/hello/hello.mission"]);
-    expect(JSON.parse(before.stdout).files.map((f: { file: string }) => f.file)).toEqual(["test/fixtures/warning.mission", "examples/hello/hello.mission"]);
+    const before = missionc([
+      "check",
+      "--warnings-as-errors",
+      "--format",
+      "json",
+      "test/fixtures/warning.mission",
+      "examples/hello/hello.mission",
+    ]);
+    expect(JSON.parse(before.stdout).files.map((f: { file: string }) => f.file)).toEqual([
+      "test/fixtures/warning.mission",
+      "examples/hello/hello.mission",
+    ]);
     expect(before.status).toBe(1);
     const version = missionc(["check", "test/fixtures/broken.mission", "-v"]);
     expect(version.status).toBe(2);

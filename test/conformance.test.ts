@@ -14,9 +14,16 @@ if (!present) console.warn(`conformance: skipped — ${runner} is not here (it i
 
 describe.skipIf(!present)("conformance corpus (../shared/conformance)", () => {
   it("every case passes `missionc check --format json`", () => {
-    const r = spawnSync(runner, ["--cli", `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, "bin/missionc.js"))}`], { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
+    const r = spawnSync(runner, ["--cli", `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, "bin/missionc.js"))}`], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 300_000,
+    });
     const last = r.stdout.trim().split("\n").pop() ?? "";
-    expect(r.stdout.split("\n").filter((l) => l.startsWith("FAIL") || l.startsWith("      ")), last).toEqual([]);
+    expect(
+      r.stdout.split("\n").filter((l) => l.startsWith("FAIL") || l.startsWith("      ")),
+      last,
+    ).toEqual([]);
     expect(last).toMatch(/conformance: \d+ passed, 0 failed/);
     expect(r.status).toBe(0);
   });

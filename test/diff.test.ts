@@ -30,11 +30,24 @@ describe("diff: one case per kind of change, golden in text, markdown and json",
   it("names entities as DESIGN §4 writes them", () => {
     const changed = diffPlans(planOfFile("test/diff/changed/old.mission"), planOfFile("test/diff/changed/new.mission"));
     const entities = changed.changes.map((c) => c.entity);
-    for (const e of ["feature/store", "assertion/cart.sum", "role/worker", "model/judge", "procedure/test", "budget/tokens", "policy/max_rounds"]) expect(entities).toContain(e);
+    for (const e of [
+      "feature/store",
+      "assertion/cart.sum",
+      "role/worker",
+      "model/judge",
+      "procedure/test",
+      "budget/tokens",
+      "policy/max_rounds",
+    ])
+      expect(entities).toContain(e);
     const store = changed.changes.find((c) => c.entity === "feature/store")!;
     expect(store.fields!["spec"]).toEqual({ before: "Keep the cart in memory", after: "Keep the cart in SQLite" });
     const moved = diffPlans(planOfFile("test/diff/moved/old.mission"), planOfFile("test/diff/moved/new.mission"));
-    expect(moved.changes.find((c) => c.entity === "feature/totals")).toMatchObject({ kind: "moved", from: { milestone: "cart" }, to: { milestone: "pay" } });
+    expect(moved.changes.find((c) => c.entity === "feature/totals")).toMatchObject({
+      kind: "moved",
+      from: { milestone: "cart" },
+      to: { milestone: "pay" },
+    });
   });
 
   it("a mission compared with itself, or with its own plan JSON, has no changes", () => {
@@ -49,7 +62,11 @@ describe("diff: one case per kind of change, golden in text, markdown and json",
 });
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" } });
+  return execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" },
+  });
 }
 
 describe("missionc diff", () => {
@@ -67,8 +84,16 @@ describe("missionc diff", () => {
     git(repo, "add", ".");
     git(repo, "commit", "-qm", "first");
     const chat = join(repo, "specs/contract/chat.mission");
-    writeFileSync(chat, readFileSync(chat, "utf8").replace("Paginated history", "paginated history").replace("One WebSocket per client", "One WebSocket per tab"));
-    writeFileSync(join(repo, "specs/skills/sqlite.md"), `${readFileSync(join(repo, "specs/skills/sqlite.md"), "utf8")}\n- Vacuum weekly.\n`);
+    writeFileSync(
+      chat,
+      readFileSync(chat, "utf8")
+        .replace("Paginated history", "paginated history")
+        .replace("One WebSocket per client", "One WebSocket per tab"),
+    );
+    writeFileSync(
+      join(repo, "specs/skills/sqlite.md"),
+      `${readFileSync(join(repo, "specs/skills/sqlite.md"), "utf8")}\n- Vacuum weekly.\n`,
+    );
     const r = missionc(["diff", "HEAD:specs/slack-clone.mission", "specs/slack-clone.mission", "--format", "json"], { cwd: repo });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);

@@ -40,7 +40,10 @@ describe("fmt is idempotent, comment-keeping and plan-preserving", () => {
   const corpus = resolve(ROOT, "../shared/conformance/cases");
   if (!existsSync(corpus)) console.warn(`fmt over the conformance corpus: skipped — ${corpus} is not here (it is in CI)`);
   it.skipIf(!existsSync(corpus))("on every valid case of the conformance corpus", () => {
-    const valid = readdirSync(corpus).filter((n) => n.endsWith(".mission")).map((n) => join(corpus, n)).filter((p) => /\/\/\s*expect:\s*ok/.test(readFileSync(p, "utf8")));
+    const valid = readdirSync(corpus)
+      .filter((n) => n.endsWith(".mission"))
+      .map((n) => join(corpus, n))
+      .filter((p) => /\/\/\s*expect:\s*ok/.test(readFileSync(p, "utf8")));
     expect(valid.length).toBeGreaterThan(0);
     for (const p of valid) holdsFor(p);
   });
@@ -49,40 +52,65 @@ describe("fmt is idempotent, comment-keeping and plan-preserving", () => {
     const word = fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/);
     const gap = fc.constantFrom(" ", "  ", "\n", "\n\n", " // note\n", " /* c */ ", "\n  // line\n");
     const mission = fc.record({
-      name: word, features: fc.uniqueArray(word, { minLength: 1, maxLength: 5 }), gaps: fc.array(gap, { minLength: 40, maxLength: 40 }),
-      spec: fc.option(fc.string({ maxLength: 30 }).map((s) => s.replace(/"""|\\|\r/g, "")), { nil: undefined }), oneLine: fc.boolean(),
+      name: word,
+      features: fc.uniqueArray(word, { minLength: 1, maxLength: 5 }),
+      gaps: fc.array(gap, { minLength: 40, maxLength: 40 }),
+      spec: fc.option(
+        fc.string({ maxLength: 30 }).map((s) => s.replace(/"""|\\|\r/g, "")),
+        { nil: undefined },
+      ),
+      oneLine: fc.boolean(),
     });
-    fc.assert(fc.property(mission, (m) => {
-      let g = 0;
-      const s = () => m.gaps[g++ % m.gaps.length]!;
-      const features = m.features.map((f, i) => `feature f_${f}${s()}{${s()}${m.spec !== undefined && i === 0 ? `spec """\n${m.spec}\n"""${s()}` : ""}fulfills a.${f}${i > 0 ? `${s()}needs f_${m.features[i - 1]}` : ""}${s()}}`).join(s());
-      const asserts = m.features.map((f) => `assert a.${f} "does ${f}"${m.oneLine ? ` { check "npm test -- ${f}" }` : ""}`).join(s());
-      const text = `mission ${m.name} {${s()}goal "g"${s()}budget { tokens 1M${s()}time 1h }${s()}model x = anthropic "m"${s()}model yy = openai "n"${s()}` +
-        `role orchestrator = x${s()}role worker = x${s()}role reviewer = yy${s()}contract {${s()}${asserts}${s()}}${s()}milestone ms {${s()}${features}${s()}validate scrutiny${s()}}${s()}}${s()}`;
-      const dir = mkdtempSync(join(tmpdir(), "missionc-fmt-"));
-      writeFileSync(join(dir, "m.mission"), text);
-      holdsFor(join(dir, "m.mission"));
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(mission, (m) => {
+        let g = 0;
+        const s = () => m.gaps[g++ % m.gaps.length]!;
+        const features = m.features
+          .map(
+            (f, i) =>
+              `feature f_${f}${s()}{${s()}${m.spec !== undefined && i === 0 ? `spec """\n${m.spec}\n"""${s()}` : ""}fulfills a.${f}${i > 0 ? `${s()}needs f_${m.features[i - 1]}` : ""}${s()}}`,
+          )
+          .join(s());
+        const asserts = m.features.map((f) => `assert a.${f} "does ${f}"${m.oneLine ? ` { check "npm test -- ${f}" }` : ""}`).join(s());
+        const text =
+          `mission ${m.name} {${s()}goal "g"${s()}budget { tokens 1M${s()}time 1h }${s()}model x = anthropic "m"${s()}model yy = openai "n"${s()}` +
+          `role orchestrator = x${s()}role worker = x${s()}role reviewer = yy${s()}contract {${s()}${asserts}${s()}}${s()}milestone ms {${s()}${features}${s()}validate scrutiny${s()}}${s()}}${s()}`;
+        const dir = mkdtempSync(join(tmpdir(), "missionc-fmt-"));
+        writeFileSync(join(dir, "m.mission"), text);
+        holdsFor(join(dir, "m.mission"));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("with comments inserted at random token boundaries of the examples", () => {
-    const sources = ["examples/hello/hello.mission", "examples/slack-clone/slack-clone.mission", "test/fmt/messy.mission"].map((f) => readFileSync(join(ROOT, f), "utf8"));
-    const piecesOf = (t: string) => t.match(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|\/\/[^\n]*|\/\*[\s\S]*?\*\/|\s+|[A-Za-z_][\w.-]*|[$\d][\w.]*|./g) ?? [];
-    const insertion = fc.record({ source: fc.nat(sources.length - 1), at: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), kind: fc.array(fc.constantFrom("/* c */", "// c\n", "\n\n", "\n// own line\n"), { minLength: 6, maxLength: 6 }) });
+    const sources = ["examples/hello/hello.mission", "examples/slack-clone/slack-clone.mission", "test/fmt/messy.mission"].map((f) =>
+      readFileSync(join(ROOT, f), "utf8"),
+    );
+    const piecesOf = (t: string) =>
+      t.match(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|\/\/[^\n]*|\/\*[\s\S]*?\*\/|\s+|[A-Za-z_][\w.-]*|[$\d][\w.]*|./g) ?? [];
+    const insertion = fc.record({
+      source: fc.nat(sources.length - 1),
+      at: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+      kind: fc.array(fc.constantFrom("/* c */", "// c\n", "\n\n", "\n// own line\n"), { minLength: 6, maxLength: 6 }),
+    });
     let checked = 0;
     // beside copies of the examples, so their includes and skills resolve
     const home = mkdtempSync(join(tmpdir(), "missionc-fmt-"));
     cpSync(join(ROOT, "examples/slack-clone"), home, { recursive: true });
-    fc.assert(fc.property(insertion, (ins) => {
-      const p = piecesOf(sources[ins.source]!);
-      ins.at.forEach((a, i) => p.splice(a % (p.length + 1), 0, ` ${ins.kind[i]} `));
-      const text = p.join("");
-      if (parse(text, "x.mission").diagnostics.some((d) => d.severity === "error")) return; // a comment that landed inside a literal
-      const file = join(home, `fuzz-${checked}.mission`);
-      writeFileSync(file, text);
-      holdsFor(file);
-      checked++;
-    }), { numRuns: Number(process.env["FC_RUNS"] ?? 150) });
+    fc.assert(
+      fc.property(insertion, (ins) => {
+        const p = piecesOf(sources[ins.source]!);
+        ins.at.forEach((a, i) => p.splice(a % (p.length + 1), 0, ` ${ins.kind[i]} `));
+        const text = p.join("");
+        if (parse(text, "x.mission").diagnostics.some((d) => d.severity === "error")) return; // a comment that landed inside a literal
+        const file = join(home, `fuzz-${checked}.mission`);
+        writeFileSync(file, text);
+        holdsFor(file);
+        checked++;
+      }),
+      { numRuns: Number(process.env["FC_RUNS"] ?? 150) },
+    );
     expect(checked).toBeGreaterThan(50);
   });
 });

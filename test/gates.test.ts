@@ -6,8 +6,13 @@ import { ROOT } from "./helpers/cases.js";
 import { exampleRepo, missionCommits, runCli } from "./helpers/missions.js";
 
 const script = () => parseYaml(readFileSync(join(ROOT, "examples/hello/hello.script.yaml"), "utf8"));
-const journalOf = (repo: string) => readFileSync(join(repo, ".missions/hello/journal.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
-const payload = (repo: string, ref: string) => (ref.startsWith("=") ? ref.slice(1) : readFileSync(join(repo, ".missions/hello/blobs", ref), "utf8"));
+const journalOf = (repo: string) =>
+  readFileSync(join(repo, ".missions/hello/journal.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+const payload = (repo: string, ref: string) =>
+  ref.startsWith("=") ? ref.slice(1) : readFileSync(join(repo, ".missions/hello/blobs", ref), "utf8");
 
 describe("gates", () => {
   async function gateAnswers(first: unknown[]): Promise<{ is_error: boolean; content: string }[]> {
@@ -17,7 +22,9 @@ describe("gates", () => {
     writeFileSync(join(repo, "s.script.yaml"), toYaml(s));
     const r = await runCli(["run", "hello.mission", "--offline", "--script", "s.script.yaml"], repo);
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    return journalOf(repo).filter((e) => e.type === "tool_result" && e.data.run === "gate:greeting#1" && e.data.name === "decide").map((e) => JSON.parse(payload(repo, e.data.blob)));
+    return journalOf(repo)
+      .filter((e) => e.type === "tool_result" && e.data.run === "gate:greeting#1" && e.data.name === "decide")
+      .map((e) => JSON.parse(payload(repo, e.data.blob)));
   }
 
   it("a decision naming an assertion that did not fail, or accepting a failed milestone, goes back to the orchestrator as an error", async () => {
@@ -63,7 +70,10 @@ describe("gates", () => {
     const tool = (name: string) => turns.flatMap((t) => t.tools).find((t) => t.name === name)!;
     tool("run_command").input["command"] = "node --test && exit 1"; // really exits 1
     const handoff = tool("submit_handoff").input;
-    handoff.commands = [{ command: "node --test && exit 1", exit_code: 0 }, { command: "npm run lint", exit_code: 0 }];
+    handoff.commands = [
+      { command: "node --test && exit 1", exit_code: 0 },
+      { command: "npm run lint", exit_code: 0 },
+    ];
     s.runs["handoff:greeter#1"] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "the tests pass when run alone" } }] }];
     writeFileSync(join(repo, "s.script.yaml"), toYaml(s));
     const r = await runCli(["run", "hello.mission", "--offline", "--script", "s.script.yaml"], repo);
@@ -82,7 +92,25 @@ describe("gates", () => {
     const repo = exampleRepo();
     const s = script();
     // the follow-up changes nothing, so round 2 fails as round 1 did; max_rounds is 2
-    s.runs["implement:default_name#1"] = [{ tools: [{ name: "submit_handoff", input: { feature: "default_name", status: "done", implemented: ["nothing, it turns out"], left_undone: [], commands: [], issues: [], procedures_followed: true, notes: "" } }] }];
+    s.runs["implement:default_name#1"] = [
+      {
+        tools: [
+          {
+            name: "submit_handoff",
+            input: {
+              feature: "default_name",
+              status: "done",
+              implemented: ["nothing, it turns out"],
+              left_undone: [],
+              commands: [],
+              issues: [],
+              procedures_followed: true,
+              notes: "",
+            },
+          },
+        ],
+      },
+    ];
     s.runs["review:greeting#2:default_name"] = [{ tools: [{ name: "submit_verdicts", input: { verdicts: [] } }] }];
     writeFileSync(join(repo, "s.script.yaml"), toYaml(s));
     const r = await runCli(["run", "hello.mission", "--offline", "--script", "s.script.yaml"], repo);
@@ -92,8 +120,26 @@ describe("gates", () => {
     expect(status.state).toBe("paused");
     expect(status.last_validation).toMatchObject({ round: 2, passed: false, failing: ["greet.default"] });
     // a human looked; resuming hands the report to the orchestrator
-    s.runs["gate:greeting#2"] = [{ tools: [{ name: "decide", input: { action: "follow_up", reason: "really fix it", features: [{ name: "default_name_2", spec: "Default to world.", fulfills: ["greet.default"] }] } }] }];
-    s.runs["implement:default_name_2#1"] = script().runs["implement:default_name#1"].map((t: { tools: { name: string; input: { feature?: string } }[] }) => ({ ...t, tools: t.tools.map((x) => (x.name === "submit_handoff" ? { ...x, input: { ...x.input, feature: "default_name_2" } } : x)) }));
+    s.runs["gate:greeting#2"] = [
+      {
+        tools: [
+          {
+            name: "decide",
+            input: {
+              action: "follow_up",
+              reason: "really fix it",
+              features: [{ name: "default_name_2", spec: "Default to world.", fulfills: ["greet.default"] }],
+            },
+          },
+        ],
+      },
+    ];
+    s.runs["implement:default_name_2#1"] = script().runs["implement:default_name#1"].map(
+      (t: { tools: { name: string; input: { feature?: string } }[] }) => ({
+        ...t,
+        tools: t.tools.map((x) => (x.name === "submit_handoff" ? { ...x, input: { ...x.input, feature: "default_name_2" } } : x)),
+      }),
+    );
     s.runs["review:greeting#3:default_name_2"] = [{ tools: [{ name: "submit_verdicts", input: { verdicts: [] } }] }];
     s.runs["gate:greeting#3"] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "fixed" } }] }];
     writeFileSync(join(repo, "s.script.yaml"), toYaml(s));

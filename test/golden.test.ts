@@ -18,7 +18,9 @@ describe("diagnostic cases (expectations in comments, pretty output golden besid
       const exp = readExpectations(c);
       const result = check([relative(ROOT, c.entry)], { cwd: ROOT });
       expect(result.unreadable).toEqual([]);
-      const actual = result.diagnostics.filter((d) => d.code in CATALOGUE).map((d) => ({ code: d.code, file: d.span.file, line: d.span.start.line }));
+      const actual = result.diagnostics
+        .filter((d) => d.code in CATALOGUE)
+        .map((d) => ({ code: d.code, file: d.span.file, line: d.span.start.line }));
       const located = exp.located.map((e) => ({ ...e }));
       const unmatched = [...actual];
       for (const e of located) {
@@ -32,7 +34,9 @@ describe("diagnostic cases (expectations in comments, pretty output golden besid
         unmatched.splice(i, 1);
       }
       expect(unmatched, "diagnostics no comment expects").toEqual([]);
-      const expectError = [...exp.located.map((e) => e.code), ...exp.anywhere].some((code) => CATALOGUE[code as keyof typeof CATALOGUE]?.severity === "error");
+      const expectError = [...exp.located.map((e) => e.code), ...exp.anywhere].some(
+        (code) => CATALOGUE[code as keyof typeof CATALOGUE]?.severity === "error",
+      );
       expect(result.ok).toBe(!expectError);
       if (exp.coverage) expect({ fulfilled: result.coverage.fulfilled, assertions: result.coverage.assertions }).toEqual(exp.coverage);
       const pretty = renderPretty(result.diagnostics, (f) => result.sources.get(f), plain);

@@ -41,8 +41,14 @@ async function tokenizer(): Promise<textmate.IGrammar> {
   const wasm = readFileSync(join(require.resolve("vscode-oniguruma"), "../onig.wasm"));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer);
   const registry = new textmate.Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
-    loadGrammar: async (scope) => (scope === "source.mission" ? textmate.parseRawGrammar(readFileSync(join(ROOT, "grammar/mission.tmLanguage.json"), "utf8"), "mission.tmLanguage.json") : null),
+    onigLib: Promise.resolve({
+      createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p),
+      createOnigString: (s: string) => new oniguruma.OnigString(s),
+    }),
+    loadGrammar: async (scope) =>
+      scope === "source.mission"
+        ? textmate.parseRawGrammar(readFileSync(join(ROOT, "grammar/mission.tmLanguage.json"), "utf8"), "mission.tmLanguage.json")
+        : null,
   });
   const grammar = await registry.loadGrammar("source.mission");
   if (!grammar) throw new Error("grammar did not load");

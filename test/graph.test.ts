@@ -45,7 +45,10 @@ describe("missionc graph", () => {
         { ...base.features[0]!, name: "my-f", milestone: "m", needs: [], fulfills: ["x.y_z"] },
         { ...base.features[0]!, name: "my_f", milestone: "m", needs: ["my-f"], fulfills: ["x_y.z"] },
       ],
-      contract: [{ ...base.contract[0]!, id: "x.y_z" }, { ...base.contract[0]!, id: "x_y.z" }],
+      contract: [
+        { ...base.contract[0]!, id: "x.y_z" },
+        { ...base.contract[0]!, id: "x_y.z" },
+      ],
     };
     const ids = [...toMermaid(plan).matchAll(/^\s+(\S+)[[(]/gm)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);
@@ -54,7 +57,9 @@ describe("missionc graph", () => {
 
   it("from the command line, in both formats; an unknown format is a usage error", () => {
     expect(missionc(["graph", "examples/hello/hello.mission"]).stdout).toBe(toMermaid(planOfFile("examples/hello/hello.mission")));
-    expect(missionc(["graph", "examples/hello/hello.mission", "--format", "dot"]).stdout).toBe(toDot(planOfFile("examples/hello/hello.mission")));
+    expect(missionc(["graph", "examples/hello/hello.mission", "--format", "dot"]).stdout).toBe(
+      toDot(planOfFile("examples/hello/hello.mission")),
+    );
     const bad = missionc(["graph", "examples/hello/hello.mission", "--format", "png"]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown format `png`/);

@@ -19,7 +19,9 @@ const FEATURES = ["alpha", "beta", "gamma", "delta"];
 function missionRepo(concurrency: number, holds: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "missionc-parallel-"));
   const features = FEATURES.map((f) => `    feature ${f} {\n      spec "write ${f}.txt"\n      fulfills r.${f}\n    }`).join("\n");
-  writeFileSync(join(dir, "p.mission"), `mission p {
+  writeFileSync(
+    join(dir, "p.mission"),
+    `mission p {
   goal "Files, reviewed in parallel."
   policy { concurrency ${concurrency} }
   model m = anthropic "claude-sonnet-4-5"
@@ -35,16 +37,37 @@ ${features}
     validate scrutiny
   }
 }
-`);
+`,
+  );
   const runs: Record<string, unknown[]> = {};
   for (const f of FEATURES) {
     runs[`implement:${f}#1`] = [
       { tools: [{ name: "write_file", input: { path: `${f}.txt`, content: `${f}\n` } }] },
-      { tools: [{ name: "submit_handoff", input: { feature: f, status: "done", implemented: [`${f}.txt`], left_undone: [], commands: [], issues: [], procedures_followed: true, notes: "" } }] },
+      {
+        tools: [
+          {
+            name: "submit_handoff",
+            input: {
+              feature: f,
+              status: "done",
+              implemented: [`${f}.txt`],
+              left_undone: [],
+              commands: [],
+              issues: [],
+              procedures_followed: true,
+              notes: "",
+            },
+          },
+        ],
+      },
     ];
     runs[`review:one#1:${f}`] = [
       { wait_for: holds[f] ?? "go", tools: [{ name: "read_file", input: { path: `${f}.txt` } }] },
-      { tools: [{ name: "submit_verdicts", input: { verdicts: [{ assertion: `r.${f}`, verdict: "pass", evidence: `${f}.txt reads ${f}` }] } }] },
+      {
+        tools: [
+          { name: "submit_verdicts", input: { verdicts: [{ assertion: `r.${f}`, verdict: "pass", evidence: `${f}.txt reads ${f}` }] } },
+        ],
+      },
     ];
   }
   runs["gate:one#1"] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "all pass" } }] }];
@@ -57,10 +80,16 @@ ${features}
 
 /** The most reviewers in flight at once, counted over the journal's order. */
 function maxInFlight(repo: string): { max: number; reviewers: number } {
-  let now = 0, max = 0, reviewers = 0;
+  let now = 0,
+    max = 0,
+    reviewers = 0;
   for (const e of journalEvents(repo, "p")) {
     if (e.data["role"] !== "reviewer") continue;
-    if (e.type === "agent_started") { now++; reviewers++; max = Math.max(max, now); }
+    if (e.type === "agent_started") {
+      now++;
+      reviewers++;
+      max = Math.max(max, now);
+    }
     if (e.type === "agent_finished") now--;
   }
   return { max, reviewers };
@@ -88,9 +117,16 @@ describe("reviewers run in parallel up to policy.concurrency", () => {
     writeFileSync(join(repo, "alpha-go"), ""); // the pause is in the inbox: alpha's turn may end now
     expect((await run.exited).code).toBe(3);
     const events = journalEvents(repo, "p");
-    const answered = events.filter((e) => e.type === "model_response" && String(e.data["run"]).startsWith("review:")).map((e) => e.data["run"]);
+    const answered = events
+      .filter((e) => e.type === "model_response" && String(e.data["run"]).startsWith("review:"))
+      .map((e) => e.data["run"]);
     expect(answered).toEqual(["review:one#1:alpha"]);
-    expect(events.filter((e) => e.type === "agent_finished" && e.data["role"] === "reviewer").map((e) => e.data["outcome"])).toEqual(["stopped", "stopped", "stopped", "stopped"]);
+    expect(events.filter((e) => e.type === "agent_finished" && e.data["role"] === "reviewer").map((e) => e.data["outcome"])).toEqual([
+      "stopped",
+      "stopped",
+      "stopped",
+      "stopped",
+    ]);
     expect(events.at(-1)!.type).toBe("paused");
   });
 });

@@ -38,7 +38,10 @@ describe("the plan", () => {
     const text = readFileSync(path, "utf8");
     const base = planOf(text, path);
     // layout noise outside text blocks (whose lines are content)
-    const noisy = text.split('"""').map((part, i) => (i % 2 ? part : part.replace(/\n/g, "\n\n   "))).join('"""')
+    const noisy = text
+      .split('"""')
+      .map((part, i) => (i % 2 ? part : part.replace(/\n/g, "\n\n   ")))
+      .join('"""')
       .replace(/milestone accounts/, "/* a comment */ milestone   accounts // more\n")
       .replace(/role worker\s+= sonnet/, "role\tworker=sonnet");
     expect(planOf(noisy, path).digest).toBe(base.digest);
@@ -69,12 +72,21 @@ describe("the plan", () => {
   it("resolves judges, regression checks and role defaults as DESIGN §2 and §4 say", () => {
     const plan = planOfFile("examples/slack-clone/slack-clone.mission");
     const judge = (id: string) => plan.contract.find((a) => a.id === id)!.by;
-    expect(judge("auth.login")).toBe("check");        // has a check, no by
-    expect(judge("auth.hashing")).toBe("reviewer");   // by reviewer
+    expect(judge("auth.login")).toBe("check"); // has a check, no by
+    expect(judge("auth.hashing")).toBe("reviewer"); // by reviewer
     expect(judge("auth.signup")).toBe("user_tester"); // neither, milestone runs user_testing
     const channels = plan.steps.find((s) => s.id === "validate:channels:scrutiny");
-    expect(channels?.kind === "validate" && channels.checks.filter((c) => c.regression).map((c) => c.assertion)).toEqual(["auth.login", "ws.create"]);
-    expect(plan.steps.map((s) => s.id).slice(0, 5)).toEqual(["implement:auth", "implement:workspaces", "validate:accounts:scrutiny", "validate:accounts:user_testing", "gate:accounts"]);
+    expect(channels?.kind === "validate" && channels.checks.filter((c) => c.regression).map((c) => c.assertion)).toEqual([
+      "auth.login",
+      "ws.create",
+    ]);
+    expect(plan.steps.map((s) => s.id).slice(0, 5)).toEqual([
+      "implement:auth",
+      "implement:workspaces",
+      "validate:accounts:scrutiny",
+      "validate:accounts:user_testing",
+      "gate:accounts",
+    ]);
     expect(plan.skills["realtime"]!.path).toBe("skills/websockets.md");
   });
 });

@@ -17,8 +17,11 @@ import { ROOT } from "./helpers/cases.js";
 /** FC_RUNS raises the number of inputs for a longer hunt; the default keeps the suite quick. */
 const RUNS = Number(process.env["FC_RUNS"] ?? 300);
 
-const EXAMPLES = ["examples/hello/hello.mission", "examples/slack-clone/slack-clone.mission", "examples/slack-clone/contract/chat.mission"]
-  .map((p) => readFileSync(join(ROOT, p), "utf8"));
+const EXAMPLES = [
+  "examples/hello/hello.mission",
+  "examples/slack-clone/slack-clone.mission",
+  "examples/slack-clone/contract/chat.mission",
+].map((p) => readFileSync(join(ROOT, p), "utf8"));
 
 function checkText(text: string): void {
   const host = nodeHost(ROOT);
@@ -44,11 +47,40 @@ function pieces(text: string): string[] {
 
 const mutation = fc.record({
   example: fc.integer({ min: 0, max: EXAMPLES.length - 1 }),
-  ops: fc.array(fc.record({ kind: fc.constantFrom("delete", "duplicate", "swap", "insert"), at: fc.nat(), other: fc.nat(), text: fc.constantFrom("{", "}", "=", ",", "\"", "\"\"\"", "/*", "mission", "feature", "fulfills", "24x", "$", "needs", "include \"x\"", "role", "^") }), { minLength: 1, maxLength: 6 }),
+  ops: fc.array(
+    fc.record({
+      kind: fc.constantFrom("delete", "duplicate", "swap", "insert"),
+      at: fc.nat(),
+      other: fc.nat(),
+      text: fc.constantFrom(
+        "{",
+        "}",
+        "=",
+        ",",
+        '"',
+        '"""',
+        "/*",
+        "mission",
+        "feature",
+        "fulfills",
+        "24x",
+        "$",
+        "needs",
+        'include "x"',
+        "role",
+        "^",
+      ),
+    }),
+    { minLength: 1, maxLength: 6 },
+  ),
   truncate: fc.option(fc.nat(), { nil: undefined }),
 });
 
-function mutate(m: { example: number; ops: { kind: string; at: number; other: number; text: string }[]; truncate: number | undefined }): string {
+function mutate(m: {
+  example: number;
+  ops: { kind: string; at: number; other: number; text: string }[];
+  truncate: number | undefined;
+}): string {
   const p = pieces(EXAMPLES[m.example]!);
   for (const op of m.ops) {
     const i = op.at % p.length;
@@ -69,12 +101,29 @@ describe("parse and check never throw or hang", () => {
   });
 
   it("on arbitrary text made of the language's own characters", () => {
-    const alphabet = fc.constantFrom(..."{}=,\"\\/*$.0123456789kMGsmhd \n\tabcxyz_-#^".split(""), "mission", "feature", "\"\"\"", "//", "/*", "*/");
-    fc.assert(fc.property(fc.array(alphabet, { maxLength: 200 }).map((a) => a.join("")), guarded), { numRuns: RUNS });
+    const alphabet = fc.constantFrom(
+      ...'{}=,"\\/*$.0123456789kMGsmhd \n\tabcxyz_-#^'.split(""),
+      "mission",
+      "feature",
+      '"""',
+      "//",
+      "/*",
+      "*/",
+    );
+    fc.assert(
+      fc.property(
+        fc.array(alphabet, { maxLength: 200 }).map((a) => a.join("")),
+        guarded,
+      ),
+      { numRuns: RUNS },
+    );
   });
 
   it("on random mutations of the examples (deleted, duplicated, swapped tokens; truncation)", () => {
-    fc.assert(fc.property(mutation, (m) => guarded(mutate(m))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(mutation, (m) => guarded(mutate(m))),
+      { numRuns: RUNS },
+    );
   });
 
   it("on the examples cut at every 97th character", () => {

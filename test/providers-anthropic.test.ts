@@ -6,7 +6,9 @@ import { ROOT } from "./helpers/cases.js";
 import { exampleRepo, missionCommits, runCli } from "./helpers/missions.js";
 import { startMockAnthropic, type MockAnthropic } from "./helpers/mock-anthropic.js";
 
-const script = parseYaml(readFileSync(join(ROOT, "examples/hello/hello.script.yaml"), "utf8")) as { runs: Record<string, { text?: string; tools?: { name: string; input?: unknown }[] }[]> };
+const script = parseYaml(readFileSync(join(ROOT, "examples/hello/hello.script.yaml"), "utf8")) as {
+  runs: Record<string, { text?: string; tools?: { name: string; input?: unknown }[] }[]>;
+};
 const FAKE_KEY = "sk-ant-api03-FAKEKEYFAKEKEYFAKEKEY-0123456789abcdef";
 
 /** The hello mission with every role on one Anthropic model whose base_url is the mock. */
@@ -22,8 +24,12 @@ function anthropicRepo(url: string): string {
 }
 
 let mock: MockAnthropic;
-beforeAll(async () => { mock = await startMockAnthropic((run, turn) => script.runs[run]?.[turn - 1]); });
-afterAll(async () => { await mock.close(); });
+beforeAll(async () => {
+  mock = await startMockAnthropic((run, turn) => script.runs[run]?.[turn - 1]);
+});
+afterAll(async () => {
+  await mock.close();
+});
 
 describe("the demo mission with every role on a mock Anthropic server, through @anthropic-ai/sdk", () => {
   it("makes the same commits as the scripted run; reads the cache for at least 90% of its input; never writes the key anywhere", async () => {
@@ -36,7 +42,9 @@ describe("the demo mission with every role on a mock Anthropic server, through @
     const status = JSON.parse((await runCli(["status", "--json"], repo)).stdout);
     const t = status.tokens.by_type;
     const share = t.cache_read / (t.input + t.cache_read + t.cache_write);
-    console.log(`cache-read share of input tokens on the demo mission (mock Anthropic): ${(share * 100).toFixed(1)}% (${t.cache_read} of ${t.input + t.cache_read + t.cache_write})`);
+    console.log(
+      `cache-read share of input tokens on the demo mission (mock Anthropic): ${(share * 100).toFixed(1)}% (${t.cache_read} of ${t.input + t.cache_read + t.cache_write})`,
+    );
     expect(share).toBeGreaterThanOrEqual(0.9);
     expect(status.cache_read_share.total).toBeCloseTo(share, 3);
     expect(Object.keys(status.cache_read_share.by_role).sort()).toEqual(["orchestrator", "reviewer", "worker"]);
@@ -47,7 +55,13 @@ describe("the demo mission with every role on a mock Anthropic server, through @
     // the SDK sends the key as the mock sees it, and nothing else keeps it
     expect(mock.requests.some((q) => String(q.headers["authorization"] ?? q.headers["x-api-key"]).includes(FAKE_KEY))).toBe(true);
     const { execFileSync } = await import("node:child_process");
-    const grep = (args: string[]) => { try { return execFileSync("grep", args, { encoding: "utf8" }); } catch { return ""; } };
+    const grep = (args: string[]) => {
+      try {
+        return execFileSync("grep", args, { encoding: "utf8" });
+      } catch {
+        return "";
+      }
+    };
     expect(grep(["-r", "-l", FAKE_KEY, join(repo, ".missions")])).toBe("");
     expect(grep(["-r", "-l", "--exclude-dir=.missions", FAKE_KEY, repo])).toBe("");
     expect(execFileSync("git", ["-C", repo, "log", "-p", "--all"], { encoding: "utf8" })).not.toContain(FAKE_KEY);
@@ -88,7 +102,9 @@ describe("keys and external agents", () => {
     const repo = anthropicRepo(mock.url);
     const r = await runCli(["run", "hello.mission"], repo, { ANTHROPIC_API_KEY: "" });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/role orchestrator, role researcher use model `lead` \(anthropic "claude-opus-4-1"\), which needs the environment variable ANTHROPIC_API_KEY: it is not set/);
+    expect(r.stderr).toMatch(
+      /role orchestrator, role researcher use model `lead` \(anthropic "claude-opus-4-1"\), which needs the environment variable ANTHROPIC_API_KEY: it is not set/,
+    );
     const { existsSync } = await import("node:fs");
     expect(existsSync(join(repo, ".missions/hello/journal.jsonl"))).toBe(false);
   });
@@ -96,16 +112,30 @@ describe("keys and external agents", () => {
   it("a worker bound to an external agent CLI: prompt on stdin, answer in $MISSION_OUTPUT, only its own key", async () => {
     const repo = anthropicRepo(mock.url);
     const file = join(repo, "hello.mission");
-    writeFileSync(file, readFileSync(file, "utf8").replace("role worker       = coder", 'role worker       = agent')
-      .replace(/(model coder[^\n]*\n)/, `$1  model agent = command "node ${join(ROOT, "test/fixtures/fake-agent.mjs")}" { api_key_env "AGENT_KEY"  timeout 1m }\n`));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8")
+        .replace("role worker       = coder", "role worker       = agent")
+        .replace(
+          /(model coder[^\n]*\n)/,
+          `$1  model agent = command "node ${join(ROOT, "test/fixtures/fake-agent.mjs")}" { api_key_env "AGENT_KEY"  timeout 1m }\n`,
+        ),
+    );
     const book = { ...script.runs, "gate:greeting#1": [{ tools: [{ name: "decide", input: { action: "accept", reason: "all pass" } }] }] };
     const own = await startMockAnthropic((run, turn) => (book as typeof script.runs)[run]?.[turn - 1]);
     writeFileSync(file, readFileSync(file, "utf8").split(mock.url).join(own.url));
     const log = join(repo, "..", `${repo.split("/").pop()}-agent.log`);
     try {
-      const r = await runCli(["run", "hello.mission"], repo, { ANTHROPIC_API_KEY: FAKE_KEY, AGENT_KEY: "agent-key-123456789", FAKE_AGENT_LOG: log });
+      const r = await runCli(["run", "hello.mission"], repo, {
+        ANTHROPIC_API_KEY: FAKE_KEY,
+        AGENT_KEY: "agent-key-123456789",
+        FAKE_AGENT_LOG: log,
+      });
       expect(r.code, r.stdout + r.stderr).toBe(0);
-      const seen = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      const seen = readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       expect(seen[0]).toEqual({ keys: ["AGENT_KEY"], agentKey: "agent-key-123456789", promptHasFeature: true });
       expect(missionCommits(repo).map((c) => c.subject)).toEqual(["The greeting program (feature greeter)"]);
       const status = JSON.parse((await runCli(["status", "--json"], repo)).stdout);
@@ -126,7 +156,23 @@ describe("budgets and printed output", () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/the cost budget is spent \(\$0\.\d+ of \$0\.0001\)/);
 
-    const book = { ...script.runs, "gate:greeting#1": [{ tools: [{ name: "decide", input: { action: "follow_up", reason: `the key is ${FAKE_KEY}`, features: [{ name: "default_name", spec: "Default to world.", fulfills: ["greet.default"] }] } }] }] };
+    const book = {
+      ...script.runs,
+      "gate:greeting#1": [
+        {
+          tools: [
+            {
+              name: "decide",
+              input: {
+                action: "follow_up",
+                reason: `the key is ${FAKE_KEY}`,
+                features: [{ name: "default_name", spec: "Default to world.", fulfills: ["greet.default"] }],
+              },
+            },
+          ],
+        },
+      ],
+    };
     const own = await startMockAnthropic((run, turn) => (book as typeof script.runs)[run]?.[turn - 1]);
     try {
       const echo = anthropicRepo(own.url);

@@ -13,8 +13,20 @@ import { startMockOpenAI, type MockOpenAI } from "./helpers/mock-openai.js";
  * in a retried, complete turn or a clear failure within the runner's cap: never a partial turn.
  */
 
-const TURN: Turn = { text: "Reading.", tools: [{ name: "read_file", input: { path: "src/a.ts" } }, { name: "write_file", input: { path: "b.txt", content: "x".repeat(40) } }] };
-const request: ModelRequest = { run: "implement:f#1", turn: 1, system: ["the mission", "your role"], messages: [{ role: "user", content: "go" }], tools: [{ name: "read_file", description: "read", input_schema: { type: "object" } }] };
+const TURN: Turn = {
+  text: "Reading.",
+  tools: [
+    { name: "read_file", input: { path: "src/a.ts" } },
+    { name: "write_file", input: { path: "b.txt", content: "x".repeat(40) } },
+  ],
+};
+const request: ModelRequest = {
+  run: "implement:f#1",
+  turn: 1,
+  system: ["the mission", "your role"],
+  messages: [{ role: "user", content: "go" }],
+  tools: [{ name: "read_file", description: "read", input_schema: { type: "object" } }],
+};
 const FAST: RetryPolicy = { attempts: 4, baseMs: 20, capMs: 200 };
 const model = (provider: string, url: string): PlanModel => ({ provider, id: "m", options: { base_url: url } });
 
@@ -24,11 +36,19 @@ beforeAll(async () => {
   anthropic = await startMockAnthropic(() => TURN);
   openai = await startMockOpenAI(() => TURN);
 });
-afterAll(async () => { await anthropic.close(); await openai.close(); });
+afterAll(async () => {
+  await anthropic.close();
+  await openai.close();
+});
 
 function providers(): { name: string; make: (timeoutMs?: number) => Provider; mock: () => MockAnthropic | MockOpenAI; events: number }[] {
   return [
-    { name: "anthropic", make: (t) => new AnthropicProvider(model("anthropic", anthropic.url), "sk-test", t), mock: () => anthropic, events: 12 },
+    {
+      name: "anthropic",
+      make: (t) => new AnthropicProvider(model("anthropic", anthropic.url), "sk-test", t),
+      mock: () => anthropic,
+      events: 12,
+    },
     { name: "openai", make: (t) => new OpenAIProvider(model("openai", openai.url), "sk-test", t), mock: () => openai, events: 7 },
   ];
 }
@@ -38,7 +58,10 @@ for (const p of providers()) {
     it("a complete turn: text, tool calls with their arguments, usage", async () => {
       const r = await p.make().complete(request);
       expect(r.content).toBe("Reading.");
-      expect(r.tool_calls.map((c) => [c.name, c.input])).toEqual([["read_file", { path: "src/a.ts" }], ["write_file", { path: "b.txt", content: "x".repeat(40) }]]);
+      expect(r.tool_calls.map((c) => [c.name, c.input])).toEqual([
+        ["read_file", { path: "src/a.ts" }],
+        ["write_file", { path: "b.txt", content: "x".repeat(40) }],
+      ]);
       expect(r.usage.input + r.usage.cache_read + r.usage.cache_write).toBeGreaterThan(0);
     });
 
@@ -47,8 +70,15 @@ for (const p of providers()) {
         p.mock().faults.push({ cutAfterEvents: k });
         const before = p.mock().requests.length;
         const retries: number[] = [];
-        const r = await withRetries(() => p.make().complete(request), FAST, (a) => retries.push(a));
-        expect(r.tool_calls.map((c) => c.input), `cut after ${k} events`).toEqual(TURN.tools!.map((t) => t.input));
+        const r = await withRetries(
+          () => p.make().complete(request),
+          FAST,
+          (a) => retries.push(a),
+        );
+        expect(
+          r.tool_calls.map((c) => c.input),
+          `cut after ${k} events`,
+        ).toEqual(TURN.tools!.map((t) => t.input));
         expect(p.mock().requests.length - before, `cut after ${k} events`).toBe(2);
         expect(retries).toEqual([1]);
       }
@@ -58,20 +88,42 @@ for (const p of providers()) {
       p.mock().faults.push({ status: 429, headers: { "retry-after": "3600" } });
       const delays: number[] = [];
       // the delay reported is the one slept: an hour's wait would outlast the test's time-out
-      await withRetries(() => p.make().complete(request), FAST, (_, __, d) => delays.push(d));
+      await withRetries(
+        () => p.make().complete(request),
+        FAST,
+        (_, __, d) => delays.push(d),
+      );
       expect(delays).toEqual([200]);
     });
 
     it("500s are retried; when the attempts are spent, the error says why", async () => {
       p.mock().faults.push({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
-      await expect(withRetries(() => p.make().complete(request), FAST, () => {})).rejects.toThrow(/failed 4 times; last: HTTP 500/);
+      await expect(
+        withRetries(
+          () => p.make().complete(request),
+          FAST,
+          () => {},
+        ),
+      ).rejects.toThrow(/failed 4 times; last: HTTP 500/);
       p.mock().faults.push({ status: 503 });
-      expect((await withRetries(() => p.make().complete(request), FAST, () => {})).content).toBe("Reading.");
+      expect(
+        (
+          await withRetries(
+            () => p.make().complete(request),
+            FAST,
+            () => {},
+          )
+        ).content,
+      ).toBe("Reading.");
     });
 
     it("a connection that never answers times out and is retried", async () => {
       p.mock().faults.push({ hang: true });
-      const r = await withRetries(() => p.make(400).complete(request), FAST, () => {});
+      const r = await withRetries(
+        () => p.make(400).complete(request),
+        FAST,
+        () => {},
+      );
       expect(r.content).toBe("Reading.");
     });
 
@@ -80,8 +132,13 @@ for (const p of providers()) {
       const abort = new AbortController();
       const waits: number[] = [];
       // aborted once the wait has begun (the next turn of the event loop); the wait itself is an hour
-      const onRetry = (_: number, __: unknown, delay: number): void => { waits.push(delay); setImmediate(() => abort.abort()); };
-      await expect(withRetries(() => p.make().complete(request, abort.signal), { attempts: 4, baseMs: 1000, capMs: 3_600_000 }, onRetry, abort.signal)).rejects.toThrow(/interrupted/);
+      const onRetry = (_: number, __: unknown, delay: number): void => {
+        waits.push(delay);
+        setImmediate(() => abort.abort());
+      };
+      await expect(
+        withRetries(() => p.make().complete(request, abort.signal), { attempts: 4, baseMs: 1000, capMs: 3_600_000 }, onRetry, abort.signal),
+      ).rejects.toThrow(/interrupted/);
       expect(waits).toEqual([3_600_000]);
     });
   });
@@ -96,7 +153,7 @@ describe("OpenAI-compatible servers' quirks are normalised", () => {
     } finally {
       openai.quirks.objectArguments = false;
     }
-    const bad = await startMockOpenAI(() => ({ tools: [{ name: "read_file", input: "{\"path\": " as unknown as object }] }));
+    const bad = await startMockOpenAI(() => ({ tools: [{ name: "read_file", input: '{"path": ' as unknown as object }] }));
     try {
       const r = await new OpenAIProvider(model("openai", bad.url), "sk-test").complete(request);
       expect(typeof r.tool_calls[0]!.input).toBe("string");

@@ -51,11 +51,12 @@ function knownMission(): string {
   git(repo, "commit", "-qm", "base");
   const base = git(repo, "rev-parse", "HEAD").trim();
   git(repo, "checkout", "-q", "-b", "mission/known");
-  mkdirSync(join(repo, "src")); mkdirSync(join(repo, "test"));
-  writeFileSync(join(repo, "src/a.js"), "a\n".repeat(10));           // +10
-  writeFileSync(join(repo, "test/a.js"), "t\n".repeat(4));           // +4, a test file (under test/)
-  writeFileSync(join(repo, "src/b.spec.ts"), "s\n");                 // +1, a test file (*.spec.*)
-  writeFileSync(join(repo, "README.md"), "one\n");                   // −2
+  mkdirSync(join(repo, "src"));
+  mkdirSync(join(repo, "test"));
+  writeFileSync(join(repo, "src/a.js"), "a\n".repeat(10)); // +10
+  writeFileSync(join(repo, "test/a.js"), "t\n".repeat(4)); // +4, a test file (under test/)
+  writeFileSync(join(repo, "src/b.spec.ts"), "s\n"); // +1, a test file (*.spec.*)
+  writeFileSync(join(repo, "README.md"), "one\n"); // −2
   git(repo, "add", ".");
   git(repo, "commit", "-qm", "work");
   git(repo, "checkout", "-q", "main");
@@ -66,7 +67,10 @@ function knownMission(): string {
   writeFileSync(join(dir, "plan.json"), canonicalJson(plan));
   let now = T0;
   const journal = new Journal(join(dir, "journal.jsonl"), [], new Redactor([]), { now: () => new Date(now) });
-  const at = (s: number, type: string, data: object): void => { now = T0 + s * 1000; journal.append(type, data); };
+  const at = (s: number, type: string, data: object): void => {
+    now = T0 + s * 1000;
+    journal.append(type, data);
+  };
   const usage = (input: number, cache_read: number, cache_write: number, output: number) => ({ input, cache_read, cache_write, output });
   // session 1: 0 s → 30 s
   at(0, "mission_started", { plan_digest: plan.digest, branch: "mission/known", base });
@@ -75,18 +79,46 @@ function knownMission(): string {
   at(1, "agent_started", { run: "implement:a#1", role: "worker", model: "m" });
   at(5, "model_response", { run: "implement:a#1", turn: 1, role: "worker", model: "m", blob: "={}", usage: usage(100, 900, 0, 50) });
   at(9, "agent_finished", { run: "implement:a#1", role: "worker", model: "m", outcome: "done", turns: 1 });
-  at(10, "committed", { feature: "a", step: "implement:a#1", commit: "c1", problems: false });         // implementation 1 → 10: 9 s
+  at(10, "committed", { feature: "a", step: "implement:a#1", commit: "c1", problems: false }); // implementation 1 → 10: 9 s
   at(10, "validation_started", { milestone: "m1", round: 1 });
-  at(12, "check_result", { milestone: "m1", round: 1, kind: "check", name: "k.one", check: { kind: "check", name: "k.one", command: "true", exit_code: 0, duration_ms: 2000, blob: "=" } });
+  at(12, "check_result", {
+    milestone: "m1",
+    round: 1,
+    kind: "check",
+    name: "k.one",
+    check: { kind: "check", name: "k.one", command: "true", exit_code: 0, duration_ms: 2000, blob: "=" },
+  });
   at(12, "agent_started", { run: "review:m1#1:a", role: "reviewer", model: "j" });
   at(13, "provider_retry", { run: "review:m1#1:a", turn: 1, model: "j", attempt: 1, status: 529, reason: "overloaded", delay_ms: 1000 });
   at(15, "model_response", { run: "review:m1#1:a", turn: 1, role: "reviewer", model: "j", blob: "={}", usage: usage(50, 150, 50, 10) });
   at(16, "agent_finished", { run: "review:m1#1:a", role: "reviewer", model: "j", outcome: "done", turns: 1 });
-  at(16, "verdicts", { milestone: "m1", round: 1, run: "review:m1#1:a", verdicts: [{ assertion: "k.two", verdict: "pass", evidence: "seen" }] });
-  at(24, "validation_finished", { milestone: "m1", round: 1, passed: true, failing: [], blob: `=${JSON.stringify({ assertions: [{ id: "k.one", verdict: "pass" }, { id: "k.two", verdict: "pass" }] })}` }); // validation 10 → 24 less the 1 s back-off: 13 s
+  at(16, "verdicts", {
+    milestone: "m1",
+    round: 1,
+    run: "review:m1#1:a",
+    verdicts: [{ assertion: "k.two", verdict: "pass", evidence: "seen" }],
+  });
+  at(24, "validation_finished", {
+    milestone: "m1",
+    round: 1,
+    passed: true,
+    failing: [],
+    blob: `=${JSON.stringify({
+      assertions: [
+        { id: "k.one", verdict: "pass" },
+        { id: "k.two", verdict: "pass" },
+      ],
+    })}`,
+  }); // validation 10 → 24 less the 1 s back-off: 13 s
   at(25, "agent_started", { run: "gate:m1#1", role: "orchestrator", model: "m" });
-  at(27, "agent_finished", { run: "gate:m1#1", role: "orchestrator", model: "m", outcome: "done", turns: 1 });  // orchestration 2 s
-  at(27, "decision", { gate: "gate:m1#1", milestone: "m1", round: 1, decision: { action: "accept", reason: "all passed" }, default_model: "m" });
+  at(27, "agent_finished", { run: "gate:m1#1", role: "orchestrator", model: "m", outcome: "done", turns: 1 }); // orchestration 2 s
+  at(27, "decision", {
+    gate: "gate:m1#1",
+    milestone: "m1",
+    round: 1,
+    decision: { action: "accept", reason: "all passed" },
+    default_model: "m",
+  });
   at(30, "milestone_accepted", { milestone: "m1", round: 1 });
   // the runner died at 30 s; session 2 starts an hour later and lasts 4 s, with a worker run cut short by a crash
   at(3630, "run_started", { pid: 2, offline: true });
@@ -102,7 +134,13 @@ function knownMission(): string {
   at(7202, "turn_interrupted", { run: "implement:a#2", turn: 2 });
   at(7202, "agent_started", { run: "message:1", role: "orchestrator", model: "m" });
   at(7205, "agent_finished", { run: "message:1", role: "orchestrator", model: "m", outcome: "done", turns: 1 });
-  at(7205, "decision", { gate: "message:1", milestone: "m1", messages: ["m1"], decision: { action: "accept", reason: "carry on" }, default_model: "m" });
+  at(7205, "decision", {
+    gate: "message:1",
+    milestone: "m1",
+    messages: ["m1"],
+    decision: { action: "accept", reason: "carry on" },
+    default_model: "m",
+  });
   at(7206, "agent_started", { run: "implement:a#2", role: "worker", model: "m" });
   at(7207, "agent_finished", { run: "implement:a#2", role: "worker", model: "m", outcome: "done", turns: 2 });
   at(7208, "committed", { feature: "a", step: "implement:a#2", commit: "c2", problems: false });
@@ -150,7 +188,16 @@ describe("missionc report: figures from a journal with known numbers", () => {
     expect(report.cost.usd).toBe(0.002753); // 0.0027525, rounded to a millionth of a dollar
     expect(report.budget.tokens).toEqual({ limit: 10000, left: 10000 - 2350 });
     // git: +10 +4 +1 −2 = 17 changed lines, of which 5 are in test files
-    expect(report.code).toEqual({ files_changed: 4, lines_added: 15, lines_removed: 2, lines_changed: 17, test_lines_changed: 5, test_share: 0.2941, size_lines: 16, size_files: 4 });
+    expect(report.code).toEqual({
+      files_changed: 4,
+      lines_added: 15,
+      lines_removed: 2,
+      lines_changed: 17,
+      test_lines_changed: 5,
+      test_share: 0.2941,
+      size_lines: 16,
+      size_files: 4,
+    });
 
     const status = JSON.parse((await runCli(["status", ".missions/known", "--json"], repo)).stdout);
     const validStatus = schema("status.schema.json");
@@ -172,7 +219,8 @@ describe("missionc report: figures from a journal with known numbers", () => {
   });
 
   it("test files are the ones DESIGN §8 names", () => {
-    for (const p of ["test/a.js", "tests/x/y.py", "src/__tests__/b.ts", "a.test.ts", "src/b.spec.js", "pkg/test/c.go"]) expect(isTestFile(p), p).toBe(true);
+    for (const p of ["test/a.js", "tests/x/y.py", "src/__tests__/b.ts", "a.test.ts", "src/b.spec.js", "pkg/test/c.go"])
+      expect(isTestFile(p), p).toBe(true);
     for (const p of ["src/testing.js", "latest/a.js", "contest.ts", "src/spec.ts", "README.md"]) expect(isTestFile(p), p).toBe(false);
   });
 

@@ -9,7 +9,11 @@ import { hasStackTrace } from "./helpers/cli.js";
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 const schema = (name: string) => ajv.compile(JSON.parse(readFileSync(join(ROOT, "specs", name), "utf8")));
-const journalOf = (repo: string) => readFileSync(join(repo, ".missions/hello/journal.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const journalOf = (repo: string) =>
+  readFileSync(join(repo, ".missions/hello/journal.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 const script = () => parseYaml(readFileSync(join(ROOT, "examples/hello/hello.script.yaml"), "utf8"));
 
 describe("missionc run on the hello example, offline", () => {
@@ -20,7 +24,10 @@ describe("missionc run on the hello example, offline", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/mission complete/);
     expect(r.stdout).toMatch(/check greet\.default: .* → exit 1/);
-    expect(missionCommits(repo).map((c) => c.subject)).toEqual(["The greeting program (feature greeter)", "Greet the world by default (feature default_name)"]);
+    expect(missionCommits(repo).map((c) => c.subject)).toEqual([
+      "The greeting program (feature greeter)",
+      "Greet the world by default (feature default_name)",
+    ]);
     // the user's branch and working tree are as they were; .missions/ is excluded from git
     expect(git(repo, "rev-parse", "main")).toBe(mainBefore);
     expect(git(repo, "status", "--porcelain")).toBe("");
@@ -51,7 +58,11 @@ describe("missionc run on the hello example, offline", () => {
     const status = JSON.parse(st.stdout);
     const vs = schema("status.schema.json");
     expect(vs(status), JSON.stringify(vs.errors)).toBe(true);
-    expect(status).toMatchObject({ state: "done", features: { done: 2, pending: 0, total: 2 }, last_validation: { milestone: "greeting", round: 2, passed: true } });
+    expect(status).toMatchObject({
+      state: "done",
+      features: { done: 2, pending: 0, total: 2 },
+      last_validation: { milestone: "greeting", round: 2, passed: true },
+    });
     expect(status.tokens.estimated).toBe(true);
     expect(Object.keys(status.tokens.by_role).sort()).toEqual(["orchestrator", "reviewer", "worker"]);
     const log = await runCli(["log"], repo);
@@ -117,7 +128,10 @@ describe("one runner per mission", () => {
     const stale = exampleRepo();
     const { mkdirSync } = await import("node:fs");
     mkdirSync(join(stale, ".missions/hello"), { recursive: true });
-    writeFileSync(join(stale, ".missions/hello/lock"), JSON.stringify({ pid: 999999, host: (await import("node:os")).hostname(), started: "yesterday" }));
+    writeFileSync(
+      join(stale, ".missions/hello/lock"),
+      JSON.stringify({ pid: 999999, host: (await import("node:os")).hostname(), started: "yesterday" }),
+    );
     expect((await runCli(["run", "hello.mission", "--offline"], stale)).code).toBe(0);
   });
 });
@@ -154,7 +168,11 @@ describe("stopping and resuming", () => {
     run.child.kill("SIGINT");
     expect((await run.exited).code).toBe(3);
     expect(run.stdout()).toMatch(/interrupted/);
-    expect(journalEvents(repo, "hello").some((e) => e.type === "model_response" && e.data["turn"] === 2 && e.data["run"] === "implement:greeter#1")).toBe(false);
+    expect(
+      journalEvents(repo, "hello").some(
+        (e) => e.type === "model_response" && e.data["turn"] === 2 && e.data["run"] === "implement:greeter#1",
+      ),
+    ).toBe(false);
     writeFileSync(join(repo, "release"), "");
     expect((await runCli(["run", "hello.mission", "--offline", "--script", "held.script.yaml"], repo)).code).toBe(0);
   });
@@ -163,22 +181,54 @@ describe("stopping and resuming", () => {
     const repo = exampleRepo();
     expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
     const file = join(repo, "hello.mission");
-    writeFileSync(file, readFileSync(file, "utf8").replace("checks it with node:test.", "checks it with node:test, and says hello politely."));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("checks it with node:test.", "checks it with node:test, and says hello politely."),
+    );
     const refused = await runCli(["run", "hello.mission", "--offline"], repo);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/changed since this mission started; run again with --replan/);
     const more = script();
-    more.runs["implement:greeter#2"] = [{ tools: [
-      { name: "edit_file", input: { path: "README.md", old_text: "to be greeted", new_text: "to be greeted politely" } },
-      { name: "submit_handoff", input: { feature: "greeter", status: "done", implemented: ["politer README"], left_undone: [], commands: [], issues: [], procedures_followed: true, notes: "" } },
-    ] }];
-    more.runs["review:greeting#3:greeter"] = [{ tools: [{ name: "submit_verdicts", input: { verdicts: [{ assertion: "greet.readme", verdict: "pass", evidence: "README.md says how to run it" }] } }] }];
+    more.runs["implement:greeter#2"] = [
+      {
+        tools: [
+          { name: "edit_file", input: { path: "README.md", old_text: "to be greeted", new_text: "to be greeted politely" } },
+          {
+            name: "submit_handoff",
+            input: {
+              feature: "greeter",
+              status: "done",
+              implemented: ["politer README"],
+              left_undone: [],
+              commands: [],
+              issues: [],
+              procedures_followed: true,
+              notes: "",
+            },
+          },
+        ],
+      },
+    ];
+    more.runs["review:greeting#3:greeter"] = [
+      {
+        tools: [
+          {
+            name: "submit_verdicts",
+            input: { verdicts: [{ assertion: "greet.readme", verdict: "pass", evidence: "README.md says how to run it" }] },
+          },
+        ],
+      },
+    ];
     more.runs["gate:greeting#3"] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "still passes" } }] }];
     writeFileSync(join(repo, "more.script.yaml"), toYaml(more));
     const replanned = await runCli(["run", "hello.mission", "--offline", "--replan", "--script", "more.script.yaml"], repo);
     expect(replanned.code, replanned.stderr + replanned.stdout).toBe(0);
     expect(replanned.stdout).toMatch(/replanned: greeter will run again/);
-    expect(missionCommits(repo).map((c) => c.step)).toEqual(["hello/implement:greeter#1", "hello/implement:default_name#1", "hello/implement:greeter#2"]);
+    expect(missionCommits(repo).map((c) => c.step)).toEqual([
+      "hello/implement:greeter#1",
+      "hello/implement:default_name#1",
+      "hello/implement:greeter#2",
+    ]);
   });
 
   it("--until stops once the milestone is accepted", async () => {
@@ -217,14 +267,16 @@ describe("bad answers from agents go back to them as errors, never a crash", () 
     const repo = exampleRepo();
     const s = script();
     s.runs["implement:greeter#1"] = [
-      { tools: [
-        { name: "submit_handoff", input: { feature: "greeter", status: "done" } },
-        { name: "write_file", input: { path: "x.txt" } },
-        { name: "teleport", input: {} },
-        { name: "read_file", input: { path: "../../../../etc/passwd" } },
-        { name: "write_file", input: { path: "/tmp/escape.txt", content: "x" } },
-        { name: "write_file", input: { path: ".git/hooks/pre-commit", content: "x" } },
-      ] },
+      {
+        tools: [
+          { name: "submit_handoff", input: { feature: "greeter", status: "done" } },
+          { name: "write_file", input: { path: "x.txt" } },
+          { name: "teleport", input: {} },
+          { name: "read_file", input: { path: "../../../../etc/passwd" } },
+          { name: "write_file", input: { path: "/tmp/escape.txt", content: "x" } },
+          { name: "write_file", input: { path: ".git/hooks/pre-commit", content: "x" } },
+        ],
+      },
       ...s.runs["implement:greeter#1"],
     ];
     writeFileSync(join(repo, "bad.script.yaml"), toYaml(s));
@@ -234,7 +286,9 @@ describe("bad answers from agents go back to them as errors, never a crash", () 
     expect(results.map((e) => e.data.is_error)).toEqual([true, true, true, true, true, true]);
     const payload = (ref: string) => (ref.startsWith("=") ? ref.slice(1) : readFileSync(join(repo, ".missions/hello/blobs", ref), "utf8"));
     const text = (e: { data: { blob: string } }) => JSON.parse(payload(e.data.blob)).content as string;
-    expect(text(results[0])).toMatch(/rejected: the handoff does not match specs\/handoff\.schema\.json: .*must have required property 'implemented'/);
+    expect(text(results[0])).toMatch(
+      /rejected: the handoff does not match specs\/handoff\.schema\.json: .*must have required property 'implemented'/,
+    );
     expect(text(results[1])).toMatch(/bad arguments for write_file: .*content/);
     expect(text(results[2])).toMatch(/unknown tool `teleport`/);
     expect(text(results[3])).toMatch(/path refused: `\.\.` leads outside the repository/);

@@ -22,14 +22,20 @@ function helloWith(edit: (script: Script) => void): string {
   });
 }
 
-const answer = (action: string, reason: string, extra: Record<string, unknown> = {}): Record<string, unknown>[] =>
-  [{ tools: [{ name: "decide", input: { action, reason, ...extra } }] }];
+const answer = (action: string, reason: string, extra: Record<string, unknown> = {}): Record<string, unknown>[] => [
+  { tools: [{ name: "decide", input: { action, reason, ...extra } }] },
+];
 
 describe("missionc msg", () => {
   it("a message waiting before the run is answered between steps; the rescope and the answer show in status and log", async () => {
     const repo = helloWith((s) => {
       s.runs["message:1"] = answer("rescope", "Done: the greeter's README will also say how to run the tests.", {
-        amendments: [{ feature: "greeter", spec: "hello.js greets the name given as its first argument; the README says how to run it and how to run the tests." }],
+        amendments: [
+          {
+            feature: "greeter",
+            spec: "hello.js greets the name given as its first argument; the README says how to run it and how to run the tests.",
+          },
+        ],
       });
     });
     const posted = await runCli(["msg", "Please have the README say how to run the tests too.", "hello.mission"], repo);
@@ -89,7 +95,9 @@ describe("missionc msg", () => {
     expect(answered).toBeGreaterThan(interrupted);
     expect(turnTwo).toBeGreaterThan(answered); // the interrupted turn was never journaled before; asked again after
     expect(handoff).toBeGreaterThan(turnTwo);
-    expect(events.filter((e) => e.type === "model_response" && e.data["run"] === "implement:greeter#1" && e.data["turn"] === 1)).toHaveLength(1);
+    expect(
+      events.filter((e) => e.type === "model_response" && e.data["run"] === "implement:greeter#1" && e.data["turn"] === 1),
+    ).toHaveLength(1);
     expect(events.filter((e) => e.type === "agent_finished" && e.data["outcome"] === "interrupted")).toHaveLength(1);
   });
 
@@ -101,7 +109,9 @@ describe("missionc msg", () => {
     expect((await runCli(["msg", "Use British spelling, please.", "hello.mission"], repo)).code).toBe(0);
     const status = JSON.parse((await runCli(["status", "hello.mission", "--json"], repo)).stdout);
     expect(status.state).toBe("paused");
-    expect(status.changes_of_course).toEqual([{ gate: "message", action: "in the inbox: the runner reads it at its next turn", reason: "“Use British spelling, please.”" }]);
+    expect(status.changes_of_course).toEqual([
+      { gate: "message", action: "in the inbox: the runner reads it at its next turn", reason: "“Use British spelling, please.”" },
+    ]);
     const empty = await runCli(["msg", "  ", "hello.mission"], repo);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toBe("error: the message is empty\n");

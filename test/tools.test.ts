@@ -63,10 +63,16 @@ describe("tools confine every path to the repository", () => {
   it("edit_file replaces exactly one occurrence, and says why not otherwise", async () => {
     const { root } = workspace();
     writeFileSync(join(root, "b.txt"), "x x");
-    expect((await runTool("edit_file", { path: "a.txt", old_text: "beta", new_text: "gamma" }, WORKER_TOOLS, ctx(root))).isError).toBe(false);
+    expect((await runTool("edit_file", { path: "a.txt", old_text: "beta", new_text: "gamma" }, WORKER_TOOLS, ctx(root))).isError).toBe(
+      false,
+    );
     expect(readFileSync(join(root, "a.txt"), "utf8")).toBe("alpha\ngamma\n");
-    expect((await runTool("edit_file", { path: "b.txt", old_text: "x", new_text: "y" }, WORKER_TOOLS, ctx(root))).content).toMatch(/occurs 2 times/);
-    expect((await runTool("edit_file", { path: "a.txt", old_text: "zeta", new_text: "y" }, WORKER_TOOLS, ctx(root))).content).toMatch(/does not occur/);
+    expect((await runTool("edit_file", { path: "b.txt", old_text: "x", new_text: "y" }, WORKER_TOOLS, ctx(root))).content).toMatch(
+      /occurs 2 times/,
+    );
+    expect((await runTool("edit_file", { path: "a.txt", old_text: "zeta", new_text: "y" }, WORKER_TOOLS, ctx(root))).content).toMatch(
+      /does not occur/,
+    );
   });
 
   it("reviewers get the read-only subset", async () => {
@@ -98,7 +104,13 @@ describe("commands", () => {
     const dir = mkdtempSync(join(tmpdir(), "missionc-cmd-"));
     // a background job that would write late.txt once `go` exists: it must die with the command
     let group = 0;
-    const r = await runCommand("(while [ ! -e go ]; do sleep 0.05; done; echo late > late.txt) & sleep 30", { cwd: dir, timeoutMs: 300, onStart: (pgid) => { group = pgid; } });
+    const r = await runCommand("(while [ ! -e go ]; do sleep 0.05; done; echo late > late.txt) & sleep 30", {
+      cwd: dir,
+      timeoutMs: 300,
+      onStart: (pgid) => {
+        group = pgid;
+      },
+    });
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBe(124);
     expect(groupAlive(group)).toBe(false);

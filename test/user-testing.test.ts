@@ -17,7 +17,8 @@ import { answersHttp, exampleRepo, freePort, groupAlive, journalEvents, journalH
 async function notesRepo(editScript?: (script: { runs: Record<string, unknown[]> }) => void): Promise<{ repo: string; port: number }> {
   const port = await freePort();
   const repo = exampleRepo("notes", (dir) => {
-    for (const f of ["notes.mission", "notes.script.yaml"]) writeFileSync(join(dir, f), readFileSync(join(dir, f), "utf8").replaceAll("4317", String(port)));
+    for (const f of ["notes.mission", "notes.script.yaml"])
+      writeFileSync(join(dir, f), readFileSync(join(dir, f), "utf8").replaceAll("4317", String(port)));
     if (editScript) {
       const path = join(dir, "notes.script.yaml");
       const script = parseYaml(readFileSync(path, "utf8")) as { runs: Record<string, unknown[]> };
@@ -30,15 +31,19 @@ async function notesRepo(editScript?: (script: { runs: Record<string, unknown[]>
 
 function toolOutputs(repo: string, run: string): string[] {
   const blobs = join(repo, ".missions/notes/blobs");
-  return journalEvents(repo, "notes").filter((e) => e.type === "tool_result" && e.data["run"] === run && e.data["name"] === "http_request").map((e) => {
-    const ref = String(e.data["blob"]);
-    const raw = ref.startsWith("=") ? ref.slice(1) : readFileSync(join(blobs, ref), "utf8");
-    return (JSON.parse(raw) as { content: string }).content;
-  });
+  return journalEvents(repo, "notes")
+    .filter((e) => e.type === "tool_result" && e.data["run"] === run && e.data["name"] === "http_request")
+    .map((e) => {
+      const ref = String(e.data["blob"]);
+      const raw = ref.startsWith("=") ? ref.slice(1) : readFileSync(join(blobs, ref), "utf8");
+      return (JSON.parse(raw) as { content: string }).content;
+    });
 }
 
 function appGroups(repo: string): number[] {
-  return journalEvents(repo, "notes").filter((e) => e.type === "command_started" && String(e.data["run"]).startsWith("app:")).map((e) => e.data["pgid"] as number);
+  return journalEvents(repo, "notes")
+    .filter((e) => e.type === "command_started" && String(e.data["run"]).startsWith("app:"))
+    .map((e) => e.data["pgid"] as number);
 }
 
 describe("user testing drives the running app", () => {
@@ -60,7 +65,9 @@ describe("user testing drives the running app", () => {
     expect(rejected.verdict).toBe("fail");
     // the verdict carries the exchanges that back it: the request and the response excerpt
     expect(rejected.exchanges.map((x: { output: string }) => x.output).join("\n")).toContain("→ HTTP 201 Created");
-    expect(round1.procedures.map((p: { name: string; exit_code: number }) => `${p.name}:${p.exit_code}`)).toEqual(expect.arrayContaining(["install:0", "start:0", "test:0"]));
+    expect(round1.procedures.map((p: { name: string; exit_code: number }) => `${p.name}:${p.exit_code}`)).toEqual(
+      expect.arrayContaining(["install:0", "start:0", "test:0"]),
+    );
 
     // round 2: after the follow-up, the same request really gets 400
     const second = toolOutputs(repo, "user_test:api#2");
@@ -112,7 +119,13 @@ describe("user testing drives the running app", () => {
   it("an app that never answers at `ready` fails clearly, naming its log file; its verdicts are unverified", async () => {
     const { repo, port } = await notesRepo();
     const mission = join(repo, "notes.mission");
-    writeFileSync(mission, readFileSync(mission, "utf8").replace(`"PORT=${port} node server.js" {\n    timeout 20s`, `"node -e 'setInterval(() => {}, 1000)'" {\n    timeout 1s`));
+    writeFileSync(
+      mission,
+      readFileSync(mission, "utf8").replace(
+        `"PORT=${port} node server.js" {\n    timeout 20s`,
+        `"node -e 'setInterval(() => {}, 1000)'" {\n    timeout 1s`,
+      ),
+    );
     const r = await runCli(["run", "notes.mission", "--offline", "--until", "api"], repo);
     const report = JSON.parse(readFileSync(join(repo, ".missions/notes/validation/api-round1.json"), "utf8"));
     const start = report.procedures.find((p: { name: string }) => p.name === "start");
@@ -127,7 +140,9 @@ describe("user testing drives the running app", () => {
   });
 
   it("SIGTERM to the runner during user testing stops the app too; the mission pauses, resumable", async () => {
-    const { repo, port } = await notesRepo((script) => { script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), wait_for: "release" }; });
+    const { repo, port } = await notesRepo((script) => {
+      script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), wait_for: "release" };
+    });
     const run = startCli(["run", "notes.mission", "--offline"], repo);
     await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
     expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(true);
@@ -152,7 +167,9 @@ describe("user testing drives the running app", () => {
     try {
       const r = await runCli(["run", "notes.mission", "--offline"], repo);
       expect(r.code).toBe(3);
-      expect(r.stdout).toContain(`something already listens at 127.0.0.1:${port} (http://127.0.0.1:${port}/health) before the app was started`);
+      expect(r.stdout).toContain(
+        `something already listens at 127.0.0.1:${port} (http://127.0.0.1:${port}/health) before the app was started`,
+      );
       const events = journalEvents(repo, "notes");
       expect(events.filter((e) => e.type === "validation_finished")).toHaveLength(0);
       expect(events.filter((e) => e.type === "verdicts" && String(e.data["run"]).startsWith("user_test:"))).toHaveLength(0);
@@ -166,7 +183,10 @@ describe("user testing drives the running app", () => {
   it("a `ready` address user testing could not reach is refused before any work (exit 2)", async () => {
     const { repo, port } = await notesRepo();
     const mission = join(repo, "notes.mission");
-    writeFileSync(mission, readFileSync(mission, "utf8").replace(`ready "http://127.0.0.1:${port}/health"`, `ready "http://0.0.0.0:${port}/health"`));
+    writeFileSync(
+      mission,
+      readFileSync(mission, "utf8").replace(`ready "http://127.0.0.1:${port}/health"`, `ready "http://0.0.0.0:${port}/health"`),
+    );
     const r = await runCli(["run", "notes.mission", "--offline"], repo);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("the `ready` address of `start` must be an http(s) URL on this machine");
@@ -176,7 +196,9 @@ describe("user testing drives the running app", () => {
   it("a port held by something that is not an HTTP server is found too: the mission pauses, no round spent", async () => {
     const { repo, port } = await notesRepo();
     const { createServer: tcpServer } = await import("node:net");
-    const squatter = tcpServer(() => { /* accepts, never answers */ });
+    const squatter = tcpServer(() => {
+      /* accepts, never answers */
+    });
     await new Promise<void>((r) => squatter.listen(port, "127.0.0.1", () => r()));
     try {
       const r = await runCli(["run", "notes.mission", "--offline"], repo);
@@ -189,7 +211,9 @@ describe("user testing drives the running app", () => {
   });
 
   it("SIGKILL of the runner during user testing: the orphaned app is killed when the mission resumes, which completes", async () => {
-    const { repo, port } = await notesRepo((script) => { script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), wait_for: "release" }; });
+    const { repo, port } = await notesRepo((script) => {
+      script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), wait_for: "release" };
+    });
     const run = startCli(["run", "notes.mission", "--offline"], repo);
     await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
     run.child.kill("SIGKILL");
@@ -206,7 +230,11 @@ describe("user testing drives the running app", () => {
       for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
       expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
     } finally {
-      try { process.kill(-group!, "SIGKILL"); } catch { /* gone, as it should be */ }
+      try {
+        process.kill(-group!, "SIGKILL");
+      } catch {
+        /* gone, as it should be */
+      }
     }
   });
 });

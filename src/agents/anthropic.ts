@@ -21,7 +21,12 @@ function toWire(messages: Message[]): { role: "user" | "assistant"; content: Blo
       for (const c of m.tool_calls ?? []) content.push({ type: "tool_use", id: c.id, name: c.name, input: c.input ?? {} });
       return { role: "assistant", content: content.length ? content : [{ type: "text", text: "(no text)" }] };
     }
-    const content: Block[] = (m.tool_results ?? []).map((r) => ({ type: "tool_result", tool_use_id: r.id, content: r.content, is_error: r.is_error }));
+    const content: Block[] = (m.tool_results ?? []).map((r) => ({
+      type: "tool_result",
+      tool_use_id: r.id,
+      content: r.content,
+      is_error: r.is_error,
+    }));
     if (m.content) content.push({ type: "text", text: m.content });
     return { role: "user", content };
   });
@@ -32,11 +37,17 @@ export class AnthropicProvider implements Provider {
   // the SDK is loaded at the first call: an offline run, or `check`, never pays for its import
   private client: Promise<Anthropic> | undefined;
 
-  constructor(private readonly model: PlanModel, private readonly apiKey: string, private readonly timeoutMs = 600_000) {}
+  constructor(
+    private readonly model: PlanModel,
+    private readonly apiKey: string,
+    private readonly timeoutMs = 600_000,
+  ) {}
 
   private connect(): Promise<Anthropic> {
     const baseURL = typeof this.model.options["base_url"] === "string" ? this.model.options["base_url"] : undefined;
-    this.client ??= import("@anthropic-ai/sdk").then(({ default: Sdk }) => new Sdk({ apiKey: this.apiKey, maxRetries: 0, timeout: this.timeoutMs, ...(baseURL ? { baseURL } : {}) }));
+    this.client ??= import("@anthropic-ai/sdk").then(
+      ({ default: Sdk }) => new Sdk({ apiKey: this.apiKey, maxRetries: 0, timeout: this.timeoutMs, ...(baseURL ? { baseURL } : {}) }),
+    );
     return this.client;
   }
 
@@ -44,7 +55,12 @@ export class AnthropicProvider implements Provider {
     const messages = toWire(request.messages);
     const last = messages[messages.length - 1]?.content;
     if (last && last.length) last[last.length - 1] = { ...last[last.length - 1], cache_control: EPHEMERAL };
-    const tools = request.tools.map((t, i) => ({ name: t.name, description: t.description, input_schema: t.input_schema, ...(i === request.tools.length - 1 && request.system.length < 3 ? { cache_control: EPHEMERAL } : {}) }));
+    const tools = request.tools.map((t, i) => ({
+      name: t.name,
+      description: t.description,
+      input_schema: t.input_schema,
+      ...(i === request.tools.length - 1 && request.system.length < 3 ? { cache_control: EPHEMERAL } : {}),
+    }));
     const thinking = typeof this.model.options["thinking"] === "number" ? this.model.options["thinking"] : undefined;
     const maxOutput = typeof this.model.options["max_output"] === "number" ? this.model.options["max_output"] : 8192;
     const body = {
@@ -58,18 +74,33 @@ export class AnthropicProvider implements Provider {
       ...(typeof this.model.options["temperature"] === "number" && !thinking ? { temperature: this.model.options["temperature"] } : {}),
     };
     // the SDK's types lag the wire here and there; the body is the documented Messages request
-    const stream = (await this.connect()).messages.stream(body as unknown as Parameters<Anthropic["messages"]["stream"]>[0], { signal: signal ?? null, headers: { "x-missionc-run": `${request.run}/${request.turn}` } });
+    const stream = (await this.connect()).messages.stream(body as unknown as Parameters<Anthropic["messages"]["stream"]>[0], {
+      signal: signal ?? null,
+      headers: { "x-missionc-run": `${request.run}/${request.turn}` },
+    });
     const msg = await stream.finalMessage();
     if (!["end_turn", "tool_use", "stop_sequence", "max_tokens", "pause_turn"].includes(String(msg.stop_reason))) {
       throw new ProviderError(`the model stopped with \`${String(msg.stop_reason)}\``);
     }
     const blocks = msg.content as unknown as Block[];
-    const text = blocks.filter((b) => b["type"] === "text").map((b) => String(b["text"])).join("\n");
-    const tool_calls = blocks.filter((b) => b["type"] === "tool_use").map((b) => ({ id: String(b["id"]), name: String(b["name"]), input: b["input"] }));
+    const text = blocks
+      .filter((b) => b["type"] === "text")
+      .map((b) => String(b["text"]))
+      .join("\n");
+    const tool_calls = blocks
+      .filter((b) => b["type"] === "tool_use")
+      .map((b) => ({ id: String(b["id"]), name: String(b["name"]), input: b["input"] }));
     const u = msg.usage as unknown as Record<string, number | null | undefined>;
     return {
-      content: text, tool_calls, provider_content: blocks,
-      usage: { input: u["input_tokens"] ?? 0, cache_read: u["cache_read_input_tokens"] ?? 0, cache_write: u["cache_creation_input_tokens"] ?? 0, output: u["output_tokens"] ?? 0 },
+      content: text,
+      tool_calls,
+      provider_content: blocks,
+      usage: {
+        input: u["input_tokens"] ?? 0,
+        cache_read: u["cache_read_input_tokens"] ?? 0,
+        cache_write: u["cache_creation_input_tokens"] ?? 0,
+        output: u["output_tokens"] ?? 0,
+      },
     };
   }
 }

@@ -23,9 +23,12 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
 export async function launchChromium(executablePath: string): Promise<Browser> {
   const { chromium } = await import("playwright-core");
   return chromium.launch({
-    executablePath, headless: true,
+    executablePath,
+    headless: true,
     // the runner owns ^C, SIGTERM and SIGHUP (stop after the turn, then close the browser): playwright must not exit for it
-    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     // --no-sandbox: CI containers run as root, where Chromium's own sandbox refuses to start.
     // The proxy listens nowhere and Chromium never proxies loopback: redirects, subresources,
     // popups and the page's own requests can reach this machine and nothing else.
@@ -49,7 +52,11 @@ export class BrowserSession {
   private shots = 0;
   readonly screenshots: string[] = [];
 
-  constructor(private readonly executable: string | undefined, private readonly base: string, private readonly place: ScreenshotPlace) {}
+  constructor(
+    private readonly executable: string | undefined,
+    private readonly base: string,
+    private readonly place: ScreenshotPlace,
+  ) {}
 
   get available(): boolean {
     return this.executable !== undefined;
@@ -58,11 +65,16 @@ export class BrowserSession {
   private async current(): Promise<Page> {
     if (this.page) return this.page;
     this.browser = await launchChromium(this.executable!);
-    this.page = await this.browser.newPage({ viewport: { width: 1100, height: 800 } }).catch(async (e: unknown) => { await this.close(); throw e; });
+    this.page = await this.browser.newPage({ viewport: { width: 1100, height: 800 } }).catch(async (e: unknown) => {
+      await this.close();
+      throw e;
+    });
     // a click may lead anywhere: the page itself may only move to this machine (its assets are its own affair)
     await this.page.route("**/*", (route, request) => {
       if (request.isNavigationRequest() && request.frame() === this.page?.mainFrame()) {
-        try { appUrl(request.url(), this.base); } catch (e) {
+        try {
+          appUrl(request.url(), this.base);
+        } catch (e) {
           const why = `navigation refused: ${(e as Error).message}`;
           this.errors.push(why);
           return route.fulfill({ status: 403, contentType: "text/plain", body: `missionc: ${why}` }); // a clear page rather than a proxy error
@@ -71,19 +83,37 @@ export class BrowserSession {
       return route.continue();
     });
     this.page.on("pageerror", (e) => this.errors.push(`page error: ${e.message}`));
-    this.page.on("console", (m) => { if (m.type() === "error") this.errors.push(`console error: ${m.text()}`); });
+    this.page.on("console", (m) => {
+      if (m.type() === "error") this.errors.push(`console error: ${m.text()}`);
+    });
     return this.page;
   }
 
   /** What the page shows now, and the errors it raised since the last call. */
   private async view(page: Page, head: string): Promise<string> {
-    const text = (await page.locator("body").innerText({ timeout: ACTION_MS }).catch(() => "")).trim();
+    const text = (
+      await page
+        .locator("body")
+        .innerText({ timeout: ACTION_MS })
+        .catch(() => "")
+    ).trim();
     const errors = this.errors.splice(0);
-    return [head, `page: ${page.url()} — title "${await page.title()}"`, ...errors, "", text.length > TEXT_CAP ? `${text.slice(0, TEXT_CAP)}\n[text truncated]` : text].join("\n");
+    return [
+      head,
+      `page: ${page.url()} — title "${await page.title()}"`,
+      ...errors,
+      "",
+      text.length > TEXT_CAP ? `${text.slice(0, TEXT_CAP)}\n[text truncated]` : text,
+    ].join("\n");
   }
 
   async call(name: string, input: Record<string, unknown>): Promise<ToolOutcome> {
-    if (!this.available) return { content: "no headless browser is installed on this machine (Debian: apt-get install chromium); exercise the app with http_request instead, and say so in your evidence", isError: true };
+    if (!this.available)
+      return {
+        content:
+          "no headless browser is installed on this machine (Debian: apt-get install chromium); exercise the app with http_request instead, and say so in your evidence",
+        isError: true,
+      };
     try {
       const page = await this.current();
       switch (name) {
@@ -115,7 +145,8 @@ export class BrowserSession {
           this.screenshots.push(shown);
           return { content: `screenshot saved: ${shown}`, isError: false };
         }
-        default: return { content: `unknown tool \`${name}\``, isError: true };
+        default:
+          return { content: `unknown tool \`${name}\``, isError: true };
       }
     } catch (e) {
       if (e instanceof AddressRefused) return { content: `refused: ${e.message}`, isError: true };

@@ -27,35 +27,67 @@ export function scrubbedEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proces
   return out;
 }
 
-export function runCommand(command: string, options: { cwd: string; timeoutMs: number; cap?: number; onStart?: (pgid: number) => void; signal?: AbortSignal }): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  options: { cwd: string; timeoutMs: number; cap?: number; onStart?: (pgid: number) => void; signal?: AbortSignal },
+): Promise<CommandResult> {
   const cap = options.cap ?? 16_000;
   const started = Date.now();
   return new Promise((resolveResult) => {
-    const child = spawn("/bin/sh", ["-c", command], { cwd: options.cwd, env: scrubbedEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/bin/sh", ["-c", command], {
+      cwd: options.cwd,
+      env: scrubbedEnv(),
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     let truncated = false;
     let timedOut = false;
     const take = (chunk: Buffer): void => {
       output += chunk.toString("utf8");
-      if (output.length > cap * 2) { output = output.slice(-cap); truncated = true; }
+      if (output.length > cap * 2) {
+        output = output.slice(-cap);
+        truncated = true;
+      }
     };
     child.stdout!.on("data", take);
     child.stderr!.on("data", take);
     const killGroup = (): void => {
-      try { if (child.pid) process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
     };
     if (child.pid) options.onStart?.(child.pid);
-    const timer = setTimeout(() => { timedOut = true; killGroup(); }, options.timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, options.timeoutMs);
     const onAbort = (): void => killGroup();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     const finish = (exitCode: number): void => {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       killGroup(); // whatever it left running in its group goes with it
-      if (output.length > cap) { output = output.slice(-cap); truncated = true; }
-      resolveResult({ command, exitCode, output, truncated, timedOut, durationMs: Date.now() - started, ...(child.pid ? { pgid: child.pid } : {}) });
+      if (output.length > cap) {
+        output = output.slice(-cap);
+        truncated = true;
+      }
+      resolveResult({
+        command,
+        exitCode,
+        output,
+        truncated,
+        timedOut,
+        durationMs: Date.now() - started,
+        ...(child.pid ? { pgid: child.pid } : {}),
+      });
     };
-    child.on("error", (e) => { output += String(e.message); finish(127); });
-    child.on("close", (code, signal) => finish(timedOut ? 124 : code ?? (signal ? 128 + 9 : 1)));
+    child.on("error", (e) => {
+      output += String(e.message);
+      finish(127);
+    });
+    child.on("close", (code, signal) => finish(timedOut ? 124 : (code ?? (signal ? 128 + 9 : 1))));
   });
 }

@@ -19,7 +19,11 @@ export const TERMINAL_TOOLS = ["submit_handoff", "decide", "submit_verdicts", "a
 export class CommandProvider implements Provider {
   readonly name = "command";
 
-  constructor(private readonly model: PlanModel, private readonly cwd: string, private readonly key?: { name: string; value: string }) {}
+  constructor(
+    private readonly model: PlanModel,
+    private readonly cwd: string,
+    private readonly key?: { name: string; value: string },
+  ) {}
 
   async complete(request: ModelRequest, signal?: AbortSignal): Promise<ModelResponse> {
     const terminal = request.tools.find((t) => TERMINAL_TOOLS.includes(t.name));
@@ -29,28 +33,72 @@ export class CommandProvider implements Provider {
     const schema = join(dir, "schema.json");
     writeFileSync(schema, JSON.stringify(terminal.input_schema, null, 2));
     const feedback = request.messages.slice(1).flatMap((m) => (m.tool_results ?? []).filter((r) => r.is_error).map((r) => r.content));
-    const prompt = [...request.system, request.messages[0]?.content ?? "", ...feedback.map((f) => `Your last answer was refused: ${f}`),
-      `Write your answer as JSON matching the schema in $MISSION_OUTPUT_SCHEMA to the file named by $MISSION_OUTPUT.`].join("\n\n");
-    const env = { ...scrubbedEnv(), MISSION_OUTPUT: output, MISSION_OUTPUT_SCHEMA: schema, ...(this.key ? { [this.key.name]: this.key.value } : {}) };
+    const prompt = [
+      ...request.system,
+      request.messages[0]?.content ?? "",
+      ...feedback.map((f) => `Your last answer was refused: ${f}`),
+      `Write your answer as JSON matching the schema in $MISSION_OUTPUT_SCHEMA to the file named by $MISSION_OUTPUT.`,
+    ].join("\n\n");
+    const env = {
+      ...scrubbedEnv(),
+      MISSION_OUTPUT: output,
+      MISSION_OUTPUT_SCHEMA: schema,
+      ...(this.key ? { [this.key.name]: this.key.value } : {}),
+    };
     const timeoutMs = (typeof this.model.options["timeout_seconds"] === "number" ? this.model.options["timeout_seconds"] : 1800) * 1000;
     try {
       const code = await new Promise<number>((resolve, reject) => {
         const child = spawn("/bin/sh", ["-c", this.model.id], { cwd: this.cwd, env, detached: true, stdio: ["pipe", "ignore", "pipe"] });
         let stderr = "";
-        child.stderr!.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
-        const kill = (): void => { try { if (child.pid) process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ } };
-        const timer = setTimeout(() => { kill(); reject(new ProviderError(`\`${this.model.id}\` did not finish within ${timeoutMs / 1000} s`)); }, timeoutMs);
-        signal?.addEventListener("abort", () => { kill(); reject(new ProviderError("interrupted")); }, { once: true });
-        child.on("error", (e) => { clearTimeout(timer); reject(new ProviderError(`cannot run \`${this.model.id}\`: ${e.message}`)); });
-        child.on("close", (c) => { clearTimeout(timer); kill(); if (c !== 0) reject(new ProviderError(`\`${this.model.id}\` exited ${c}: ${stderr.trim().slice(-300)}`)); else resolve(0); });
+        child.stderr!.on("data", (d: Buffer) => {
+          stderr = (stderr + d.toString()).slice(-2000);
+        });
+        const kill = (): void => {
+          try {
+            if (child.pid) process.kill(-child.pid, "SIGKILL");
+          } catch {
+            /* gone */
+          }
+        };
+        const timer = setTimeout(() => {
+          kill();
+          reject(new ProviderError(`\`${this.model.id}\` did not finish within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+        signal?.addEventListener(
+          "abort",
+          () => {
+            kill();
+            reject(new ProviderError("interrupted"));
+          },
+          { once: true },
+        );
+        child.on("error", (e) => {
+          clearTimeout(timer);
+          reject(new ProviderError(`cannot run \`${this.model.id}\`: ${e.message}`));
+        });
+        child.on("close", (c) => {
+          clearTimeout(timer);
+          kill();
+          if (c !== 0) reject(new ProviderError(`\`${this.model.id}\` exited ${c}: ${stderr.trim().slice(-300)}`));
+          else resolve(0);
+        });
         child.stdin!.end(prompt);
       });
       let text: string;
-      try { text = readFileSync(output, "utf8"); } catch { throw new ProviderError(`\`${this.model.id}\` exited ${code} without writing $MISSION_OUTPUT`); }
+      try {
+        text = readFileSync(output, "utf8");
+      } catch {
+        throw new ProviderError(`\`${this.model.id}\` exited ${code} without writing $MISSION_OUTPUT`);
+      }
       let input: unknown;
-      try { input = JSON.parse(text); } catch { input = text; }
+      try {
+        input = JSON.parse(text);
+      } catch {
+        input = text;
+      }
       return {
-        content: "", tool_calls: [{ id: `call_${request.turn}_1`, name: terminal.name, input }],
+        content: "",
+        tool_calls: [{ id: `call_${request.turn}_1`, name: terminal.name, input }],
         usage: { input: estimateTokens(prompt), cache_read: 0, cache_write: 0, output: estimateTokens(text), estimated: true },
       };
     } finally {

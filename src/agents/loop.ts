@@ -65,7 +65,12 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
       response = await host.provider.complete({ run: agent.run, turn, system: agent.system, messages: [...messages], tools: agent.tools });
       host.recordResponse(agent.run, turn, response);
     }
-    messages.push({ role: "assistant", content: response.content, tool_calls: response.tool_calls, ...(response.provider_content !== undefined ? { provider_content: response.provider_content } : {}) });
+    messages.push({
+      role: "assistant",
+      content: response.content,
+      tool_calls: response.tool_calls,
+      ...(response.provider_content !== undefined ? { provider_content: response.provider_content } : {}),
+    });
     if (response.tool_calls.length === 0) {
       messages.push({ role: "user", content: `Continue. Your run ends when you call \`${agent.terminal}\`.` });
       continue;
@@ -86,8 +91,11 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
       }
       if (call.name === agent.terminal) {
         const verdict = agent.accept(call.input);
-        if (verdict.ok) { answer = verdict.value; answered = true; outcome = { content: verdict.reply ?? "accepted", isError: false }; }
-        else {
+        if (verdict.ok) {
+          answer = verdict.value;
+          answered = true;
+          outcome = { content: verdict.reply ?? "accepted", isError: false };
+        } else {
           // a resumed run gets a fresh allowance: the answers that stopped it before are history
           if (!replayed) invalid++;
           outcome = { content: `rejected: ${verdict.error}. Fix it and call \`${agent.terminal}\` again.`, isError: true };

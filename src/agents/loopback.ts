@@ -11,8 +11,16 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
 /** Resolves a URL against the app's address (a path like `/notes` is the app's) and refuses other hosts. */
 export function appUrl(raw: string, base: string): URL {
   let url: URL;
-  try { url = new URL(raw, base); } catch { throw new AddressRefused(`\`${raw}\` is not a URL`); }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new AddressRefused(`only http and https are allowed, not ${url.protocol}`);
-  if (!LOOPBACK.test(url.hostname)) throw new AddressRefused(`${url.host} is not this machine: user testing reaches only this machine (the app is at ${new URL(base).origin})`);
+  try {
+    url = new URL(raw, base);
+  } catch {
+    throw new AddressRefused(`\`${raw}\` is not a URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new AddressRefused(`only http and https are allowed, not ${url.protocol}`);
+  if (!LOOPBACK.test(url.hostname))
+    throw new AddressRefused(
+      `${url.host} is not this machine: user testing reaches only this machine (the app is at ${new URL(base).origin})`,
+    );
   return url;
 }

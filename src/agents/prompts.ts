@@ -11,7 +11,9 @@ import type { FeatureState, Handoff } from "../runner/state.js";
 
 function roleSkill(role: string): string {
   const file = new URL(`../../skills/${role.replace("_", "-")}.md`, import.meta.url);
-  return readFileSync(file, "utf8").replace(/^---[\s\S]*?---\s*/, "").trim();
+  return readFileSync(file, "utf8")
+    .replace(/^---[\s\S]*?---\s*/, "")
+    .trim();
 }
 
 const ROLE_FILES = ["orchestrator", "worker", "reviewer", "user_tester", "researcher"];
@@ -22,8 +24,13 @@ const ROLE_FILES = ["orchestrator", "worker", "reviewer", "user_tester", "resear
  * cached once and read by every call of every role. The second only says which role this agent plays.
  */
 export function systemPrompt(role: string, plan: Plan): string[] {
-  const contract = plan.contract.map((a) => `- ${a.id} (${a.by}, milestone ${a.milestone}): ${a.text}${a.check ? `\n  check: \`${a.check}\`` : ""}`).join("\n");
-  const procedures = Object.entries(plan.procedures).map(([n, p]) => `- ${n}: \`${p.command}\``).join("\n") || "(none)";
+  const contract = plan.contract
+    .map((a) => `- ${a.id} (${a.by}, milestone ${a.milestone}): ${a.text}${a.check ? `\n  check: \`${a.check}\`` : ""}`)
+    .join("\n");
+  const procedures =
+    Object.entries(plan.procedures)
+      .map(([n, p]) => `- ${n}: \`${p.command}\``)
+      .join("\n") || "(none)";
   const mission = [
     "You are one of the agents of a mission run by missionc. The mission, its contract and the instructions of every role follow; the last part of this prompt says which role is yours.",
     `# The mission: ${plan.mission.name}${plan.mission.title ? ` — ${plan.mission.title}` : ""}`,
@@ -35,7 +42,10 @@ export function systemPrompt(role: string, plan: Plan): string[] {
     "# The roles",
     ...ROLE_FILES.map((r) => `## The ${r.replace("_", " ")}\n\n${roleSkill(r).replace(/^#+ /gm, "### ")}`),
   ].join("\n\n");
-  return [mission, `# Your role\n\nYou are the ${role.replace("_", " ")} of this mission: follow the instructions of "The ${role.replace("_", " ")}" above.`];
+  return [
+    mission,
+    `# Your role\n\nYou are the ${role.replace("_", " ")} of this mission: follow the instructions of "The ${role.replace("_", " ")}" above.`,
+  ];
 }
 
 /** A short summary of a handoff, built from its fields (no model call), for later workers. */
@@ -61,11 +71,15 @@ export function workerPrompt(plan: Plan, f: FeatureState, root: string, skillTex
   return [
     `# Your feature: ${f.name}${f.title ? ` — ${f.title}` : ""}`,
     f.spec ? `## Spec\n\n${f.spec}` : "## Spec\n\n(no spec beyond its title and assertions)",
-    `## Assertions it must make true\n\n${assertions.map((a) => `- ${a.id}: ${a.text}${a.check ? ` (check: \`${a.check}\`)` : ""}`).join("\n") || "(none)"}`
-      + (plan.contract.filter((a) => f.fulfills.includes(a.id)).length < f.fulfills.length ? `\n- also: ${f.fulfills.filter((id) => !assertions.some((a) => a.id === id)).join(", ")}` : ""),
+    `## Assertions it must make true\n\n${assertions.map((a) => `- ${a.id}: ${a.text}${a.check ? ` (check: \`${a.check}\`)` : ""}`).join("\n") || "(none)"}` +
+      (plan.contract.filter((a) => f.fulfills.includes(a.id)).length < f.fulfills.length
+        ? `\n- also: ${f.fulfills.filter((id) => !assertions.some((a) => a.id === id)).join(", ")}`
+        : ""),
     ...f.skills.map((s) => `## Skill: ${s}\n\n${skillText(s)}`),
     existsSync(agents) ? `## AGENTS.md\n\n${readFileSync(agents, "utf8")}` : "",
     `## Earlier handoffs\n\n${recent(earlier)}`,
     `End by calling submit_handoff with "feature": "${f.name}".`,
-  ].filter(Boolean).join("\n\n");
+  ]
+    .filter(Boolean)
+    .join("\n\n");
 }

@@ -13,7 +13,9 @@ export class MissingKey extends Error {}
 /** Which roles use which models in this plan (validator roles only when a milestone runs them). */
 export function modelsInUse(plan: Plan): Map<string, string[]> {
   const uses = new Map<string, string[]>();
-  const use = (model: string, who: string): void => { uses.set(model, [...(uses.get(model) ?? []), who]); };
+  const use = (model: string, who: string): void => {
+    uses.set(model, [...(uses.get(model) ?? []), who]);
+  };
   const roles: RoleName[] = ["orchestrator", "worker", "researcher"];
   if (plan.milestones.some((m) => m.validators.includes("scrutiny"))) roles.push("reviewer");
   if (plan.milestones.some((m) => m.validators.includes("user_testing"))) roles.push("user_tester");
@@ -36,7 +38,9 @@ export function buildProviders(plan: Plan, worktree: string, env: NodeJS.Process
     const local = typeof model.options["base_url"] === "string";
     const named = typeof model.options["api_key_env"] === "string";
     if (named && !key?.value) {
-      throw new MissingKey(`${users.join(", ")} ${users.length > 1 ? "use" : "uses"} model \`${name}\` (${model.provider} "${model.id}"), whose api_key_env names ${key?.name}: it is not set`);
+      throw new MissingKey(
+        `${users.join(", ")} ${users.length > 1 ? "use" : "uses"} model \`${name}\` (${model.provider} "${model.id}"), whose api_key_env names ${key?.name}: it is not set`,
+      );
     }
     if (model.provider === "command") {
       providers.set(name, new CommandProvider(model, worktree, key?.value ? { name: key.name, value: key.value } : undefined));
@@ -44,13 +48,18 @@ export function buildProviders(plan: Plan, worktree: string, env: NodeJS.Process
     }
     if (model.provider === "scripted") continue;
     if (!key?.value && !(model.provider === "openai" && local)) {
-      throw new MissingKey(`${users.join(", ")} ${users.length > 1 ? "use" : "uses"} model \`${name}\` (${model.provider} "${model.id}"), which needs the environment variable ${key?.name}: it is not set`);
+      throw new MissingKey(
+        `${users.join(", ")} ${users.length > 1 ? "use" : "uses"} model \`${name}\` (${model.provider} "${model.id}"), which needs the environment variable ${key?.name}: it is not set`,
+      );
     }
     // a local OpenAI-compatible server takes any key
     const value = key?.value ?? "missionc-local";
     // a request that hangs is cut here, then retried by the runner's policy
     const timeoutMs = Number(env["MISSIONC_PROVIDER_TIMEOUT_MS"] ?? 600_000);
-    providers.set(name, model.provider === "anthropic" ? new AnthropicProvider(model, value, timeoutMs) : new OpenAIProvider(model, value, timeoutMs));
+    providers.set(
+      name,
+      model.provider === "anthropic" ? new AnthropicProvider(model, value, timeoutMs) : new OpenAIProvider(model, value, timeoutMs),
+    );
   }
   return providers;
 }

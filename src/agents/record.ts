@@ -36,7 +36,10 @@ export class Recorder {
 export class RecordingProvider implements Provider {
   readonly name: string;
 
-  constructor(private readonly inner: Provider, private readonly recorder: Recorder) {
+  constructor(
+    private readonly inner: Provider,
+    private readonly recorder: Recorder,
+  ) {
     this.name = inner.name;
   }
 

@@ -34,7 +34,7 @@ export function classify(e: unknown): Failure {
   const err = e as { status?: number; headers?: Headers | Record<string, string>; message?: string; name?: string; cause?: unknown };
   const message = err?.message ?? String(e);
   if (e instanceof ProviderError) return { transient: false, message };
-  if (err?.name === "AbortError" || /aborted/i.test(message) && !err?.status) return { transient: false, message: "interrupted" };
+  if (err?.name === "AbortError" || (/aborted/i.test(message) && !err?.status)) return { transient: false, message: "interrupted" };
   const status = typeof err?.status === "number" ? err.status : undefined;
   const header = (name: string): string | undefined => {
     const h = err?.headers;
@@ -59,21 +59,38 @@ export function classify(e: unknown): Failure {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) { reject(new ProviderError("interrupted while waiting to retry")); return; }
-    const timer = setTimeout(() => { signal?.removeEventListener("abort", onAbort); resolve(); }, ms);
-    const onAbort = (): void => { clearTimeout(timer); reject(new ProviderError("interrupted while waiting to retry")); };
+    if (signal?.aborted) {
+      reject(new ProviderError("interrupted while waiting to retry"));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new ProviderError("interrupted while waiting to retry"));
+    };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
-export async function withRetries<T>(call: () => Promise<T>, policy: RetryPolicy, onRetry: (attempt: number, failure: Failure, delayMs: number) => void, signal?: AbortSignal): Promise<T> {
+export async function withRetries<T>(
+  call: () => Promise<T>,
+  policy: RetryPolicy,
+  onRetry: (attempt: number, failure: Failure, delayMs: number) => void,
+  signal?: AbortSignal,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (e) {
       const failure = classify(e);
       if (!failure.transient) throw e instanceof ProviderError ? e : new ProviderError(`the provider refused: ${failure.message}`);
-      if (attempt >= policy.attempts) throw new ProviderError(`the provider failed ${attempt} times; last: ${failure.status ? `HTTP ${failure.status} ` : ""}${failure.message}`);
+      if (attempt >= policy.attempts)
+        throw new ProviderError(
+          `the provider failed ${attempt} times; last: ${failure.status ? `HTTP ${failure.status} ` : ""}${failure.message}`,
+        );
       const backoff = policy.baseMs * 2 ** (attempt - 1);
       const delay = Math.min(policy.capMs, failure.retryAfterMs ?? backoff);
       onRetry(attempt, failure, delay);

@@ -44,14 +44,16 @@ function inside(root: string, p: string): boolean {
 export function confine(rootGiven: string, path: string, options: { write?: boolean } = {}): string {
   if (typeof path !== "string" || path === "") throw new PathRefused("a path is required");
   if (path.includes("\0")) throw new PathRefused("the path holds a NUL byte");
-  if (isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path)) throw new PathRefused("absolute paths are refused; give a path relative to the repository root");
+  if (isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path))
+    throw new PathRefused("absolute paths are refused; give a path relative to the repository root");
   const root = realpathSync(rootGiven);
   const lexical = resolve(root, path);
   if (!inside(root, lexical)) throw new PathRefused("`..` leads outside the repository");
   const real = realTarget(root, lexical);
   if (!inside(root, real)) throw new PathRefused("it leads outside the repository");
   const top = relative(root, real).split(sep)[0];
-  if (top && FORBIDDEN.includes(top) && (options.write || top === ".missions")) throw new PathRefused(`\`${top}\` is the runner's, not the agent's`);
+  if (top && FORBIDDEN.includes(top) && (options.write || top === ".missions"))
+    throw new PathRefused(`\`${top}\` is the runner's, not the agent's`);
   return real;
 }
 

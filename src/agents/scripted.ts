@@ -54,13 +54,19 @@ export function loadScript(path: string): Script {
 const measured = new WeakMap<object, number>();
 function lengthOf(value: object, measure: () => number): number {
   let n = measured.get(value);
-  if (n === undefined) { n = measure(); measured.set(value, n); }
+  if (n === undefined) {
+    n = measure();
+    measured.set(value, n);
+  }
   return n;
 }
 
 function size(request: ModelRequest): number {
-  let n = lengthOf(request.system, () => request.system.join("\n\n").length) + lengthOf(request.tools, () => JSON.stringify(request.tools).length);
-  for (const m of request.messages) n += m.content.length + JSON.stringify(m.tool_calls ?? []).length + JSON.stringify(m.tool_results ?? []).length;
+  let n =
+    lengthOf(request.system, () => request.system.join("\n\n").length) +
+    lengthOf(request.tools, () => JSON.stringify(request.tools).length);
+  for (const m of request.messages)
+    n += m.content.length + JSON.stringify(m.tool_calls ?? []).length + JSON.stringify(m.tool_results ?? []).length;
   return n;
 }
 
@@ -68,7 +74,10 @@ function size(request: ModelRequest): number {
 function released(path: string, signal?: AbortSignal): Promise<void> {
   return new Promise((done) => {
     const look = (): void => {
-      if (signal?.aborted || existsSync(path)) { clearInterval(timer); done(); }
+      if (signal?.aborted || existsSync(path)) {
+        clearInterval(timer);
+        done();
+      }
     };
     const timer = setInterval(look, 20);
     signal?.addEventListener("abort", look, { once: true });
@@ -79,26 +88,45 @@ function released(path: string, signal?: AbortSignal): Promise<void> {
 export class ScriptedProvider implements Provider {
   readonly name = "scripted";
 
-  constructor(private readonly script: Script, private readonly path: string) {}
+  constructor(
+    private readonly script: Script,
+    private readonly path: string,
+  ) {}
 
   async complete(request: ModelRequest, signal?: AbortSignal): Promise<ModelResponse> {
     const turns = this.script.runs[request.run];
     if (!turns) throw new ProviderError(`the script ${this.path} has no run \`${request.run}\` (turn ${request.turn} was asked for)`);
     const turn = turns[request.turn - 1];
-    if (!turn) throw new ProviderError(`the script ${this.path} ran out: run \`${request.run}\` has ${turns.length} turn(s), turn ${request.turn} was asked for`);
+    if (!turn)
+      throw new ProviderError(
+        `the script ${this.path} ran out: run \`${request.run}\` has ${turns.length} turn(s), turn ${request.turn} was asked for`,
+      );
     if (turn.request && turn.request !== requestHash(request)) {
-      throw new ProviderError(`the script ${this.path} was recorded for another request: run \`${request.run}\` turn ${request.turn} is asked something else now (the prompts, skills or tools changed since the recording)`);
+      throw new ProviderError(
+        `the script ${this.path} was recorded for another request: run \`${request.run}\` turn ${request.turn} is asked something else now (the prompts, skills or tools changed since the recording)`,
+      );
     }
     if (turn.delay_ms) {
       await new Promise<void>((r) => {
         const t = setTimeout(r, turn.delay_ms);
-        signal?.addEventListener("abort", () => { clearTimeout(t); r(); }, { once: true });
+        signal?.addEventListener(
+          "abort",
+          () => {
+            clearTimeout(t);
+            r();
+          },
+          { once: true },
+        );
       });
     }
     if (turn.wait_for) await released(resolve(dirname(this.path), turn.wait_for), signal);
     if (signal?.aborted) throw new ProviderError("interrupted");
     const content = turn.text ?? "";
-    const tool_calls = (turn.tools ?? []).map((t, i) => ({ id: t.id ?? `call_${request.turn}_${i + 1}`, name: t.name, input: t.input ?? {} }));
+    const tool_calls = (turn.tools ?? []).map((t, i) => ({
+      id: t.id ?? `call_${request.turn}_${i + 1}`,
+      name: t.name,
+      input: t.input ?? {},
+    }));
     const output = estimateTokens(content + JSON.stringify(tool_calls));
     return { content, tool_calls, usage: { input: Math.ceil(size(request) / 4), cache_read: 0, cache_write: 0, output, estimated: true } };
   }

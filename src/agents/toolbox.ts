@@ -7,22 +7,60 @@ import { TOOL_SPECS, type ToolSpec } from "./tools.js";
  * the runner's to enforce (a tool outside its set is answered with an error naming its tools).
  */
 
-const schema = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../../specs/${name}.schema.json`, import.meta.url), "utf8")) as Record<string, unknown>;
+const schema = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`../../specs/${name}.schema.json`, import.meta.url), "utf8")) as Record<string, unknown>;
 
-export const SUBMIT_HANDOFF: ToolSpec = { name: "submit_handoff", description: "Worker: end your work on the feature with a structured handoff (specs/handoff.schema.json).", input_schema: schema("handoff") };
-export const DECIDE: ToolSpec = { name: "decide", description: "Orchestrator: answer the gate: accept, create follow-up features, or rescope pending features (specs/decision.schema.json).", input_schema: schema("decision") };
-export const SUBMIT_VERDICTS: ToolSpec = { name: "submit_verdicts", description: "Reviewer or user tester: end with one verdict per assertion you were given (specs/verdicts.schema.json).", input_schema: schema("verdicts") };
+export const SUBMIT_HANDOFF: ToolSpec = {
+  name: "submit_handoff",
+  description: "Worker: end your work on the feature with a structured handoff (specs/handoff.schema.json).",
+  input_schema: schema("handoff"),
+};
+export const DECIDE: ToolSpec = {
+  name: "decide",
+  description:
+    "Orchestrator: answer the gate: accept, create follow-up features, or rescope pending features (specs/decision.schema.json).",
+  input_schema: schema("decision"),
+};
+export const SUBMIT_VERDICTS: ToolSpec = {
+  name: "submit_verdicts",
+  description: "Reviewer or user tester: end with one verdict per assertion you were given (specs/verdicts.schema.json).",
+  input_schema: schema("verdicts"),
+};
 export const RESEARCH: ToolSpec = {
   name: "research",
-  description: "Worker or orchestrator: ask a read-only researcher agent one question about the codebase or the libraries in use; returns its answer.",
-  input_schema: { type: "object", properties: { question: { type: "string", minLength: 1 } }, required: ["question"], additionalProperties: false },
+  description:
+    "Worker or orchestrator: ask a read-only researcher agent one question about the codebase or the libraries in use; returns its answer.",
+  input_schema: {
+    type: "object",
+    properties: { question: { type: "string", minLength: 1 } },
+    required: ["question"],
+    additionalProperties: false,
+  },
 };
 export const ANSWER: ToolSpec = {
   name: "answer",
   description: "Researcher: give your answer to the question, citing files.",
-  input_schema: { type: "object", properties: { answer: { type: "string", minLength: 1 } }, required: ["answer"], additionalProperties: false },
+  input_schema: {
+    type: "object",
+    properties: { answer: { type: "string", minLength: 1 } },
+    required: ["answer"],
+    additionalProperties: false,
+  },
 };
 
-const GENERIC = ["read_file", "write_file", "edit_file", "list_files", "search", "run_command", "http_request", "browser_open", "browser_click", "browser_fill", "browser_text", "browser_screenshot"];
+const GENERIC = [
+  "read_file",
+  "write_file",
+  "edit_file",
+  "list_files",
+  "search",
+  "run_command",
+  "http_request",
+  "browser_open",
+  "browser_click",
+  "browser_fill",
+  "browser_text",
+  "browser_screenshot",
+];
 
 export const ALL_TOOLS: ToolSpec[] = [...GENERIC.map((n) => TOOL_SPECS[n]!), RESEARCH, SUBMIT_HANDOFF, DECIDE, SUBMIT_VERDICTS, ANSWER];

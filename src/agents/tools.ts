@@ -34,33 +34,79 @@ export interface ToolContext {
 
 const READ_CAP = 256 * 1024;
 const str = { type: "string" };
-const obj = (properties: Record<string, unknown>, required: string[]): Record<string, unknown> => ({ type: "object", properties, required, additionalProperties: false });
+const obj = (properties: Record<string, unknown>, required: string[]): Record<string, unknown> => ({
+  type: "object",
+  properties,
+  required,
+  additionalProperties: false,
+});
 
 export const TOOL_SPECS: Record<string, ToolSpec> = {
   read_file: { name: "read_file", description: "Read a text file of the repository.", input_schema: obj({ path: str }, ["path"]) },
-  write_file: { name: "write_file", description: "Create or replace a file with the given content.", input_schema: obj({ path: str, content: str }, ["path", "content"]) },
+  write_file: {
+    name: "write_file",
+    description: "Create or replace a file with the given content.",
+    input_schema: obj({ path: str, content: str }, ["path", "content"]),
+  },
   edit_file: {
-    name: "edit_file", description: "Replace one exact occurrence of old_text with new_text; fails if old_text is absent or not unique.",
+    name: "edit_file",
+    description: "Replace one exact occurrence of old_text with new_text; fails if old_text is absent or not unique.",
     input_schema: obj({ path: str, old_text: str, new_text: str }, ["path", "old_text", "new_text"]),
   },
-  list_files: { name: "list_files", description: "List the files under a folder (default: the repository root).", input_schema: obj({ path: str }, []) },
-  search: { name: "search", description: "Search the repository's files for a regular expression; returns file:line: text.", input_schema: obj({ pattern: str, path: str }, ["pattern"]) },
+  list_files: {
+    name: "list_files",
+    description: "List the files under a folder (default: the repository root).",
+    input_schema: obj({ path: str }, []),
+  },
+  search: {
+    name: "search",
+    description: "Search the repository's files for a regular expression; returns file:line: text.",
+    input_schema: obj({ pattern: str, path: str }, ["pattern"]),
+  },
   run_command: {
-    name: "run_command", description: "Run a shell command in the repository root, with a timeout and an output cap.",
+    name: "run_command",
+    description: "Run a shell command in the repository root, with a timeout and an output cap.",
     input_schema: obj({ command: str, timeout_seconds: { type: "integer", minimum: 1, maximum: 3600 } }, ["command"]),
   },
   http_request: {
-    name: "http_request", description: "User tester: send one HTTP request to the running app (a path like /api/x is relative to its address; only this machine). Returns status, headers and body.",
-    input_schema: obj({
-      method: { enum: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] }, url: str,
-      headers: { type: "object", additionalProperties: { type: "string" } }, body: str,
-    }, ["url"]),
+    name: "http_request",
+    description:
+      "User tester: send one HTTP request to the running app (a path like /api/x is relative to its address; only this machine). Returns status, headers and body.",
+    input_schema: obj(
+      {
+        method: { enum: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] },
+        url: str,
+        headers: { type: "object", additionalProperties: { type: "string" } },
+        body: str,
+      },
+      ["url"],
+    ),
   },
-  browser_open: { name: "browser_open", description: "User tester: open a page of the running app in a headless browser; returns its title and visible text.", input_schema: obj({ url: str }, ["url"]) },
-  browser_click: { name: "browser_click", description: "User tester: click the element a CSS or text selector finds (e.g. `text=Save`, `#submit`).", input_schema: obj({ selector: str }, ["selector"]) },
-  browser_fill: { name: "browser_fill", description: "User tester: type a value into the input a selector finds.", input_schema: obj({ selector: str, value: str }, ["selector", "value"]) },
-  browser_text: { name: "browser_text", description: "User tester: the visible text of the page, or of the first element a selector finds.", input_schema: obj({ selector: str }, []) },
-  browser_screenshot: { name: "browser_screenshot", description: "User tester: save a screenshot of the page as evidence; returns its path.", input_schema: obj({ name: str }, []) },
+  browser_open: {
+    name: "browser_open",
+    description: "User tester: open a page of the running app in a headless browser; returns its title and visible text.",
+    input_schema: obj({ url: str }, ["url"]),
+  },
+  browser_click: {
+    name: "browser_click",
+    description: "User tester: click the element a CSS or text selector finds (e.g. `text=Save`, `#submit`).",
+    input_schema: obj({ selector: str }, ["selector"]),
+  },
+  browser_fill: {
+    name: "browser_fill",
+    description: "User tester: type a value into the input a selector finds.",
+    input_schema: obj({ selector: str, value: str }, ["selector", "value"]),
+  },
+  browser_text: {
+    name: "browser_text",
+    description: "User tester: the visible text of the page, or of the first element a selector finds.",
+    input_schema: obj({ selector: str }, []),
+  },
+  browser_screenshot: {
+    name: "browser_screenshot",
+    description: "User tester: save a screenshot of the page as evidence; returns its path.",
+    input_schema: obj({ name: str }, []),
+  },
 };
 
 export const BROWSER_TOOLS = ["browser_open", "browser_click", "browser_fill", "browser_text", "browser_screenshot"];
@@ -74,7 +120,10 @@ const validators = new Map<string, ValidateFunction>();
 
 export function inputError(schema: Record<string, unknown>, name: string, input: unknown): string | undefined {
   let v = validators.get(name);
-  if (!v) { v = ajv.compile(schema); validators.set(name, v); }
+  if (!v) {
+    v = ajv.compile(schema);
+    validators.set(name, v);
+  }
   if (v(input)) return undefined;
   return (v.errors ?? []).map((e) => `${e.instancePath || "input"} ${e.message ?? "is invalid"}`).join("; ");
 }
@@ -115,8 +164,15 @@ async function execute(name: string, input: Record<string, string | number | und
       const text = readFileSync(p, "utf8");
       const old = String(input["old_text"]);
       const count = old === "" ? 0 : text.split(old).length - 1;
-      if (count !== 1) return { content: count === 0 ? "old_text does not occur in the file" : `old_text occurs ${count} times; give a longer, unique excerpt`, isError: true };
-      writeFileSync(p, text.replace(old, () => String(input["new_text"])));
+      if (count !== 1)
+        return {
+          content: count === 0 ? "old_text does not occur in the file" : `old_text occurs ${count} times; give a longer, unique excerpt`,
+          isError: true,
+        };
+      writeFileSync(
+        p,
+        text.replace(old, () => String(input["new_text"])),
+      );
       return ok(`edited ${shown(ctx.root, p)}`);
     }
     case "list_files": {
@@ -127,7 +183,11 @@ async function execute(name: string, input: Record<string, string | number | und
     }
     case "search": {
       let re: RegExp;
-      try { re = new RegExp(String(input["pattern"])); } catch (e) { return { content: `bad pattern: ${(e as Error).message}`, isError: true }; }
+      try {
+        re = new RegExp(String(input["pattern"]));
+      } catch (e) {
+        return { content: `bad pattern: ${(e as Error).message}`, isError: true };
+      }
       const base = confine(ctx.root, String(input["path"] ?? "."));
       const files: string[] = [];
       const root = confine(ctx.root, ".");
@@ -138,13 +198,19 @@ async function execute(name: string, input: Record<string, string | number | und
         if (!st.isFile() || st.size > READ_CAP) continue; // links, pipes and devices are not searched
         const text = readFileSync(join(root, f), "utf8");
         if (text.includes("\0")) continue;
-        text.split("\n").forEach((line, i) => { if (hits.length < 200 && re.test(line)) hits.push(`${f}:${i + 1}: ${line.slice(0, 200)}`); });
+        text.split("\n").forEach((line, i) => {
+          if (hits.length < 200 && re.test(line)) hits.push(`${f}:${i + 1}: ${line.slice(0, 200)}`);
+        });
       }
       return ok(hits.join("\n") || "(no matches)");
     }
     case "run_command": {
       const timeout = typeof input["timeout_seconds"] === "number" ? input["timeout_seconds"] * 1000 : ctx.commandTimeoutMs;
-      const r = await runCommand(String(input["command"]), { cwd: ctx.root, timeoutMs: Math.min(timeout, ctx.commandTimeoutMs), ...(ctx.onCommandStart ? { onStart: ctx.onCommandStart } : {}) });
+      const r = await runCommand(String(input["command"]), {
+        cwd: ctx.root,
+        timeoutMs: Math.min(timeout, ctx.commandTimeoutMs),
+        ...(ctx.onCommandStart ? { onStart: ctx.onCommandStart } : {}),
+      });
       const head = `exit code ${r.exitCode}${r.timedOut ? " (timed out)" : ""}${r.truncated ? " (output truncated to its end)" : ""}`;
       return { content: `${head}\n${r.output}`, isError: false, command: { command: r.command, exitCode: r.exitCode } };
     }

@@ -26,9 +26,18 @@ export async function checkCommand(files: string[], options: { format?: string; 
   const c = colourFor(process.stdout);
   switch (format) {
     case "json":
-      write(`${JSON.stringify({
-        ok: result.ok, diagnostics: result.diagnostics.map(diagnosticToJson), coverage: result.coverage, files: result.files,
-      }, null, 2)}\n`);
+      write(
+        `${JSON.stringify(
+          {
+            ok: result.ok,
+            diagnostics: result.diagnostics.map(diagnosticToJson),
+            coverage: result.coverage,
+            files: result.files,
+          },
+          null,
+          2,
+        )}\n`,
+      );
       break;
     case "sarif":
       write(renderSarif(result.diagnostics, version()));

@@ -16,7 +16,11 @@ export async function demoCommand(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "missionc-demo-"));
   cpSync(source, dir, { recursive: true });
   const git = (...args: string[]): void => {
-    execFileSync("git", ["-c", "user.name=missionc demo", "-c", "user.email=demo@missionc.invalid", "-c", "core.hooksPath=/dev/null", ...args], { cwd: dir, stdio: "ignore" });
+    execFileSync(
+      "git",
+      ["-c", "user.name=missionc demo", "-c", "user.email=demo@missionc.invalid", "-c", "core.hooksPath=/dev/null", ...args],
+      { cwd: dir, stdio: "ignore" },
+    );
   };
   try {
     git("init", "-q", "-b", "main");
@@ -28,6 +32,8 @@ export async function demoCommand(): Promise<number> {
   write(`demo: examples/hello copied to ${dir} (a new git repository); running it offline\n\n`);
   const outcome = await runAndReport(join(dir, "hello.mission"), { offline: true });
   const code = finish(outcome);
-  write(`\nthe result: ${dir}\n  git -C ${dir} log --oneline mission/hello     the commits\n  missionc status ${dir}                         where the mission stands\n`);
+  write(
+    `\nthe result: ${dir}\n  git -C ${dir} log --oneline mission/hello     the commits\n  missionc status ${dir}                         where the mission stands\n`,
+  );
   return code;
 }

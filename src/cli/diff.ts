@@ -14,6 +14,8 @@ export async function diffCommand(before: string, after: string, options: { form
   const b = await requirePlan(after);
   if ("exit" in b) return b.exit;
   const d = diffPlans(a.plan, b.plan);
-  write(format === "json" ? renderDiffJson(d) : format === "markdown" ? renderDiffMarkdown(d) : renderDiffText(d, colourFor(process.stdout)));
+  write(
+    format === "json" ? renderDiffJson(d) : format === "markdown" ? renderDiffMarkdown(d) : renderDiffText(d, colourFor(process.stdout)),
+  );
   return options.exitCode && d.changes.length > 0 ? EXIT.findings : EXIT.ok;
 }

@@ -1,6 +1,9 @@
 /** Errors the CLI turns into exit codes; anything else is an internal error. */
 export class UsageError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }

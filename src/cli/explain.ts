@@ -18,7 +18,10 @@ export async function explainCommand(given: string): Promise<number> {
   const code = String(given).toUpperCase();
   if (!isCode(code)) {
     const guess = nearest(code, Object.keys(CATALOGUE));
-    throw new UsageError(`no diagnostic code \`${given}\``, guess ? `did you mean ${guess}?` : `codes: ${Object.keys(CATALOGUE).join(", ")}`);
+    throw new UsageError(
+      `no diagnostic code \`${given}\``,
+      guess ? `did you mean ${guess}?` : `codes: ${Object.keys(CATALOGUE).join(", ")}`,
+    );
   }
   const doc = readFileSync(new URL("../../specs/diagnostics.md", import.meta.url), "utf8");
   const text = explanation(code, doc) ?? `## ${code}: ${CATALOGUE[code].summary}`;

@@ -18,18 +18,27 @@ export async function fmtCommand(files: string[], options: { check?: boolean; wr
     if (r.text === undefined) {
       broken++;
       writeError(renderPretty(r.diagnostics, () => read.text, colourFor(process.stderr)));
-      writeError(`error: ${host.display(abs)} has errors in its structure (above); fmt formats only files whose every statement it can read`);
+      writeError(
+        `error: ${host.display(abs)} has errors in its structure (above); fmt formats only files whose every statement it can read`,
+      );
       continue;
     }
     const changed = r.text !== read.text;
     if (options.check) {
-      if (changed) { unformatted++; write(`${host.display(abs)}\n`); }
+      if (changed) {
+        unformatted++;
+        write(`${host.display(abs)}\n`);
+      }
     } else if (options.write) {
-      if (changed) { writeFileAtomic(abs, r.text); write(`formatted ${host.display(abs)}\n`); }
+      if (changed) {
+        writeFileAtomic(abs, r.text);
+        write(`formatted ${host.display(abs)}\n`);
+      }
     } else {
       write(r.text);
     }
   }
-  if (options.check && unformatted) writeError(`${unformatted} file${unformatted === 1 ? " is" : "s are"} not formatted; run \`missionc fmt --write\``);
+  if (options.check && unformatted)
+    writeError(`${unformatted} file${unformatted === 1 ? " is" : "s are"} not formatted; run \`missionc fmt --write\``);
   return broken || unformatted ? EXIT.findings : EXIT.ok;
 }

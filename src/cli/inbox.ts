@@ -12,13 +12,23 @@ import { write } from "./output.js";
 /** `pause` and `msg`: a file in the mission's inbox (atomic rename), and a signal to its runner. */
 async function post(target: string | undefined, mission: string | undefined, item: Record<string, unknown>): Promise<string> {
   let layout;
-  try { layout = await findMission(target, mission); } catch (e) { if (e instanceof TargetError) throw new InputError(e.message); throw e; }
+  try {
+    layout = await findMission(target, mission);
+  } catch (e) {
+    if (e instanceof TargetError) throw new InputError(e.message);
+    throw e;
+  }
   const id = `${Date.now()}-${randomUUID().slice(0, 8)}`;
   writeDurable(join(layout.inbox, `${id}.json`), JSON.stringify({ id, ...item }));
   const lock = readLock(layout.lock);
   let note = "the mission is not running; it will be read when `missionc run` resumes it";
   if (lock && holderAlive(lock) && lock.host === hostname()) {
-    try { process.kill(lock.pid, "SIGUSR2"); note = `runner ${lock.pid} will act at its next turn`; } catch { /* not running */ }
+    try {
+      process.kill(lock.pid, "SIGUSR2");
+      note = `runner ${lock.pid} will act at its next turn`;
+    } catch {
+      /* not running */
+    }
   }
   return note;
 }
@@ -28,11 +38,21 @@ export async function pauseCommand(target: string | undefined, options: { missio
   return EXIT.ok;
 }
 
-export async function msgCommand(text: string, target: string | undefined, options: { mission?: string; interrupt?: boolean }): Promise<number> {
+export async function msgCommand(
+  text: string,
+  target: string | undefined,
+  options: { mission?: string; interrupt?: boolean },
+): Promise<number> {
   if (text.trim() === "") throw new InputError("the message is empty");
   let layout;
-  try { layout = await findMission(target, options.mission); } catch (e) { if (e instanceof TargetError) throw new InputError(e.message); throw e; }
-  if (existsSync(layout.plan) && readStatus(layout).state === "done") throw new InputError("the mission is done: no orchestrator is left to answer a message");
+  try {
+    layout = await findMission(target, options.mission);
+  } catch (e) {
+    if (e instanceof TargetError) throw new InputError(e.message);
+    throw e;
+  }
+  if (existsSync(layout.plan) && readStatus(layout).state === "done")
+    throw new InputError("the mission is done: no orchestrator is left to answer a message");
   write(`message posted: ${await post(target, options.mission, { kind: "message", text, interrupt: options.interrupt === true })}\n`);
   return EXIT.ok;
 }

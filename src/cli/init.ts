@@ -47,7 +47,9 @@ mission ${name} "${name.replace(/[_-]+/g, " ")}" {
 }
 
 export async function initCommand(given: string | undefined, options: { force?: boolean }): Promise<number> {
-  const fallback = basename(process.cwd()).replace(/[^A-Za-z0-9_-]/g, "_").replace(/^[^A-Za-z_]+/, "");
+  const fallback = basename(process.cwd())
+    .replace(/[^A-Za-z0-9_-]/g, "_")
+    .replace(/^[^A-Za-z_]+/, "");
   const name = given ?? (fallback || "my_mission");
   if (isKeyword(name)) throw new UsageError(`\`${name}\` is a keyword of the language and cannot name a mission`, `try \`${name}_app\``);
   if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {

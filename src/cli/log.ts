@@ -8,7 +8,8 @@ export async function logCommand(target: string | undefined, options: { mission?
   try {
     write(renderLog(await findMission(target, options.mission)));
   } catch (e) {
-    if (e instanceof TargetError || e instanceof JournalCorrupt || (e instanceof Error && e.message.startsWith("no mission state"))) throw new InputError(e.message);
+    if (e instanceof TargetError || e instanceof JournalCorrupt || (e instanceof Error && e.message.startsWith("no mission state")))
+      throw new InputError(e.message);
     throw e;
   }
   return EXIT.ok;

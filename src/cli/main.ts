@@ -12,40 +12,49 @@ import { version } from "./version.js";
 type Action = (...args: never[]) => Promise<number>;
 
 function commands(cli: CAC, done: (p: Promise<number>) => void): void {
-  const run = (load: () => Promise<Action>) => (...args: unknown[]) => done(load().then((f) => (f as (...a: unknown[]) => Promise<number>)(...args)));
+  const run =
+    (load: () => Promise<Action>) =>
+    (...args: unknown[]) =>
+      done(load().then((f) => (f as (...a: unknown[]) => Promise<number>)(...args)));
 
-  cli.command("check <...files>", "Check mission files: syntax, names, order and contract coverage")
+  cli
+    .command("check <...files>", "Check mission files: syntax, names, order and contract coverage")
     .option("--format <format>", "Output: pretty, json, sarif or github (github by default under GITHUB_ACTIONS)")
     .option("--warnings-as-errors", "Fail on warnings too")
     .example("missionc check specs/*.mission")
     .example("missionc check specs/app.mission --format json")
     .action(run(async () => (await import("./check.js")).checkCommand));
 
-  cli.command("plan <file>", "Lower a mission to its execution plan: a readable tree, or canonical JSON")
+  cli
+    .command("plan <file>", "Lower a mission to its execution plan: a readable tree, or canonical JSON")
     .option("--json", "Print the plan as canonical JSON")
     .option("-o, --output <file>", "Write the plan JSON to a file")
     .example("missionc plan specs/app.mission")
     .example("missionc plan specs/app.mission -o plan.json")
     .action(run(async () => (await import("./plan.js")).planCommand));
 
-  cli.command("fmt <...files>", "Print or rewrite mission files in the canonical layout (comments kept)")
+  cli
+    .command("fmt <...files>", "Print or rewrite mission files in the canonical layout (comments kept)")
     .option("--check", "List the files that are not formatted; exit 1 if any")
     .option("--write", "Rewrite the files in place")
     .example("missionc fmt --check specs/*.mission")
     .action(run(async () => (await import("./fmt.js")).fmtCommand));
 
-  cli.command("diff <old> <new>", "What a spec change does to the plan; each side a .mission file, a plan JSON or REV:path from git")
+  cli
+    .command("diff <old> <new>", "What a spec change does to the plan; each side a .mission file, a plan JSON or REV:path from git")
     .option("--format <format>", "Output: text, markdown or json", { default: "text" })
     .option("--exit-code", "Exit 1 when there are changes")
     .example("missionc diff origin/main:specs/app.mission specs/app.mission --format markdown")
     .action(run(async () => (await import("./diff.js")).diffCommand));
 
-  cli.command("graph <file>", "Draw milestones, features, needs and fulfills")
+  cli
+    .command("graph <file>", "Draw milestones, features, needs and fulfills")
     .option("--format <format>", "Output: mermaid or dot", { default: "mermaid" })
     .example("missionc graph specs/app.mission --format dot | dot -Tsvg > mission.svg")
     .action(run(async () => (await import("./graph.js")).graphCommand));
 
-  cli.command("run <file>", "Start or resume a mission (exit 0 done, 1 errors in the file, 2 usage/I-O, 3 paused, 4 locked)")
+  cli
+    .command("run <file>", "Start or resume a mission (exit 0 done, 1 errors in the file, 2 usage/I-O, 3 paused, 4 locked)")
     .option("--offline", "Run every role on the scripted provider, from FILE's .script.yaml")
     .option("--script <file>", "The script for --offline (default: beside the mission, NAME.script.yaml)")
     .option("--until <milestone>", "Stop once this milestone is accepted")
@@ -54,51 +63,82 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .example("missionc run specs/app.mission --offline")
     .action(run(async () => (await import("./run.js")).runCommand));
 
-  cli.command("demo", "Run examples/hello offline in a new scratch git repository and print its path")
+  cli
+    .command("demo", "Run examples/hello offline in a new scratch git repository and print its path")
     .action(run(async () => (await import("./demo.js")).demoCommand));
 
-  cli.command("status [target]", "Where a mission stands; TARGET is a .mission file, a repository or a state folder")
+  cli
+    .command("status [target]", "Where a mission stands; TARGET is a .mission file, a repository or a state folder")
     .option("--json", "Print the status as JSON (specs/status.schema.json)")
     .option("--mission <name>", "Which mission, when the repository holds several")
     .action(run(async () => (await import("./status.js")).statusCommand));
 
-  cli.command("log [target]", "The mission's journal, one readable line an event")
+  cli
+    .command("log [target]", "The mission's journal, one readable line an event")
     .option("--mission <name>", "Which mission, when the repository holds several")
     .action(run(async () => (await import("./log.js")).logCommand));
 
-  cli.command("pause [target]", "Ask a running mission to stop after its current turn (resume with run)")
+  cli
+    .command("pause [target]", "Ask a running mission to stop after its current turn (resume with run)")
     .option("--mission <name>", "Which mission, when the repository holds several")
     .action(run(async () => (await import("./inbox.js")).pauseCommand));
 
-  cli.command("msg <text> [target]", "Send a message to the orchestrator, answered at the next gate or between steps")
+  cli
+    .command("msg <text> [target]", "Send a message to the orchestrator, answered at the next gate or between steps")
     .option("--mission <name>", "Which mission, when the repository holds several")
     .option("--interrupt", "Stop the agent turn in progress first, so the message is answered now (the step then resumes)")
-    .example("missionc msg \"Skip the admin screens; users come first\" specs/app.mission")
+    .example('missionc msg "Skip the admin screens; users come first" specs/app.mission')
     .action(run(async () => (await import("./inbox.js")).msgCommand));
 
-  cli.command("watch [target]", "Status, redrawn live in place (plain lines when stdout is not a terminal); ends when no runner holds the mission")
+  cli
+    .command(
+      "watch [target]",
+      "Status, redrawn live in place (plain lines when stdout is not a terminal); ends when no runner holds the mission",
+    )
     .option("--mission <name>", "Which mission, when the repository holds several")
     .option("--interval <seconds>", "Seconds between redraws", { default: "1" })
     .action(run(async () => (await import("./watch.js")).watchCommand));
 
-  cli.command("report [target]", "The whole run: time split, time and tokens by role, cache reads, agent runs, follow-ups, assertions, cost, code")
+  cli
+    .command(
+      "report [target]",
+      "The whole run: time split, time and tokens by role, cache reads, agent runs, follow-ups, assertions, cost, code",
+    )
     .option("--mission <name>", "Which mission, when the repository holds several")
     .option("--format <format>", "md, html (one self-contained file with SVG charts) or json (specs/report.schema.json)", { default: "md" })
     .option("-o, --output <file>", "Write the report to a file")
     .example("missionc report specs/app.mission --format html -o report.html")
     .action(run(async () => (await import("./report.js")).reportCommand));
 
-  cli.command("explain <code>", "Explain a diagnostic code, with a failing example and its fix")
+  cli
+    .command("explain <code>", "Explain a diagnostic code, with a failing example and its fix")
     .example("missionc explain M0301")
     .action(run(async () => (await import("./explain.js")).explainCommand));
 
-  cli.command("init [name]", "Write a starter mission NAME.mission that checks clean")
+  cli
+    .command("init [name]", "Write a starter mission NAME.mission that checks clean")
     .option("--force", "Overwrite an existing file")
     .example("missionc init todo_app")
     .action(run(async () => (await import("./init.js")).initCommand));
 }
 
-const COMMANDS = ["check", "plan", "fmt", "diff", "graph", "run", "demo", "status", "watch", "log", "report", "pause", "msg", "explain", "init"];
+const COMMANDS = [
+  "check",
+  "plan",
+  "fmt",
+  "diff",
+  "graph",
+  "run",
+  "demo",
+  "status",
+  "watch",
+  "log",
+  "report",
+  "pause",
+  "msg",
+  "explain",
+  "init",
+];
 
 /**
  * cac 7 hands mri its boolean options in camelCase, so a kebab-case flag such as
@@ -107,13 +147,19 @@ const COMMANDS = ["check", "plan", "fmt", "diff", "graph", "run", "demo", "statu
 const KEBAB_BOOLEANS = ["--warnings-as-errors", "--exit-code"];
 
 function normaliseFlags(argv: string[]): string[] {
-  return argv.map((a) => (KEBAB_BOOLEANS.includes(a) ? a.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/^-([A-Z])/, (_, c: string) => `--${c.toLowerCase()}`) : a));
+  return argv.map((a) =>
+    KEBAB_BOOLEANS.includes(a)
+      ? a.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/^-([A-Z])/, (_, c: string) => `--${c.toLowerCase()}`)
+      : a,
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {
   const cli = cac("missionc");
   let pending: Promise<number> | undefined;
-  commands(cli, (p) => { pending = p; });
+  commands(cli, (p) => {
+    pending = p;
+  });
   cli.help();
   cli.version(version());
   try {
@@ -129,7 +175,10 @@ export async function main(argv: string[]): Promise<number> {
     if (!cli.matchedCommand) {
       const word = parsed.args[0] ?? argv[0] ?? "";
       const guess = nearest(String(word), COMMANDS);
-      throw new UsageError(`unknown command \`${String(word)}\``, guess ? `did you mean \`missionc ${guess}\`?` : "run `missionc --help` for the commands");
+      throw new UsageError(
+        `unknown command \`${String(word)}\``,
+        guess ? `did you mean \`missionc ${guess}\`?` : "run `missionc --help` for the commands",
+      );
     }
     await cli.runMatchedCommand();
     return pending ? await pending : EXIT.ok;
@@ -155,6 +204,8 @@ function report(e: unknown, command: string | undefined): number {
     return EXIT.usage;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  writeError(`internal error: ${err.message}\nThis is a bug in missionc; please report it.${process.env["MISSIONC_DEBUG"] ? `\n${err.stack ?? ""}` : " (MISSIONC_DEBUG=1 shows the trace)"}`);
+  writeError(
+    `internal error: ${err.message}\nThis is a bug in missionc; please report it.${process.env["MISSIONC_DEBUG"] ? `\n${err.stack ?? ""}` : " (MISSIONC_DEBUG=1 shows the trace)"}`,
+  );
   return EXIT.usage;
 }

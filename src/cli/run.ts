@@ -27,7 +27,13 @@ function testHooks(): Pick<RunOptions, "afterAppend" | "onModelRequest"> {
   const crashAt = Number(process.env["MISSIONC_CRASH_AFTER_APPEND"] ?? 0);
   const log = process.env["MISSIONC_SCRIPT_LOG"];
   return {
-    ...(crashAt > 0 ? { afterAppend: (e: { seq: number }) => { if (e.seq === crashAt) process.kill(process.pid, "SIGKILL"); } } : {}),
+    ...(crashAt > 0
+      ? {
+          afterAppend: (e: { seq: number }) => {
+            if (e.seq === crashAt) process.kill(process.pid, "SIGKILL");
+          },
+        }
+      : {}),
     ...(log ? { onModelRequest: (run: string, turn: number) => appendFileSync(log, `${run}\t${turn}\n`) } : {}),
   };
 }
@@ -42,17 +48,29 @@ export async function runAndReport(file: string, flags: RunFlags): Promise<RunOu
     if (signal.interrupted) process.exit(code); // a second signal: leave now (started apps are killed at exit); the journal resumes it
     signal.interrupted = true;
     signal.by = name;
-    writeError(`${name === "SIGINT" ? "interrupt" : name}: stopping after the current turn (${name === "SIGINT" ? "^C" : name} again to leave at once)`);
+    writeError(
+      `${name === "SIGINT" ? "interrupt" : name}: stopping after the current turn (${name === "SIGINT" ? "^C" : name} again to leave at once)`,
+    );
   };
-  const handlers = [["SIGINT", onSignal("SIGINT", 130)], ["SIGTERM", onSignal("SIGTERM", 143)], ["SIGHUP", onSignal("SIGHUP", 129)]] as const;
+  const handlers = [
+    ["SIGINT", onSignal("SIGINT", 130)],
+    ["SIGTERM", onSignal("SIGTERM", 143)],
+    ["SIGHUP", onSignal("SIGHUP", 129)],
+  ] as const;
   for (const [name, h] of handlers) process.on(name, h);
   const onUsr = (): void => undefined; // `missionc pause` / `msg` wake us; the inbox is read at the next turn
   process.on("SIGUSR2", onUsr);
   try {
     return await runMission({
       ...testHooks(),
-      missionFile: file, offline: flags.offline === true, ...(flags.script ? { script: flags.script } : {}), ...(flags.until ? { until: flags.until } : {}),
-      replan: flags.replan === true, signal, ...(flags.record ? { record: flags.record } : {}), progress: (line) => write(`[${clock(started)}] ${line}\n`),
+      missionFile: file,
+      offline: flags.offline === true,
+      ...(flags.script ? { script: flags.script } : {}),
+      ...(flags.until ? { until: flags.until } : {}),
+      replan: flags.replan === true,
+      signal,
+      ...(flags.record ? { record: flags.record } : {}),
+      progress: (line) => write(`[${clock(started)}] ${line}\n`),
     });
   } finally {
     for (const [name, h] of handlers) process.off(name, h);
@@ -63,10 +81,14 @@ export async function runAndReport(file: string, flags: RunFlags): Promise<RunOu
 export function summary(outcome: RunOutcome): string {
   if (!("layout" in outcome)) return "";
   const st = readStatus(outcome.layout);
-  const roles = Object.entries(st.cache_read_share.by_role).map(([r, v]) => `${r} ${(v * 100).toFixed(1)}%`).join(", ");
-  return `${st.features.done}/${st.features.total} features done · ${st.tokens.total} tokens${st.tokens.estimated ? " (estimated)" : ""} · ${st.elapsed_seconds}s · cost $${st.cost.usd.toFixed(4)}\n` +
+  const roles = Object.entries(st.cache_read_share.by_role)
+    .map(([r, v]) => `${r} ${(v * 100).toFixed(1)}%`)
+    .join(", ");
+  return (
+    `${st.features.done}/${st.features.total} features done · ${st.tokens.total} tokens${st.tokens.estimated ? " (estimated)" : ""} · ${st.elapsed_seconds}s · cost $${st.cost.usd.toFixed(4)}\n` +
     `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens${roles ? ` (${roles})` : ""}\n` +
-    `worktree ${outcome.layout.worktree}\n`;
+    `worktree ${outcome.layout.worktree}\n`
+  );
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
@@ -77,7 +99,13 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
 export function finish(outcome: RunOutcome): number {
   switch (outcome.status) {
     case "errors":
-      writeError(renderPretty(outcome.diagnostics.filter((d) => d.severity === "error"), (f) => outcome.sources.get(f), colourFor(process.stderr)));
+      writeError(
+        renderPretty(
+          outcome.diagnostics.filter((d) => d.severity === "error"),
+          (f) => outcome.sources.get(f),
+          colourFor(process.stderr),
+        ),
+      );
       writeError(`error: ${outcome.message}`);
       return EXIT.findings;
     case "usage":

@@ -32,7 +32,13 @@ export async function requirePlan(arg: string): Promise<{ plan: Plan } | { exit:
   if (loaded.ok) return { plan: loaded.plan };
   if (loaded.diagnostics) {
     const c = colourFor(process.stderr);
-    writeError(renderPretty(loaded.diagnostics.filter((d) => d.severity === "error"), (f) => loaded.sources?.get(f), c ?? new Chalk({ level: 0 })));
+    writeError(
+      renderPretty(
+        loaded.diagnostics.filter((d) => d.severity === "error"),
+        (f) => loaded.sources?.get(f),
+        c ?? new Chalk({ level: 0 }),
+      ),
+    );
     writeError(`error: ${loaded.reason}`);
     return { exit: 1 };
   }

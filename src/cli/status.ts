@@ -12,7 +12,11 @@ export async function statusCommand(target: string | undefined, options: { json?
     throw e;
   }
   let st;
-  try { st = readStatus(layout); } catch (e) { throw new InputError((e as Error).message); }
+  try {
+    st = readStatus(layout);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
   write(options.json ? `${JSON.stringify(st, null, 2)}\n` : renderStatus(st));
   return EXIT.ok;
 }

@@ -3,12 +3,16 @@
  * any browser (or a mail client) shows as it is. Every label is escaped.
  */
 
-export interface Bar { label: string; value: number; note?: string }
+export interface Bar {
+  label: string;
+  value: number;
+  note?: string;
+}
 
 const PALETTE = ["#3b6fd4", "#e8913a", "#3aa67a", "#b45ac8", "#c9493f", "#7f8c99", "#d4b13b"];
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" })[c]!);
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 export function colour(i: number): string {
@@ -25,7 +29,10 @@ export function stackedBar(title: string, parts: Bar[], width = 640): string {
     x += w;
     return r;
   });
-  const legend = parts.map((p, i) => `<g transform="translate(${(i % 3) * 215},${72 + Math.floor(i / 3) * 20})"><rect x="0" y="-10" width="12" height="12" fill="${colour(i)}"/><text x="18" y="0">${escapeHtml(`${p.label} ${p.note ?? p.value}`)}</text></g>`);
+  const legend = parts.map(
+    (p, i) =>
+      `<g transform="translate(${(i % 3) * 215},${72 + Math.floor(i / 3) * 20})"><rect x="0" y="-10" width="12" height="12" fill="${colour(i)}"/><text x="18" y="0">${escapeHtml(`${p.label} ${p.note ?? p.value}`)}</text></g>`,
+  );
   const height = 80 + Math.ceil(parts.length / 3) * 20;
   return `<svg class="chart" role="img" aria-label="${escapeHtml(title)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><text class="title" x="0" y="14">${escapeHtml(title)}</text><rect x="0" y="24" width="${width}" height="28" fill="#eef0f3"/>${rects.join("")}${legend.join("")}</svg>`;
 }
@@ -33,7 +40,9 @@ export function stackedBar(title: string, parts: Bar[], width = 640): string {
 /** Horizontal bars, one per item, scaled to the largest. */
 export function barChart(title: string, bars: Bar[], width = 640): string {
   const max = Math.max(1, ...bars.map((b) => b.value));
-  const labelW = 150, barW = width - labelW - 120, row = 24;
+  const labelW = 150,
+    barW = width - labelW - 120,
+    row = 24;
   const rows = bars.map((b, i) => {
     const w = (b.value / max) * barW;
     const y = 26 + i * row;
@@ -45,7 +54,9 @@ export function barChart(title: string, bars: Bar[], width = 640): string {
 
 /** Passed out of total per item, as a track and a filled part. */
 export function progressChart(title: string, items: { label: string; done: number; total: number }[], width = 640): string {
-  const labelW = 150, barW = width - labelW - 90, row = 24;
+  const labelW = 150,
+    barW = width - labelW - 90,
+    row = 24;
   const rows = items.map((it, i) => {
     const y = 26 + i * row;
     const w = it.total ? (it.done / it.total) * barW : 0;

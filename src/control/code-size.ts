@@ -5,7 +5,11 @@ import { simpleGit } from "simple-git";
  * and its branch, the share of them in test files, and the size of the code at the branch's head.
  */
 
-export interface FileChange { path: string; added: number; removed: number }
+export interface FileChange {
+  path: string;
+  added: number;
+  removed: number;
+}
 
 export interface CodeFigures {
   files_changed: number;
@@ -29,26 +33,37 @@ export function isTestFile(path: string): boolean {
 }
 
 export function codeFigures(changes: readonly FileChange[], tree: readonly FileChange[]): CodeFigures {
-  let added = 0, removed = 0, tests = 0;
+  let added = 0,
+    removed = 0,
+    tests = 0;
   for (const c of changes) {
-    added += c.added; removed += c.removed;
+    added += c.added;
+    removed += c.removed;
     if (isTestFile(c.path)) tests += c.added + c.removed;
   }
   const changed = added + removed;
   return {
-    files_changed: changes.length, lines_added: added, lines_removed: removed, lines_changed: changed,
-    test_lines_changed: tests, test_share: changed ? Math.round((tests / changed) * 10000) / 10000 : 0,
-    size_lines: tree.reduce((n, f) => n + f.added, 0), size_files: tree.length,
+    files_changed: changes.length,
+    lines_added: added,
+    lines_removed: removed,
+    lines_changed: changed,
+    test_lines_changed: tests,
+    test_share: changed ? Math.round((tests / changed) * 10000) / 10000 : 0,
+    size_lines: tree.reduce((n, f) => n + f.added, 0),
+    size_files: tree.length,
   };
 }
 
 /** `git diff --numstat -z` as data (paths as they are, not quoted); binary files (`-`) have no lines and are left out. */
 function numstat(text: string): FileChange[] {
-  return text.split("\0").filter(Boolean).flatMap((entry) => {
-    const [a, r, path] = entry.split("\t");
-    if (a === "-" || r === "-" || path === undefined) return [];
-    return [{ path, added: Number(a), removed: Number(r) }];
-  });
+  return text
+    .split("\0")
+    .filter(Boolean)
+    .flatMap((entry) => {
+      const [a, r, path] = entry.split("\t");
+      if (a === "-" || r === "-" || path === undefined) return [];
+      return [{ path, added: Number(a), removed: Number(r) }];
+    });
 }
 
 /** The figures of the mission branch against its base; undefined when git cannot say (no branch yet). */

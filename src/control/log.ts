@@ -9,10 +9,14 @@ export function renderLog(layout: Layout): string {
   if (!existsSync(layout.plan)) throw new Error(`no mission state at ${layout.dir}`);
   const plan = JSON.parse(readFileSync(layout.plan, "utf8")) as Plan;
   const { events, droppedBytes } = loadJournal(layout.journal, { readOnly: true });
-  const lines = [`journal of mission ${plan.mission.name}: ${events.length} events${droppedBytes ? ` (and a torn last line of ${droppedBytes} bytes)` : ""}`];
+  const lines = [
+    `journal of mission ${plan.mission.name}: ${events.length} events${droppedBytes ? ` (and a torn last line of ${droppedBytes} bytes)` : ""}`,
+  ];
   for (const e of events) {
     const summary = summarize(e);
-    lines.push(`#${String(e.seq).padStart(5)}  ${e.at.replace("T", " ").replace(/\.\d+Z$/, "Z")}  ${e.type.padEnd(19)} ${summary}`.trimEnd());
+    lines.push(
+      `#${String(e.seq).padStart(5)}  ${e.at.replace("T", " ").replace(/\.\d+Z$/, "Z")}  ${e.type.padEnd(19)} ${summary}`.trimEnd(),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -13,7 +13,10 @@ import { timeSplit, type Phase } from "./time-split.js";
  * asking git is `readReport`'s.
  */
 
-export interface Share { seconds: number; share: number }
+export interface Share {
+  seconds: number;
+  share: number;
+}
 
 export interface Report {
   format: "missionc.report/1";
@@ -43,7 +46,11 @@ export interface Report {
 const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 const ratio = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 10000) / 10000 : 0);
 
-function milestoneFigures(plan: Plan, s: MissionState, reportOf: (blob: string) => { assertions: { id: string; verdict: string }[] }): Report["milestones"] {
+function milestoneFigures(
+  plan: Plan,
+  s: MissionState,
+  reportOf: (blob: string) => { assertions: { id: string; verdict: string }[] },
+): Report["milestones"] {
   return plan.milestones.map((m) => {
     const ms = s.milestones.get(m.name)!;
     const own = plan.contract.filter((a) => a.milestone === m.name);
@@ -51,11 +58,25 @@ function milestoneFigures(plan: Plan, s: MissionState, reportOf: (blob: string) 
     const last = rounds.length ? ms.reports.get(rounds.at(-1)!)! : undefined;
     const verdicts = last ? reportOf(last.blob).assertions : [];
     const passed = own.filter((a) => verdicts.some((v) => v.id === a.id && v.verdict === "pass")).length;
-    return { name: m.name, accepted: ms.accepted, rounds: rounds.length, assertions: own.length, passed, failing: last?.failing ?? own.map((a) => a.id) };
+    return {
+      name: m.name,
+      accepted: ms.accepted,
+      rounds: rounds.length,
+      assertions: own.length,
+      passed,
+      failing: last?.failing ?? own.map((a) => a.id),
+    };
   });
 }
 
-export function buildReport(plan: Plan, events: readonly JournalEvent[], status: Status, blobs: Pick<Blobs, "json">, code?: CodeFigures, folded?: MissionState): Report {
+export function buildReport(
+  plan: Plan,
+  events: readonly JournalEvent[],
+  status: Status,
+  blobs: Pick<Blobs, "json">,
+  code?: CodeFigures,
+  folded?: MissionState,
+): Report {
   const s = folded ?? fold(plan, [...events]);
   const split = timeSplit(events);
   const active = split.active_ms;
@@ -77,20 +98,48 @@ export function buildReport(plan: Plan, events: readonly JournalEvent[], status:
   }
   const milestones = milestoneFigures(plan, s, (blob) => blobs.json(blob));
   const report: Report = {
-    format: "missionc.report/1", mission: plan.mission.name, ...(plan.mission.title ? { title: plan.mission.title } : {}), state: status.state,
+    format: "missionc.report/1",
+    mission: plan.mission.name,
+    ...(plan.mission.title ? { title: plan.mission.title } : {}),
+    state: status.state,
     journal_events: events.length,
     wall_seconds: seconds(active),
     time: {
-      split: Object.fromEntries((Object.keys(split.phases) as Phase[]).map((p) => [p, { seconds: seconds(split.phases[p]), share: ratio(split.phases[p], active) }])) as Record<Phase, Share>,
-      by_role: Object.fromEntries(Object.entries(split.roles).map(([r, t]) => [r, {
-        seconds: seconds(t.ms), share: ratio(t.ms, roleTotal), agent_seconds: seconds(t.agent_ms), command_seconds: seconds(t.command_ms), agent_runs: t.runs,
-      }])),
+      split: Object.fromEntries(
+        (Object.keys(split.phases) as Phase[]).map((p) => [
+          p,
+          { seconds: seconds(split.phases[p]), share: ratio(split.phases[p], active) },
+        ]),
+      ) as Record<Phase, Share>,
+      by_role: Object.fromEntries(
+        Object.entries(split.roles).map(([r, t]) => [
+          r,
+          {
+            seconds: seconds(t.ms),
+            share: ratio(t.ms, roleTotal),
+            agent_seconds: seconds(t.agent_ms),
+            command_seconds: seconds(t.command_ms),
+            agent_runs: t.runs,
+          },
+        ]),
+      ),
     },
     tokens: status.tokens,
-    token_share_by_role: Object.fromEntries(Object.entries(status.tokens.by_role).map(([r, u]) => [r, ratio(u.input + u.cache_read + u.cache_write + u.output, status.tokens.total)])),
+    token_share_by_role: Object.fromEntries(
+      Object.entries(status.tokens.by_role).map(([r, u]) => [
+        r,
+        ratio(u.input + u.cache_read + u.cache_write + u.output, status.tokens.total),
+      ]),
+    ),
     cache_read_share: status.cache_read_share,
-    agent_runs: { total: Object.values(split.roles).reduce((n, r) => n + r.runs, 0), by_role: Object.fromEntries(Object.entries(split.roles).map(([r, t]) => [r, t.runs])), by_outcome: outcomes },
-    follow_ups: [...s.features.values()].filter((f) => f.origin === "follow_up").map((f) => ({ name: f.name, milestone: f.milestone, fulfills: f.fulfills, done: f.done, created_by: creators.get(f.name) ?? "" })),
+    agent_runs: {
+      total: Object.values(split.roles).reduce((n, r) => n + r.runs, 0),
+      by_role: Object.fromEntries(Object.entries(split.roles).map(([r, t]) => [r, t.runs])),
+      by_outcome: outcomes,
+    },
+    follow_ups: [...s.features.values()]
+      .filter((f) => f.origin === "follow_up")
+      .map((f) => ({ name: f.name, milestone: f.milestone, fulfills: f.fulfills, done: f.done, created_by: creators.get(f.name) ?? "" })),
     milestones,
     assertions: { total: milestones.reduce((n, m) => n + m.assertions, 0), passed: milestones.reduce((n, m) => n + m.passed, 0) },
     cost: status.cost,

@@ -21,14 +21,28 @@ export interface Status {
   step?: { kind: string; id: string; role: string; model: string };
   /** while a runner works: the agents in flight now (several when reviewers run in parallel) */
   agents?: { run: string; role: string; model: string }[];
-  features: { done: number; pending: number; total: number; items: { name: string; milestone: string; status: "done" | "pending"; origin: string; commit?: string }[] };
+  features: {
+    done: number;
+    pending: number;
+    total: number;
+    items: { name: string; milestone: string; status: "done" | "pending"; origin: string; commit?: string }[];
+  };
   elapsed_seconds: number;
-  tokens: { total: number; estimated: boolean; by_type: Record<"input" | "cache_read" | "cache_write" | "output", number>; by_role: Record<string, Record<"input" | "cache_read" | "cache_write" | "output", number>> };
+  tokens: {
+    total: number;
+    estimated: boolean;
+    by_type: Record<"input" | "cache_read" | "cache_write" | "output", number>;
+    by_role: Record<string, Record<"input" | "cache_read" | "cache_write" | "output", number>>;
+  };
   /** cache reads over all input (input + cache read + cache write), per role and in all */
   cache_read_share: { total: number; by_role: Record<string, number> };
   /** dollars, from the price table or the mission's `price`; models without a price are left out and named */
   cost: { usd: number; by_role: Record<string, number>; unpriced_models: string[] };
-  budget: { tokens?: { limit: number; left: number }; time_seconds?: { limit: number; left: number }; cost_usd?: { limit: number; left: number } };
+  budget: {
+    tokens?: { limit: number; left: number };
+    time_seconds?: { limit: number; left: number };
+    cost_usd?: { limit: number; left: number };
+  };
   last_handoff?: string;
   changes_of_course: { gate: string; action: string; reason: string }[];
   last_events: { seq: number; type: string; at: string; summary: string }[];
@@ -43,7 +57,9 @@ export interface Status {
 function changesOfCourse(s: MissionState, layout: Layout): Status["changes_of_course"] {
   const out: Status["changes_of_course"] = [];
   const message = (m: MissionState["messages"][number], answer?: { action: string; reason: string }) => ({
-    gate: "message", action: answer ? `answered at ${m.answeredAt}: ${answer.action}` : m.delivered ? "delivered" : "waiting for the next gate or step", reason: `“${m.text}”${answer ? ` → ${answer.reason}` : ""}`,
+    gate: "message",
+    action: answer ? `answered at ${m.answeredAt}: ${answer.action}` : m.delivered ? "delivered" : "waiting for the next gate or step",
+    reason: `“${m.text}”${answer ? ` → ${answer.reason}` : ""}`,
   });
   for (const d of s.decisions) {
     const answered = s.messages.filter((m) => m.answeredAt === d.gate);
@@ -51,19 +67,25 @@ function changesOfCourse(s: MissionState, layout: Layout): Status["changes_of_co
     if (answered.length === 0 && !d.gate.startsWith("message:") && (d.action !== "accept" || d.gate.startsWith("handoff:"))) out.push(d);
   }
   for (const m of s.messages) if (!m.answeredAt || !s.decisions.some((d) => d.gate === m.answeredAt)) out.push(message(m));
-  for (const text of inboxMessages(layout)) out.push({ gate: "message", action: "in the inbox: the runner reads it at its next turn", reason: `“${text}”` });
+  for (const text of inboxMessages(layout))
+    out.push({ gate: "message", action: "in the inbox: the runner reads it at its next turn", reason: `“${text}”` });
   return out;
 }
 
 /** Messages `missionc msg` left that no runner has read yet. */
 function inboxMessages(layout: Layout): string[] {
   if (!existsSync(layout.inbox)) return [];
-  return readdirSync(layout.inbox).filter((n) => n.endsWith(".json")).sort().flatMap((n) => {
-    try {
-      const item = JSON.parse(readFileSync(join(layout.inbox, n), "utf8")) as { kind?: string; text?: string };
-      return item.kind === "message" && item.text ? [item.text] : [];
-    } catch { return []; }
-  });
+  return readdirSync(layout.inbox)
+    .filter((n) => n.endsWith(".json"))
+    .sort()
+    .flatMap((n) => {
+      try {
+        const item = JSON.parse(readFileSync(join(layout.inbox, n), "utf8")) as { kind?: string; text?: string };
+        return item.kind === "message" && item.text ? [item.text] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** Agents started in the runner's current session and not finished yet. */
@@ -73,7 +95,8 @@ function agentsInFlight(events: readonly JournalEvent[]): NonNullable<Status["ag
     const e = events[i]!;
     const d = e.data as { run?: string; role?: string; model?: string };
     if (e.type === "agent_finished" && d.run && !now.has(d.run)) now.set(d.run, { run: "", role: "", model: "" });
-    if (e.type === "agent_started" && d.run && !now.has(d.run)) now.set(d.run, { run: d.run, role: String(d.role), model: String(d.model) });
+    if (e.type === "agent_started" && d.run && !now.has(d.run))
+      now.set(d.run, { run: d.run, role: String(d.role), model: String(d.model) });
   }
   return [...now.values()].filter((a) => a.run !== "").reverse();
 }
@@ -81,11 +104,16 @@ function agentsInFlight(events: readonly JournalEvent[]): NonNullable<Status["ag
 function step(plan: Plan, s: MissionState): Status["step"] {
   const a = nextAction(plan, s);
   switch (a.kind) {
-    case "implement": return { kind: "implement", id: `implement:${a.feature.name}`, role: "worker", model: a.feature.model };
-    case "handoff_gate": return { kind: "gate", id: `handoff:${a.feature.name}`, role: "orchestrator", model: plan.roles.orchestrator };
-    case "validate": return { kind: "validate", id: `validate:${a.milestone}#${a.round}`, role: "reviewer", model: plan.roles.reviewer };
-    case "milestone_gate": return { kind: "gate", id: `gate:${a.milestone}#${a.round}`, role: "orchestrator", model: plan.roles.orchestrator };
-    default: return undefined;
+    case "implement":
+      return { kind: "implement", id: `implement:${a.feature.name}`, role: "worker", model: a.feature.model };
+    case "handoff_gate":
+      return { kind: "gate", id: `handoff:${a.feature.name}`, role: "orchestrator", model: plan.roles.orchestrator };
+    case "validate":
+      return { kind: "validate", id: `validate:${a.milestone}#${a.round}`, role: "reviewer", model: plan.roles.reviewer };
+    case "milestone_gate":
+      return { kind: "gate", id: `gate:${a.milestone}#${a.round}`, role: "orchestrator", model: plan.roles.orchestrator };
+    default:
+      return undefined;
   }
 }
 
@@ -113,7 +141,10 @@ export function statusOf(layout: Layout, plan: Plan, events: readonly JournalEve
   let estimated = false;
   for (const [role, u] of s.usage) {
     byRole[role] = { input: u.input, cache_read: u.cache_read, cache_write: u.cache_write, output: u.output };
-    byType.input += u.input; byType.cache_read += u.cache_read; byType.cache_write += u.cache_write; byType.output += u.output;
+    byType.input += u.input;
+    byType.cache_read += u.cache_read;
+    byType.cache_write += u.cache_write;
+    byType.output += u.output;
     if (u.estimated) estimated = true;
   }
   const total = byType.input + byType.cache_read + byType.cache_write + byType.output;
@@ -124,28 +155,49 @@ export function statusOf(layout: Layout, plan: Plan, events: readonly JournalEve
   const cost: Status["cost"] = { usd: 0, by_role: {}, unpriced_models: [] };
   for (const { role, model, usage } of s.usageByModel.values()) {
     const c = costOf(plan.models[model], usage);
-    if (c === undefined) { if (!usage.estimated && !cost.unpriced_models.includes(model)) cost.unpriced_models.push(model); continue; }
+    if (c === undefined) {
+      if (!usage.estimated && !cost.unpriced_models.includes(model)) cost.unpriced_models.push(model);
+      continue;
+    }
     cost.usd += c;
     cost.by_role[role] = (cost.by_role[role] ?? 0) + c;
   }
   cost.usd = Math.round(cost.usd * 1e6) / 1e6;
   const current = plan.milestones.find((m) => !s.milestones.get(m.name)?.accepted)?.name;
-  const lastReport = [...s.milestones.values()].flatMap((m) => [...m.reports].map(([round, r]) => ({ milestone: m.name, round, passed: r.passed, failing: r.failing, seq: 0 }))).pop();
+  const lastReport = [...s.milestones.values()]
+    .flatMap((m) => [...m.reports].map(([round, r]) => ({ milestone: m.name, round, passed: r.passed, failing: r.failing, seq: 0 })))
+    .pop();
   const status: Status = {
-    format: "missionc.status/1", mission: plan.mission.name, ...(plan.mission.title ? { title: plan.mission.title } : {}),
+    format: "missionc.status/1",
+    mission: plan.mission.name,
+    ...(plan.mission.title ? { title: plan.mission.title } : {}),
     state: !s.started ? "not_started" : s.completed ? "done" : running ? "running" : s.paused ? "paused" : "stopped",
     features: {
-      done: features.filter((f) => f.done).length, pending: features.filter((f) => !f.done).length, total: features.length,
-      items: plan.milestones.flatMap((m) => featuresOf(s, m.name)).map((f) => ({ name: f.name, milestone: f.milestone, status: f.done ? "done" as const : "pending" as const, origin: f.origin, ...(f.commit ? { commit: f.commit } : {}) })),
+      done: features.filter((f) => f.done).length,
+      pending: features.filter((f) => !f.done).length,
+      total: features.length,
+      items: plan.milestones
+        .flatMap((m) => featuresOf(s, m.name))
+        .map((f) => ({
+          name: f.name,
+          milestone: f.milestone,
+          status: f.done ? ("done" as const) : ("pending" as const),
+          origin: f.origin,
+          ...(f.commit ? { commit: f.commit } : {}),
+        })),
     },
     elapsed_seconds: Math.round(s.activeMs / 1000),
     tokens: { total, estimated, by_type: byType, by_role: byRole },
     cache_read_share: { total: share(byType), by_role: Object.fromEntries(Object.entries(byRole).map(([r, u]) => [r, share(u)])) },
     cost,
     budget: {
-      ...(plan.budget.cost_usd !== undefined ? { cost_usd: { limit: plan.budget.cost_usd, left: Math.max(0, plan.budget.cost_usd - cost.usd) } } : {}),
+      ...(plan.budget.cost_usd !== undefined
+        ? { cost_usd: { limit: plan.budget.cost_usd, left: Math.max(0, plan.budget.cost_usd - cost.usd) } }
+        : {}),
       ...(plan.budget.tokens !== undefined ? { tokens: { limit: plan.budget.tokens, left: Math.max(0, plan.budget.tokens - total) } } : {}),
-      ...(plan.budget.time_seconds !== undefined ? { time_seconds: { limit: plan.budget.time_seconds, left: Math.max(0, plan.budget.time_seconds - Math.round(s.activeMs / 1000)) } } : {}),
+      ...(plan.budget.time_seconds !== undefined
+        ? { time_seconds: { limit: plan.budget.time_seconds, left: Math.max(0, plan.budget.time_seconds - Math.round(s.activeMs / 1000)) } }
+        : {}),
     },
     changes_of_course: changesOfCourse(s, layout),
     last_events: s.lastEvents,
@@ -157,7 +209,13 @@ export function statusOf(layout: Layout, plan: Plan, events: readonly JournalEve
   if (st) status.step = st;
   if (running) status.agents = agentsInFlight(events);
   if (s.lastHandoff) status.last_handoff = handoffSummary(s.lastHandoff);
-  if (lastReport) status.last_validation = { milestone: lastReport.milestone, round: lastReport.round, passed: lastReport.passed, failing: lastReport.failing };
+  if (lastReport)
+    status.last_validation = {
+      milestone: lastReport.milestone,
+      round: lastReport.round,
+      passed: lastReport.passed,
+      failing: lastReport.failing,
+    };
   return status;
 }
 
@@ -173,10 +231,15 @@ function budgetLine(b: Status["budget"]): string {
 export function renderStatus(st: Status): string {
   const lines = [
     `mission ${st.mission}${st.title ? ` "${st.title}"` : ""}: ${st.state.replace("_", " ")}${st.paused_reason ? ` (${st.paused_reason})` : ""}`,
-    st.milestone ? `milestone ${st.milestone}${st.step ? ` · ${st.state === "running" ? "now" : "next"}: ${st.step.id} (${st.step.role} ${st.step.model})` : ""}` : "",
+    st.milestone
+      ? `milestone ${st.milestone}${st.step ? ` · ${st.state === "running" ? "now" : "next"}: ${st.step.id} (${st.step.role} ${st.step.model})` : ""}`
+      : "",
     st.agents?.length ? `agents now: ${st.agents.map((a) => `${a.run} (${a.role} ${a.model})`).join(", ")}` : "",
     `features: ${st.features.done} done, ${st.features.pending} pending of ${st.features.total}`,
-    ...st.features.items.map((f) => `  ${f.status === "done" ? "✓" : "·"} ${f.name} (${f.milestone}${f.origin === "follow_up" ? ", follow-up" : ""})${f.commit ? ` ${f.commit.slice(0, 10)}` : ""}`),
+    ...st.features.items.map(
+      (f) =>
+        `  ${f.status === "done" ? "✓" : "·"} ${f.name} (${f.milestone}${f.origin === "follow_up" ? ", follow-up" : ""})${f.commit ? ` ${f.commit.slice(0, 10)}` : ""}`,
+    ),
     `elapsed ${st.elapsed_seconds}s · tokens ${st.tokens.total}${st.tokens.estimated ? " (estimated)" : ""}: input ${st.tokens.by_type.input}, cache read ${st.tokens.by_type.cache_read}, cache write ${st.tokens.by_type.cache_write}, output ${st.tokens.by_type.output}`,
     ...Object.entries(st.tokens.by_role).map(([role, u]) => {
       const n = u.input + u.cache_read + u.cache_write + u.output;
@@ -185,8 +248,12 @@ export function renderStatus(st: Status): string {
     `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens · cost $${st.cost.usd.toFixed(4)}${st.cost.unpriced_models.length ? ` (no price for ${st.cost.unpriced_models.join(", ")})` : ""}${st.tokens.estimated ? " (estimated tokens of scripted agents are not priced)" : ""}`,
     budgetLine(st.budget),
     st.last_handoff ? `last handoff: ${st.last_handoff}` : "",
-    st.last_validation ? `last validation: ${st.last_validation.milestone} round ${st.last_validation.round} ${st.last_validation.passed ? "passed" : `failed (${st.last_validation.failing.join(", ")})`}` : "",
-    ...(st.changes_of_course.length ? ["changes of course:", ...st.changes_of_course.map((c) => `  ${c.gate}: ${c.action} — ${c.reason}`)] : []),
+    st.last_validation
+      ? `last validation: ${st.last_validation.milestone} round ${st.last_validation.round} ${st.last_validation.passed ? "passed" : `failed (${st.last_validation.failing.join(", ")})`}`
+      : "",
+    ...(st.changes_of_course.length
+      ? ["changes of course:", ...st.changes_of_course.map((c) => `  ${c.gate}: ${c.action} — ${c.reason}`)]
+      : []),
     "last events:",
     ...st.last_events.map((e) => `  #${e.seq} ${e.type}${e.summary ? ` ${e.summary}` : ""}`),
   ];

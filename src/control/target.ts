@@ -31,12 +31,17 @@ export async function findMission(target: string | undefined, mission?: string):
     throw new TargetError(`${target ?? "the working directory"} is not in a git repository, and not a mission's state folder`);
   });
   const dir = join(root, ".missions");
-  const names = existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(join(dir, n, "plan.json"))).sort() : [];
+  const names = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => existsSync(join(dir, n, "plan.json")))
+        .sort()
+    : [];
   if (mission) {
     if (!names.includes(mission)) throw new TargetError(`no mission \`${mission}\` in ${root}; missions: ${names.join(", ") || "(none)"}`);
     return layoutOf(root, mission);
   }
-  if (names.length === 0) throw new TargetError(`no mission has run in ${root} (no .missions/ folder); start one with \`missionc run FILE\``);
+  if (names.length === 0)
+    throw new TargetError(`no mission has run in ${root} (no .missions/ folder); start one with \`missionc run FILE\``);
   if (names.length > 1) throw new TargetError(`${root} holds several missions; choose one with --mission: ${names.join(", ")}`);
   return layoutOf(root, names[0]!);
 }

@@ -33,7 +33,9 @@ class PhaseClock {
   private resumed: [string, Busy][] = [];
   private suspended: [string, Busy][] = [];
 
-  start(key: string, phase: Busy, at: number): void { this.open.set(key, { phase, since: at }); }
+  start(key: string, phase: Busy, at: number): void {
+    this.open.set(key, { phase, since: at });
+  }
 
   stop(key: string, at: number): boolean {
     const o = this.open.get(key);
@@ -85,7 +87,9 @@ class RoleClock {
   private readonly running = new Map<string, { role: string; since: number }>();
   private readonly runs = new Map<string, Set<string>>();
 
-  role(name: string): TimeSplit["roles"][string] { return (this.roles[name] ??= { ms: 0, agent_ms: 0, command_ms: 0, runs: 0 }); }
+  role(name: string): TimeSplit["roles"][string] {
+    return (this.roles[name] ??= { ms: 0, agent_ms: 0, command_ms: 0, runs: 0 });
+  }
 
   started(run: string, role: string, at: number): void {
     this.running.set(run, { role, since: at });
@@ -96,7 +100,10 @@ class RoleClock {
 
   finished(run: string, at: number): void {
     const a = this.running.get(run);
-    if (a) { this.role(a.role).agent_ms += Math.max(0, at - a.since); this.running.delete(run); }
+    if (a) {
+      this.role(a.role).agent_ms += Math.max(0, at - a.since);
+      this.running.delete(run);
+    }
   }
 
   crashed(at: number): void {
@@ -104,7 +111,10 @@ class RoleClock {
   }
 
   done(): TimeSplit["roles"] {
-    for (const [name, r] of Object.entries(this.roles)) { r.ms = r.agent_ms + r.command_ms; r.runs = this.runs.get(name)?.size ?? 0; }
+    for (const [name, r] of Object.entries(this.roles)) {
+      r.ms = r.agent_ms + r.command_ms;
+      r.runs = this.runs.get(name)?.size ?? 0;
+    }
     return this.roles;
   }
 }
@@ -124,28 +134,54 @@ export function timeSplit(events: readonly JournalEvent[]): TimeSplit {
     const d = e.data as Data;
     if (e.type === "mission_started" || e.type === "run_started") {
       // the runner's sessions: the time between them (paused, crashed) is not the mission's
-      if (sessionStart !== undefined) { active += last - sessionStart; phases.crashed(last); roles.crashed(last); }
+      if (sessionStart !== undefined) {
+        active += last - sessionStart;
+        phases.crashed(last);
+        roles.crashed(last);
+      }
       sessionStart = at;
       phases.sessionStarted(at);
     }
     switch (e.type) {
-      case "step_started": phases.start(`step:${d["step"]}`, "implementation", at); break;
-      case "committed": phases.stop(`step:${d["step"]}`, at); break;
-      case "validation_started": phases.start(`validate:${d["milestone"]}#${d["round"]}`, "validation", at); break;
-      case "validation_finished": phases.stop(`validate:${d["milestone"]}#${d["round"]}`, at); break;
+      case "step_started":
+        phases.start(`step:${d["step"]}`, "implementation", at);
+        break;
+      case "committed":
+        phases.stop(`step:${d["step"]}`, at);
+        break;
+      case "validation_started":
+        phases.start(`validate:${d["milestone"]}#${d["round"]}`, "validation", at);
+        break;
+      case "validation_finished":
+        phases.stop(`validate:${d["milestone"]}#${d["round"]}`, at);
+        break;
       case "agent_started":
         roles.started(String(d["run"]), String(d["role"]), at);
         if (d["role"] === "orchestrator") phases.orchestrating(String(d["run"]), at);
         break;
-      case "agent_finished": roles.finished(String(d["run"]), at); phases.orchestrated(String(d["run"]), at); break;
-      case "check_result": roles.role(commandRole(d)).command_ms += (d["check"] as { duration_ms?: number } | undefined)?.duration_ms ?? 0; break;
-      case "procedure_finished": roles.role("worker").command_ms += Number(d["duration_ms"] ?? 0); break;
-      case "provider_retry": phases.wait(Number(d["delay_ms"] ?? 0)); break;
-      default: break;
+      case "agent_finished":
+        roles.finished(String(d["run"]), at);
+        phases.orchestrated(String(d["run"]), at);
+        break;
+      case "check_result":
+        roles.role(commandRole(d)).command_ms += (d["check"] as { duration_ms?: number } | undefined)?.duration_ms ?? 0;
+        break;
+      case "procedure_finished":
+        roles.role("worker").command_ms += Number(d["duration_ms"] ?? 0);
+        break;
+      case "provider_retry":
+        phases.wait(Number(d["delay_ms"] ?? 0));
+        break;
+      default:
+        break;
     }
     last = at;
   }
-  if (sessionStart !== undefined) { active += last - sessionStart; phases.crashed(last); roles.crashed(last); }
+  if (sessionStart !== undefined) {
+    active += last - sessionStart;
+    phases.crashed(last);
+    roles.crashed(last);
+  }
   const ms = phases.ms;
   // back-offs were spent inside a phase but are waiting: they move to "other"
   for (const p of ["implementation", "validation", "orchestration"] as const) ms[p] -= Math.min(phases.waited[p], ms[p]);

@@ -27,7 +27,11 @@ export interface WatchOptions {
   now?: () => Date;
 }
 
-const HIDE = "\x1b[?25l", SHOW = "\x1b[?25h", HOME = "\x1b[H", CLEAR_LINE = "\x1b[K", CLEAR_BELOW = "\x1b[J";
+const HIDE = "\x1b[?25l",
+  SHOW = "\x1b[?25h",
+  HOME = "\x1b[H",
+  CLEAR_LINE = "\x1b[K",
+  CLEAR_BELOW = "\x1b[J";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -43,12 +47,23 @@ export class StatusCache {
 
   get(): Status {
     let size = -1;
-    try { size = statSync(this.layout.journal).size; } catch { /* not started */ }
+    try {
+      size = statSync(this.layout.journal).size;
+    } catch {
+      /* not started */
+    }
     const lock = readLock(this.layout.lock);
     let inbox = 0;
-    try { inbox = readdirSync(this.layout.inbox).length; } catch { /* none yet */ }
+    try {
+      inbox = readdirSync(this.layout.inbox).length;
+    } catch {
+      /* none yet */
+    }
     const key = `${size}:${inbox}:${lock !== undefined && holderAlive(lock) ? lock.pid : "-"}`;
-    if (key !== this.key || !this.st) { this.st = readStatus(this.layout); this.key = key; }
+    if (key !== this.key || !this.st) {
+      this.st = readStatus(this.layout);
+      this.key = key;
+    }
     return this.st;
   }
 }
@@ -58,7 +73,8 @@ export function frame(status: StatusCache, screen: Pick<Screen, "columns" | "row
   const st = status.get();
   const lines = renderStatus(st).trimEnd().split("\n");
   const room = Math.max(1, screen.rows - 2);
-  const shown = lines.length > room ? [...lines.slice(0, room - 1), `… ${lines.length - room + 1} more lines (make the terminal taller)`] : lines;
+  const shown =
+    lines.length > room ? [...lines.slice(0, room - 1), `… ${lines.length - room + 1} more lines (make the terminal taller)`] : lines;
   const footer = `watching ${st.mission} · ${now.toISOString().slice(11, 19)} UTC · ${st.state === "running" ? "^C leaves the watch; the mission runs on" : "no runner holds the mission: watch ends"}`;
   const cut = (l: string): string => (l.length > screen.columns ? `${l.slice(0, Math.max(0, screen.columns - 1))}…` : l);
   return { text: [...shown, "", footer].map(cut).join("\n"), running: st.state === "running" };
@@ -72,7 +88,14 @@ async function live(layout: Layout, screen: Screen, o: WatchOptions): Promise<vo
     for (;;) {
       const f = frame(status, screen, (o.now ?? (() => new Date()))());
       if (f.text !== previous) {
-        screen.write(HOME + f.text.split("\n").map((l) => l + CLEAR_LINE).join("\n") + CLEAR_BELOW);
+        screen.write(
+          HOME +
+            f.text
+              .split("\n")
+              .map((l) => l + CLEAR_LINE)
+              .join("\n") +
+            CLEAR_BELOW,
+        );
         previous = f.text;
       }
       if (!f.running || o.stop?.requested) return;
@@ -93,7 +116,9 @@ async function plain(layout: Layout, screen: Screen, o: WatchOptions): Promise<v
     for (const e of events.slice(seen)) screen.write(`#${e.seq} ${e.type}${summarize(e) ? ` ${summarize(e)}` : ""}\n`);
     seen = events.length;
     if (st.state !== "running" || o.stop?.requested) {
-      screen.write(`mission ${st.mission}: ${st.state.replace("_", " ")}${st.paused_reason ? ` (${st.paused_reason})` : ""} · ${st.features.done}/${st.features.total} features done · ${events.length} events\n`);
+      screen.write(
+        `mission ${st.mission}: ${st.state.replace("_", " ")}${st.paused_reason ? ` (${st.paused_reason})` : ""} · ${st.features.done}/${st.features.total} features done · ${events.length} events\n`,
+      );
       return;
     }
     await sleep(o.intervalMs);

@@ -43,8 +43,6 @@ export function joinSpans(a: Span, b: Span): Span {
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   if (a.span.file !== b.span.file) return a.span.file < b.span.file ? -1 : 1;
   return (
-    a.span.start.line - b.span.start.line ||
-    a.span.start.column - b.span.start.column ||
-    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
+    a.span.start.line - b.span.start.line || a.span.start.column - b.span.start.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
   );
 }

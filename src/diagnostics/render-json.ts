@@ -12,7 +12,14 @@ export interface JsonDiagnostic {
 }
 
 export function diagnosticToJson(d: Diagnostic): JsonDiagnostic {
-  const j: JsonDiagnostic = { code: d.code, severity: d.severity, message: d.message, file: d.span.file, range: { start: d.span.start, end: d.span.end }, labels: d.labels.map(labelToJson) };
+  const j: JsonDiagnostic = {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    file: d.span.file,
+    range: { start: d.span.start, end: d.span.end },
+    labels: d.labels.map(labelToJson),
+  };
   if (d.help !== undefined) j.help = d.help;
   return j;
 }

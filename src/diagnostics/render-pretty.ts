@@ -9,7 +9,11 @@ import type { Diagnostic, Span } from "./diagnostic.js";
 
 export type SourceLookup = (file: string) => string | undefined;
 
-interface Mark { span: Span; primary: boolean; message: string }
+interface Mark {
+  span: Span;
+  primary: boolean;
+  message: string;
+}
 
 const TAB = "    ";
 
@@ -47,7 +51,10 @@ function window(line: string, from: number, to: number): { text: string; shift: 
 
 export function renderDiagnostic(d: Diagnostic, source: SourceLookup, c: ChalkInstance, linesOf = lineCache(source)): string {
   const style = severityStyle(c, d.severity);
-  const marks: Mark[] = [{ span: d.span, primary: true, message: "" }, ...d.labels.map((l) => ({ span: l.span, primary: false, message: l.message }))];
+  const marks: Mark[] = [
+    { span: d.span, primary: true, message: "" },
+    ...d.labels.map((l) => ({ span: l.span, primary: false, message: l.message })),
+  ];
   const maxLine = Math.max(...marks.map((m) => m.span.start.line));
   const gutter = " ".repeat(String(maxLine).length);
   const out: string[] = [`${style(`${d.severity}[${d.code}]`)}${c.bold(`: ${d.message}`)}`];
@@ -57,7 +64,9 @@ export function renderDiagnostic(d: Diagnostic, source: SourceLookup, c: ChalkIn
     out.push(`${gutter}${c.blue(i === 0 ? "-->" : ":::")} ${file}:${first.span.start.line}:${first.span.start.column}`);
     out.push(`${gutter} ${c.blue("|")}`);
     const lines = linesOf(file);
-    const inFile = marks.filter((m) => m.span.file === file).sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.column - b.span.start.column);
+    const inFile = marks
+      .filter((m) => m.span.file === file)
+      .sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.column - b.span.start.column);
     let previous = 0;
     for (const m of inFile) {
       const n = m.span.start.line;

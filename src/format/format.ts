@@ -30,7 +30,9 @@ export function format(text: string, path = "<input>"): FormatResult {
 function literal(l: A.Literal, depth: number): string {
   if (l.kind !== "text") return l.raw;
   const pad = "  ".repeat(depth + 1);
-  const lines = String(l.value).split("\n").map((x) => (x === "" ? "" : `${pad}${x}`));
+  const lines = String(l.value)
+    .split("\n")
+    .map((x) => (x === "" ? "" : `${pad}${x}`));
   return `"""\n${lines.join("\n")}\n${"  ".repeat(depth)}"""`;
 }
 
@@ -62,7 +64,9 @@ const ONE_LINE = new Set(["include", "goal", "branch", "repo", "role", "skill"])
 function body(p: Printer, decls: readonly A.Declaration[]): void {
   const widths = alignment(p, decls, (d) => d.span);
   const oneLine = (d: A.Declaration): boolean =>
-    ONE_LINE.has(d.kind) ? !(d.kind === "goal" && d.text.kind === "text") : (d.kind === "model" || d.kind === "procedure") && d.options.length === 0;
+    ONE_LINE.has(d.kind)
+      ? !(d.kind === "goal" && d.text.kind === "text")
+      : (d.kind === "model" || d.kind === "procedure") && d.options.length === 0;
   decls.forEach((d, i) => p.statement(d.span, i === 0, () => declaration(p, d, widths.get(d) ?? 0), oneLine(d)));
 }
 
@@ -81,26 +85,36 @@ function declaration(p: Printer, d: A.Declaration, width: number): void {
       p.line(`mission ${d.name.text}${d.title ? ` ${d.title.raw}` : ""}`);
       p.block(d.span, () => body(p, d.body));
       return;
-    case "include": return p.line(`include ${d.path.raw}`);
-    case "goal": return p.line(`goal ${literal(d.text, p.depth)}`);
-    case "branch": case "repo": return p.line(`${d.kind} ${d.value.raw}`);
-    case "budget": case "policy": return settingsStatement(p, d.kind, d.settings, d.span);
+    case "include":
+      return p.line(`include ${d.path.raw}`);
+    case "goal":
+      return p.line(`goal ${literal(d.text, p.depth)}`);
+    case "branch":
+    case "repo":
+      return p.line(`${d.kind} ${d.value.raw}`);
+    case "budget":
+    case "policy":
+      return settingsStatement(p, d.kind, d.settings, d.span);
     case "model": {
       p.line(`model ${d.name.text.padEnd(width)} = ${d.provider.text} ${d.id.raw}`);
       return optionsBlock(p, d.options, d.span);
     }
-    case "role": return p.line(`role ${d.role.text.padEnd(width)} = ${d.model.text}`);
+    case "role":
+      return p.line(`role ${d.role.text.padEnd(width)} = ${d.model.text}`);
     case "procedure": {
       p.line(`procedure ${d.name.text.padEnd(width)} = ${d.command.raw}`);
       return optionsBlock(p, d.options, d.span);
     }
-    case "skill": return p.line(`skill ${d.name.text.padEnd(width)} = ${d.path.raw}`);
+    case "skill":
+      return p.line(`skill ${d.name.text.padEnd(width)} = ${d.path.raw}`);
     case "contract":
       p.line("contract");
       if (d.asserts.length === 0 && !p.hasCommentWithin(d.span)) return p.append(" {}");
       return p.block(d.span, () => d.asserts.forEach((a, i) => p.statement(a.span, i === 0, () => assertion(p, a))));
-    case "milestone": return milestone(p, d);
-    case "field": return field(p, d);
+    case "milestone":
+      return milestone(p, d);
+    case "field":
+      return field(p, d);
   }
 }
 
@@ -120,11 +134,13 @@ function inlineOrBlock(p: Printer, items: string[], span: A.Span, multiline: () 
 }
 
 function settingsList(p: Printer, settings: readonly A.Setting[]): void {
-  settings.forEach((s, i) => p.statement(s.span, i === 0, () => {
-    if (!s.body) return p.line(settingText(s));
-    p.line(s.name.text);
-    inlineOrBlock(p, s.body.map(settingText), s.span, () => settingsList(p, s.body!));
-  }));
+  settings.forEach((s, i) =>
+    p.statement(s.span, i === 0, () => {
+      if (!s.body) return p.line(settingText(s));
+      p.line(s.name.text);
+      inlineOrBlock(p, s.body.map(settingText), s.span, () => settingsList(p, s.body!));
+    }),
+  );
 }
 
 function settingsStatement(p: Printer, head: string, settings: readonly A.Setting[], span: A.Span): void {
@@ -145,15 +161,27 @@ function assertion(p: Printer, a: A.AssertDecl): void {
   if (a.by) items.push({ text: `by ${a.by.value.text}`, span: a.by.span });
   if (items.length === 0) return;
   items.sort((x, y) => offset(x.span) - offset(y.span));
-  inlineOrBlock(p, items.map((x) => x.text), a.span, () => items.forEach((x, i) => p.statement(x.span, i === 0, () => p.line(x.text), true)));
+  inlineOrBlock(
+    p,
+    items.map((x) => x.text),
+    a.span,
+    () => items.forEach((x, i) => p.statement(x.span, i === 0, () => p.line(x.text), true)),
+  );
 }
 
 function milestone(p: Printer, m: A.MilestoneDecl): void {
   p.line(`milestone ${m.name.text}${m.title ? ` ${m.title.raw}` : ""}`);
   // in the order written, so every comment stays beside what it was written beside
-  const items: { span: A.Span; emit: (first: boolean) => void }[] = m.features.map((f) => ({ span: f.span, emit: (first) => p.statement(f.span, first, () => feature(p, f)) }));
+  const items: { span: A.Span; emit: (first: boolean) => void }[] = m.features.map((f) => ({
+    span: f.span,
+    emit: (first) => p.statement(f.span, first, () => feature(p, f)),
+  }));
   const v = m.validate;
-  if (v) items.push({ span: v.span, emit: (first) => p.statement(v.span, first, () => p.line(`validate ${v.validators.map((x) => x.text).join(", ")}`), true) });
+  if (v)
+    items.push({
+      span: v.span,
+      emit: (first) => p.statement(v.span, first, () => p.line(`validate ${v.validators.map((x) => x.text).join(", ")}`), true),
+    });
   items.sort((x, y) => offset(x.span) - offset(y.span));
   p.block(m.span, () => items.forEach((x, i) => x.emit(i === 0)));
 }
@@ -168,7 +196,11 @@ function feature(p: Printer, f: A.FeatureDecl): void {
   if (f.fulfills.length) parts.push({ span: listSpan(f.fulfills), text: () => `fulfills ${f.fulfills.map((n) => n.text).join(", ")}` });
   if (parts.length === 0 && !p.hasCommentWithin(f.span)) return;
   parts.sort((x, y) => offset(x.span) - offset(y.span));
-  p.block(f.span, () => parts.forEach((x, i) => p.statement(x.span, i === 0, () => p.line(x.text()), f.spec === undefined || x.span !== f.spec.span || f.spec.kind !== "text")));
+  p.block(f.span, () =>
+    parts.forEach((x, i) =>
+      p.statement(x.span, i === 0, () => p.line(x.text()), f.spec === undefined || x.span !== f.spec.span || f.spec.kind !== "text"),
+    ),
+  );
 }
 
 function field(p: Printer, f: A.Field): void {

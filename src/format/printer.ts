@@ -13,7 +13,10 @@ export class Printer {
   private lastEnd = 0;
   depth = 0;
 
-  constructor(private readonly source: string, private readonly comments: readonly Comment[]) {}
+  constructor(
+    private readonly source: string,
+    private readonly comments: readonly Comment[],
+  ) {}
 
   private pad(): string {
     return "  ".repeat(this.depth);

@@ -46,16 +46,29 @@ function stayed(before: string[], after: string[]): Set<string> {
   const a = before.filter((x) => after.includes(x));
   const b = after.filter((x) => before.includes(x));
   const dp: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) dp[i]![j] = a[i] === b[j] ? dp[i + 1]![j + 1]! + 1 : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--) dp[i]![j] = a[i] === b[j] ? dp[i + 1]![j + 1]! + 1 : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
   const keep = new Set<string>();
   for (let i = 0, j = 0; i < a.length && j < b.length;) {
-    if (a[i] === b[j]) { keep.add(a[i]!); i++; j++; } else if (dp[i + 1]![j]! >= dp[i]![j + 1]!) i++; else j++;
+    if (a[i] === b[j]) {
+      keep.add(a[i]!);
+      i++;
+      j++;
+    } else if (dp[i + 1]![j]! >= dp[i]![j + 1]!) i++;
+    else j++;
   }
   return keep;
 }
 
 /** Entities listed in order (features, assertions, milestones): added, removed, moved, changed. */
-function orderedDiff<T extends object>(kind: string, before: T[], after: T[], key: (x: T) => string, ignore: string[], out: Change[]): void {
+function orderedDiff<T extends object>(
+  kind: string,
+  before: T[],
+  after: T[],
+  key: (x: T) => string,
+  ignore: string[],
+  out: Change[],
+): void {
   const a = new Map(before.map((x) => [key(x), x]));
   const b = new Map(after.map((x) => [key(x), x]));
   const keep = stayed(before.map(key), after.map(key));
@@ -64,10 +77,14 @@ function orderedDiff<T extends object>(kind: string, before: T[], after: T[], ke
   after.forEach((x, i) => {
     const name = key(x);
     const old = a.get(name);
-    if (!old) { out.push({ kind: "added", entity: `${kind}/${name}`, after: x }); return; }
+    if (!old) {
+      out.push({ kind: "added", entity: `${kind}/${name}`, after: x });
+      return;
+    }
     if (!keep.has(name) || milestoneOf(old) !== milestoneOf(x)) {
       out.push({
-        kind: "moved", entity: `${kind}/${name}`,
+        kind: "moved",
+        entity: `${kind}/${name}`,
         from: { ...(milestoneOf(old) ? { milestone: milestoneOf(old) } : {}), position: beforeIndex.get(name)! + 1 },
         to: { ...(milestoneOf(x) ? { milestone: milestoneOf(x) } : {}), position: i + 1 },
       });
@@ -86,9 +103,10 @@ function tableDiff(kind: string, before: Record<string, unknown>, after: Record<
     if (a === undefined) out.push({ kind: "added", entity: `${kind}/${name}`, after: b });
     else if (b === undefined) out.push({ kind: "removed", entity: `${kind}/${name}`, before: a });
     else if (!same(a, b)) {
-      const fields = typeof a === "object" && typeof b === "object" && a && b
-        ? fieldChanges(a as Record<string, unknown>, b as Record<string, unknown>)
-        : { value: { before: a, after: b } };
+      const fields =
+        typeof a === "object" && typeof b === "object" && a && b
+          ? fieldChanges(a as Record<string, unknown>, b as Record<string, unknown>)
+          : { value: { before: a, after: b } };
       out.push({ kind: "changed", entity: `${kind}/${name}`, ...(fields ? { fields } : {}) });
     }
   }
@@ -99,7 +117,8 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   tableDiff("mission", before.mission, after.mission, changes);
   // entities are named in the language's words: budget/time, not the plan's time_seconds
   const words = (b: Plan["budget"]): Record<string, unknown> => ({ tokens: b.tokens, time: b.time_seconds, cost: b.cost_usd });
-  const defined = (r: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
+  const defined = (r: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
   tableDiff("budget", defined(words(before.budget)), defined(words(after.budget)), changes);
   tableDiff("policy", before.policy, after.policy, changes);
   tableDiff("model", before.models, after.models, changes);

@@ -47,7 +47,10 @@ export async function openGitSide(spec: string, cwd = process.cwd()): Promise<Gi
   const cache = new Map<string, { text: string } | { error: string }>();
   const fetch = async (file: string): Promise<void> => {
     const rel = relative(root, file).split(sep).join("/");
-    if (rel.startsWith("..")) { cache.set(file, { error: `is outside the repository` }); return; }
+    if (rel.startsWith("..")) {
+      cache.set(file, { error: `is outside the repository` });
+      return;
+    }
     try {
       cache.set(file, { text: await git.show([`${rev}:${rel}`]) });
     } catch {
@@ -60,12 +63,18 @@ export async function openGitSide(spec: string, cwd = process.cwd()): Promise<Gi
   const missing = new Set<string>();
   const host: SourceHost = {
     read: (file) => cache.get(file) ?? (missing.add(file), { error: "is being fetched" }),
-    exists: (file) => { const c = cache.get(file); if (!c) missing.add(file); return c !== undefined && "text" in c; },
+    exists: (file) => {
+      const c = cache.get(file);
+      if (!c) missing.add(file);
+      return c !== undefined && "text" in c;
+    },
     list: () => [],
     display: (file) => `${rev}:${relative(root, file).split(sep).join("/")}`,
   };
   return {
-    abs, text: first.text, host,
+    abs,
+    text: first.text,
+    host,
     async settle(pass) {
       for (let round = 0; round < 64; round++) {
         missing.clear();

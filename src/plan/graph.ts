@@ -3,7 +3,8 @@ import type { Plan } from "./types.js";
 /** Milestones, features, `needs` and `fulfills`, drawn as Mermaid or Graphviz DOT. */
 
 /** An id Mermaid accepts, one-to-one with the name: `_` doubles, any other character becomes `_` and its code. */
-const mermaidId = (kind: string, name: string): string => `${kind}_${name.replace(/[^A-Za-z0-9]/g, (c) => (c === "_" ? "__" : `_${c.charCodeAt(0).toString(16)}`))}`;
+const mermaidId = (kind: string, name: string): string =>
+  `${kind}_${name.replace(/[^A-Za-z0-9]/g, (c) => (c === "_" ? "__" : `_${c.charCodeAt(0).toString(16)}`))}`;
 const mermaidText = (s: string): string => s.replace(/"/g, "#quot;");
 
 export function toMermaid(p: Plan): string {
@@ -28,7 +29,7 @@ export function toMermaid(p: Plan): string {
 const dotString = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 
 export function toDot(p: Plan): string {
-  const out = [`digraph ${dotString(p.mission.name)} {`, "  rankdir=LR;", "  node [fontname=\"Helvetica\"];"];
+  const out = [`digraph ${dotString(p.mission.name)} {`, "  rankdir=LR;", '  node [fontname="Helvetica"];'];
   const features = new Map(p.features.map((f) => [f.name, f]));
   for (const ms of p.milestones) {
     out.push(`  subgraph ${dotString(`cluster_${ms.name}`)} {`, `    label=${dotString(ms.title ?? ms.name)};`);
@@ -39,8 +40,10 @@ export function toDot(p: Plan): string {
     out.push("  }");
   }
   for (const a of p.contract) out.push(`  ${dotString(`assertion:${a.id}`)} [shape=ellipse, label=${dotString(a.id)}];`);
-  for (const f of p.features) for (const n of f.needs) out.push(`  ${dotString(`feature:${n}`)} -> ${dotString(`feature:${f.name}`)} [label="needs"];`);
-  for (const f of p.features) for (const a of f.fulfills) out.push(`  ${dotString(`feature:${f.name}`)} -> ${dotString(`assertion:${a}`)} [style=dashed];`);
+  for (const f of p.features)
+    for (const n of f.needs) out.push(`  ${dotString(`feature:${n}`)} -> ${dotString(`feature:${f.name}`)} [label="needs"];`);
+  for (const f of p.features)
+    for (const a of f.fulfills) out.push(`  ${dotString(`feature:${f.name}`)} -> ${dotString(`assertion:${a}`)} [style=dashed];`);
   out.push("}");
   return `${out.join("\n")}\n`;
 }

@@ -13,7 +13,7 @@ export type Loaded =
   | { ok: true; plan: Plan; checked?: CheckedMission }
   | { ok: false; reason: string; diagnostics?: Diagnostic[]; sources?: Map<string, string> };
 
-let validatePlan: ((v: unknown) => boolean) & { errors?: unknown } | undefined;
+let validatePlan: (((v: unknown) => boolean) & { errors?: unknown }) | undefined;
 
 export function planSchema(): object {
   return JSON.parse(readFileSync(new URL("../../specs/plan.schema.json", import.meta.url), "utf8")) as object;
@@ -34,10 +34,20 @@ export function planFromMissionText(abs: string, text: string, host: SourceHost)
   const checked = checkProgram(loadProgram(abs, text, host), host);
   const sources = new Map([...checked.program.files].map(([k, f]) => [k, f.text]));
   if (!checked.mission && checked.fragment) {
-    return { ok: false, reason: `${host.display(abs)} has no mission: it is a fragment; use the mission file that includes it`, diagnostics: [], sources };
+    return {
+      ok: false,
+      reason: `${host.display(abs)} has no mission: it is a fragment; use the mission file that includes it`,
+      diagnostics: [],
+      sources,
+    };
   }
   if (!checked.mission || checked.diagnostics.some((d) => d.severity === "error")) {
-    return { ok: false, reason: `${host.display(abs)} has errors; fix them first (missionc check)`, diagnostics: checked.diagnostics, sources };
+    return {
+      ok: false,
+      reason: `${host.display(abs)} has errors; fix them first (missionc check)`,
+      diagnostics: checked.diagnostics,
+      sources,
+    };
   }
   return { ok: true, plan: lower(checked, host), checked };
 }

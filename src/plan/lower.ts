@@ -6,8 +6,18 @@ import { validatorsOf } from "../semantics/coverage.js";
 import type { BoundMission } from "../semantics/model.js";
 import { digestOf, sha256 } from "./canonical.js";
 import {
-  PLAN_FORMAT, type Judge, type Plan, type PlanAssertion, type PlanFeature, type PlanModel, type PlanProcedure,
-  type PlanSkill, type PlanStep, type RoleName, type ValidateStep, type Validator,
+  PLAN_FORMAT,
+  type Judge,
+  type Plan,
+  type PlanAssertion,
+  type PlanFeature,
+  type PlanModel,
+  type PlanProcedure,
+  type PlanSkill,
+  type PlanStep,
+  type RoleName,
+  type ValidateStep,
+  type Validator,
 } from "./types.js";
 
 /** Defaults the language leaves to the plan: three failed rounds, one reviewer at a time. */
@@ -70,22 +80,30 @@ function setting(settings: readonly A.Setting[] | undefined, name: string): numb
 function lowerBudget(m: BoundMission): Plan["budget"] {
   const s = m.budget?.settings;
   const out: Plan["budget"] = {};
-  const tokens = setting(s, "tokens"); if (tokens !== undefined) out.tokens = tokens;
-  const time = setting(s, "time"); if (time !== undefined) out.time_seconds = time;
-  const cost = setting(s, "cost"); if (cost !== undefined) out.cost_usd = cost;
+  const tokens = setting(s, "tokens");
+  if (tokens !== undefined) out.tokens = tokens;
+  const time = setting(s, "time");
+  if (time !== undefined) out.time_seconds = time;
+  const cost = setting(s, "cost");
+  if (cost !== undefined) out.cost_usd = cost;
   return out;
 }
 
 function lowerPolicy(m: BoundMission): Plan["policy"] {
   const s = m.policy?.settings;
-  return { max_rounds: setting(s, "max_rounds") ?? DEFAULT_POLICY.max_rounds, concurrency: setting(s, "concurrency") ?? DEFAULT_POLICY.concurrency };
+  return {
+    max_rounds: setting(s, "max_rounds") ?? DEFAULT_POLICY.max_rounds,
+    concurrency: setting(s, "concurrency") ?? DEFAULT_POLICY.concurrency,
+  };
 }
 
 function lowerModel(d: A.ModelDecl): PlanModel {
   const model: PlanModel = { provider: d.provider.text, id: String(d.id.value), options: {} };
   for (const o of d.options) {
     if (o.name.text === "price") {
-      model.price = Object.fromEntries((o.body ?? []).filter((p) => typeof p.value?.value === "number").map((p) => [p.name.text, p.value!.value as number]));
+      model.price = Object.fromEntries(
+        (o.body ?? []).filter((p) => typeof p.value?.value === "number").map((p) => [p.name.text, p.value!.value as number]),
+      );
     } else if (o.value && (typeof o.value.value === "number" || typeof o.value.value === "string")) {
       const key = o.name.text === "timeout" ? "timeout_seconds" : o.name.text;
       model.options[key] = o.value.value;
@@ -134,8 +152,12 @@ function lowerContract(checked: CheckedMission): PlanAssertion[] {
     const implicit: Judge = a.check ? "check" : validatorsOf(p.milestone).has("user_testing") ? "user_tester" : "reviewer";
     const judge = (a.by?.value.text as Judge | undefined) ?? implicit;
     out.push({
-      id: a.id.text, text: String(a.text.value), by: judge, ...(a.check ? { check: String(a.check.value) } : {}),
-      features: p.features.map((f) => f.decl.name.text), milestone: p.milestone.name.text,
+      id: a.id.text,
+      text: String(a.text.value),
+      by: judge,
+      ...(a.check ? { check: String(a.check.value) } : {}),
+      features: p.features.map((f) => f.decl.name.text),
+      milestone: p.milestone.name.text,
     });
   }
   return out;
@@ -154,7 +176,11 @@ function lowerFeatures(m: BoundMission, roles: Record<RoleName, string>, skills:
       model,
     };
     const workerModel = m.models.get(model);
-    const digest = digestOf({ ...ask, skills: ask.skills.map((s) => ({ name: s, sha256: skills[s]?.sha256 })), worker: workerModel ? lowerModel(workerModel) : model });
+    const digest = digestOf({
+      ...ask,
+      skills: ask.skills.map((s) => ({ name: s, sha256: skills[s]?.sha256 })),
+      worker: workerModel ? lowerModel(workerModel) : model,
+    });
     const feature: PlanFeature = { ...ask, milestone: milestone.name.text, digest };
     if (feature.title === undefined) delete feature.title;
     if (feature.spec === undefined) delete feature.spec;
@@ -173,15 +199,26 @@ function lowerSteps(m: BoundMission, roles: Record<RoleName, string>, contract: 
     const here = contract.filter((a) => a.milestone === name);
     const validators = orderedValidators(ms);
     const validates: ValidateStep[] = validators.map((v) => ({
-      id: `validate:${name}:${v}`, kind: "validate", milestone: name, validator: v,
-      role: v === "scrutiny" ? "reviewer" : "user_tester", model: v === "scrutiny" ? roles.reviewer : roles.user_tester,
+      id: `validate:${name}:${v}`,
+      kind: "validate",
+      milestone: name,
+      validator: v,
+      role: v === "scrutiny" ? "reviewer" : "user_tester",
+      model: v === "scrutiny" ? roles.reviewer : roles.user_tester,
       procedures: (v === "scrutiny" ? SCRUTINY_PROCEDURES : USER_TESTING_PROCEDURES).filter((p) => m.procedures.has(p)),
-      checks: [], assertions: [], features: v === "scrutiny" ? features.filter((f) => f.milestone === name).map((f) => f.name) : [],
+      checks: [],
+      assertions: [],
+      features: v === "scrutiny" ? features.filter((f) => f.milestone === name).map((f) => f.name) : [],
     }));
     // machine checks run in scrutiny, or in the only validator there is
     const checksStep = validates.find((s) => s.validator === "scrutiny") ?? validates[0];
     for (const a of here) {
-      const step = a.by === "user_tester" ? validates.find((s) => s.validator === "user_testing") : a.by === "reviewer" ? validates.find((s) => s.validator === "scrutiny") : checksStep;
+      const step =
+        a.by === "user_tester"
+          ? validates.find((s) => s.validator === "user_testing")
+          : a.by === "reviewer"
+            ? validates.find((s) => s.validator === "scrutiny")
+            : checksStep;
       (step ?? checksStep)?.assertions.push(a.id);
     }
     if (checksStep) {

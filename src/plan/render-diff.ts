@@ -37,7 +37,9 @@ export function renderDiffText(d: PlanDiff, c: ChalkInstance): string {
   const lines: string[] = [];
   for (const change of d.changes) {
     const [head, ...rest] = describe(change);
-    lines.push(colour[change.kind](`${SIGN[change.kind]} ${head}${change.kind === "changed" || change.kind === "moved" ? "" : ` (${change.kind})`}`));
+    lines.push(
+      colour[change.kind](`${SIGN[change.kind]} ${head}${change.kind === "changed" || change.kind === "moved" ? "" : ` (${change.kind})`}`),
+    );
     for (const r of rest) lines.push(`    ${r}`);
   }
   lines.push("", summaryLine(d));
@@ -52,8 +54,12 @@ export function renderDiffMarkdown(d: PlanDiff): string {
     out.push("| | entity | change |", "| --- | --- | --- |");
     for (const change of d.changes) {
       const [, ...rest] = describe(change);
-      const what = change.kind === "moved" ? describe(change)[0]!.replace(`${change.entity}: `, "moved: ")
-        : change.kind === "changed" ? rest.join("; ") : change.kind;
+      const what =
+        change.kind === "moved"
+          ? describe(change)[0]!.replace(`${change.entity}: `, "moved: ")
+          : change.kind === "changed"
+            ? rest.join("; ")
+            : change.kind;
       out.push(`| ${SIGN[change.kind]} | \`${change.entity}\` | ${cell(what)} |`);
     }
     out.push("");

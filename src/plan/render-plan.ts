@@ -5,20 +5,37 @@ import type { Plan, ValidateStep } from "./types.js";
 
 function duration(seconds: number): string {
   const parts: string[] = [];
-  for (const [unit, n] of [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]] as const) {
-    if (seconds >= n) { parts.push(`${Math.floor(seconds / n)}${unit}`); seconds %= n; }
+  for (const [unit, n] of [
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+    ["s", 1],
+  ] as const) {
+    if (seconds >= n) {
+      parts.push(`${Math.floor(seconds / n)}${unit}`);
+      seconds %= n;
+    }
   }
   return parts.join("") || "0s";
 }
 
 function quantity(n: number): string {
-  for (const [unit, v] of [["G", 1e9], ["M", 1e6], ["k", 1e3]] as const) if (n >= v && n % (v / 10) === 0) return `${n / v}${unit}`;
+  for (const [unit, v] of [
+    ["G", 1e9],
+    ["M", 1e6],
+    ["k", 1e3],
+  ] as const)
+    if (n >= v && n % (v / 10) === 0) return `${n / v}${unit}`;
   return String(n);
 }
 
 function budgetLine(p: Plan): string {
   const b = p.budget;
-  const parts = [b.tokens !== undefined ? `${quantity(b.tokens)} tokens` : "", b.time_seconds !== undefined ? duration(b.time_seconds) : "", b.cost_usd !== undefined ? `$${b.cost_usd}` : ""].filter(Boolean);
+  const parts = [
+    b.tokens !== undefined ? `${quantity(b.tokens)} tokens` : "",
+    b.time_seconds !== undefined ? duration(b.time_seconds) : "",
+    b.cost_usd !== undefined ? `$${b.cost_usd}` : "",
+  ].filter(Boolean);
   return parts.length ? parts.join(", ") : "no limit";
 }
 
@@ -38,7 +55,9 @@ function validateLine(s: ValidateStep, c: ChalkInstance, width: number): string[
 export function renderPlanTree(p: Plan, c: ChalkInstance): string {
   const out: string[] = [];
   out.push(`${c.bold(`mission ${p.mission.name}`)}${p.mission.title ? ` "${p.mission.title}"` : ""}  ${c.dim(p.digest.slice(0, 19))}`);
-  out.push(`  branch ${p.mission.branch} · budget ${budgetLine(p)} · max_rounds ${p.policy.max_rounds} · concurrency ${p.policy.concurrency}`);
+  out.push(
+    `  branch ${p.mission.branch} · budget ${budgetLine(p)} · max_rounds ${p.policy.max_rounds} · concurrency ${p.policy.concurrency}`,
+  );
   for (const [role, model] of Object.entries(p.roles)) {
     const m = p.models[model];
     out.push(`  ${role.padEnd(12)} ${c.bold(model)}${m ? c.dim(` (${m.provider} "${m.id}")`) : ""}`);
@@ -50,7 +69,9 @@ export function renderPlanTree(p: Plan, c: ChalkInstance): string {
     for (const step of p.steps.filter((s) => s.milestone === ms.name)) {
       if (step.kind === "implement") {
         const f = features.get(step.feature)!;
-        out.push(`    ${c.green("+ implement")} ${f.name.padEnd(width)} worker ${c.bold(step.model)}${f.needs.length ? `  needs ${f.needs.join(", ")}` : ""}`);
+        out.push(
+          `    ${c.green("+ implement")} ${f.name.padEnd(width)} worker ${c.bold(step.model)}${f.needs.length ? `  needs ${f.needs.join(", ")}` : ""}`,
+        );
         if (f.fulfills.length) out.push(`      fulfills: ${f.fulfills.join(", ")}`);
       } else if (step.kind === "validate") {
         out.push(...validateLine(step, c, width).map((l, i) => (i === 0 ? `    ${l}` : l)));
@@ -61,6 +82,9 @@ export function renderPlanTree(p: Plan, c: ChalkInstance): string {
   }
   const checked = p.contract.filter((a) => a.check).length;
   const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
-  out.push("", `Plan: ${n(p.features.length, "feature")} in ${n(p.milestones.length, "milestone")}, ${n(p.contract.length, "assertion")} (${checked} with a machine check), ${n(p.steps.length, "step")}.`);
+  out.push(
+    "",
+    `Plan: ${n(p.features.length, "feature")} in ${n(p.milestones.length, "milestone")}, ${n(p.contract.length, "assertion")} (${checked} with a machine check), ${n(p.steps.length, "step")}.`,
+  );
   return `${out.join("\n")}\n`;
 }

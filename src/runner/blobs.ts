@@ -12,7 +12,10 @@ import type { Redactor } from "./redact.js";
 export const INLINE_LIMIT = 512;
 
 export class Blobs {
-  constructor(private readonly dir: string, private readonly redactor: Redactor) {}
+  constructor(
+    private readonly dir: string,
+    private readonly redactor: Redactor,
+  ) {}
 
   put(value: unknown): string {
     const text = this.redactor.redactValues(typeof value === "string" ? value : JSON.stringify(value));

@@ -16,7 +16,10 @@ import type { Layout } from "./layout.js";
 
 /** Why the runner stopped before the mission was done; the CLI turns it into exit code 3. */
 export class Stop extends Error {
-  constructor(readonly reason: string, readonly kind: "interrupted" | "paused" | "budget" | "rounds" | "provider" | "gate" = "paused") {
+  constructor(
+    readonly reason: string,
+    readonly kind: "interrupted" | "paused" | "budget" | "rounds" | "provider" | "gate" = "paused",
+  ) {
     super(reason);
   }
 }
@@ -26,7 +29,10 @@ export class Stop extends Error {
  * message is handled now; the step it belonged to resumes afterwards from what the journal holds.
  */
 export class TurnInterrupted extends Error {
-  constructor(readonly run: string, readonly turn: number) {
+  constructor(
+    readonly run: string,
+    readonly turn: number,
+  ) {
     super(`turn ${turn} of ${run} interrupted by a message`);
   }
 }
@@ -82,15 +88,40 @@ export class RunContext {
         const abort = new AbortController();
         const watch = setInterval(() => {
           if (this.interrupted || this.halt) abort.abort();
-          else if (this.interruptWaiting()) { try { this.readInbox(); } catch { /* a pause: halt is set */ } abort.abort(); }
+          else if (this.interruptWaiting()) {
+            try {
+              this.readInbox();
+            } catch {
+              /* a pause: halt is set */
+            }
+            abort.abort();
+          }
         }, 100);
-        return withRetries(() => inner.complete(request, abort.signal), this.retry, (attempt, failure, delayMs) => {
-          this.record("provider_retry", { run, turn: request.turn, model, attempt, ...(failure.status ? { status: failure.status } : {}), reason: failure.message.slice(0, 300), delay_ms: delayMs });
-          this.progress(`  ${model}: ${failure.status ? `HTTP ${failure.status}` : failure.message.slice(0, 80)}; retry ${attempt} in ${Math.round(delayMs / 100) / 10} s`);
-        }, abort.signal).catch((e: unknown) => {
-          if (this.halt && !this.interrupted) throw this.halt instanceof TurnInterrupted ? new TurnInterrupted(run, request.turn) : this.halt;
-          throw e;
-        }).finally(() => clearInterval(watch));
+        return withRetries(
+          () => inner.complete(request, abort.signal),
+          this.retry,
+          (attempt, failure, delayMs) => {
+            this.record("provider_retry", {
+              run,
+              turn: request.turn,
+              model,
+              attempt,
+              ...(failure.status ? { status: failure.status } : {}),
+              reason: failure.message.slice(0, 300),
+              delay_ms: delayMs,
+            });
+            this.progress(
+              `  ${model}: ${failure.status ? `HTTP ${failure.status}` : failure.message.slice(0, 80)}; retry ${attempt} in ${Math.round(delayMs / 100) / 10} s`,
+            );
+          },
+          abort.signal,
+        )
+          .catch((e: unknown) => {
+            if (this.halt && !this.interrupted)
+              throw this.halt instanceof TurnInterrupted ? new TurnInterrupted(run, request.turn) : this.halt;
+            throw e;
+          })
+          .finally(() => clearInterval(watch));
       },
     };
   }
@@ -107,7 +138,10 @@ export class RunContext {
   /** A role's system prompt: its stable prefix, built once per run and the same for every call. */
   system(role: string, build: () => string[]): string[] {
     let p = this.prompts.get(role);
-    if (p === undefined) { p = build(); this.prompts.set(role, p); }
+    if (p === undefined) {
+      p = build();
+      this.prompts.set(role, p);
+    }
     return p;
   }
 
@@ -142,9 +176,19 @@ export class RunContext {
     const dir = this.layout.inbox;
     if (!existsSync(dir)) return [];
     const out = [];
-    for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith(".json"))
+      .sort()) {
       const path = join(dir, name);
-      try { out.push({ name, path, item: JSON.parse(readFileSync(path, "utf8")) as { kind?: string; text?: string; id?: string; interrupt?: boolean } }); } catch { continue; }
+      try {
+        out.push({
+          name,
+          path,
+          item: JSON.parse(readFileSync(path, "utf8")) as { kind?: string; text?: string; id?: string; interrupt?: boolean },
+        });
+      } catch {
+        continue;
+      }
     }
     return out;
   }
@@ -183,20 +227,27 @@ export class RunContext {
 
   private checkBudget(): void {
     const b = this.plan.budget;
-    if (b.tokens !== undefined && this.tokensUsed() >= b.tokens) throw new Stop(`the token budget is spent (${this.tokensUsed()} of ${b.tokens})`, "budget");
+    if (b.tokens !== undefined && this.tokensUsed() >= b.tokens)
+      throw new Stop(`the token budget is spent (${this.tokensUsed()} of ${b.tokens})`, "budget");
     if (b.cost_usd !== undefined) {
       let spent = 0;
       for (const { model, usage } of this.state.usageByModel.values()) spent += costOf(this.plan.models[model], usage) ?? 0;
       if (spent >= b.cost_usd) throw new Stop(`the cost budget is spent ($${spent.toFixed(4)} of $${b.cost_usd})`, "budget");
     }
-    if (b.time_seconds !== undefined && this.activeMs() >= b.time_seconds * 1000) throw new Stop(`the time budget is spent (${Math.round(this.activeMs() / 1000)} s of ${b.time_seconds} s)`, "budget");
+    if (b.time_seconds !== undefined && this.activeMs() >= b.time_seconds * 1000)
+      throw new Stop(`the time budget is spent (${Math.round(this.activeMs() / 1000)} s of ${b.time_seconds} s)`, "budget");
   }
 
   /**
    * Runs one agent, journaled from its start to its end (whatever the end): the report's time per
    * role and the count of agent runs come from these two events.
    */
-  async agent<T>(role: string, model: string, spec: AgentRun<T>, extras: { extraTool?: AgentHost["extraTool"]; app?: ToolContext["app"] } = {}): Promise<AgentOutcome<T>> {
+  async agent<T>(
+    role: string,
+    model: string,
+    spec: AgentRun<T>,
+    extras: { extraTool?: AgentHost["extraTool"]; app?: ToolContext["app"] } = {},
+  ): Promise<AgentOutcome<T>> {
     this.record("agent_started", { run: spec.run, role, model }, { durable: false }); // timings: flushed with the next event
     let outcome: AgentOutcome<T> | undefined;
     let end = "stopped";
@@ -209,7 +260,11 @@ export class RunContext {
       throw e;
     } finally {
       // cut short, the run's turns are the answers journaled for it so far
-      this.record("agent_finished", { run: spec.run, role, model, outcome: end, turns: outcome?.turns ?? this.state.runs.get(spec.run)?.responses.size ?? 0 }, { durable: false });
+      this.record(
+        "agent_finished",
+        { run: spec.run, role, model, outcome: end, turns: outcome?.turns ?? this.state.runs.get(spec.run)?.responses.size ?? 0 },
+        { durable: false },
+      );
     }
   }
 
@@ -237,12 +292,19 @@ export class RunContext {
       recordResponse: (run, turn, response) => {
         this.record("model_response", { run, turn, role, model, blob: this.blobs.put(response), usage: response.usage });
         const total = response.usage.input + response.usage.cache_read + response.usage.cache_write + response.usage.output;
-        this.progress(`  ${run} turn ${turn}: ${model} · ${total} tokens${response.usage.estimated ? " (estimated)" : ""} · ${Math.round((Date.now() - this.started) / 1000)} s`);
+        this.progress(
+          `  ${run} turn ${turn}: ${model} · ${total} tokens${response.usage.estimated ? " (estimated)" : ""} · ${Math.round((Date.now() - this.started) / 1000)} s`,
+        );
       },
       recordResult: (run, turn, index, call: ToolCall, outcome: ToolOutcome) => {
         const result: ToolResult = { id: call.id, content: outcome.content, is_error: outcome.isError };
         this.record("tool_result", {
-          run, turn, index, name: call.name, blob: this.blobs.put(result), is_error: outcome.isError,
+          run,
+          turn,
+          index,
+          name: call.name,
+          blob: this.blobs.put(result),
+          is_error: outcome.isError,
           ...(outcome.command ? { command: { command: outcome.command.command, exit_code: outcome.command.exitCode } } : {}),
         });
       },

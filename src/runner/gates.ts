@@ -34,7 +34,11 @@ interface GateFacts {
 function acceptDecision(ctx: RunContext, facts: GateFacts): (input: unknown) => Acceptance<Decision> {
   return (input) => {
     validate ??= new Ajv({ allErrors: true, strict: false }).compile(DECIDE.input_schema);
-    if (!validate(input)) return { ok: false, error: `the decision does not match specs/decision.schema.json: ${(validate.errors ?? []).map((e) => `${e.instancePath || "decision"} ${e.message}`).join("; ")}` };
+    if (!validate(input))
+      return {
+        ok: false,
+        error: `the decision does not match specs/decision.schema.json: ${(validate.errors ?? []).map((e) => `${e.instancePath || "decision"} ${e.message}`).join("; ")}`,
+      };
     const d = input as Decision;
     if (d.action === "accept" && facts.acceptable !== true) return { ok: false, error: facts.acceptable };
     if (d.action === "follow_up") {
@@ -43,8 +47,13 @@ function acceptDecision(ctx: RunContext, facts: GateFacts): (input: unknown) => 
         if (taken.has(f.name)) return { ok: false, error: `a feature named \`${f.name}\` exists already; give the follow-up a new name` };
         taken.add(f.name);
         const wrong = f.fulfills.filter((a) => !facts.fixable.includes(a));
-        if (wrong.length) return { ok: false, error: `${wrong.join(", ")} did not fail here; a follow-up may fulfil only ${facts.fixable.join(", ") || "(nothing)"}` };
-        if (f.worker && !ctx.plan.models[f.worker]) return { ok: false, error: `there is no model \`${f.worker}\`; models: ${Object.keys(ctx.plan.models).join(", ")}` };
+        if (wrong.length)
+          return {
+            ok: false,
+            error: `${wrong.join(", ")} did not fail here; a follow-up may fulfil only ${facts.fixable.join(", ") || "(nothing)"}`,
+          };
+        if (f.worker && !ctx.plan.models[f.worker])
+          return { ok: false, error: `there is no model \`${f.worker}\`; models: ${Object.keys(ctx.plan.models).join(", ")}` };
         const skill = f.skills?.find((s) => !ctx.plan.skills[s]);
         if (skill) return { ok: false, error: `there is no skill \`${skill}\`` };
       }
@@ -63,16 +72,33 @@ function acceptDecision(ctx: RunContext, facts: GateFacts): (input: unknown) => 
 
 function messagesFor(ctx: RunContext): { text: string; ids: string[] } {
   const pending = ctx.state.messages.filter((m) => !m.delivered);
-  return { text: pending.length ? `\n\n## Messages from the person supervising\n\n${pending.map((m) => `- ${m.text}`).join("\n")}\nAnswer them in your decision's reason.` : "", ids: pending.map((m) => m.id) };
+  return {
+    text: pending.length
+      ? `\n\n## Messages from the person supervising\n\n${pending.map((m) => `- ${m.text}`).join("\n")}\nAnswer them in your decision's reason.`
+      : "",
+    ids: pending.map((m) => m.id),
+  };
 }
 
 /** The decision, and the messages it answers: both go into one `decision` event, so a crash cannot keep one and lose the other. */
 async function decide(ctx: RunContext, run: string, prompt: string, facts: GateFacts): Promise<{ d: Decision; messages: string[] }> {
   const messages = messagesFor(ctx);
-  const outcome = await ctx.agent("orchestrator", ctx.plan.roles.orchestrator, {
-    run, system: ctx.system("orchestrator", () => systemPrompt("orchestrator", ctx.plan)), prompt: prompt + messages.text, tools: ALL_TOOLS, executable: READ_ONLY,
-    terminal: "decide", accept: acceptDecision(ctx, facts), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
-  }, { extraTool: researchTool(ctx) });
+  const outcome = await ctx.agent(
+    "orchestrator",
+    ctx.plan.roles.orchestrator,
+    {
+      run,
+      system: ctx.system("orchestrator", () => systemPrompt("orchestrator", ctx.plan)),
+      prompt: prompt + messages.text,
+      tools: ALL_TOOLS,
+      executable: READ_ONLY,
+      terminal: "decide",
+      accept: acceptDecision(ctx, facts),
+      maxTurns: ctx.settings.maxTurns,
+      maxInvalid: ctx.settings.maxInvalid,
+    },
+    { extraTool: researchTool(ctx) },
+  );
   if (outcome.kind === "gave_up") throw new Stop(`the orchestrator could not decide at ${run}: ${outcome.reason}`, "gate");
   return { d: outcome.value, messages: messages.ids };
 }
@@ -94,12 +120,29 @@ export async function messageGate(ctx: RunContext): Promise<void> {
   const prompt = [
     `# Steering between steps (milestone ${milestone})`,
     "The person supervising the mission wrote to you. Answer with `decide`: `accept` (your reason is the answer they will read, and says what happens next), `rescope` pending features, or `follow_up` with new features for this milestone.",
-    `Done: ${features.filter((f) => f.done).map((f) => f.name).join(", ") || "(none)"}
-Pending: ${features.filter((f) => !f.done).map((f) => f.name).join(", ") || "(none)"}`,
+    `Done: ${
+      features
+        .filter((f) => f.done)
+        .map((f) => f.name)
+        .join(", ") || "(none)"
+    }
+Pending: ${
+      features
+        .filter((f) => !f.done)
+        .map((f) => f.name)
+        .join(", ") || "(none)"
+    }`,
     `Assertions a follow-up here may fulfil: ${fixable.join(", ") || "(none)"}`,
   ].join("\n\n");
   const { d, messages } = await decide(ctx, run, prompt, { fixable, acceptable: true, rescopable: features.some((f) => !f.done) });
-  ctx.record("decision", { gate: run, milestone, messages, ...(m.round > 1 ? { round: m.round - 1 } : {}), decision: d, default_model: ctx.plan.roles.worker });
+  ctx.record("decision", {
+    gate: run,
+    milestone,
+    messages,
+    ...(m.round > 1 ? { round: m.round - 1 } : {}),
+    decision: d,
+    default_model: ctx.plan.roles.worker,
+  });
   ctx.progress(`  decision: ${d.action} — ${d.reason}`);
 }
 
@@ -109,7 +152,14 @@ export async function handoffGate(ctx: RunContext, f: FeatureState): Promise<voi
   const pending = [...ctx.state.features.values()].some((x) => !x.done);
   const prompt = `# Handoff gate: feature ${f.name}\n\nThe worker's handoff has problems. Accept it (with a reason), create follow-up features for what is missing, or rescope pending features.\n\n\`\`\`json\n${JSON.stringify(f.handoff, null, 2)}\n\`\`\`\n\nSummary: ${handoffSummary(f.handoff!)}`;
   const { d, messages } = await decide(ctx, run, prompt, { fixable: f.fulfills, acceptable: true, rescopable: pending });
-  ctx.record("decision", { gate: run, messages, feature: f.name, milestone: f.milestone, decision: d, default_model: ctx.plan.roles.worker });
+  ctx.record("decision", {
+    gate: run,
+    messages,
+    feature: f.name,
+    milestone: f.milestone,
+    decision: d,
+    default_model: ctx.plan.roles.worker,
+  });
   ctx.progress(`  decision: ${d.action} — ${d.reason}`);
 }
 
@@ -118,14 +168,20 @@ export async function milestoneGate(ctx: RunContext, milestone: string, round: n
   const m = ctx.state.milestones.get(milestone)!;
   const report = ctx.blobs.json<ValidationReport>(m.reports.get(round)!.blob);
   if (!report.passed && m.failedRounds >= ctx.plan.policy.max_rounds && m.roundsAck < m.failedRounds) {
-    ctx.record("paused", { reason: `milestone ${milestone} failed ${m.failedRounds} round(s) of validation (max_rounds ${ctx.plan.policy.max_rounds}); a human should look`, kind: "rounds", milestone });
+    ctx.record("paused", {
+      reason: `milestone ${milestone} failed ${m.failedRounds} round(s) of validation (max_rounds ${ctx.plan.policy.max_rounds}); a human should look`,
+      kind: "rounds",
+      milestone,
+    });
     throw new Stop(`milestone ${milestone} failed ${m.failedRounds} round(s) (max_rounds ${ctx.plan.policy.max_rounds})`, "rounds");
   }
   ctx.progress(`gate: ${milestone} round ${round} — orchestrator ${ctx.plan.roles.orchestrator}`);
   const prompt = `# Milestone gate: ${milestone}, round ${round}\n\n${report.passed ? "Every assertion passed. Accept the milestone." : `Failing or unverified: ${report.failing.join(", ")}. Create follow-up features that fix them.`}\n\n## Validation report\n\n\`\`\`json\n${JSON.stringify(report, null, 2)}\n\`\`\``;
   const { d, messages } = await decide(ctx, run, prompt, {
     fixable: report.failing,
-    acceptable: report.passed ? true : `the milestone cannot be accepted: ${report.failing.join(", ")} did not pass; create follow-up features`,
+    acceptable: report.passed
+      ? true
+      : `the milestone cannot be accepted: ${report.failing.join(", ")} did not pass; create follow-up features`,
     rescopable: false,
   });
   ctx.record("decision", { gate: run, milestone, round, messages, decision: d, default_model: ctx.plan.roles.worker });

@@ -59,17 +59,24 @@ export interface Workspace {
 export class MissionGit implements Workspace {
   private readonly repo: SimpleGit;
 
-  constructor(readonly root: string, readonly worktree: string, readonly branch: string) {
+  constructor(
+    readonly root: string,
+    readonly worktree: string,
+    readonly branch: string,
+  ) {
     this.repo = gitAt(root);
   }
 
   /** The branch (from the repository's HEAD when new) and its worktree; returns the branch's head. */
   async prepare(): Promise<string> {
-    const head = (await this.repo.raw(["rev-parse", "--verify", "--quiet", "HEAD"]).catch((e: Error) => {
-      if (/not permitted|unsafe/i.test(e.message)) throw e;
-      return "";
-    })).trim();
-    if (!head) throw new GitError(`the repository at ${this.root} has no commit yet; commit something first (the mission branch starts from HEAD)`);
+    const head = (
+      await this.repo.raw(["rev-parse", "--verify", "--quiet", "HEAD"]).catch((e: Error) => {
+        if (/not permitted|unsafe/i.test(e.message)) throw e;
+        return "";
+      })
+    ).trim();
+    if (!head)
+      throw new GitError(`the repository at ${this.root} has no commit yet; commit something first (the mission branch starts from HEAD)`);
     const exists = (await this.repo.raw(["rev-parse", "--verify", "--quiet", `refs/heads/${this.branch}`]).catch(() => "")).trim();
     if (!exists) await this.repo.raw(["branch", this.branch, head]);
     if (!existsSync(join(this.worktree, ".git"))) {
@@ -77,7 +84,10 @@ export class MissionGit implements Workspace {
       rmSync(this.worktree, { recursive: true, force: true });
       await this.repo.raw(["worktree", "add", "--quiet", this.worktree, this.branch]).catch((e: Error) => {
         const already = /already (checked out|used by worktree) at '([^']+)'/.exec(e.message);
-        if (already) throw new GitError(`the mission branch \`${this.branch}\` is checked out at ${already[2]}; check out another branch there (the runner works on the branch in its own worktree)`);
+        if (already)
+          throw new GitError(
+            `the mission branch \`${this.branch}\` is checked out at ${already[2]}; check out another branch there (the runner works on the branch in its own worktree)`,
+          );
         throw new GitError(`git could not make the mission's worktree: ${e.message.trim().split("\n")[0]}`);
       });
     }
@@ -96,7 +106,9 @@ export class MissionGit implements Workspace {
   private clearStaleIndexLock(): void {
     const gitFile = join(this.worktree, ".git");
     if (!existsSync(gitFile)) return;
-    const pointer = readFileSync(gitFile, "utf8").match(/gitdir:\s*(.+)/)?.[1]?.trim();
+    const pointer = readFileSync(gitFile, "utf8")
+      .match(/gitdir:\s*(.+)/)?.[1]
+      ?.trim();
     if (pointer) rmSync(join(pointer, "index.lock"), { force: true });
   }
 
@@ -110,7 +122,11 @@ export class MissionGit implements Workspace {
 
   /** The commit whose trailer names `step`, on the branch since `base`, if one was made. */
   async findStepCommit(step: string, base: string): Promise<string | undefined> {
-    const log = await this.repo.raw(["log", `--format=%H%x00%(trailers:key=${STEP_TRAILER},valueonly)%x01`, `${base}..refs/heads/${this.branch}`]);
+    const log = await this.repo.raw([
+      "log",
+      `--format=%H%x00%(trailers:key=${STEP_TRAILER},valueonly)%x01`,
+      `${base}..refs/heads/${this.branch}`,
+    ]);
     for (const entry of log.split("\x01")) {
       const [sha, value] = entry.trim().split("\x00");
       if (sha && value?.trim() === step) return sha;
@@ -127,10 +143,17 @@ export class MissionGit implements Workspace {
     const parentTree = (await this.wt.raw(["rev-parse", `${parent}^{tree}`])).trim();
     if (tree === parentTree) return undefined;
     const env = {
-      ...gitEnv(), GIT_AUTHOR_NAME: IDENTITY.name, GIT_AUTHOR_EMAIL: IDENTITY.email, GIT_COMMITTER_NAME: IDENTITY.name,
-      GIT_COMMITTER_EMAIL: IDENTITY.email, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date,
+      ...gitEnv(),
+      GIT_AUTHOR_NAME: IDENTITY.name,
+      GIT_AUTHOR_EMAIL: IDENTITY.email,
+      GIT_COMMITTER_NAME: IDENTITY.name,
+      GIT_COMMITTER_EMAIL: IDENTITY.email,
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_DATE: date,
     };
-    const commit = (await this.wt.env(env).raw(["commit-tree", tree, "-p", parent, "-m", message, "-m", `${STEP_TRAILER}: ${step}`])).trim();
+    const commit = (
+      await this.wt.env(env).raw(["commit-tree", tree, "-p", parent, "-m", message, "-m", `${STEP_TRAILER}: ${step}`])
+    ).trim();
     // compare-and-swap: refused if the branch moved since `parent` was read
     await this.wt.raw(["update-ref", `refs/heads/${this.branch}`, commit, parent]);
     await this.wt.raw(["reset", "--quiet", commit]);
@@ -143,9 +166,13 @@ export class MissionGit implements Workspace {
 
   async log(base: string): Promise<{ sha: string; subject: string; tree: string }[]> {
     const out = await this.repo.raw(["log", "--reverse", "--format=%H%x00%s%x00%T", `${base}..refs/heads/${this.branch}`]);
-    return out.trim().split("\n").filter(Boolean).map((l) => {
-      const [sha, subject, tree] = l.split("\x00");
-      return { sha: sha!, subject: subject!, tree: tree! };
-    });
+    return out
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => {
+        const [sha, subject, tree] = l.split("\x00");
+        return { sha: sha!, subject: subject!, tree: tree! };
+      });
   }
 }

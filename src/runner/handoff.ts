@@ -9,9 +9,16 @@ import type { Handoff, RunRecord } from "./state.js";
 let validateHandoff: ValidateFunction | undefined;
 
 function schemaErrors(value: unknown): string | undefined {
-  validateHandoff ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(new URL("../../specs/handoff.schema.json", import.meta.url), "utf8")) as object);
+  validateHandoff ??= new Ajv({ allErrors: true, strict: false }).compile(
+    JSON.parse(readFileSync(new URL("../../specs/handoff.schema.json", import.meta.url), "utf8")) as object,
+  );
   if (validateHandoff(value)) return undefined;
-  return (validateHandoff.errors ?? []).map((e) => `${e.instancePath || "handoff"} ${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params["additionalProperty"])})` : ""}`).join("; ");
+  return (validateHandoff.errors ?? [])
+    .map(
+      (e) =>
+        `${e.instancePath || "handoff"} ${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params["additionalProperty"])})` : ""}`,
+    )
+    .join("; ");
 }
 
 export function acceptHandoff(feature: string): (input: unknown) => Acceptance<Handoff> {
@@ -34,9 +41,16 @@ export function verifyHandoff(h: Handoff, run: RunRecord | undefined, plan: Plan
   const issues = [...h.issues];
   for (const claim of h.commands) {
     const same = ran.filter((r) => r.command.trim() === claim.command.trim());
-    if (same.length === 0) issues.push({ severity: "high", text: `runner: the handoff claims \`${claim.command}\` was run, but the journal shows no such command` });
+    if (same.length === 0)
+      issues.push({
+        severity: "high",
+        text: `runner: the handoff claims \`${claim.command}\` was run, but the journal shows no such command`,
+      });
     else if (!same.some((r) => r.exit_code === claim.exit_code)) {
-      issues.push({ severity: "high", text: `runner: the handoff claims \`${claim.command}\` exited ${claim.exit_code}, but the journal shows exit ${same[same.length - 1]!.exit_code}` });
+      issues.push({
+        severity: "high",
+        text: `runner: the handoff claims \`${claim.command}\` exited ${claim.exit_code}, but the journal shows exit ${same[same.length - 1]!.exit_code}`,
+      });
     }
   }
   const declared = ["test", "typecheck", "lint"].flatMap((n) => (plan.procedures[n] ? [plan.procedures[n]!.command] : []));

@@ -9,7 +9,6 @@ import { acceptHandoff, hasProblems, verifyHandoff } from "./handoff.js";
 import type { FeatureState, Handoff } from "./state.js";
 import { researchTool } from "./research.js";
 
-
 /**
  * One `implement` step: a worker on a fresh context, its handoff, and one commit on the mission
  * branch. Resumed after a crash, the step starts again from its base commit, replaying what the
@@ -40,8 +39,16 @@ export async function implement(ctx: RunContext, f: FeatureState): Promise<void>
   if (f.handoffAttempt !== attempt) ctx.record("handoff", { feature: f.name, attempt, handoff });
   const intent = ctx.record("commit_intent", { step: run, feature: f.name });
   const commit = await ctx.git.commit(`${f.title ?? f.name} (feature ${f.name})`, trailer, intent.at);
-  ctx.record("committed", { feature: f.name, step: run, commit: commit?.commit ?? null, tree: commit?.tree ?? null, problems: hasProblems(handoff) });
-  ctx.progress(`  handoff ${handoff.status}${hasProblems(handoff) ? " (with issues: the orchestrator decides)" : ""} · commit ${commit ? commit.commit.slice(0, 10) : "(no change)"}`);
+  ctx.record("committed", {
+    feature: f.name,
+    step: run,
+    commit: commit?.commit ?? null,
+    tree: commit?.tree ?? null,
+    problems: hasProblems(handoff),
+  });
+  ctx.progress(
+    `  handoff ${handoff.status}${hasProblems(handoff) ? " (with issues: the orchestrator decides)" : ""} · commit ${commit ? commit.commit.slice(0, 10) : "(no change)"}`,
+  );
 }
 
 async function work(ctx: RunContext, f: FeatureState, run: string): Promise<Handoff> {
@@ -49,23 +56,40 @@ async function work(ctx: RunContext, f: FeatureState, run: string): Promise<Hand
   const missionDir = resolve(ctx.layout.worktree);
   const skillText = (name: string): string => {
     const s = ctx.plan.skills[name];
-    try { return s ? readFileSync(join(missionDir, s.path), "utf8") : "(unknown skill)"; } catch { return "(the skill file is not in the repository)"; }
+    try {
+      return s ? readFileSync(join(missionDir, s.path), "utf8") : "(unknown skill)";
+    } catch {
+      return "(the skill file is not in the repository)";
+    }
   };
-  const outcome = await ctx.agent("worker", f.model, {
-    run,
-    system: ctx.system("worker", () => systemPrompt("worker", ctx.plan)),
-    prompt: workerPrompt(ctx.plan, f, ctx.layout.worktree, skillText, earlier),
-    tools: ALL_TOOLS,
-    executable: WORKER_TOOLS,
-    terminal: "submit_handoff",
-    accept: acceptHandoff(f.name),
-    maxTurns: ctx.settings.maxTurns,
-    maxInvalid: ctx.settings.maxInvalid,
-  }, { extraTool: researchTool(ctx) });
+  const outcome = await ctx.agent(
+    "worker",
+    f.model,
+    {
+      run,
+      system: ctx.system("worker", () => systemPrompt("worker", ctx.plan)),
+      prompt: workerPrompt(ctx.plan, f, ctx.layout.worktree, skillText, earlier),
+      tools: ALL_TOOLS,
+      executable: WORKER_TOOLS,
+      terminal: "submit_handoff",
+      accept: acceptHandoff(f.name),
+      maxTurns: ctx.settings.maxTurns,
+      maxInvalid: ctx.settings.maxInvalid,
+    },
+    { extraTool: researchTool(ctx) },
+  );
   if (outcome.kind === "gave_up") {
     // the step fails to the orchestrator: a blocked handoff it must answer
-    return { feature: f.name, status: "blocked", implemented: [], left_undone: [f.spec ?? f.name], commands: [], issues: [{ severity: "high", text: `runner: the worker gave up: ${outcome.reason}` }], procedures_followed: false, notes: "" };
+    return {
+      feature: f.name,
+      status: "blocked",
+      implemented: [],
+      left_undone: [f.spec ?? f.name],
+      commands: [],
+      issues: [{ severity: "high", text: `runner: the worker gave up: ${outcome.reason}` }],
+      procedures_followed: false,
+      notes: "",
+    };
   }
   return verifyHandoff(outcome.value, ctx.state.runs.get(run), ctx.plan, !ctx.isExternal(f.model));
 }
-

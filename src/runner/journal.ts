@@ -88,7 +88,12 @@ export class Journal {
   private readonly now: () => Date;
   private readonly afterAppend: ((event: JournalEvent) => void) | undefined;
 
-  constructor(readonly path: string, existing: JournalEvent[], private readonly redactor: Redactor, options: JournalOptions = {}) {
+  constructor(
+    readonly path: string,
+    existing: JournalEvent[],
+    private readonly redactor: Redactor,
+    options: JournalOptions = {},
+  ) {
     mkdirSync(dirname(path), { recursive: true });
     const created = !existsSync(path);
     this.fd = openSync(path, "a");

@@ -22,7 +22,16 @@ export function layoutOf(repo: string, mission: string): Layout {
 /** The layout of a state folder wherever it is (a copy moved aside to read, say). */
 export function layoutAt(dir: string, repo: string): Layout {
   return {
-    repo, dir, plan: join(dir, "plan.json"), journal: join(dir, "journal.jsonl"), blobs: join(dir, "blobs"), handoffs: join(dir, "handoffs"),
-    validation: join(dir, "validation"), logs: join(dir, "logs"), inbox: join(dir, "inbox"), lock: join(dir, "lock"), worktree: join(dir, "worktree"),
+    repo,
+    dir,
+    plan: join(dir, "plan.json"),
+    journal: join(dir, "journal.jsonl"),
+    blobs: join(dir, "blobs"),
+    handoffs: join(dir, "handoffs"),
+    validation: join(dir, "validation"),
+    logs: join(dir, "logs"),
+    inbox: join(dir, "inbox"),
+    lock: join(dir, "lock"),
+    worktree: join(dir, "worktree"),
   };
 }

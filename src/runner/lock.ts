@@ -48,7 +48,10 @@ export interface RunnerProcess {
 }
 
 export class MissionLock {
-  private constructor(private readonly path: string, private readonly pid: number) {}
+  private constructor(
+    private readonly path: string,
+    private readonly pid: number,
+  ) {}
 
   static acquire(path: string, runner: RunnerProcess = { pid: process.pid }): MissionLock {
     for (let attempt = 0; attempt < 3; attempt++) {

@@ -48,9 +48,18 @@ export function killLeftover(pgid: number, start?: string): boolean {
  */
 export function groupAlive(pgid: number): boolean {
   let entries: string[];
-  try { entries = readdirSync("/proc").filter((n) => /^\d+$/.test(n)); } catch { entries = []; }
+  try {
+    entries = readdirSync("/proc").filter((n) => /^\d+$/.test(n));
+  } catch {
+    entries = [];
+  }
   if (entries.length === 0) {
-    try { process.kill(-pgid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === "EPERM"; }
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
   }
   return entries.some((pid) => {
     const fields = stat(Number(pid));

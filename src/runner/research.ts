@@ -10,18 +10,28 @@ export function researchTool(ctx: RunContext): NonNullable<AgentHost["extraTool"
   return async (run, turn, call) => {
     if (call.name !== "research") return undefined;
     const question = (call.input as { question?: unknown } | null)?.question;
-    if (typeof question !== "string" || question === "") return { content: "bad arguments for research: input must have a non-empty `question`", isError: true };
+    if (typeof question !== "string" || question === "")
+      return { content: "bad arguments for research: input must have a non-empty `question`", isError: true };
     const sub = `research:${run}/${turn}/${call.id}`;
     const model = ctx.plan.roles.researcher;
     const outcome = await ctx.agent("researcher", model, {
-      run: sub, system: ctx.system("researcher", () => systemPrompt("researcher", ctx.plan)), prompt: `# Question\n\n${question}`,
-      tools: ALL_TOOLS, executable: READ_ONLY, terminal: "answer",
+      run: sub,
+      system: ctx.system("researcher", () => systemPrompt("researcher", ctx.plan)),
+      prompt: `# Question\n\n${question}`,
+      tools: ALL_TOOLS,
+      executable: READ_ONLY,
+      terminal: "answer",
       accept: (input) => {
         const a = (input as { answer?: unknown } | null)?.answer;
-        return typeof a === "string" && a !== "" ? { ok: true, value: a, reply: "answer received" } : { ok: false, error: "give `answer` as a non-empty string" };
+        return typeof a === "string" && a !== ""
+          ? { ok: true, value: a, reply: "answer received" }
+          : { ok: false, error: "give `answer` as a non-empty string" };
       },
-      maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
+      maxTurns: ctx.settings.maxTurns,
+      maxInvalid: ctx.settings.maxInvalid,
     });
-    return outcome.kind === "done" ? { content: outcome.value, isError: false } : { content: `the researcher gave no answer: ${outcome.reason}`, isError: true };
+    return outcome.kind === "done"
+      ? { content: outcome.value, isError: false }
+      : { content: `the researcher gave no answer: ${outcome.reason}`, isError: true };
   };
 }

@@ -95,14 +95,19 @@ function providers(options: RunOptions, plan: Plan, worktree: string): ((model: 
 export async function runMission(options: RunOptions): Promise<RunOutcome> {
   const loaded = planFromMission(options.missionFile, nodeHost());
   if (!loaded.ok) {
-    if (loaded.diagnostics) return { exit: 1, status: "errors", diagnostics: loaded.diagnostics, sources: loaded.sources ?? new Map(), message: loaded.reason };
+    if (loaded.diagnostics)
+      return { exit: 1, status: "errors", diagnostics: loaded.diagnostics, sources: loaded.sources ?? new Map(), message: loaded.reason };
     return { exit: 2, status: "usage", message: loaded.reason };
   }
   const plan = loaded.plan;
   const start = startProblem(plan);
   if (start) return { exit: 2, status: "usage", message: `${options.missionFile}: ${start}` };
   if (options.until && !plan.milestones.some((m) => m.name === options.until)) {
-    return { exit: 2, status: "usage", message: `--until: there is no milestone \`${options.until}\`; milestones: ${plan.milestones.map((m) => m.name).join(", ")}` };
+    return {
+      exit: 2,
+      status: "usage",
+      message: `--until: there is no milestone \`${options.until}\`; milestones: ${plan.milestones.map((m) => m.name).join(", ")}`,
+    };
   }
   let root: string;
   try {
@@ -116,11 +121,27 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
   const recording = new Map<string, Provider>();
   const recorder = options.record ? new Recorder(resolve(options.record)) : undefined;
   const recorded = recorder
-    ? (model: string) => { let p = recording.get(model); if (!p) { p = new RecordingProvider(built(model), recorder); recording.set(model, p); } return p; }
+    ? (model: string) => {
+        let p = recording.get(model);
+        if (!p) {
+          p = new RecordingProvider(built(model), recorder);
+          recording.set(model, p);
+        }
+        return p;
+      }
     : built;
   const observe = options.onModelRequest;
   const chosen = observe
-    ? (model: string): Provider => { const p = recorded(model); return { name: p.name, complete: (request, signal) => { observe(request.run, request.turn); return p.complete(request, signal); } }; }
+    ? (model: string): Provider => {
+        const p = recorded(model);
+        return {
+          name: p.name,
+          complete: (request, signal) => {
+            observe(request.run, request.turn);
+            return p.complete(request, signal);
+          },
+        };
+      }
     : recorded;
   mkdirSync(layout.dir, { recursive: true });
   excludeStateDir(root);
@@ -128,7 +149,8 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
   try {
     lock = MissionLock.acquire(layout.lock, options.runner);
   } catch (e) {
-    if (e instanceof LockHeld) return { exit: 4, status: "locked", message: `${e.message}; wait for it, or stop it with \`missionc pause\`` };
+    if (e instanceof LockHeld)
+      return { exit: 4, status: "locked", message: `${e.message}; wait for it, or stop it with \`missionc pause\`` };
     throw e;
   }
   try {
@@ -145,27 +167,52 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
     journalEvents = loaded.events;
     if (loaded.droppedBytes) options.progress(`journal: dropped a torn last line (${loaded.droppedBytes} bytes) left by a crash`);
   } catch (e) {
-    if (e instanceof JournalCorrupt) return { exit: 2, status: "usage", message: `${e.message} (${layout.journal}); the runner will not guess past damage` };
+    if (e instanceof JournalCorrupt)
+      return { exit: 2, status: "usage", message: `${e.message} (${layout.journal}); the runner will not guess past damage` };
     throw e;
   }
   const redactor = new Redactor();
   const journal = new Journal(layout.journal, journalEvents, redactor, options.afterAppend ? { afterAppend: options.afterAppend } : {});
   const blobs = new Blobs(layout.blobs, redactor);
-  const git = options.workspace ? options.workspace(layout, plan.mission.branch) : new MissionGit(layout.repo, layout.worktree, plan.mission.branch);
+  const git = options.workspace
+    ? options.workspace(layout, plan.mission.branch)
+    : new MissionGit(layout.repo, layout.worktree, plan.mission.branch);
   try {
     const stored = existsSync(layout.plan) ? (JSON.parse(readFileSync(layout.plan, "utf8")) as Plan) : undefined;
     let active = stored ?? plan;
     const state = fold(active, journalEvents);
     if (stored && stored.digest !== plan.digest) {
-      if (!options.replan) return { exit: 2, status: "usage", message: `${options.missionFile} changed since this mission started; run again with --replan to accept the edit (features whose digest is unchanged stay done)` };
+      if (!options.replan)
+        return {
+          exit: 2,
+          status: "usage",
+          message: `${options.missionFile} changed since this mission started; run again with --replan to accept the edit (features whose digest is unchanged stay done)`,
+        };
       active = plan;
     }
     const log = (raw: string): void => {
       const line = redactor.redact(raw); // printed output passes the same filter as the journal
       options.progress(line);
-      try { mkdirSync(layout.logs, { recursive: true }); appendFileSync(join(layout.logs, "progress.log"), `${new Date().toISOString()} ${line}\n`); } catch { /* the log is a convenience */ }
+      try {
+        mkdirSync(layout.logs, { recursive: true });
+        appendFileSync(join(layout.logs, "progress.log"), `${new Date().toISOString()} ${line}\n`);
+      } catch {
+        /* the log is a convenience */
+      }
     };
-    const ctx = new RunContext(active, layout, journal, blobs, fold(active, journalEvents), git, provider, log, { ...DEFAULTS, ...options.settings }, state.activeMs, redactor);
+    const ctx = new RunContext(
+      active,
+      layout,
+      journal,
+      blobs,
+      fold(active, journalEvents),
+      git,
+      provider,
+      log,
+      { ...DEFAULTS, ...options.settings },
+      state.activeMs,
+      redactor,
+    );
     if (options.signal) {
       Object.defineProperty(ctx, "interrupted", { get: () => options.signal!.interrupted });
       Object.defineProperty(ctx, "interruptedBy", { get: () => options.signal!.by ?? "SIGINT" });
@@ -200,17 +247,35 @@ async function installBeforeWork(ctx: RunContext): Promise<void> {
   const install = ctx.plan.procedures["install"];
   if (!install) return;
   const r = await runCommand(install.command, {
-    cwd: ctx.layout.worktree, timeoutMs: (install.timeout_seconds ?? 600) * 1000, cap: 2000, onStart: (pgid) => ctx.recordCommand("install", pgid),
+    cwd: ctx.layout.worktree,
+    timeoutMs: (install.timeout_seconds ?? 600) * 1000,
+    cap: 2000,
+    onStart: (pgid) => ctx.recordCommand("install", pgid),
   });
-  ctx.record("procedure_finished", { name: "install", command: install.command, exit_code: r.exitCode, duration_ms: r.durationMs, blob: ctx.blobs.put(r.output) });
-  ctx.progress(`install: \`${install.command}\` → exit ${r.exitCode}${r.exitCode === 0 ? "" : " (the work goes on; the workers can run it themselves)"}`);
+  ctx.record("procedure_finished", {
+    name: "install",
+    command: install.command,
+    exit_code: r.exitCode,
+    duration_ms: r.durationMs,
+    blob: ctx.blobs.put(r.output),
+  });
+  ctx.progress(
+    `install: \`${install.command}\` → exit ${r.exitCode}${r.exitCode === 0 ? "" : " (the work goes on; the workers can run it themselves)"}`,
+  );
 }
 
 function replan(ctx: RunContext, before: Plan, after: Plan): void {
   const old = new Map(before.features.map((f) => [f.name, f.digest]));
   const changed = after.features.filter((f) => old.has(f.name) && old.get(f.name) !== f.digest);
   const reset = changed.filter((f) => ctx.state.features.get(f.name)?.done).map((f) => f.name);
-  const specs = changed.map((f) => ({ feature: f.name, ...(f.spec !== undefined ? { spec: f.spec } : {}), fulfills: f.fulfills, skills: f.skills, model: f.model, digest: f.digest }));
+  const specs = changed.map((f) => ({
+    feature: f.name,
+    ...(f.spec !== undefined ? { spec: f.spec } : {}),
+    fulfills: f.fulfills,
+    skills: f.skills,
+    model: f.model,
+    digest: f.digest,
+  }));
   ctx.record("replanned", { from: before.digest, to: after.digest, reset, specs });
   ctx.progress(`replanned: ${reset.length ? `${reset.join(", ")} will run again` : "no done feature changed"}`);
 }
@@ -227,11 +292,20 @@ async function loop(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
         // in the middle of a validation round it waits for the milestone's gate: a follow-up made
         // now would be judged on checks that ran before it
         const midRound = action.kind === "validate" && ctx.state.milestones.get(action.milestone)!.validating.has(action.round);
-        if ((action.kind === "implement" || (action.kind === "validate" && !midRound)) && ctx.state.messages.some((m) => !m.delivered)) { await messageGate(ctx); continue; }
+        if ((action.kind === "implement" || (action.kind === "validate" && !midRound)) && ctx.state.messages.some((m) => !m.delivered)) {
+          await messageGate(ctx);
+          continue;
+        }
         switch (action.kind) {
-          case "implement": await implement(ctx, action.feature); break;
-          case "handoff_gate": await handoffGate(ctx, action.feature); break;
-          case "validate": await validateMilestone(ctx, action.milestone, action.round); break;
+          case "implement":
+            await implement(ctx, action.feature);
+            break;
+          case "handoff_gate":
+            await handoffGate(ctx, action.feature);
+            break;
+          case "validate":
+            await validateMilestone(ctx, action.milestone, action.round);
+            break;
           case "milestone_gate":
             await milestoneGate(ctx, action.milestone, action.round);
             if (options.until === action.milestone && ctx.state.milestones.get(action.milestone)!.accepted) {
@@ -253,7 +327,8 @@ async function loop(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
     if (e instanceof Stop || e instanceof ProviderError) {
       const interrupted = ctx.interrupted && !(e instanceof Stop);
       const reason = interrupted ? `interrupted (${ctx.interruptedBy})` : e.message;
-      if (!(e instanceof Stop && e.kind === "rounds")) ctx.record("paused", { reason, kind: e instanceof Stop ? e.kind : interrupted ? "interrupted" : "provider" });
+      if (!(e instanceof Stop && e.kind === "rounds"))
+        ctx.record("paused", { reason, kind: e instanceof Stop ? e.kind : interrupted ? "interrupted" : "provider" });
       return { exit: 3, status: "paused", message: reason, layout: ctx.layout };
     }
     throw e;

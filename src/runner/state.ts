@@ -109,19 +109,57 @@ export interface MissionState {
 }
 
 function milestoneState(name: string): MilestoneState {
-  return { name, round: 1, accepted: false, checks: new Map(), verdicts: new Map(), reports: new Map(), gates: new Set(), validating: new Set(), failedRounds: 0, roundsAck: 0, pausedForRounds: 0 };
+  return {
+    name,
+    round: 1,
+    accepted: false,
+    checks: new Map(),
+    verdicts: new Map(),
+    reports: new Map(),
+    gates: new Set(),
+    validating: new Set(),
+    failedRounds: 0,
+    roundsAck: 0,
+    pausedForRounds: 0,
+  };
 }
 
 export function initialState(plan: Plan): MissionState {
   const s: MissionState = {
-    started: false, base: "", planDigest: plan.digest, features: new Map(), milestones: new Map(), runs: new Map(), steps: new Map(),
-    commitIntents: new Set(), usage: new Map(), usageByModel: new Map(), completed: false, messages: [], decisions: [], rescopes: [], activeMs: 0, events: 0, lastEvents: [],
+    started: false,
+    base: "",
+    planDigest: plan.digest,
+    features: new Map(),
+    milestones: new Map(),
+    runs: new Map(),
+    steps: new Map(),
+    commitIntents: new Set(),
+    usage: new Map(),
+    usageByModel: new Map(),
+    completed: false,
+    messages: [],
+    decisions: [],
+    rescopes: [],
+    activeMs: 0,
+    events: 0,
+    lastEvents: [],
   };
   for (const m of plan.milestones) s.milestones.set(m.name, milestoneState(m.name));
   for (const f of plan.features) {
     s.features.set(f.name, {
-      name: f.name, ...(f.title ? { title: f.title } : {}), milestone: f.milestone, ...(f.spec ? { spec: f.spec } : {}), fulfills: f.fulfills,
-      skills: f.skills, model: f.model, origin: "plan", digest: f.digest, attempts: 0, inProgress: false, done: false, gate: "none",
+      name: f.name,
+      ...(f.title ? { title: f.title } : {}),
+      milestone: f.milestone,
+      ...(f.spec ? { spec: f.spec } : {}),
+      fulfills: f.fulfills,
+      skills: f.skills,
+      model: f.model,
+      origin: "plan",
+      digest: f.digest,
+      attempts: 0,
+      inProgress: false,
+      done: false,
+      gate: "none",
     });
   }
   return s;
@@ -133,13 +171,19 @@ export function featuresOf(s: MissionState, milestone: string): FeatureState[] {
 
 function run(s: MissionState, id: string): RunRecord {
   let r = s.runs.get(id);
-  if (!r) { r = { responses: new Map(), results: new Map(), pgids: [] }; s.runs.set(id, r); }
+  if (!r) {
+    r = { responses: new Map(), results: new Map(), pgids: [] };
+    s.runs.set(id, r);
+  }
   return r;
 }
 
 function addUsage(s: MissionState, role: string, u: Usage): void {
   const t = s.usage.get(role) ?? { input: 0, cache_read: 0, cache_write: 0, output: 0 };
-  t.input += u.input; t.cache_read += u.cache_read; t.cache_write += u.cache_write; t.output += u.output;
+  t.input += u.input;
+  t.cache_read += u.cache_read;
+  t.cache_write += u.cache_write;
+  t.output += u.output;
   if (u.estimated) t.estimated = true;
   s.usage.set(role, t);
 }
@@ -151,10 +195,17 @@ export function apply(s: MissionState, e: JournalEvent): void {
   const d = e.data as D;
   s.events = e.seq;
   switch (e.type) {
-    case "mission_started": s.started = true; s.base = d["base"]; break;
+    case "mission_started":
+      s.started = true;
+      s.base = d["base"];
+      break;
     case "run_started":
       s.paused = undefined;
-      for (const m of s.milestones.values()) if (m.pausedForRounds) { m.roundsAck = m.pausedForRounds; m.pausedForRounds = 0; }
+      for (const m of s.milestones.values())
+        if (m.pausedForRounds) {
+          m.roundsAck = m.pausedForRounds;
+          m.pausedForRounds = 0;
+        }
       break;
     case "replanned": {
       s.planDigest = d["to"];
@@ -163,53 +214,102 @@ export function apply(s: MissionState, e: JournalEvent): void {
         if (!f) continue;
         // the feature runs again, and its milestone is validated again in a new round that reviews it
         const m = s.milestones.get(f.milestone);
-        if (m && (m.accepted || m.reports.has(m.round))) { m.accepted = false; m.round = Math.max(...m.reports.keys(), m.round) + 1; }
-        f.done = false; f.inProgress = false; f.gate = "none";
+        if (m && (m.accepted || m.reports.has(m.round))) {
+          m.accepted = false;
+          m.round = Math.max(...m.reports.keys(), m.round) + 1;
+        }
+        f.done = false;
+        f.inProgress = false;
+        f.gate = "none";
         if (m) f.round = m.round - 1;
       }
       // milestones after the first one touched are validated again: their checks ran on older code
       const touched = (d["reset"] as string[]).map((n) => s.features.get(n)?.milestone).filter(Boolean);
       let after = false;
       for (const m of s.milestones.values()) {
-        if (touched.includes(m.name)) { after = true; continue; }
-        if (after && (m.accepted || m.reports.has(m.round))) { m.accepted = false; m.round = Math.max(...m.reports.keys(), m.round) + 1; }
+        if (touched.includes(m.name)) {
+          after = true;
+          continue;
+        }
+        if (after && (m.accepted || m.reports.has(m.round))) {
+          m.accepted = false;
+          m.round = Math.max(...m.reports.keys(), m.round) + 1;
+        }
       }
-      for (const spec of (d["specs"] ?? []) as { feature: string; spec?: string; title?: string; fulfills: string[]; skills: string[]; model: string; digest: string }[]) {
+      for (const spec of (d["specs"] ?? []) as {
+        feature: string;
+        spec?: string;
+        title?: string;
+        fulfills: string[];
+        skills: string[];
+        model: string;
+        digest: string;
+      }[]) {
         const f = s.features.get(spec.feature);
         if (!f) continue;
-        if (spec.spec !== undefined) f.spec = spec.spec; else delete f.spec;
-        f.fulfills = spec.fulfills; f.skills = spec.skills; f.model = spec.model; f.digest = spec.digest;
+        if (spec.spec !== undefined) f.spec = spec.spec;
+        else delete f.spec;
+        f.fulfills = spec.fulfills;
+        f.skills = spec.skills;
+        f.model = spec.model;
+        f.digest = spec.digest;
       }
       break;
     }
     case "step_started": {
       s.steps.set(d["step"], { base: d["base"], run: d["run"] });
       const f = s.features.get(d["feature"]);
-      if (f) { f.attempts = d["attempt"]; f.base = d["base"]; f.inProgress = true; }
+      if (f) {
+        f.attempts = d["attempt"];
+        f.base = d["base"];
+        f.inProgress = true;
+      }
       break;
     }
     case "model_response": {
       run(s, d["run"]).responses.set(d["turn"], { blob: d["blob"], usage: d["usage"] });
       addUsage(s, d["role"], d["usage"]);
       const key = `${d["role"]}\t${d["model"]}`;
-      const entry: { role: string; model: string; usage: Usage } = s.usageByModel.get(key) ?? { role: d["role"], model: d["model"], usage: { input: 0, cache_read: 0, cache_write: 0, output: 0 } };
+      const entry: { role: string; model: string; usage: Usage } = s.usageByModel.get(key) ?? {
+        role: d["role"],
+        model: d["model"],
+        usage: { input: 0, cache_read: 0, cache_write: 0, output: 0 },
+      };
       for (const k of ["input", "cache_read", "cache_write", "output"] as const) entry.usage[k] += (d["usage"] as Usage)[k] ?? 0;
       if ((d["usage"] as Usage).estimated) entry.usage.estimated = true;
       s.usageByModel.set(key, entry);
       break;
     }
-    case "tool_result": run(s, d["run"]).results.set(`${d["turn"]}/${d["index"]}`, { blob: d["blob"], is_error: d["is_error"], ...(d["command"] ? { command: d["command"] } : {}) }); break;
-    case "command_started": run(s, d["run"]).pgids.push({ pgid: d["pgid"], ...(d["start"] ? { start: d["start"] } : {}) }); break;
+    case "tool_result":
+      run(s, d["run"]).results.set(`${d["turn"]}/${d["index"]}`, {
+        blob: d["blob"],
+        is_error: d["is_error"],
+        ...(d["command"] ? { command: d["command"] } : {}),
+      });
+      break;
+    case "command_started":
+      run(s, d["run"]).pgids.push({ pgid: d["pgid"], ...(d["start"] ? { start: d["start"] } : {}) });
+      break;
     case "handoff": {
       const f = s.features.get(d["feature"]);
-      if (f) { f.handoff = d["handoff"]; f.handoffAttempt = d["attempt"]; }
+      if (f) {
+        f.handoff = d["handoff"];
+        f.handoffAttempt = d["attempt"];
+      }
       s.lastHandoff = d["handoff"];
       break;
     }
-    case "commit_intent": s.commitIntents.add(d["step"]); break;
+    case "commit_intent":
+      s.commitIntents.add(d["step"]);
+      break;
     case "committed": {
       const f = s.features.get(d["feature"]);
-      if (f) { f.done = true; f.inProgress = false; f.commit = d["commit"]; f.gate = d["problems"] ? "pending" : "none"; }
+      if (f) {
+        f.done = true;
+        f.inProgress = false;
+        f.commit = d["commit"];
+        f.gate = d["problems"] ? "pending" : "none";
+      }
       break;
     }
     case "check_result": {
@@ -235,26 +335,49 @@ export function apply(s: MissionState, e: JournalEvent): void {
       if (!d["passed"]) m.failedRounds++;
       break;
     }
-    case "decision": applyDecision(s, d); break;
-    case "message_received": s.messages.push({ id: d["id"], text: d["text"], delivered: false, ...(d["interrupt"] ? { interrupt: true } : {}) }); break;
-    case "messages_delivered": for (const m of s.messages) if ((d["ids"] as string[]).includes(m.id)) { m.delivered = true; m.answeredAt = d["run"]; } break;
-    case "validation_started": s.milestones.get(d["milestone"])?.validating.add(d["round"]); break;
+    case "decision":
+      applyDecision(s, d);
+      break;
+    case "message_received":
+      s.messages.push({ id: d["id"], text: d["text"], delivered: false, ...(d["interrupt"] ? { interrupt: true } : {}) });
+      break;
+    case "messages_delivered":
+      for (const m of s.messages)
+        if ((d["ids"] as string[]).includes(m.id)) {
+          m.delivered = true;
+          m.answeredAt = d["run"];
+        }
+      break;
+    case "validation_started":
+      s.milestones.get(d["milestone"])?.validating.add(d["round"]);
+      break;
     case "paused": {
       s.paused = { reason: d["reason"] };
       const m = d["milestone"] ? s.milestones.get(d["milestone"]) : undefined;
       if (m && d["kind"] === "rounds") m.pausedForRounds = m.failedRounds;
       break;
     }
-    case "milestone_accepted": { const m = s.milestones.get(d["milestone"]); if (m) m.accepted = true; break; }
-    case "mission_completed": s.completed = true; break;
-    default: break;
+    case "milestone_accepted": {
+      const m = s.milestones.get(d["milestone"]);
+      if (m) m.accepted = true;
+      break;
+    }
+    case "mission_completed":
+      s.completed = true;
+      break;
+    default:
+      break;
   }
 }
 
 function applyDecision(s: MissionState, d: D): void {
   const decision = d["decision"] as { action: string; reason: string; features?: D[]; amendments?: { feature: string; spec: string }[] };
   s.decisions.push({ gate: d["gate"], action: decision.action, reason: decision.reason });
-  for (const m of s.messages) if (((d["messages"] ?? []) as string[]).includes(m.id)) { m.delivered = true; m.answeredAt = d["gate"]; }
+  for (const m of s.messages)
+    if (((d["messages"] ?? []) as string[]).includes(m.id)) {
+      m.delivered = true;
+      m.answeredAt = d["gate"];
+    }
   const gate = String(d["gate"]);
   if (gate.startsWith("handoff:")) {
     const f = s.features.get(d["feature"]);
@@ -267,14 +390,27 @@ function applyDecision(s: MissionState, d: D): void {
   }
   for (const f of decision.features ?? []) {
     s.features.set(f["name"], {
-      name: f["name"], ...(f["title"] ? { title: f["title"] } : {}), milestone: d["milestone"], spec: f["spec"], fulfills: f["fulfills"],
-      skills: f["skills"] ?? [], model: f["worker"] ?? d["default_model"], origin: "follow_up", attempts: 0, inProgress: false, done: false, gate: "none",
+      name: f["name"],
+      ...(f["title"] ? { title: f["title"] } : {}),
+      milestone: d["milestone"],
+      spec: f["spec"],
+      fulfills: f["fulfills"],
+      skills: f["skills"] ?? [],
+      model: f["worker"] ?? d["default_model"],
+      origin: "follow_up",
+      attempts: 0,
+      inProgress: false,
+      done: false,
+      gate: "none",
       ...(d["round"] !== undefined ? { round: d["round"] } : {}),
     });
   }
   for (const a of decision.amendments ?? []) {
     const f = s.features.get(a.feature);
-    if (f && !f.done) { f.spec = a.spec; s.rescopes.push(a); }
+    if (f && !f.done) {
+      f.spec = a.spec;
+      s.rescopes.push(a);
+    }
   }
 }
 
@@ -299,38 +435,60 @@ export function fold(plan: Plan, events: JournalEvent[]): MissionState {
 export function summarize(e: JournalEvent): string {
   const d = e.data as D;
   switch (e.type) {
-    case "step_started": return `${d["step"]} (attempt ${d["attempt"]})`;
-    case "model_response": return `${d["run"]} turn ${d["turn"]}`;
-    case "tool_result": return `${d["run"]} ${d["name"]}${d["is_error"] ? " (error)" : ""}`;
-    case "handoff": return `${d["feature"]}: ${d["handoff"]?.status}`;
-    case "committed": return `${d["feature"]} ${d["commit"] ? String(d["commit"]).slice(0, 10) : "(no change)"}`;
-    case "check_result": return `${d["milestone"]}#${d["round"]} ${d["kind"]} ${d["name"]} → exit ${d["check"]?.exit_code}`;
-    case "validation_finished": return `${d["milestone"]}#${d["round"]} ${d["passed"] ? "passed" : `failed: ${(d["failing"] as string[]).join(", ")}`}`;
+    case "step_started":
+      return `${d["step"]} (attempt ${d["attempt"]})`;
+    case "model_response":
+      return `${d["run"]} turn ${d["turn"]}`;
+    case "tool_result":
+      return `${d["run"]} ${d["name"]}${d["is_error"] ? " (error)" : ""}`;
+    case "handoff":
+      return `${d["feature"]}: ${d["handoff"]?.status}`;
+    case "committed":
+      return `${d["feature"]} ${d["commit"] ? String(d["commit"]).slice(0, 10) : "(no change)"}`;
+    case "check_result":
+      return `${d["milestone"]}#${d["round"]} ${d["kind"]} ${d["name"]} → exit ${d["check"]?.exit_code}`;
+    case "validation_finished":
+      return `${d["milestone"]}#${d["round"]} ${d["passed"] ? "passed" : `failed: ${(d["failing"] as string[]).join(", ")}`}`;
     case "decision": {
       const made = ((d["decision"]?.features ?? []) as { name: string }[]).map((f) => f.name);
       return `${d["gate"]}: ${d["decision"]?.action}${made.length ? ` ${made.join(", ")}` : ""} — ${String(d["decision"]?.reason ?? "").slice(0, 100)}`;
     }
-    case "paused": return String(d["reason"]);
-    case "provider_retry": return `${d["run"]} turn ${d["turn"]}: ${d["status"] ? `HTTP ${d["status"]}` : d["reason"]}, retry ${d["attempt"]} after ${d["delay_ms"]} ms`;
-    case "message_received": return String(d["text"]).slice(0, 80);
-    case "replanned": return `${(d["reset"] as string[]).join(", ") || "no done feature"} to run again`;
-    case "command_started": return String(d["run"]);
-    case "leftover_killed": return `${d["run"]} group ${d["pgid"]}`;
-    case "procedure_finished": return `${d["name"]} → exit ${d["exit_code"]}`;
-    case "commit_intent": return String(d["step"]);
+    case "paused":
+      return String(d["reason"]);
+    case "provider_retry":
+      return `${d["run"]} turn ${d["turn"]}: ${d["status"] ? `HTTP ${d["status"]}` : d["reason"]}, retry ${d["attempt"]} after ${d["delay_ms"]} ms`;
+    case "message_received":
+      return String(d["text"]).slice(0, 80);
+    case "replanned":
+      return `${(d["reset"] as string[]).join(", ") || "no done feature"} to run again`;
+    case "command_started":
+      return String(d["run"]);
+    case "leftover_killed":
+      return `${d["run"]} group ${d["pgid"]}`;
+    case "procedure_finished":
+      return `${d["name"]} → exit ${d["exit_code"]}`;
+    case "commit_intent":
+      return String(d["step"]);
     case "verdicts": {
       const v = (d["verdicts"] ?? []) as { verdict: string }[];
       const n = (k: string): number => v.filter((x) => x.verdict === k).length;
       return `${d["run"]}: ${n("pass")} pass, ${n("fail")} fail, ${n("unverified")} unverified`;
     }
-    case "agent_started": return `${d["run"]} (${d["role"]} ${d["model"]})`;
-    case "agent_finished": return `${d["run"]}: ${d["outcome"]} after ${d["turns"]} turn(s)`;
-    case "validation_started": return `${d["milestone"]} round ${d["round"]}`;
-    case "app_started": return `${d["milestone"]}#${d["round"]} group ${d["pgid"]} ready at ${d["ready"]} in ${d["ready_ms"]} ms`;
-    case "app_stopped": return `${d["milestone"]}#${d["round"]} group ${d["pgid"]}`;
-    case "turn_interrupted": return `${d["run"]} turn ${d["turn"]}`;
-    case "messages_delivered": return `${(d["ids"] as string[]).length} message(s) to ${d["run"]}`;
-    default: return "";
+    case "agent_started":
+      return `${d["run"]} (${d["role"]} ${d["model"]})`;
+    case "agent_finished":
+      return `${d["run"]}: ${d["outcome"]} after ${d["turns"]} turn(s)`;
+    case "validation_started":
+      return `${d["milestone"]} round ${d["round"]}`;
+    case "app_started":
+      return `${d["milestone"]}#${d["round"]} group ${d["pgid"]} ready at ${d["ready"]} in ${d["ready_ms"]} ms`;
+    case "app_stopped":
+      return `${d["milestone"]}#${d["round"]} group ${d["pgid"]}`;
+    case "turn_interrupted":
+      return `${d["run"]} turn ${d["turn"]}`;
+    case "messages_delivered":
+      return `${(d["ids"] as string[]).length} message(s) to ${d["run"]}`;
+    default:
+      return "";
   }
 }
-

@@ -11,30 +11,58 @@ function declare<T>(table: Map<string, T>, name: A.Name, value: T, where: (v: T)
     return true;
   }
   const role = what === "role";
-  out.push(diagnostic("M0101", name.span, role ? `role \`${name.text}\` is bound twice` : `${what} \`${name.text}\` is declared twice`, {
-    labels: [{ span: where(first), message: role ? "first bound here" : "first declared here" }],
-    help: role ? "bind each role once" : `rename one of them or remove the second; only the first ${what} is used`,
-  }));
+  out.push(
+    diagnostic("M0101", name.span, role ? `role \`${name.text}\` is bound twice` : `${what} \`${name.text}\` is declared twice`, {
+      labels: [{ span: where(first), message: role ? "first bound here" : "first declared here" }],
+      help: role ? "bind each role once" : `rename one of them or remove the second; only the first ${what} is used`,
+    }),
+  );
   return false;
 }
 
 /** Builds the symbol tables of a mission from its declarations (includes already spliced in). */
 export function bind(mission: A.MissionDecl, declarations: readonly A.Declaration[], out: Diagnostic[]): BoundMission {
   const m: BoundMission = {
-    decl: mission, models: new Map(), roles: new Map(), procedures: new Map(), skills: new Map(),
-    assertions: new Map(), milestones: new Map(), features: new Map(), order: [], shadowed: [],
+    decl: mission,
+    models: new Map(),
+    roles: new Map(),
+    procedures: new Map(),
+    skills: new Map(),
+    assertions: new Map(),
+    milestones: new Map(),
+    features: new Map(),
+    order: [],
+    shadowed: [],
   };
   for (const d of declarations) {
     switch (d.kind) {
-      case "goal": m.goal ??= d; break;
-      case "branch": m.branch ??= d; break;
-      case "repo": m.repo ??= d; break;
-      case "budget": m.budget ??= d; break;
-      case "policy": m.policy ??= d; break;
-      case "model": declare(m.models, d.name, d, (v) => v.name.span, "model", out); break;
-      case "role": declare(m.roles, d.role, d, (v) => v.role.span, "role", out); break;
-      case "procedure": declare(m.procedures, d.name, d, (v) => v.name.span, "procedure", out); break;
-      case "skill": declare(m.skills, d.name, d, (v) => v.name.span, "skill", out); break;
+      case "goal":
+        m.goal ??= d;
+        break;
+      case "branch":
+        m.branch ??= d;
+        break;
+      case "repo":
+        m.repo ??= d;
+        break;
+      case "budget":
+        m.budget ??= d;
+        break;
+      case "policy":
+        m.policy ??= d;
+        break;
+      case "model":
+        declare(m.models, d.name, d, (v) => v.name.span, "model", out);
+        break;
+      case "role":
+        declare(m.roles, d.role, d, (v) => v.role.span, "role", out);
+        break;
+      case "procedure":
+        declare(m.procedures, d.name, d, (v) => v.name.span, "procedure", out);
+        break;
+      case "skill":
+        declare(m.skills, d.name, d, (v) => v.name.span, "skill", out);
+        break;
       case "contract":
         for (const a of d.asserts) declare(m.assertions, a.id, a, (v) => v.id.span, "assertion", out);
         break;

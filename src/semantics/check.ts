@@ -69,17 +69,21 @@ export function checkProgram(program: Program, host: SourceHost): CheckedMission
   const [first, ...others] = program.missions;
   const fragment = !first && program.declarations.some((d) => FRAGMENT_KINDS.has(d.kind));
   for (const extra of others) {
-    out.push(diagnostic("M0201", extra.name.span, `a file holds one mission; \`${extra.name.text}\` is a second`, {
-      labels: first ? [{ span: first.name.span, message: "the mission of this file" }] : [],
-      help: "move it into a file of its own",
-    }));
+    out.push(
+      diagnostic("M0201", extra.name.span, `a file holds one mission; \`${extra.name.text}\` is a second`, {
+        labels: first ? [{ span: first.name.span, message: "the mission of this file" }] : [],
+        help: "move it into a file of its own",
+      }),
+    );
   }
   if (!first) {
     if (!fragment) {
       const file = program.root.source.path;
-      out.push(diagnostic("M0201", { file, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, "no `mission` block in this file", {
-        help: "declare one: mission NAME \"Title\" { ... }",
-      }));
+      out.push(
+        diagnostic("M0201", { file, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, "no `mission` block in this file", {
+          help: 'declare one: mission NAME "Title" { ... }',
+        }),
+      );
     }
     return { program, places: new Map(), coverage: coverageOf(undefined, new Map()), diagnostics: out.sort(compareDiagnostics), fragment };
   }
@@ -90,9 +94,19 @@ export function checkProgram(program: Program, host: SourceHost): CheckedMission
   checkContract(mission, places, out);
   // something missing is no finding while the text that would hold it could not be read
   const unreadable = truncated(program) || program.diagnostics.some((d) => SYNTAX.has(d.code));
-  const diagnostics = unreadable ? out.filter((d) => !ABSENCE.has(d.code))
-    : program.incomplete ? out.filter((d) => d.code !== "M0102" && d.code !== "M0301") : out;
-  return { program, mission, places, coverage: coverageOf(mission, places), diagnostics: diagnostics.sort(compareDiagnostics), fragment: false };
+  const diagnostics = unreadable
+    ? out.filter((d) => !ABSENCE.has(d.code))
+    : program.incomplete
+      ? out.filter((d) => d.code !== "M0102" && d.code !== "M0301")
+      : out;
+  return {
+    program,
+    mission,
+    places,
+    coverage: coverageOf(mission, places),
+    diagnostics: diagnostics.sort(compareDiagnostics),
+    fragment: false,
+  };
 }
 
 function checkMission(m: BoundMission, program: Program, host: SourceHost, out: Diagnostic[]): void {
@@ -105,9 +119,11 @@ function checkMission(m: BoundMission, program: Program, host: SourceHost, out: 
   checkReferences(m, host, absOf, out);
   const repo = m.repo?.value;
   if (repo && /^([\\/]|[A-Za-z]:[\\/])/.test(String(repo.value))) {
-    out.push(diagnostic("M0001", repo.span, "expected a path relative to the mission file, found an absolute path", {
-      help: "`repo` is relative to the file that declares it, so that the mission works in every checkout",
-    }));
+    out.push(
+      diagnostic("M0001", repo.span, "expected a path relative to the mission file, found an absolute path", {
+        help: "`repo` is relative to the file that declares it, so that the mission works in every checkout",
+      }),
+    );
   }
   checkNeeds(m, out);
 }
@@ -167,12 +183,22 @@ function fragmentDiagnostics(r: CheckedMission, host: SourceHost): Diagnostic[] 
   const includer = findIncluder(r.program.root.abs, host);
   const where = { file, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
   const note = includer
-    ? diagnostic("M0207", where, `\`${file}\` has no mission: it is a fragment, included by \`${includer}\`; checked here for syntax only`, {
-      help: `check the mission that includes it: \`missionc check ${includer}\``,
-    })
-    : diagnostic("M0207", where, `\`${file}\` has no mission: it is a fragment that no mission near it includes; checked here for syntax only`, {
-      help: `include it from the mission it belongs to (\`include "${file.split("/").pop()}"\`) and check that mission`,
-    });
+    ? diagnostic(
+        "M0207",
+        where,
+        `\`${file}\` has no mission: it is a fragment, included by \`${includer}\`; checked here for syntax only`,
+        {
+          help: `check the mission that includes it: \`missionc check ${includer}\``,
+        },
+      )
+    : diagnostic(
+        "M0207",
+        where,
+        `\`${file}\` has no mission: it is a fragment that no mission near it includes; checked here for syntax only`,
+        {
+          help: `include it from the mission it belongs to (\`include "${file.split("/").pop()}"\`) and check that mission`,
+        },
+      );
   return [note, ...syntax].sort(compareDiagnostics);
 }
 
@@ -180,7 +206,10 @@ function fragmentDiagnostics(r: CheckedMission, host: SourceHost): Diagnostic[] 
 function findIncluder(fragment: string, host: SourceHost): string | undefined {
   let dir = dirname(fragment);
   for (let level = 0; level < 4; level++) {
-    for (const name of host.list(dir).filter((n) => n.endsWith(".mission")).sort()) {
+    for (const name of host
+      .list(dir)
+      .filter((n) => n.endsWith(".mission"))
+      .sort()) {
       const candidate = join(dir, name);
       if (candidate === fragment) continue;
       const read = host.read(candidate);
@@ -195,4 +224,3 @@ function findIncluder(fragment: string, host: SourceHost): string | undefined {
   }
   return undefined;
 }
-

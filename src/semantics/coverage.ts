@@ -41,7 +41,11 @@ export function placeAssertions(m: BoundMission): Map<string, AssertionPlace> {
     }
   }
   for (const p of places.values()) p.milestone = p.features[p.features.length - 1]?.milestone;
-  for (const f of m.shadowed) for (const id of f.fulfills) { const p = places.get(id.text); if (p && !p.milestone) p.shadowed = true; }
+  for (const f of m.shadowed)
+    for (const id of f.fulfills) {
+      const p = places.get(id.text);
+      if (p && !p.milestone) p.shadowed = true;
+    }
   return places;
 }
 
@@ -57,25 +61,36 @@ export function checkContract(m: BoundMission, places: Map<string, AssertionPlac
     const a = p.assertion;
     if (!p.milestone) {
       if (p.shadowed) continue;
-      out.push(diagnostic("M0301", a.id.span, `assertion \`${a.id.text}\` is fulfilled by no feature`, {
-        help: `add \`fulfills ${a.id.text}\` to the feature that makes it true`,
-      }));
+      out.push(
+        diagnostic("M0301", a.id.span, `assertion \`${a.id.text}\` is fulfilled by no feature`, {
+          help: `add \`fulfills ${a.id.text}\` to the feature that makes it true`,
+        }),
+      );
       continue;
     }
     const judge = a.by?.value.text;
     const validator = judge ? NEEDS[judge] : undefined;
     if (a.by && validator && !validatorsOf(p.milestone).has(validator)) {
-      out.push(diagnostic("M0303", a.by.span, `\`${a.id.text}\` is judged by the ${judge}, but milestone \`${p.milestone.name.text}\` does not run \`${validator}\``, {
-        labels: [{ span: p.milestone.validate?.span ?? p.milestone.name.span, message: `validators of \`${p.milestone.name.text}\`` }],
-        help: `add \`${validator}\` to the milestone's \`validate\`, or judge the assertion another way`,
-      }));
+      out.push(
+        diagnostic(
+          "M0303",
+          a.by.span,
+          `\`${a.id.text}\` is judged by the ${judge}, but milestone \`${p.milestone.name.text}\` does not run \`${validator}\``,
+          {
+            labels: [{ span: p.milestone.validate?.span ?? p.milestone.name.span, message: `validators of \`${p.milestone.name.text}\`` }],
+            help: `add \`${validator}\` to the milestone's \`validate\`, or judge the assertion another way`,
+          },
+        ),
+      );
     }
   }
   for (const f of m.order) {
     if (f.decl.fulfills.length === 0) {
-      out.push(diagnostic("M0302", f.decl.name.span, `feature \`${f.decl.name.text}\` fulfils no assertion`, {
-        help: "add `fulfills <assertion>`: work that no assertion checks is work no validator will look at",
-      }));
+      out.push(
+        diagnostic("M0302", f.decl.name.span, `feature \`${f.decl.name.text}\` fulfils no assertion`, {
+          help: "add `fulfills <assertion>`: work that no assertion checks is work no validator will look at",
+        }),
+      );
     }
   }
 }
@@ -111,7 +126,9 @@ export function sumCoverage(list: Coverage[]): Coverage {
     for (const id of c.unfulfilled) total.unfulfilled.push(id);
     for (const [k, v] of Object.entries(c.milestones)) {
       const t = (total.milestones[k] ??= { assertions: 0, fulfilled: 0, checked: 0 });
-      t.assertions += v.assertions; t.fulfilled += v.fulfilled; t.checked += v.checked;
+      t.assertions += v.assertions;
+      t.fulfilled += v.fulfilled;
+      t.checked += v.checked;
     }
   }
   total.ratio = total.assertions ? Math.round((total.fulfilled / total.assertions) * 10000) / 10000 : 0;

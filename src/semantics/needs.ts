@@ -4,7 +4,11 @@ import type * as A from "../syntax/ast.js";
 import type { BoundFeature, BoundMission } from "./model.js";
 import { suggestion } from "./suggest.js";
 
-interface Edge { from: BoundFeature; to: BoundFeature; ref: A.Name }
+interface Edge {
+  from: BoundFeature;
+  to: BoundFeature;
+  ref: A.Name;
+}
 
 /**
  * `needs` must name earlier features. A reference that closes a cycle (found by a depth-first walk
@@ -18,23 +22,29 @@ export function checkNeeds(m: BoundMission, out: Diagnostic[]): void {
       const to = m.features.get(ref.text);
       if (to) edges[f.index]!.push({ from: f, to, ref });
       else if (!ref.reserved && !m.shadowed.some((f) => f.name.text === ref.text)) {
-        out.push(diagnostic("M0102", ref.span, `unknown feature \`${ref.text}\``, { help: suggestion(ref.text, m.features.keys(), "feature") }));
+        out.push(
+          diagnostic("M0102", ref.span, `unknown feature \`${ref.text}\``, { help: suggestion(ref.text, m.features.keys(), "feature") }),
+        );
       }
     }
   }
   const component = components(m.order.length, edges);
   for (const e of backEdges(m.order.length, edges)) {
-    out.push(diagnostic("M0203", e.ref.span, `\`needs ${e.to.decl.name.text}\` closes a cycle: ${cycleText(e, edges, m.order)}`, {
-      help: "features run in order; a feature can need only features declared before it",
-    }));
+    out.push(
+      diagnostic("M0203", e.ref.span, `\`needs ${e.to.decl.name.text}\` closes a cycle: ${cycleText(e, edges, m.order)}`, {
+        help: "features run in order; a feature can need only features declared before it",
+      }),
+    );
   }
   for (const list of edges) {
     for (const e of list) {
       if (e.to.index > e.from.index && component[e.to.index] !== component[e.from.index]) {
-        out.push(diagnostic("M0204", e.ref.span, `\`${e.from.decl.name.text}\` needs \`${e.to.decl.name.text}\`, which runs later`, {
-          labels: [{ span: e.to.decl.name.span, message: "declared here, after the feature that needs it" }],
-          help: `move \`${e.to.decl.name.text}\` before \`${e.from.decl.name.text}\``,
-        }));
+        out.push(
+          diagnostic("M0204", e.ref.span, `\`${e.from.decl.name.text}\` needs \`${e.to.decl.name.text}\`, which runs later`, {
+            labels: [{ span: e.to.decl.name.span, message: "declared here, after the feature that needs it" }],
+            help: `move \`${e.to.decl.name.text}\` before \`${e.from.decl.name.text}\``,
+          }),
+        );
       }
     }
   }
@@ -46,7 +56,11 @@ function cycleText(e: Edge, edges: Edge[][], order: BoundFeature[]): string {
   const queue = [e.to.index];
   while (queue.length && !prev.has(e.from.index)) {
     const n = queue.shift()!;
-    for (const x of edges[n]!) if (!prev.has(x.to.index)) { prev.set(x.to.index, n); queue.push(x.to.index); }
+    for (const x of edges[n]!)
+      if (!prev.has(x.to.index)) {
+        prev.set(x.to.index, n);
+        queue.push(x.to.index);
+      }
   }
   const names: string[] = [e.to.decl.name.text];
   for (let n = e.from.index; n !== -1; n = prev.get(n) ?? -1) names.unshift(order[n]!.decl.name.text);
@@ -67,7 +81,10 @@ function backEdges(n: number, edges: Edge[][]): Edge[] {
         const e = list[top[1]++]!;
         const t = e.to.index;
         if (state[t] === 1) found.push(e);
-        else if (state[t] === 0) { state[t] = 1; stack.push([t, 0]); }
+        else if (state[t] === 0) {
+          state[t] = 1;
+          stack.push([t, 0]);
+        }
       } else {
         state[top[0]] = 2;
         stack.pop();
@@ -90,7 +107,8 @@ function components(n: number, edges: Edge[][]): Int32Array {
     if (index[root] !== -1) continue;
     const work: [number, number][] = [[root, 0]];
     index[root] = low[root] = counter++;
-    sccStack.push(root); onStack[root] = 1;
+    sccStack.push(root);
+    onStack[root] = 1;
     while (work.length) {
       const top = work[work.length - 1]!;
       const v = top[0];
@@ -99,16 +117,24 @@ function components(n: number, edges: Edge[][]): Int32Array {
         const w = list[top[1]++]!.to.index;
         if (index[w] === -1) {
           index[w] = low[w] = counter++;
-          sccStack.push(w); onStack[w] = 1;
+          sccStack.push(w);
+          onStack[w] = 1;
           work.push([w, 0]);
         } else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
         continue;
       }
       work.pop();
-      if (work.length) { const u = work[work.length - 1]![0]; low[u] = Math.min(low[u]!, low[v]!); }
+      if (work.length) {
+        const u = work[work.length - 1]![0];
+        low[u] = Math.min(low[u]!, low[v]!);
+      }
       if (low[v] === index[v]) {
         let w: number;
-        do { w = sccStack.pop()!; onStack[w] = 0; comp[w] = compCount; } while (w !== v);
+        do {
+          w = sccStack.pop()!;
+          onStack[w] = 0;
+          comp[w] = compCount;
+        } while (w !== v);
         compCount++;
       }
     }

@@ -21,11 +21,14 @@ export function checkReferences(m: BoundMission, host: SourceHost, absOf: (displ
   }
   for (const ms of m.milestones.values()) {
     if (ms.features.length === 0) {
-      out.push(diagnostic("M0205", ms.name.span, `milestone \`${ms.name.text}\` has no features`, {
-        help: "add a feature to it, or remove the milestone until there is work for it",
-      }));
+      out.push(
+        diagnostic("M0205", ms.name.span, `milestone \`${ms.name.text}\` has no features`, {
+          help: "add a feature to it, or remove the milestone until there is work for it",
+        }),
+      );
     }
-    for (const v of ms.validate?.validators ?? []) if (!(VALIDATORS as readonly string[]).includes(v.text)) unknown("validator", v, VALIDATORS, out);
+    for (const v of ms.validate?.validators ?? [])
+      if (!(VALIDATORS as readonly string[]).includes(v.text)) unknown("validator", v, VALIDATORS, out);
   }
   for (const a of m.assertions.values()) {
     if (a.by && !(JUDGES as readonly string[]).includes(a.by.value.text)) unknown("judge", a.by.value, JUDGES, out);
@@ -33,16 +36,20 @@ export function checkReferences(m: BoundMission, host: SourceHost, absOf: (displ
   for (const s of m.skills.values()) {
     const path = resolve(dirname(absOf(s.path.span.file)), String(s.path.value));
     if (!host.exists(path)) {
-      out.push(diagnostic("M0104", s.path.span, `skill file \`${String(s.path.value)}\` not found (looked for ${host.display(path)})`, {
-        help: "skill paths are relative to the file that declares the skill",
-      }));
+      out.push(
+        diagnostic("M0104", s.path.span, `skill file \`${String(s.path.value)}\` not found (looked for ${host.display(path)})`, {
+          help: "skill paths are relative to the file that declares the skill",
+        }),
+      );
       continue;
     }
     const read = host.read(path);
     if ("error" in read) {
-      out.push(diagnostic("M0104", s.path.span, `skill file \`${String(s.path.value)}\` cannot be used: it ${read.error}`, {
-        help: "a skill is a Markdown text file handed to agents",
-      }));
+      out.push(
+        diagnostic("M0104", s.path.span, `skill file \`${String(s.path.value)}\` cannot be used: it ${read.error}`, {
+          help: "a skill is a Markdown text file handed to agents",
+        }),
+      );
     }
   }
 }

@@ -9,9 +9,11 @@ export function checkRoles(m: BoundMission, out: Diagnostic[]): void {
   for (const r of m.roles.values()) {
     if (!(ROLES as readonly string[]).includes(r.role.text) && !r.role.reserved) {
       const guess = nearest(r.role.text, ROLES);
-      out.push(diagnostic("M0102", r.role.span, `unknown role \`${r.role.text}\``, {
-        help: `${guess ? `did you mean \`${guess}\`? ` : ""}roles: ${ROLES.join(", ")}`,
-      }));
+      out.push(
+        diagnostic("M0102", r.role.span, `unknown role \`${r.role.text}\``, {
+          help: `${guess ? `did you mean \`${guess}\`? ` : ""}roles: ${ROLES.join(", ")}`,
+        }),
+      );
     }
     if (!m.models.has(r.model.text)) unknownModel(m, r.model, out);
   }
@@ -19,18 +21,22 @@ export function checkRoles(m: BoundMission, out: Diagnostic[]): void {
   const meant = new Set([...m.roles.keys()].filter((r) => !(ROLES as readonly string[]).includes(r)).map((r) => nearest(r, ROLES)));
   for (const role of REQUIRED_ROLES) {
     if (m.roles.has(role) || meant.has(role)) continue;
-    out.push(diagnostic("M0202", m.decl.name.span, `mission \`${m.decl.name.text}\` has no ${role}: the \`${role}\` role is required`, {
-      help: `bind it to a model: \`role ${role} = <model>\``,
-    }));
+    out.push(
+      diagnostic("M0202", m.decl.name.span, `mission \`${m.decl.name.text}\` has no ${role}: the \`${role}\` role is required`, {
+        help: `bind it to a model: \`role ${role} = <model>\``,
+      }),
+    );
   }
   checkIndependence(m, out);
 }
 
 export function unknownModel(m: BoundMission, ref: A.Name, out: Diagnostic[]): void {
   if (ref.reserved) return;
-  out.push(diagnostic("M0102", ref.span, `unknown model \`${ref.text}\``, {
-    help: m.models.size ? suggestion(ref.text, m.models.keys(), "model") : "declare it: `model NAME = anthropic \"model-id\"`",
-  }));
+  out.push(
+    diagnostic("M0102", ref.span, `unknown model \`${ref.text}\``, {
+      help: m.models.size ? suggestion(ref.text, m.models.keys(), "model") : 'declare it: `model NAME = anthropic "model-id"`',
+    }),
+  );
 }
 
 /** Where a model runs: two models on one provider and server share blind spots. */
@@ -47,9 +53,11 @@ function checkIndependence(m: BoundMission, out: Diagnostic[]): void {
     const binding = m.roles.get(role);
     const model = m.models.get(binding?.model.text ?? "");
     if (!binding || !model || origin(model) !== origin(worker)) continue;
-    out.push(diagnostic("M0402", binding.span, `the ${role} uses the same provider as the worker (\`${model.provider.text}\`)`, {
-      labels: [{ span: m.roles.get("worker")!.span, message: "the worker is bound here" }],
-      help: "a validator on another provider is more likely to catch what the worker's model misses",
-    }));
+    out.push(
+      diagnostic("M0402", binding.span, `the ${role} uses the same provider as the worker (\`${model.provider.text}\`)`, {
+        labels: [{ span: m.roles.get("worker")!.span, message: "the worker is bound here" }],
+        help: "a validator on another provider is more likely to catch what the worker's model misses",
+      }),
+    );
   }
 }

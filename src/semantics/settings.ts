@@ -7,7 +7,11 @@ import { nearest } from "./suggest.js";
 /** The value kinds each setting takes, and the options each provider takes. */
 
 type Kind = A.LiteralKind;
-interface SettingRule { kinds: Kind[]; positive?: boolean; integer?: boolean }
+interface SettingRule {
+  kinds: Kind[];
+  positive?: boolean;
+  integer?: boolean;
+}
 
 export const BUDGET: Record<string, SettingRule> = {
   tokens: { kinds: ["quantity", "number"], positive: true, integer: true },
@@ -24,13 +28,23 @@ export const PROCEDURE_OPTIONS: Record<string, SettingRule> = {
 };
 const PRICE = "price";
 export const PRICE_FIELDS: Record<string, SettingRule> = {
-  input: { kinds: ["money"] }, output: { kinds: ["money"] }, cache_read: { kinds: ["money"] }, cache_write: { kinds: ["money"] },
+  input: { kinds: ["money"] },
+  output: { kinds: ["money"] },
+  cache_read: { kinds: ["money"] },
+  cache_write: { kinds: ["money"] },
 };
 
 const COUNT: SettingRule = { kinds: ["quantity", "number"], integer: true };
 const TEXT: SettingRule = { kinds: ["string"] };
 export const PROVIDERS: Record<string, Record<string, SettingRule>> = {
-  anthropic: { thinking: COUNT, temperature: { kinds: ["number"] }, max_output: COUNT, base_url: TEXT, api_key_env: TEXT, [PRICE]: { kinds: [] } },
+  anthropic: {
+    thinking: COUNT,
+    temperature: { kinds: ["number"] },
+    max_output: COUNT,
+    base_url: TEXT,
+    api_key_env: TEXT,
+    [PRICE]: { kinds: [] },
+  },
   openai: { temperature: { kinds: ["number"] }, max_output: COUNT, base_url: TEXT, api_key_env: TEXT, [PRICE]: { kinds: [] } },
   command: { timeout: { kinds: ["duration"] }, api_key_env: TEXT, [PRICE]: { kinds: [] } },
   scripted: {},
@@ -52,9 +66,11 @@ export function checkValue(s: A.Setting, rule: SettingRule, out: Diagnostic[]): 
   }
   const n = v.value as number;
   if (rule.positive && (typeof n !== "number" || n <= 0)) {
-    out.push(diagnostic("M0501", v.span, `\`${s.name.text}\` must be greater than zero, found \`${v.raw}\``, {
-      help: `leave \`${s.name.text}\` out for no limit`,
-    }));
+    out.push(
+      diagnostic("M0501", v.span, `\`${s.name.text}\` must be greater than zero, found \`${v.raw}\``, {
+        help: `leave \`${s.name.text}\` out for no limit`,
+      }),
+    );
   } else if (rule.integer && typeof n === "number" && !Number.isInteger(n)) {
     out.push(diagnostic(rule.positive ? "M0501" : "M0001", v.span, `\`${s.name.text}\` must be a whole number, found \`${v.raw}\``));
   }
@@ -73,27 +89,34 @@ export function checkModel(model: A.ModelDecl, out: Diagnostic[]): void {
   const options = PROVIDERS[provider];
   if (!options) {
     const guess = nearest(provider, Object.keys(PROVIDERS));
-    out.push(diagnostic("M0401", model.provider.span, `unknown provider \`${provider}\``, {
-      help: `${guess ? `did you mean \`${guess}\`? ` : ""}providers: ${Object.keys(PROVIDERS).join(", ")}`,
-    }));
+    out.push(
+      diagnostic("M0401", model.provider.span, `unknown provider \`${provider}\``, {
+        help: `${guess ? `did you mean \`${guess}\`? ` : ""}providers: ${Object.keys(PROVIDERS).join(", ")}`,
+      }),
+    );
     return;
   }
   const seen = new Map<string, A.Setting>();
   for (const o of model.options) {
     const earlier = seen.get(o.name.text);
     if (earlier) {
-      out.push(diagnostic("M0206", o.name.span, `\`${o.name.text}\` is given twice in model \`${model.name.text}\``, {
-        labels: [{ span: earlier.name.span, message: "first given here" }], help: "remove one of them; only the first is used",
-      }));
+      out.push(
+        diagnostic("M0206", o.name.span, `\`${o.name.text}\` is given twice in model \`${model.name.text}\``, {
+          labels: [{ span: earlier.name.span, message: "first given here" }],
+          help: "remove one of them; only the first is used",
+        }),
+      );
       continue;
     }
     seen.set(o.name.text, o);
     const rule = options[o.name.text];
     if (!rule) {
       const takes = Object.keys(options);
-      out.push(diagnostic("M0401", o.name.span, `the \`${provider}\` provider does not take the option \`${o.name.text}\``, {
-        help: takes.length ? `\`${provider}\` takes: ${takes.join(", ")}` : `\`${provider}\` takes no options`,
-      }));
+      out.push(
+        diagnostic("M0401", o.name.span, `the \`${provider}\` provider does not take the option \`${o.name.text}\``, {
+          help: takes.length ? `\`${provider}\` takes: ${takes.join(", ")}` : `\`${provider}\` takes no options`,
+        }),
+      );
     } else if (o.name.text === PRICE) {
       if (!o.body) out.push(diagnostic("M0001", (o.value ?? o.name).span, "expected `{` after `price`: price { input $3  output $15 }"));
       else checkSettings(o.body, PRICE_FIELDS, out);

@@ -40,7 +40,10 @@ export function nearest(name: string, candidates: Iterable<string>): string | un
   let bestDistance = limit + 1;
   for (const c of candidates) {
     const d = editDistance(name.toLowerCase(), c.toLowerCase(), bestDistance);
-    if (d < bestDistance) { best = c; bestDistance = d; }
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
   }
   return best;
 }
@@ -51,6 +54,9 @@ export function suggestion(name: string, known: Iterable<string>, what: string):
   const guess = nearest(name, list);
   if (guess) return `did you mean \`${guess}\`?`;
   if (list.length === 0) return `no ${what} is declared`;
-  const shown = list.slice(0, 8).map((k) => `\`${k}\``).join(", ");
+  const shown = list
+    .slice(0, 8)
+    .map((k) => `\`${k}\``)
+    .join(", ");
   return `known ${what}s: ${shown}${list.length > 8 ? `, and ${list.length - 8} more` : ""}`;
 }

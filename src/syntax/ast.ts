@@ -54,12 +54,36 @@ export interface MissionDecl {
   span: Span;
 }
 
-export interface IncludeDecl { kind: "include"; path: Literal; span: Span }
-export interface GoalDecl { kind: "goal"; text: Literal; span: Span }
-export interface BranchDecl { kind: "branch"; value: Literal; span: Span }
-export interface RepoDecl { kind: "repo"; value: Literal; span: Span }
-export interface BudgetDecl { kind: "budget"; settings: Setting[]; span: Span }
-export interface PolicyDecl { kind: "policy"; settings: Setting[]; span: Span }
+export interface IncludeDecl {
+  kind: "include";
+  path: Literal;
+  span: Span;
+}
+export interface GoalDecl {
+  kind: "goal";
+  text: Literal;
+  span: Span;
+}
+export interface BranchDecl {
+  kind: "branch";
+  value: Literal;
+  span: Span;
+}
+export interface RepoDecl {
+  kind: "repo";
+  value: Literal;
+  span: Span;
+}
+export interface BudgetDecl {
+  kind: "budget";
+  settings: Setting[];
+  span: Span;
+}
+export interface PolicyDecl {
+  kind: "policy";
+  settings: Setting[];
+  span: Span;
+}
 
 export interface ModelDecl {
   kind: "model";
@@ -70,7 +94,12 @@ export interface ModelDecl {
   span: Span;
 }
 
-export interface RoleDecl { kind: "role"; role: Name; model: Name; span: Span }
+export interface RoleDecl {
+  kind: "role";
+  role: Name;
+  model: Name;
+  span: Span;
+}
 
 export interface ProcedureDecl {
   kind: "procedure";
@@ -80,7 +109,12 @@ export interface ProcedureDecl {
   span: Span;
 }
 
-export interface SkillDecl { kind: "skill"; name: Name; path: Literal; span: Span }
+export interface SkillDecl {
+  kind: "skill";
+  name: Name;
+  path: Literal;
+  span: Span;
+}
 
 export interface AssertDecl {
   kind: "assert";
@@ -91,7 +125,11 @@ export interface AssertDecl {
   span: Span;
 }
 
-export interface ContractDecl { kind: "contract"; asserts: AssertDecl[]; span: Span }
+export interface ContractDecl {
+  kind: "contract";
+  asserts: AssertDecl[];
+  span: Span;
+}
 
 export interface FeatureDecl {
   kind: "feature";
@@ -115,8 +153,20 @@ export interface MilestoneDecl {
 }
 
 export type Declaration =
-  | MissionDecl | IncludeDecl | GoalDecl | BranchDecl | RepoDecl | BudgetDecl | PolicyDecl | ModelDecl
-  | RoleDecl | ProcedureDecl | SkillDecl | ContractDecl | MilestoneDecl | Field;
+  | MissionDecl
+  | IncludeDecl
+  | GoalDecl
+  | BranchDecl
+  | RepoDecl
+  | BudgetDecl
+  | PolicyDecl
+  | ModelDecl
+  | RoleDecl
+  | ProcedureDecl
+  | SkillDecl
+  | ContractDecl
+  | MilestoneDecl
+  | Field;
 
 export interface Comment {
   text: string;

@@ -29,9 +29,17 @@ export type Block = keyof typeof BLOCK_FIELDS;
 const REPEATABLE = new Set(["feature", "assert", "model", "role", "procedure", "skill", "contract", "milestone", "include", "mission"]);
 
 const BLOCK_NAMES: Record<Block, string> = {
-  file: "at the top level of a file", fragment: "in an included file", mission: "in a mission",
-  contract: "in a contract", assert: "in an assertion", milestone: "in a milestone", feature: "in a feature",
-  budget: "in a budget", policy: "in a policy", procedure: "in procedure options", price: "in a price",
+  file: "at the top level of a file",
+  fragment: "in an included file",
+  mission: "in a mission",
+  contract: "in a contract",
+  assert: "in an assertion",
+  milestone: "in a milestone",
+  feature: "in a feature",
+  budget: "in a budget",
+  policy: "in a policy",
+  procedure: "in procedure options",
+  price: "in a price",
 };
 
 /** A statement the grammar knows and parsed, recorded only so that a second one can be found. */
@@ -44,14 +52,29 @@ export type Statement = Declaration | Field | Setting | Marker;
 
 /** How each known statement is written, for the message when one is malformed. */
 const SHAPES: Record<string, string> = {
-  mission: 'mission NAME ["title"] { ... }', include: 'include "path"', goal: 'goal "text"  or  goal """text"""',
-  branch: 'branch "name"', repo: 'repo "path"', budget: "budget { tokens 800M  time 24h  cost $600 }",
-  policy: "policy { max_rounds 3  concurrency 2 }", model: 'model NAME = PROVIDER "model-id" [{ options }]',
-  role: "role ROLE = MODEL", procedure: 'procedure NAME = "command" [{ timeout 10m  ready "url" }]',
-  skill: 'skill NAME = "path.md"', contract: 'contract { assert ID "text" ... }', assert: 'assert ID "text" [{ check "cmd"  by reviewer }]',
-  check: 'check "command"', by: "by reviewer|user_tester|check", milestone: 'milestone NAME ["title"] { feature ... }',
-  feature: 'feature NAME ["title"] [{ ... }]', validate: "validate scrutiny, user_testing", spec: 'spec "text"  or  spec """text"""',
-  fulfills: "fulfills ASSERTION, ...", needs: "needs FEATURE, ...", skills: "skills SKILL, ...", worker: "worker MODEL",
+  mission: 'mission NAME ["title"] { ... }',
+  include: 'include "path"',
+  goal: 'goal "text"  or  goal """text"""',
+  branch: 'branch "name"',
+  repo: 'repo "path"',
+  budget: "budget { tokens 800M  time 24h  cost $600 }",
+  policy: "policy { max_rounds 3  concurrency 2 }",
+  model: 'model NAME = PROVIDER "model-id" [{ options }]',
+  role: "role ROLE = MODEL",
+  procedure: 'procedure NAME = "command" [{ timeout 10m  ready "url" }]',
+  skill: 'skill NAME = "path.md"',
+  contract: 'contract { assert ID "text" ... }',
+  assert: 'assert ID "text" [{ check "cmd"  by reviewer }]',
+  check: 'check "command"',
+  by: "by reviewer|user_tester|check",
+  milestone: 'milestone NAME ["title"] { feature ... }',
+  feature: 'feature NAME ["title"] [{ ... }]',
+  validate: "validate scrutiny, user_testing",
+  spec: 'spec "text"  or  spec """text"""',
+  fulfills: "fulfills ASSERTION, ...",
+  needs: "needs FEATURE, ...",
+  skills: "skills SKILL, ...",
+  worker: "worker MODEL",
 };
 
 function headOf(s: Statement): { text: string; span: Field["span"] } {
@@ -67,9 +90,11 @@ export function checkBlockFields(block: Block, statements: readonly Statement[],
     const head = headOf(s);
     if (!allowed.includes(head.text)) {
       const guess = nearest(head.text, allowed);
-      out.push(diagnostic("M0206", head.span, `\`${head.text}\` is not allowed ${BLOCK_NAMES[block]}`, {
-        help: `${guess ? `did you mean \`${guess}\`? ` : ""}allowed here: ${allowed.join(", ")}`,
-      }));
+      out.push(
+        diagnostic("M0206", head.span, `\`${head.text}\` is not allowed ${BLOCK_NAMES[block]}`, {
+          help: `${guess ? `did you mean \`${guess}\`? ` : ""}allowed here: ${allowed.join(", ")}`,
+        }),
+      );
       continue;
     }
     if (s.kind === "field" && SHAPES[head.text]) {
@@ -80,10 +105,12 @@ export function checkBlockFields(block: Block, statements: readonly Statement[],
     if (REPEATABLE.has(head.text)) continue;
     const earlier = first.get(head.text);
     if (earlier) {
-      out.push(diagnostic("M0206", head.span, `\`${head.text}\` is given twice ${BLOCK_NAMES[block]}`, {
-        labels: [{ span: headOf(earlier).span, message: "first given here" }],
-        help: "remove one of them; only the first is used",
-      }));
+      out.push(
+        diagnostic("M0206", head.span, `\`${head.text}\` is given twice ${BLOCK_NAMES[block]}`, {
+          labels: [{ span: headOf(earlier).span, message: "first given here" }],
+          help: "remove one of them; only the first is used",
+        }),
+      );
     } else first.set(head.text, s);
   }
 }

@@ -55,7 +55,9 @@ export function nodeHost(cwd = process.cwd()): SourceHost {
     },
     list(absDir) {
       try {
-        return readdirSync(absDir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+        return readdirSync(absDir, { withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => e.name);
       } catch {
         return [];
       }

@@ -36,7 +36,12 @@ export function loadProgram(rootAbs: string, text: string, host: SourceHost): Pr
   const parsed = parse(text, rootDisplay);
   const root: LoadedFile = { abs: rootAbs, text, source: parsed.file };
   const program: Program = {
-    root, missions: [], declarations: [], files: new Map([[rootDisplay, root]]), diagnostics: parsed.diagnostics.slice(), incomplete: false,
+    root,
+    missions: [],
+    declarations: [],
+    files: new Map([[rootDisplay, root]]),
+    diagnostics: parsed.diagnostics.slice(),
+    incomplete: false,
   };
   const top = parsed.file.declarations;
   program.missions = top.filter((d): d is MissionDecl => d.kind === "mission");
@@ -48,7 +53,14 @@ export function loadProgram(rootAbs: string, text: string, host: SourceHost): Pr
   return program;
 }
 
-function expand(decls: Declaration[], file: LoadedFile, stack: string[], included: Map<string, IncludeDecl>, host: SourceHost, program: Program): void {
+function expand(
+  decls: Declaration[],
+  file: LoadedFile,
+  stack: string[],
+  included: Map<string, IncludeDecl>,
+  host: SourceHost,
+  program: Program,
+): void {
   for (const d of decls) {
     if (d.kind !== "include") {
       program.declarations.push(d);
@@ -58,24 +70,30 @@ function expand(decls: Declaration[], file: LoadedFile, stack: string[], include
     const shown = host.display(target);
     if (stack.includes(target)) {
       const chain = [...stack.slice(stack.indexOf(target)), target].map((p) => host.display(p)).join(" → ");
-      program.diagnostics.push(diagnostic("M0103", d.path.span, `include cycle: ${chain}`, {
-        help: "a file cannot include itself, directly or through other files; remove this include",
-      }));
+      program.diagnostics.push(
+        diagnostic("M0103", d.path.span, `include cycle: ${chain}`, {
+          help: "a file cannot include itself, directly or through other files; remove this include",
+        }),
+      );
       continue;
     }
     const earlier = included.get(target);
     if (earlier) {
-      program.diagnostics.push(diagnostic("M0103", d.path.span, `\`${shown}\` is already included`, {
-        labels: [{ span: earlier.path.span, message: "first included here" }],
-        help: "a file is read once; remove this second include",
-      }));
+      program.diagnostics.push(
+        diagnostic("M0103", d.path.span, `\`${shown}\` is already included`, {
+          labels: [{ span: earlier.path.span, message: "first included here" }],
+          help: "a file is read once; remove this second include",
+        }),
+      );
       continue;
     }
     const read = host.read(target);
     if ("error" in read) {
-      program.diagnostics.push(diagnostic("M0103", d.path.span, `cannot include \`${String(d.path.value)}\`: ${shown} ${read.error}`, {
-        help: "include paths are relative to the file that holds the include; until it is found, the names it declares are not checked",
-      }));
+      program.diagnostics.push(
+        diagnostic("M0103", d.path.span, `cannot include \`${String(d.path.value)}\`: ${shown} ${read.error}`, {
+          help: "include paths are relative to the file that holds the include; until it is found, the names it declares are not checked",
+        }),
+      );
       program.incomplete = true;
       continue;
     }
@@ -85,7 +103,11 @@ function expand(decls: Declaration[], file: LoadedFile, stack: string[], include
     const loaded: LoadedFile = { abs: target, text: read.text, source: parsed.file };
     program.files.set(shown, loaded);
     // parse() has already refused what no file may hold at its top level; a mission is what only a root may.
-    checkBlockFields("fragment", parsed.file.declarations.filter((x) => x.kind === "mission"), program.diagnostics);
+    checkBlockFields(
+      "fragment",
+      parsed.file.declarations.filter((x) => x.kind === "mission"),
+      program.diagnostics,
+    );
     const allowed = parsed.file.declarations.filter((x) => FRAGMENT_ALLOWED.has(x.kind));
     expand(allowed, loaded, [...stack, target], included, host, program);
   }

@@ -26,7 +26,10 @@ export function dedentTextBlock(raw: string): string {
     if (n < indent) indent = n;
   }
   if (!Number.isFinite(indent)) indent = 0;
-  return lines.map((l) => (l.trim() === "" ? "" : l.slice(indent))).join("\n").replace(/^\s+$/, "");
+  return lines
+    .map((l) => (l.trim() === "" ? "" : l.slice(indent)))
+    .join("\n")
+    .replace(/^\s+$/, "");
 }
 
 export function parseDuration(raw: string): number {
@@ -44,32 +47,55 @@ export function literalFromToken(tok: IToken, span: Span): Literal {
   switch (name) {
     case "ClosedString":
     case "UnterminatedString":
-      kind = "string"; value = unescapeString(raw); break;
+      kind = "string";
+      value = unescapeString(raw);
+      break;
     case "ClosedTextBlock":
     case "UnterminatedTextBlock":
-      kind = "text"; value = dedentTextBlock(raw); break;
+      kind = "text";
+      value = dedentTextBlock(raw);
+      break;
     case "NumberLiteral":
-      kind = "number"; value = Number(raw); break;
+      kind = "number";
+      value = Number(raw);
+      break;
     case "Quantity":
-      kind = "quantity"; value = Math.round(Number(raw.slice(0, -1)) * QUANTITY_UNIT[raw.slice(-1)]!); break;
+      kind = "quantity";
+      value = Math.round(Number(raw.slice(0, -1)) * QUANTITY_UNIT[raw.slice(-1)]!);
+      break;
     case "Duration":
-      kind = "duration"; value = parseDuration(raw); break;
+      kind = "duration";
+      value = parseDuration(raw);
+      break;
     case "Money":
-      kind = "money"; value = Number(raw.slice(1)); break;
+      kind = "money";
+      value = Number(raw.slice(1));
+      break;
     case "MalformedLiteral":
-      kind = "malformed"; value = raw; break;
+      kind = "malformed";
+      value = raw;
+      break;
     case "Kw_true":
     case "Kw_false":
-      kind = "boolean"; value = raw === "true"; break;
+      kind = "boolean";
+      value = raw === "true";
+      break;
     default:
-      kind = "name"; value = raw;
+      kind = "name";
+      value = raw;
   }
   return { kind, raw, value, span };
 }
 
 /** What a user would call a kind of value, for messages. */
 export const KIND_NAMES: Record<LiteralKind, string> = {
-  number: "a number", quantity: "a quantity (like 800M)", duration: "a duration (like 24h)",
-  money: "an amount of money (like $600)", string: "a string", text: "a text", boolean: "true or false",
-  name: "a name", malformed: "a malformed literal",
+  number: "a number",
+  quantity: "a quantity (like 800M)",
+  duration: "a duration (like 24h)",
+  money: "an amount of money (like $600)",
+  string: "a string",
+  text: "a text",
+  boolean: "true or false",
+  name: "a name",
+  malformed: "a malformed literal",
 };

@@ -4,11 +4,24 @@ import { EOF } from "./chevrotain.js";
 /** M0001 messages that name what was expected, in the words a user reads in the grammar. */
 
 const DESCRIPTIONS: Record<string, string> = {
-  LBrace: "`{`", RBrace: "`}`", Equals: "`=`", Comma: "`,`",
-  Identifier: "a name", NameToken: "a name", DottedId: "an assertion id", Keyword: "a keyword",
-  StringLiteral: "a string", ClosedString: "a string", TextBlock: "a text block", ClosedTextBlock: "a text block",
-  NumericLiteral: "a number, quantity, duration or amount", NumberLiteral: "a number", Quantity: "a quantity",
-  Duration: "a duration", Money: "an amount of money", MalformedLiteral: "a literal",
+  LBrace: "`{`",
+  RBrace: "`}`",
+  Equals: "`=`",
+  Comma: "`,`",
+  Identifier: "a name",
+  NameToken: "a name",
+  DottedId: "an assertion id",
+  Keyword: "a keyword",
+  StringLiteral: "a string",
+  ClosedString: "a string",
+  TextBlock: "a text block",
+  ClosedTextBlock: "a text block",
+  NumericLiteral: "a number, quantity, duration or amount",
+  NumberLiteral: "a number",
+  Quantity: "a quantity",
+  Duration: "a duration",
+  Money: "an amount of money",
+  MalformedLiteral: "a literal",
 };
 
 export function describeType(t: TokenType): string {

@@ -28,17 +28,22 @@ function tokenSpan(file: string, lines: LineIndex, tok: IToken, length?: number)
 }
 
 const UNTERMINATED = new Map<TokenType, { length: number; what: string; help: string }>([
-  [T.UnterminatedString, { length: 1, what: "string", help: "close it with `\"` on the same line; a string cannot span lines (use a `\"\"\"` text block)" }],
-  [T.UnterminatedTextBlock, { length: 3, what: "text block", help: "close it with `\"\"\"`" }],
+  [
+    T.UnterminatedString,
+    { length: 1, what: "string", help: 'close it with `"` on the same line; a string cannot span lines (use a `"""` text block)' },
+  ],
+  [T.UnterminatedTextBlock, { length: 3, what: "text block", help: 'close it with `"""`' }],
   [T.UnterminatedBlockComment, { length: 2, what: "comment", help: "close it with `*/`" }],
 ]);
 
 function tokenDiagnostic(file: string, lines: LineIndex, tok: IToken, out: Diagnostic[]): void {
   const type = tok.tokenType;
   if (type === T.MalformedLiteral) {
-    out.push(diagnostic("M0003", tokenSpan(file, lines, tok), `\`${tok.image}\` is not a valid number, quantity, duration or amount of money`, {
-      help: "numbers: 3, 0.2; quantities: 16k, 800M, 1.5G; durations: 30s, 10m, 24h, 2d, 1h30m; money: $600, $12.50",
-    }));
+    out.push(
+      diagnostic("M0003", tokenSpan(file, lines, tok), `\`${tok.image}\` is not a valid number, quantity, duration or amount of money`, {
+        help: "numbers: 3, 0.2; quantities: 16k, 800M, 1.5G; durations: 30s, 10m, 24h, 2d, 1h30m; money: $600, $12.50",
+      }),
+    );
     return;
   }
   const open = UNTERMINATED.get(type);
@@ -50,23 +55,34 @@ function lexicalDiagnostics(file: string, lines: LineIndex, lexed: ILexingResult
   const out: Diagnostic[] = [];
   for (const tok of lexed.tokens) {
     const type = tok.tokenType;
-    if (type === T.MalformedLiteral || type === T.UnterminatedString || type === T.UnterminatedTextBlock) tokenDiagnostic(file, lines, tok, out);
+    if (type === T.MalformedLiteral || type === T.UnterminatedString || type === T.UnterminatedTextBlock)
+      tokenDiagnostic(file, lines, tok, out);
   }
   for (const tok of comments) tokenDiagnostic(file, lines, tok, out);
   for (const e of lexed.errors) {
     const chars = text.slice(e.offset, e.offset + e.length);
-    out.push(diagnostic("M0004", new SourceSpan(file, lines, e.offset, e.offset + Math.max(1, e.length)),
-      e.length > 1 ? `characters \`${chars}\` cannot start any token` : `character \`${chars}\` cannot start any token`, {
-        help: /[“”‘’]/.test(chars) ? "typographic quotes are not string quotes: use straight double quotes `\"`"
-          : "names are letters, digits, `_` and `-`; strings go in double quotes; comments start with `//`",
-      }));
+    out.push(
+      diagnostic(
+        "M0004",
+        new SourceSpan(file, lines, e.offset, e.offset + Math.max(1, e.length)),
+        e.length > 1 ? `characters \`${chars}\` cannot start any token` : `character \`${chars}\` cannot start any token`,
+        {
+          help: /[“”‘’]/.test(chars)
+            ? 'typographic quotes are not string quotes: use straight double quotes `"`'
+            : "names are letters, digits, `_` and `-`; strings go in double quotes; comments start with `//`",
+        },
+      ),
+    );
   }
   return out;
 }
 
 function syntaxDiagnostic(file: string, lines: LineIndex, text: string, e: IRecognitionException): Diagnostic {
   const tok = e.token;
-  const span = tok.tokenType === EOF || Number.isNaN(tok.startOffset) ? new SourceSpan(file, lines, text.length, text.length) : tokenSpan(file, lines, tok);
+  const span =
+    tok.tokenType === EOF || Number.isNaN(tok.startOffset)
+      ? new SourceSpan(file, lines, text.length, text.length)
+      : tokenSpan(file, lines, tok);
   return diagnostic("M0001", span, e.message);
 }
 
@@ -94,9 +110,16 @@ function withinDepth(tokens: IToken[], path: string, lines: LineIndex, out: Diag
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!.tokenType;
     if (t === T.LBrace && ++depth > MAX_DEPTH) {
-      out.push(diagnostic("M0001", tokenSpan(path, lines, tokens[i]!), `blocks nested more than ${MAX_DEPTH} deep; the rest of the file is not read`, {
-        help: "a mission nests a few blocks at most: mission, milestone, feature",
-      }));
+      out.push(
+        diagnostic(
+          "M0001",
+          tokenSpan(path, lines, tokens[i]!),
+          `blocks nested more than ${MAX_DEPTH} deep; the rest of the file is not read`,
+          {
+            help: "a mission nests a few blocks at most: mission, milestone, feature",
+          },
+        ),
+      );
       return tokens.slice(0, i);
     }
     if (t === T.RBrace && depth > 0) depth--;
@@ -111,9 +134,16 @@ function append<T>(to: T[], items: readonly T[]): void {
 function capped(diagnostics: Diagnostic[], path: string, lines: LineIndex, text: string): Diagnostic[] {
   if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
   const kept = diagnostics.slice(0, MAX_DIAGNOSTICS);
-  kept.push(diagnostic("M0001", new SourceSpan(path, lines, text.length, text.length), `${diagnostics.length - MAX_DIAGNOSTICS} more problems in this file are not shown`, {
-    help: "fix the ones above first; this file may not be a mission at all",
-  }));
+  kept.push(
+    diagnostic(
+      "M0001",
+      new SourceSpan(path, lines, text.length, text.length),
+      `${diagnostics.length - MAX_DIAGNOSTICS} more problems in this file are not shown`,
+      {
+        help: "fix the ones above first; this file may not be a mission at all",
+      },
+    ),
+  );
   return kept;
 }
 

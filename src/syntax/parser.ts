@@ -66,7 +66,10 @@ export class MissionParser extends EmbeddedActionsParser {
   private spanFrom(first: IToken): Span {
     const last = this.LA(0);
     if (Number.isNaN(first.startOffset)) return this.tokenSpan(first);
-    const to = last && !Number.isNaN(last.startOffset) && last.startOffset >= first.startOffset ? last.startOffset + last.image.length : first.startOffset + first.image.length;
+    const to =
+      last && !Number.isNaN(last.startOffset) && last.startOffset >= first.startOffset
+        ? last.startOffset + last.image.length
+        : first.startOffset + first.image.length;
     return this.span(first.startOffset, to);
   }
 
@@ -82,10 +85,12 @@ export class MissionParser extends EmbeddedActionsParser {
         if (this.unclosedReported || this.swallowedToEnd) return;
         this.unclosedReported = true;
         const end = this.span(this.textLength, this.textLength);
-        this.problems.push(diagnostic("M0001", end, `expected \`}\`, found end of file`, {
-          labels: [{ span: this.tokenSpan(open), message: "this block is not closed" }],
-          help: "add the missing `}`",
-        }));
+        this.problems.push(
+          diagnostic("M0001", end, `expected \`}\`, found end of file`, {
+            labels: [{ span: this.tokenSpan(open), message: "this block is not closed" }],
+            help: "add the missing `}`",
+          }),
+        );
       });
       return;
     }
@@ -118,9 +123,11 @@ export class MissionParser extends EmbeddedActionsParser {
       const n = this.nameOf(tok);
       if (tok.tokenType !== T.Identifier) {
         n.reserved = true;
-        this.problems.push(diagnostic("M0001", n.span, `\`${tok.image}\` is a keyword and cannot be used as ${what}`, {
-          help: `keywords are reserved; choose another name, such as \`${tok.image}_1\``,
-        }));
+        this.problems.push(
+          diagnostic("M0001", n.span, `\`${tok.image}\` is a keyword and cannot be used as ${what}`, {
+            help: `keywords are reserved; choose another name, such as \`${tok.image}_1\``,
+          }),
+        );
       }
       return n;
     });
@@ -143,7 +150,12 @@ export class MissionParser extends EmbeddedActionsParser {
 
   private assertionId = this.RULE("assertionId", (): A.Name => {
     return this.OR([
-      { ALT: () => { const t = this.CONSUME(T.DottedId); return this.ACTION(() => this.nameOf(t)); } },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.DottedId);
+          return this.ACTION(() => this.nameOf(t));
+        },
+      },
       { ALT: () => this.SUBRULE(this.name, { ARGS: ["an assertion id"] }) },
     ]);
   });
@@ -210,7 +222,12 @@ export class MissionParser extends EmbeddedActionsParser {
     let body: A.Field[] | undefined;
     this.MANY(() => {
       this.OR2([
-        { ALT: () => { const v = this.SUBRULE(this.value); this.ACTION(() => v && values.push(v)); } },
+        {
+          ALT: () => {
+            const v = this.SUBRULE(this.value);
+            this.ACTION(() => v && values.push(v));
+          },
+        },
         { ALT: () => this.CONSUME(T.Equals) },
         { ALT: () => this.CONSUME(T.Comma) },
       ]);
@@ -218,7 +235,10 @@ export class MissionParser extends EmbeddedActionsParser {
     this.OPTION(() => {
       body = [];
       this.CONSUME(T.LBrace);
-      this.MANY2(() => { const f = this.SUBRULE(this.field); this.ACTION(() => f && body!.push(f)); });
+      this.MANY2(() => {
+        const f = this.SUBRULE(this.field);
+        this.ACTION(() => f && body!.push(f));
+      });
       this.close(head);
     });
     return this.ACTION(() => {
@@ -234,8 +254,16 @@ export class MissionParser extends EmbeddedActionsParser {
     let value: A.Literal | undefined;
     let body: A.Setting[] | undefined;
     this.OR2([
-      { ALT: () => { value = this.SUBRULE(this.value); } },
-      { ALT: () => { body = this.SUBRULE(this.settingsBlock); } },
+      {
+        ALT: () => {
+          value = this.SUBRULE(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          body = this.SUBRULE(this.settingsBlock);
+        },
+      },
     ]);
     return this.ACTION(() => {
       const s: A.Setting = { kind: "setting", name: this.nameOf(head), span: this.spanFrom(head) };
@@ -250,7 +278,12 @@ export class MissionParser extends EmbeddedActionsParser {
     const open = this.CONSUME(T.LBrace);
     this.MANY(() => {
       this.OR([
-        { ALT: () => { const s = this.SUBRULE(this.setting); this.ACTION(() => s && out.push(s)); } },
+        {
+          ALT: () => {
+            const s = this.SUBRULE(this.setting);
+            this.ACTION(() => s && out.push(s));
+          },
+        },
         { ALT: () => this.SUBRULE(this.stray) },
       ]);
     });
@@ -274,9 +307,11 @@ export class MissionParser extends EmbeddedActionsParser {
       const follows = before && !Number.isNaN(before.startOffset) && before.startOffset === this.lastStray;
       this.lastStray = tok.startOffset;
       if (follows) return;
-      this.problems.push(diagnostic("M0001", this.tokenSpan(tok), `unexpected ${describeToken(tok)}: a statement begins with a keyword`, {
-        help: "remove it, or join it to the statement it belongs to",
-      }));
+      this.problems.push(
+        diagnostic("M0001", this.tokenSpan(tok), `unexpected ${describeToken(tok)}: a statement begins with a keyword`, {
+          help: "remove it, or join it to the statement it belongs to",
+        }),
+      );
     });
     return undefined;
   });
@@ -287,7 +322,12 @@ export class MissionParser extends EmbeddedActionsParser {
     const out: A.Declaration[] = [];
     this.MANY(() => {
       this.OR([
-        { ALT: () => { const d = this.SUBRULE(this.declaration); this.ACTION(() => d && out.push(d)); } },
+        {
+          ALT: () => {
+            const d = this.SUBRULE(this.declaration);
+            this.ACTION(() => d && out.push(d));
+          },
+        },
         { ALT: () => this.SUBRULE(this.stray) },
       ]);
     });
@@ -344,7 +384,9 @@ export class MissionParser extends EmbeddedActionsParser {
   private branchOrRepo = this.RULE("branchOrRepo", (): A.BranchDecl | A.RepoDecl => {
     const kw = this.OR([{ ALT: () => this.CONSUME(T.KW.branch) }, { ALT: () => this.CONSUME(T.KW.repo) }]);
     const value = this.SUBRULE(this.str);
-    return this.ACTION(() => this.whole<A.BranchDecl | A.RepoDecl>({ kind: kw.image === "repo" ? "repo" : "branch", value, span: this.spanFrom(kw) }, value));
+    return this.ACTION(() =>
+      this.whole<A.BranchDecl | A.RepoDecl>({ kind: kw.image === "repo" ? "repo" : "branch", value, span: this.spanFrom(kw) }, value),
+    );
   });
 
   private budgetOrPolicy = this.RULE("budgetOrPolicy", (): A.BudgetDecl | A.PolicyDecl => {
@@ -366,7 +408,12 @@ export class MissionParser extends EmbeddedActionsParser {
     const options = this.OPTION(() => this.SUBRULE(this.settingsBlock));
     return this.ACTION(() => {
       for (const o of options ?? []) if (o.name.text === "price") checkBlockFields("price", o.body ?? [], this.problems);
-      return this.whole<A.ModelDecl>({ kind: "model", name, provider, id, options: options ?? [], span: this.spanFrom(kw) }, name, provider, id);
+      return this.whole<A.ModelDecl>(
+        { kind: "model", name, provider, id, options: options ?? [], span: this.spanFrom(kw) },
+        name,
+        provider,
+        id,
+      );
     });
   });
 
@@ -386,7 +433,11 @@ export class MissionParser extends EmbeddedActionsParser {
     const options = this.OPTION(() => this.SUBRULE(this.settingsBlock));
     return this.ACTION(() => {
       checkBlockFields("procedure", options ?? [], this.problems);
-      return this.whole<A.ProcedureDecl>({ kind: "procedure", name, command, options: options ?? [], span: this.spanFrom(kw) }, name, command);
+      return this.whole<A.ProcedureDecl>(
+        { kind: "procedure", name, command, options: options ?? [], span: this.spanFrom(kw) },
+        name,
+        command,
+      );
     });
   });
 
@@ -407,8 +458,18 @@ export class MissionParser extends EmbeddedActionsParser {
       this.OR({
         IGNORE_AMBIGUITIES: true,
         DEF: [
-          { ALT: () => { const a = this.SUBRULE(this.assertDecl); this.ACTION(() => a && asserts.push(a)); } },
-          { ALT: () => { const f = this.SUBRULE(this.field); this.ACTION(() => f && fields.push(f)); } },
+          {
+            ALT: () => {
+              const a = this.SUBRULE(this.assertDecl);
+              this.ACTION(() => a && asserts.push(a));
+            },
+          },
+          {
+            ALT: () => {
+              const f = this.SUBRULE(this.field);
+              this.ACTION(() => f && fields.push(f));
+            },
+          },
           { ALT: () => this.SUBRULE(this.stray) },
         ],
       });
@@ -432,15 +493,32 @@ export class MissionParser extends EmbeddedActionsParser {
         this.OR({
           IGNORE_AMBIGUITIES: true,
           DEF: [
-            { ALT: () => {
-              const c = this.CONSUME(T.KW.check); const cmd = this.SUBRULE2(this.str);
-              this.ACTION(() => { seen.push(this.marker(c)); if (!a.check && cmd) a.check = cmd; });
-            } },
-            { ALT: () => {
-              const b = this.CONSUME(T.KW.by); const v = this.SUBRULE(this.anyName);
-              this.ACTION(() => { seen.push(this.marker(b)); if (!a.by && v) a.by = { value: v, span: this.spanFrom(b) }; });
-            } },
-            { ALT: () => { const f = this.SUBRULE(this.field); this.ACTION(() => f && seen.push(f)); } },
+            {
+              ALT: () => {
+                const c = this.CONSUME(T.KW.check);
+                const cmd = this.SUBRULE2(this.str);
+                this.ACTION(() => {
+                  seen.push(this.marker(c));
+                  if (!a.check && cmd) a.check = cmd;
+                });
+              },
+            },
+            {
+              ALT: () => {
+                const b = this.CONSUME(T.KW.by);
+                const v = this.SUBRULE(this.anyName);
+                this.ACTION(() => {
+                  seen.push(this.marker(b));
+                  if (!a.by && v) a.by = { value: v, span: this.spanFrom(b) };
+                });
+              },
+            },
+            {
+              ALT: () => {
+                const f = this.SUBRULE(this.field);
+                this.ACTION(() => f && seen.push(f));
+              },
+            },
             { ALT: () => this.SUBRULE(this.stray) },
           ],
         });
@@ -463,20 +541,40 @@ export class MissionParser extends EmbeddedActionsParser {
     const kw = this.CONSUME(T.KW.milestone);
     const name = this.SUBRULE(this.name, { ARGS: ["a milestone name"] });
     const m = this.ACTION((): A.MilestoneDecl => ({ kind: "milestone", name, features: [], span: this.tokenSpan(kw) }));
-    this.OPTION(() => { const t = this.SUBRULE(this.str); this.ACTION(() => { if (t) m.title = t; }); });
+    this.OPTION(() => {
+      const t = this.SUBRULE(this.str);
+      this.ACTION(() => {
+        if (t) m.title = t;
+      });
+    });
     const seen: (Marker | A.Field)[] = [];
     this.CONSUME(T.LBrace);
     this.MANY(() => {
       this.OR({
         IGNORE_AMBIGUITIES: true,
         DEF: [
-          { ALT: () => { const f = this.SUBRULE(this.featureDecl); this.ACTION(() => f && m.features.push(f)); } },
-          { ALT: () => {
-            const v = this.CONSUME(T.KW.validate);
-            const list = this.SUBRULE(this.nameList, { ARGS: ["a validator"] });
-            this.ACTION(() => { seen.push(this.marker(v)); if (!m.validate) m.validate = { validators: list ?? [], span: this.spanFrom(v) }; });
-          } },
-          { ALT: () => { const f = this.SUBRULE(this.field); this.ACTION(() => f && seen.push(f)); } },
+          {
+            ALT: () => {
+              const f = this.SUBRULE(this.featureDecl);
+              this.ACTION(() => f && m.features.push(f));
+            },
+          },
+          {
+            ALT: () => {
+              const v = this.CONSUME(T.KW.validate);
+              const list = this.SUBRULE(this.nameList, { ARGS: ["a validator"] });
+              this.ACTION(() => {
+                seen.push(this.marker(v));
+                if (!m.validate) m.validate = { validators: list ?? [], span: this.spanFrom(v) };
+              });
+            },
+          },
+          {
+            ALT: () => {
+              const f = this.SUBRULE(this.field);
+              this.ACTION(() => f && seen.push(f));
+            },
+          },
           { ALT: () => this.SUBRULE(this.stray) },
         ],
       });
@@ -493,7 +591,12 @@ export class MissionParser extends EmbeddedActionsParser {
     const kw = this.CONSUME(T.KW.feature);
     const name = this.SUBRULE(this.name, { ARGS: ["a feature name"] });
     const f = this.ACTION((): A.FeatureDecl => ({ kind: "feature", name, fulfills: [], needs: [], skills: [], span: this.tokenSpan(kw) }));
-    this.OPTION(() => { const t = this.SUBRULE(this.str); this.ACTION(() => { if (t) f.title = t; }); });
+    this.OPTION(() => {
+      const t = this.SUBRULE(this.str);
+      this.ACTION(() => {
+        if (t) f.title = t;
+      });
+    });
     const seen: (Marker | A.Field)[] = [];
     this.OPTION2(() => {
       this.CONSUME(T.LBrace);
@@ -509,20 +612,68 @@ export class MissionParser extends EmbeddedActionsParser {
 
   private featureStatement = this.RULE("featureStatement", (f: A.FeatureDecl, seen: (Marker | A.Field)[]): void => {
     const first = (kw: IToken, apply: () => void): void => {
-      this.ACTION(() => { const again = seen.some((s) => s.name.text === kw.image); seen.push(this.marker(kw)); if (!again) apply(); });
+      this.ACTION(() => {
+        const again = seen.some((s) => s.name.text === kw.image);
+        seen.push(this.marker(kw));
+        if (!again) apply();
+      });
     };
     this.OR({
       IGNORE_AMBIGUITIES: true,
       DEF: [
-        { ALT: () => { const k = this.CONSUME(T.KW.spec); const t = this.SUBRULE(this.text); first(k, () => { if (t) f.spec = t; }); } },
-        { ALT: () => { const k = this.CONSUME(T.KW.fulfills); const l = this.SUBRULE(this.idList); first(k, () => { f.fulfills = l ?? []; }); } },
-        { ALT: () => { const k = this.CONSUME(T.KW.needs); const l = this.SUBRULE(this.nameList, { ARGS: ["a feature name"] }); first(k, () => { f.needs = l ?? []; }); } },
-        { ALT: () => { const k = this.CONSUME(T.KW.skills); const l = this.SUBRULE2(this.nameList, { ARGS: ["a skill name"] }); first(k, () => { f.skills = l ?? []; }); } },
-        { ALT: () => { const k = this.CONSUME(T.KW.worker); const n = this.SUBRULE(this.name, { ARGS: ["a model name"] }); first(k, () => { if (n) f.worker = n; }); } },
-        { ALT: () => { const fl = this.SUBRULE(this.field); this.ACTION(() => fl && seen.push(fl)); } },
+        {
+          ALT: () => {
+            const k = this.CONSUME(T.KW.spec);
+            const t = this.SUBRULE(this.text);
+            first(k, () => {
+              if (t) f.spec = t;
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const k = this.CONSUME(T.KW.fulfills);
+            const l = this.SUBRULE(this.idList);
+            first(k, () => {
+              f.fulfills = l ?? [];
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const k = this.CONSUME(T.KW.needs);
+            const l = this.SUBRULE(this.nameList, { ARGS: ["a feature name"] });
+            first(k, () => {
+              f.needs = l ?? [];
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const k = this.CONSUME(T.KW.skills);
+            const l = this.SUBRULE2(this.nameList, { ARGS: ["a skill name"] });
+            first(k, () => {
+              f.skills = l ?? [];
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const k = this.CONSUME(T.KW.worker);
+            const n = this.SUBRULE(this.name, { ARGS: ["a model name"] });
+            first(k, () => {
+              if (n) f.worker = n;
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const fl = this.SUBRULE(this.field);
+            this.ACTION(() => fl && seen.push(fl));
+          },
+        },
         { ALT: () => this.SUBRULE(this.stray) },
       ],
     });
   });
 }
-

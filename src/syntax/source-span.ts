@@ -38,7 +38,12 @@ export class LineIndex {
 }
 
 export class SourceSpan implements Span {
-  constructor(readonly file: string, readonly lines: LineIndex, readonly from: number, readonly to: number) {}
+  constructor(
+    readonly file: string,
+    readonly lines: LineIndex,
+    readonly from: number,
+    readonly to: number,
+  ) {}
 
   get start(): Position {
     return this.lines.position(this.from);

@@ -42,7 +42,15 @@ function remember(pgid: number): void {
   live.add(pgid);
   if (hooked) return;
   hooked = true;
-  process.on("exit", () => { for (const g of live) { try { process.kill(-g, "SIGKILL"); } catch { /* gone */ } } });
+  process.on("exit", () => {
+    for (const g of live) {
+      try {
+        process.kill(-g, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+  });
 }
 
 /** Whether anything answers at the address: any HTTP response below 500 means a server is listening. */
@@ -57,7 +65,11 @@ async function answers(url: string): Promise<boolean> {
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try { process.kill(-pgid, signal); } catch { /* the group is gone */ }
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    /* the group is gone */
+  }
 }
 
 /** SIGTERM to the group, a grace period, then SIGKILL; returns once no member is left. */
@@ -76,7 +88,10 @@ function listening(url: string): Promise<boolean> {
   const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
   return new Promise((resolve) => {
     const socket = connect({ host: u.hostname.replace(/^\[|\]$/g, ""), port });
-    const done = (open: boolean): void => { socket.destroy(); resolve(open); };
+    const done = (open: boolean): void => {
+      socket.destroy();
+      resolve(open);
+    };
     socket.setTimeout(1000, () => done(false));
     socket.once("connect", () => done(true));
     socket.once("error", () => done(false));
@@ -101,28 +116,52 @@ export function logTail(path: string, bytes = 1500): string {
 
 export async function startApp(o: AppOptions): Promise<AppStart> {
   // an address that answers before the app starts belongs to something else: testing it would judge the wrong program
-  if (await listening(o.ready)) return { ok: false, busy: true, reason: `something already listens at ${new URL(o.ready).host} (${o.ready}) before the app was started; stop it and run again` };
+  if (await listening(o.ready))
+    return {
+      ok: false,
+      busy: true,
+      reason: `something already listens at ${new URL(o.ready).host} (${o.ready}) before the app was started; stop it and run again`,
+    };
   mkdirSync(dirname(o.log), { recursive: true });
   const fd = openSync(o.log, "a");
   const child = spawn("/bin/sh", ["-c", o.command], { cwd: o.cwd, env: scrubbedEnv(), detached: true, stdio: ["ignore", fd, fd] });
   closeSync(fd);
   let exited: number | null | undefined;
-  child.on("exit", (code, signal) => { exited = code ?? (signal ? 128 : 1); });
-  child.on("error", () => { exited = 127; });
+  child.on("exit", (code, signal) => {
+    exited = code ?? (signal ? 128 : 1);
+  });
+  child.on("error", () => {
+    exited = 127;
+  });
   const pgid = child.pid;
   if (pgid === undefined) return { ok: false, reason: `\`${o.command}\` could not be started; see ${o.log}` };
   o.onStart?.(pgid);
   remember(pgid);
-  const app: RunningApp = { pgid, log: o.log, stop: async () => { await stopGroup(pgid); live.delete(pgid); } };
+  const app: RunningApp = {
+    pgid,
+    log: o.log,
+    stop: async () => {
+      await stopGroup(pgid);
+      live.delete(pgid);
+    },
+  };
   const started = Date.now();
   while (Date.now() - started < o.timeoutMs) {
     if (exited !== undefined) {
       await app.stop();
-      return { ok: false, pgid, reason: `\`${o.command}\` exited with code ${exited} before ${o.ready} answered; its output is in ${o.log}` };
+      return {
+        ok: false,
+        pgid,
+        reason: `\`${o.command}\` exited with code ${exited} before ${o.ready} answered; its output is in ${o.log}`,
+      };
     }
     if (await answers(o.ready)) return { ok: true, app, readyMs: Date.now() - started };
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   await app.stop();
-  return { ok: false, pgid, reason: `${o.ready} did not answer within ${Math.round(o.timeoutMs / 1000)} s of starting \`${o.command}\`; its output is in ${o.log}` };
+  return {
+    ok: false,
+    pgid,
+    reason: `${o.ready} did not answer within ${Math.round(o.timeoutMs / 1000)} s of starting \`${o.command}\`; its output is in ${o.log}`,
+  };
 }

@@ -27,7 +27,12 @@ export function exchangesOf(run: RunRecord | undefined, blobs: Blobs, limit = 40
       const r = run.results.get(`${turn}/${index}`);
       const output = r ? blobs.json<ToolResult>(r.blob).content : "(no result was journaled)";
       const shot = /^screenshot saved: (\S+)$/m.exec(output)?.[1];
-      out.push({ tool: call.name, input: JSON.stringify(call.input).slice(0, 400), output: output.length > 800 ? `${output.slice(0, 800)}…` : output, ...(shot ? { screenshot: shot } : {}) });
+      out.push({
+        tool: call.name,
+        input: JSON.stringify(call.input).slice(0, 400),
+        output: output.length > 800 ? `${output.slice(0, 800)}…` : output,
+        ...(shot ? { screenshot: shot } : {}),
+      });
     });
   }
   return out;

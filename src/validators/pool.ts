@@ -9,7 +9,11 @@ export async function inParallel<T>(items: readonly T[], limit: number, work: (i
   const lane = async (): Promise<void> => {
     while (failure === undefined && next < items.length) {
       const item = items[next++]!;
-      try { await work(item); } catch (error) { failure ??= { error }; }
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));

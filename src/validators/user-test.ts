@@ -28,8 +28,11 @@ const DEFAULT_READY_S = 60;
 export function startProblem(plan: Plan): string | undefined {
   const start = plan.procedures["start"];
   if (!start || !plan.steps.some((s) => s.kind === "validate" && s.validator === "user_testing")) return undefined;
-  if (!start.ready) return "the `start` procedure has no `ready` address, so the runner cannot tell when the app is up; add `{ ready \"http://127.0.0.1:PORT/\" }`";
-  try { appUrl(start.ready, start.ready); } catch (e) {
+  if (!start.ready)
+    return 'the `start` procedure has no `ready` address, so the runner cannot tell when the app is up; add `{ ready "http://127.0.0.1:PORT/" }`';
+  try {
+    appUrl(start.ready, start.ready);
+  } catch (e) {
     return `the \`ready\` address of \`start\` must be an http(s) URL on this machine (127.0.0.1, localhost or [::1]), the one user testing may reach: ${(e as Error).message}`;
   }
   return undefined;
@@ -39,11 +42,19 @@ function assertionList(ctx: RunContext, ids: string[]): string {
   return ids.map((id) => `- ${id}: ${ctx.plan.contract.find((a) => a.id === id)?.text}`).join("\n");
 }
 
-export async function userTest(ctx: RunContext, milestone: string, round: number, ids: string[], procedure: ProcedureRunner): Promise<void> {
+export async function userTest(
+  ctx: RunContext,
+  milestone: string,
+  round: number,
+  ids: string[],
+  procedure: ProcedureRunner,
+): Promise<void> {
   const run = `user_test:${milestone}#${round}`;
   if (ids.length === 0 || ctx.state.milestones.get(milestone)!.verdicts.get(round)?.has(run)) return;
   const start = ctx.plan.procedures["start"];
-  const give = (verdicts: Verdict[]): void => { ctx.record("verdicts", { milestone, round, run, verdicts }); };
+  const give = (verdicts: Verdict[]): void => {
+    ctx.record("verdicts", { milestone, round, run, verdicts });
+  };
   if (!start) {
     ctx.progress(`  user testing — user_tester ${ctx.plan.roles.user_tester}`);
     const prompt = `# User testing of milestone ${milestone}\n\nExercise the software as a user would (no app is started for you: use run_command) and judge each assertion:\n\n${assertionList(ctx, ids)}`;
@@ -52,7 +63,13 @@ export async function userTest(ctx: RunContext, milestone: string, round: number
   }
   const install = ctx.plan.procedures["install"];
   if (install && (await procedure("install", install.command)).exit_code !== 0) {
-    give(ids.map((id) => ({ assertion: id, verdict: "unverified", evidence: `the app was not started: its \`install\` procedure (\`${install.command}\`) failed; see the validation report` })));
+    give(
+      ids.map((id) => ({
+        assertion: id,
+        verdict: "unverified",
+        evidence: `the app was not started: its \`install\` procedure (\`${install.command}\`) failed; see the validation report`,
+      })),
+    );
     return;
   }
   const label = `${milestone}-round${round}`;
@@ -66,9 +83,23 @@ export async function userTest(ctx: RunContext, milestone: string, round: number
   try {
     const began = Date.now();
     // nothing of the app has run yet when its address is taken: a human frees it, no round is spent
-    const started = await startApp({ command: start.command, cwd: ctx.layout.worktree, ready, timeoutMs: (start.timeout_seconds ?? DEFAULT_READY_S) * 1000, log, onStart: (pgid) => ctx.recordCommand(`app:${label}`, pgid) });
+    const started = await startApp({
+      command: start.command,
+      cwd: ctx.layout.worktree,
+      ready,
+      timeoutMs: (start.timeout_seconds ?? DEFAULT_READY_S) * 1000,
+      log,
+      onStart: (pgid) => ctx.recordCommand(`app:${label}`, pgid),
+    });
     if (!started.ok && started.busy) throw new Stop(`user testing of ${milestone} cannot start the app: ${started.reason}`, "paused");
-    const check = { kind: "procedure" as const, name: "start", command: start.command, exit_code: started.ok ? 0 : 1, duration_ms: Date.now() - began, blob: ctx.blobs.put(started.ok ? logTail(log) : `${started.reason}\n${logTail(log)}`) };
+    const check = {
+      kind: "procedure" as const,
+      name: "start",
+      command: start.command,
+      exit_code: started.ok ? 0 : 1,
+      duration_ms: Date.now() - began,
+      blob: ctx.blobs.put(started.ok ? logTail(log) : `${started.reason}\n${logTail(log)}`),
+    };
     ctx.record("check_result", { milestone, round, kind: "procedure", name: "start", check });
     if (!started.ok) {
       ctx.progress(`  the app did not start: ${started.reason}`);
@@ -78,8 +109,14 @@ export async function userTest(ctx: RunContext, milestone: string, round: number
     app = started.app;
     ctx.record("app_started", { milestone, round, pgid: app.pgid, ready, ready_ms: started.readyMs, log: `logs/app-${label}.log` });
     const chromium = findChromium();
-    browser = new BrowserSession(chromium, ready, { dir: join(ctx.layout.validation, "screenshots"), prefix: label, shown: "validation/screenshots" });
-    ctx.progress(`  user testing at ${new URL(ready).origin} — user_tester ${ctx.plan.roles.user_tester}${chromium ? " (with a headless browser)" : " (no browser installed)"}`);
+    browser = new BrowserSession(chromium, ready, {
+      dir: join(ctx.layout.validation, "screenshots"),
+      prefix: label,
+      shown: "validation/screenshots",
+    });
+    ctx.progress(
+      `  user testing at ${new URL(ready).origin} — user_tester ${ctx.plan.roles.user_tester}${chromium ? " (with a headless browser)" : " (no browser installed)"}`,
+    );
     const prompt = [
       `# User testing of milestone ${milestone}`,
       `The app is running at ${ready} (started with \`${start.command}\`). Exercise it as a user would and judge each assertion:`,
@@ -97,10 +134,31 @@ export async function userTest(ctx: RunContext, milestone: string, round: number
   }
 }
 
-async function judge(ctx: RunContext, run: string, prompt: string, ids: string[], executable: string[], app?: { base: string; browser: BrowserSession }): Promise<Verdict[]> {
-  const outcome = await ctx.agent("user_tester", ctx.plan.roles.user_tester, {
-    run, system: ctx.system("user_tester", () => systemPrompt("user_tester", ctx.plan)), prompt, tools: ALL_TOOLS, executable,
-    terminal: "submit_verdicts", accept: acceptVerdicts(ids), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
-  }, app ? { app } : {});
-  return outcome.kind === "done" ? outcome.value : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the user tester gave no verdict: ${outcome.reason}` }));
+async function judge(
+  ctx: RunContext,
+  run: string,
+  prompt: string,
+  ids: string[],
+  executable: string[],
+  app?: { base: string; browser: BrowserSession },
+): Promise<Verdict[]> {
+  const outcome = await ctx.agent(
+    "user_tester",
+    ctx.plan.roles.user_tester,
+    {
+      run,
+      system: ctx.system("user_tester", () => systemPrompt("user_tester", ctx.plan)),
+      prompt,
+      tools: ALL_TOOLS,
+      executable,
+      terminal: "submit_verdicts",
+      accept: acceptVerdicts(ids),
+      maxTurns: ctx.settings.maxTurns,
+      maxInvalid: ctx.settings.maxInvalid,
+    },
+    app ? { app } : {},
+  );
+  return outcome.kind === "done"
+    ? outcome.value
+    : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the user tester gave no verdict: ${outcome.reason}` }));
 }

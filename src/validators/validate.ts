@@ -20,7 +20,15 @@ import { acceptVerdicts } from "./verdicts.js";
  * up to the mission's `policy.concurrency`.
  */
 
-export interface ReportEntry { id: string; by: string; verdict: Verdict["verdict"]; evidence: string; regression?: boolean; run?: string; exchanges?: Exchange[] }
+export interface ReportEntry {
+  id: string;
+  by: string;
+  verdict: Verdict["verdict"];
+  evidence: string;
+  regression?: boolean;
+  run?: string;
+  exchanges?: Exchange[];
+}
 export interface ValidationReport {
   milestone: string;
   round: number;
@@ -33,12 +41,33 @@ export interface ValidationReport {
 
 const TAIL = 2000;
 
-async function runOnce(ctx: RunContext, milestone: string, round: number, kind: "procedure" | "check", name: string, command: string, regression: boolean): Promise<CheckRecord> {
+async function runOnce(
+  ctx: RunContext,
+  milestone: string,
+  round: number,
+  kind: "procedure" | "check",
+  name: string,
+  command: string,
+  regression: boolean,
+): Promise<CheckRecord> {
   const done = ctx.state.milestones.get(milestone)!.checks.get(round)?.get(`${kind}:${name}`);
   if (done) return done;
   const timeout = (kind === "procedure" ? ctx.plan.procedures[name]?.timeout_seconds : undefined) ?? 600;
-  const r = await runCommand(command, { cwd: ctx.layout.worktree, timeoutMs: timeout * 1000, cap: TAIL, onStart: (pgid) => ctx.recordCommand(`validate:${milestone}#${round}`, pgid) });
-  const check: CheckRecord = { kind, name, command, exit_code: r.exitCode, duration_ms: r.durationMs, blob: ctx.blobs.put(r.output), ...(regression ? { regression } : {}) };
+  const r = await runCommand(command, {
+    cwd: ctx.layout.worktree,
+    timeoutMs: timeout * 1000,
+    cap: TAIL,
+    onStart: (pgid) => ctx.recordCommand(`validate:${milestone}#${round}`, pgid),
+  });
+  const check: CheckRecord = {
+    kind,
+    name,
+    command,
+    exit_code: r.exitCode,
+    duration_ms: r.durationMs,
+    blob: ctx.blobs.put(r.output),
+    ...(regression ? { regression } : {}),
+  };
   ctx.record("check_result", { milestone, round, kind, name, check });
   ctx.progress(`  ${kind} ${name}: \`${command}\` → exit ${r.exitCode}`);
   return check;
@@ -56,15 +85,26 @@ async function review(ctx: RunContext, milestone: string, round: number, f: Feat
   const diff = f.commit && f.base ? await ctx.git.diff(f.base, f.commit) : "(no changes were committed)";
   ctx.progress(`  review ${f.name} — reviewer ${ctx.plan.roles.reviewer}`);
   const prompt = [
-    `# Review of feature ${f.name}${f.title ? ` — ${f.title}` : ""}`, `## Spec\n\n${f.spec ?? "(none)"}`,
+    `# Review of feature ${f.name}${f.title ? ` — ${f.title}` : ""}`,
+    `## Spec\n\n${f.spec ?? "(none)"}`,
     `## Assertions you judge\n\n${ids.map((id) => `- ${id}: ${ctx.plan.contract.find((a) => a.id === id)?.text}`).join("\n") || "(none: report an empty list of verdicts, after reading the diff for problems)"}`,
     `## The diff\n\n\`\`\`diff\n${diff.slice(0, 60_000)}\n\`\`\``,
   ].join("\n\n");
   const outcome = await ctx.agent("reviewer", ctx.plan.roles.reviewer, {
-    run, system: ctx.system("reviewer", () => systemPrompt("reviewer", ctx.plan)), prompt, tools: ALL_TOOLS, executable: READ_ONLY,
-    terminal: "submit_verdicts", accept: acceptVerdicts(ids), maxTurns: ctx.settings.maxTurns, maxInvalid: ctx.settings.maxInvalid,
+    run,
+    system: ctx.system("reviewer", () => systemPrompt("reviewer", ctx.plan)),
+    prompt,
+    tools: ALL_TOOLS,
+    executable: READ_ONLY,
+    terminal: "submit_verdicts",
+    accept: acceptVerdicts(ids),
+    maxTurns: ctx.settings.maxTurns,
+    maxInvalid: ctx.settings.maxInvalid,
   });
-  const verdicts = outcome.kind === "done" ? outcome.value : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the reviewer gave no verdict: ${outcome.reason}` }));
+  const verdicts =
+    outcome.kind === "done"
+      ? outcome.value
+      : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the reviewer gave no verdict: ${outcome.reason}` }));
   ctx.record("verdicts", { milestone, round, run, verdicts });
 }
 
@@ -78,7 +118,8 @@ const RANK: Record<Verdict["verdict"], number> = { fail: 0, unverified: 1, pass:
 function latestVerdict(ctx: RunContext, milestone: string, round: number, id: string): (Verdict & { run: string }) | undefined {
   const m = ctx.state.milestones.get(milestone)!;
   for (let r = round; r >= 1; r--) {
-    const found = [...(m.verdicts.get(r) ?? [])].sort(([a], [b]) => (a < b ? -1 : 1))
+    const found = [...(m.verdicts.get(r) ?? [])]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
       .flatMap(([run, list]) => list.filter((x) => x.assertion === id).map((v) => ({ ...v, run })));
     if (found.length) return found.sort((a, b) => RANK[a.verdict] - RANK[b.verdict])[0];
   }
@@ -96,14 +137,28 @@ export async function validateMilestone(ctx: RunContext, milestone: string, roun
   for (const c of checks) await runOnce(ctx, milestone, round, "check", c.assertion, c.command, c.regression);
   if (scrutiny) {
     const judged = assertions.filter((a) => a.by === "reviewer");
-    await inParallel(reviewTargets(featuresOf(ctx.state, milestone), round), ctx.plan.policy.concurrency, (f) => review(ctx, milestone, round, f, judged));
+    await inParallel(reviewTargets(featuresOf(ctx.state, milestone), round), ctx.plan.policy.concurrency, (f) =>
+      review(ctx, milestone, round, f, judged),
+    );
   }
   if (steps.some((s) => s.validator === "user_testing")) {
     // every round tests the whole milestone again: a fix can break what passed before
     const judged = assertions.filter((a) => a.by === "user_tester");
-    await userTest(ctx, milestone, round, judged.map((a) => a.id), (name, command) => runOnce(ctx, milestone, round, "procedure", name, command, false));
+    await userTest(
+      ctx,
+      milestone,
+      round,
+      judged.map((a) => a.id),
+      (name, command) => runOnce(ctx, milestone, round, "procedure", name, command, false),
+    );
   }
-  const report = buildReport(ctx, milestone, round, assertions, checks.map((c) => c.assertion));
+  const report = buildReport(
+    ctx,
+    milestone,
+    round,
+    assertions,
+    checks.map((c) => c.assertion),
+  );
   const blob = ctx.blobs.put(report);
   writeAtomic(join(ctx.layout.validation, `${milestone}-round${round}.json`), `${JSON.stringify(report, null, 2)}\n`);
   ctx.record("validation_finished", { milestone, round, passed: report.passed, failing: report.failing, blob });
@@ -115,7 +170,12 @@ function buildReport(ctx: RunContext, milestone: string, round: number, assertio
   const fromCheck = (id: string): ReportEntry | undefined => {
     const c = records.get(`check:${id}`);
     if (!c) return undefined;
-    return { id, by: "check", verdict: c.exit_code === 0 ? "pass" : "fail", evidence: `\`${c.command}\` exited ${c.exit_code}: ${ctx.blobs.text(c.blob).slice(-400)}` };
+    return {
+      id,
+      by: "check",
+      verdict: c.exit_code === 0 ? "pass" : "fail",
+      evidence: `\`${c.command}\` exited ${c.exit_code}: ${ctx.blobs.text(c.blob).slice(-400)}`,
+    };
   };
   const entries: ReportEntry[] = assertions.map((a) => {
     if (a.by === "check") return fromCheck(a.id) ?? { id: a.id, by: "check", verdict: "unverified", evidence: "its check did not run" };
@@ -127,11 +187,22 @@ function buildReport(ctx: RunContext, milestone: string, round: number, assertio
   // an assertion with a check is also held to it, whoever judges it
   for (const e of entries) {
     const c = e.by !== "check" && checked.includes(e.id) ? fromCheck(e.id) : undefined;
-    if (c && c.verdict === "fail") { e.verdict = "fail"; e.evidence = `${c.evidence}; ${e.evidence}`; }
+    if (c && c.verdict === "fail") {
+      e.verdict = "fail";
+      e.evidence = `${c.evidence}; ${e.evidence}`;
+    }
   }
   const own = new Set(assertions.map((a) => a.id));
   const regressions = checked.filter((id) => !own.has(id)).map((id) => ({ ...fromCheck(id)!, regression: true }));
-  const procedures = [...records.values()].filter((c) => c.kind === "procedure").map((c) => ({ name: c.name, command: c.command, exit_code: c.exit_code, duration_ms: c.duration_ms, output_tail: ctx.blobs.text(c.blob).slice(-TAIL) }));
+  const procedures = [...records.values()]
+    .filter((c) => c.kind === "procedure")
+    .map((c) => ({
+      name: c.name,
+      command: c.command,
+      exit_code: c.exit_code,
+      duration_ms: c.duration_ms,
+      output_tail: ctx.blobs.text(c.blob).slice(-TAIL),
+    }));
   const failing = [...entries, ...regressions].filter((e) => e.verdict !== "pass").map((e) => e.id);
   return { milestone, round, passed: failing.length === 0, failing, assertions: entries, regressions, procedures };
 }

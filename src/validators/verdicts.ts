@@ -10,12 +10,17 @@ const schema = SUBMIT_VERDICTS.input_schema;
 export function acceptVerdicts(assertions: string[]): (input: unknown) => Acceptance<Verdict[]> {
   return (input) => {
     validate ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
-    if (!validate(input)) return { ok: false, error: `the verdicts do not match specs/verdicts.schema.json: ${(validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("; ")}` };
+    if (!validate(input))
+      return {
+        ok: false,
+        error: `the verdicts do not match specs/verdicts.schema.json: ${(validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("; ")}`,
+      };
     const verdicts = (input as { verdicts: Verdict[] }).verdicts;
     const given = verdicts.map((v) => v.assertion);
     const unknown = given.filter((a) => !assertions.includes(a));
     const missing = assertions.filter((a) => !given.includes(a));
-    if (unknown.length) return { ok: false, error: `you were not asked about ${unknown.join(", ")}; your assertions: ${assertions.join(", ") || "(none)"}` };
+    if (unknown.length)
+      return { ok: false, error: `you were not asked about ${unknown.join(", ")}; your assertions: ${assertions.join(", ") || "(none)"}` };
     if (missing.length) return { ok: false, error: `no verdict for ${missing.join(", ")}` };
     return { ok: true, value: verdicts, reply: "verdicts received" };
   };

@@ -37,28 +37,35 @@ function missionFiles(dir: string): string[] {
 
 export function discoverCases(dir: string): Case[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).sort().flatMap((name): Case[] => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return [{ name, entry: join(p, "main.mission"), files: missionFiles(p), golden: join(p, "expected.txt") }];
-    if (name.endsWith(".mission")) return [{ name, entry: p, files: [p], golden: p.replace(/\.mission$/, ".expected.txt") }];
-    return [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name): Case[] => {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory())
+        return [{ name, entry: join(p, "main.mission"), files: missionFiles(p), golden: join(p, "expected.txt") }];
+      if (name.endsWith(".mission")) return [{ name, entry: p, files: [p], golden: p.replace(/\.mission$/, ".expected.txt") }];
+      return [];
+    });
 }
 
 export function readExpectations(c: Case): Expectations {
   const exp: Expectations = { located: [], anywhere: [], ok: false };
   for (const file of c.files) {
-    readFileSync(file, "utf8").split(/\r?\n/).forEach((text, i) => {
-      const at = text.match(/\/\/\s*<-\s*((?:M\d{4}[\s,]*)+)/);
-      if (at) for (const code of at[1]!.match(/M\d{4}/g)!) exp.located.push({ code, file: relative(ROOT, file).split("\\").join("/"), line: i + 1 });
-      const any = text.match(/\/\/\s*expect:\s*(.+)$/);
-      if (any) {
-        if (/^ok\b/.test(any[1]!.trim())) exp.ok = true;
-        exp.anywhere.push(...(any[1]!.match(/M\d{4}/g) ?? []));
-      }
-      const cov = text.match(/\/\/\s*coverage:\s*(\d+)\s*\/\s*(\d+)/);
-      if (cov) exp.coverage = { fulfilled: Number(cov[1]), assertions: Number(cov[2]) };
-    });
+    readFileSync(file, "utf8")
+      .split(/\r?\n/)
+      .forEach((text, i) => {
+        const at = text.match(/\/\/\s*<-\s*((?:M\d{4}[\s,]*)+)/);
+        if (at)
+          for (const code of at[1]!.match(/M\d{4}/g)!)
+            exp.located.push({ code, file: relative(ROOT, file).split("\\").join("/"), line: i + 1 });
+        const any = text.match(/\/\/\s*expect:\s*(.+)$/);
+        if (any) {
+          if (/^ok\b/.test(any[1]!.trim())) exp.ok = true;
+          exp.anywhere.push(...(any[1]!.match(/M\d{4}/g) ?? []));
+        }
+        const cov = text.match(/\/\/\s*coverage:\s*(\d+)\s*\/\s*(\d+)/);
+        if (cov) exp.coverage = { fulfilled: Number(cov[1]), assertions: Number(cov[2]) };
+      });
   }
   return exp;
 }
@@ -66,7 +73,8 @@ export function readExpectations(c: Case): Expectations {
 /** Compares the text with the golden file, or writes it under UPDATE_GOLDEN=1. */
 export function matchGolden(path: string, actual: string): void {
   if (process.env["UPDATE_GOLDEN"] === "1" || !existsSync(path)) {
-    if (process.env["UPDATE_GOLDEN"] !== "1" && process.env["CI"]) throw new Error(`golden file missing: ${path} (run with UPDATE_GOLDEN=1)`);
+    if (process.env["UPDATE_GOLDEN"] !== "1" && process.env["CI"])
+      throw new Error(`golden file missing: ${path} (run with UPDATE_GOLDEN=1)`);
     writeFileSync(path, actual);
     return;
   }

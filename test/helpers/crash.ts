@@ -48,7 +48,9 @@ export async function crashAfterAppend(missionFile: string, crashAt: number, req
   const standIn = spawn("sleep", ["600"], { stdio: "ignore" });
   const standInGone = new Promise((r) => standIn.once("exit", r));
   const worker = new Worker(WORKER, {
-    eval: true, stdout: true, stderr: true,
+    eval: true,
+    stdout: true,
+    stderr: true,
     workerData: { runner: join(ROOT, "dist/runner/run.js"), missionFile, crashAt, requestsLog, standIn: standIn.pid },
   });
   try {
@@ -68,7 +70,9 @@ export async function crashAfterAppend(missionFile: string, crashAt: number, req
 /** A fresh runner in this process over the same state folder, to the end. */
 export function resume(missionFile: string, requestsLog: string): Promise<RunOutcome> {
   return runMission({
-    missionFile, offline: true, progress: () => {},
+    missionFile,
+    offline: true,
+    progress: () => {},
     onModelRequest: (run, turn) => appendFileSync(requestsLog, `${run}\t${turn}\n`),
   });
 }

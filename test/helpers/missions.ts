@@ -20,37 +20,61 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd, encoding: "utf8" });
 }
 
-export interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** The real CLI in a child process, asynchronously (so several can run at once). */
 export function runCli(args: string[], cwd: string, env: Record<string, string> = {}, killAfterMs?: number): Promise<Exit> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
+    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+    });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
     const timer = killAfterMs !== undefined ? setTimeout(() => child.kill("SIGKILL"), killAfterMs) : undefined;
-    child.on("close", (code, signal) => { if (timer) clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }
 
 /** The mission branch's commits: subject, tree and step trailer, oldest first. */
 export function missionCommits(repo: string, branch = "mission/hello"): { subject: string; tree: string; step: string }[] {
   const out = git(repo, "log", "--reverse", "--format=%s%x00%T%x00%(trailers:key=Missionc-Step,valueonly)%x01", `main..${branch}`);
-  return out.split("\x01").map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [subject, tree, step] = l.split("\x00");
-    return { subject: subject!, tree: tree!, step: step!.trim() };
-  });
+  return out
+    .split("\x01")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [subject, tree, step] = l.split("\x00");
+      return { subject: subject!, tree: tree!, step: step!.trim() };
+    });
 }
 
 /** Runs `tasks` with at most `limit` at once. */
 export async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < tasks.length) { const i = next++; results[i] = await tasks[i]!(); }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]!();
+      }
+    }),
+  );
   return results;
 }
 
@@ -68,23 +92,39 @@ export function freePort(): Promise<number> {
 
 /** Whether anything answers HTTP at the address now. */
 export async function answersHttp(url: string): Promise<boolean> {
-  try { await fetch(url, { signal: AbortSignal.timeout(1000) }); return true; } catch { return false; }
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export { groupAlive } from "../../src/runner/processes.js";
 
 /** The journal's events, parsed. */
-export function journalEvents(repo: string, mission: string): { seq: number; type: string; at: string; data: Record<string, any> }[] { // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read event data loosely
-  return readFileSync(join(repo, ".missions", mission, "journal.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+export function journalEvents(repo: string, mission: string): { seq: number; type: string; at: string; data: Record<string, any> }[] {
+  // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read event data loosely
+  return readFileSync(join(repo, ".missions", mission, "journal.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 /** `missionc ARGS` in the background: its exit (code and signal) when it ends, and its output so far. */
-export function startCli(args: string[], cwd: string): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stdout: () => string } {
+export function startCli(
+  args: string[],
+  cwd: string,
+): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stdout: () => string } {
   const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
   let stdout = "";
-  child.stdout!.on("data", (d: Buffer) => { stdout += d.toString(); });
+  child.stdout!.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
   child.stderr!.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, stdout: () => stdout };
 }
 
