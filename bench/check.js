@@ -50,7 +50,7 @@ function timeSideBySide(fns, arg, runs, warm = 2) {
     fns.forEach((fn, k) => {
       globalThis.gc?.();
       const s = process.hrtime.bigint();
-      fn(/** @type {string} */ (arg[k]));
+      fn(arg[k]);
       if (i >= warm) times[k]?.push(Number(process.hrtime.bigint() - s) / 1e6);
     });
   }

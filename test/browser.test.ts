@@ -28,7 +28,7 @@ function notesApp(): string {
     runs: Record<string, { tools?: { name: string; input: { path?: string; content?: string } }[] }[]>;
   };
   for (const run of ["implement:store#1", "implement:server#1"]) {
-    for (const turn of script.runs[run]!)
+    for (const turn of script.runs[run])
       for (const t of turn.tools ?? [])
         if (t.name === "write_file" && t.input.path && !t.input.path.includes("/"))
           writeFileSync(join(dir, t.input.path), t.input.content!);

@@ -33,8 +33,8 @@ describe("gates", () => {
       { action: "accept", reason: "looks fine" },
     ]);
     expect(answers.map((a) => a.is_error)).toEqual([true, true, false]);
-    expect(answers[0]!.content).toMatch(/greet\.name did not fail here; a follow-up may fulfil only greet\.default/);
-    expect(answers[1]!.content).toMatch(/cannot be accepted: greet\.default did not pass/);
+    expect(answers[0].content).toMatch(/greet\.name did not fail here; a follow-up may fulfil only greet\.default/);
+    expect(answers[1].content).toMatch(/cannot be accepted: greet\.default did not pass/);
   });
 
   it("a follow-up named like an existing feature, or using a model that does not exist, goes back as an error", async () => {
@@ -43,8 +43,8 @@ describe("gates", () => {
       { action: "follow_up", reason: "x", features: [{ name: "fix", spec: "again", fulfills: ["greet.default"], worker: "gpt9" }] },
     ]);
     expect(answers.map((a) => a.is_error)).toEqual([true, true, false]);
-    expect(answers[0]!.content).toMatch(/a feature named `greeter` exists already/);
-    expect(answers[1]!.content).toMatch(/there is no model `gpt9`/);
+    expect(answers[0].content).toMatch(/a feature named `greeter` exists already/);
+    expect(answers[1].content).toMatch(/there is no model `gpt9`/);
   });
 
   it("an orchestrator that gave up pauses the mission; resumed, it gets a fresh allowance and decides", async () => {

@@ -42,12 +42,12 @@ describe("missionc graph", () => {
       ...base,
       milestones: [{ name: "m", features: ["my-f", "my_f"], validators: ["scrutiny" as const] }],
       features: [
-        { ...base.features[0]!, name: "my-f", milestone: "m", needs: [], fulfills: ["x.y_z"] },
-        { ...base.features[0]!, name: "my_f", milestone: "m", needs: ["my-f"], fulfills: ["x_y.z"] },
+        { ...base.features[0], name: "my-f", milestone: "m", needs: [], fulfills: ["x.y_z"] },
+        { ...base.features[0], name: "my_f", milestone: "m", needs: ["my-f"], fulfills: ["x_y.z"] },
       ],
       contract: [
-        { ...base.contract[0]!, id: "x.y_z" },
-        { ...base.contract[0]!, id: "x_y.z" },
+        { ...base.contract[0], id: "x.y_z" },
+        { ...base.contract[0], id: "x_y.z" },
       ],
     };
     const ids = [...toMermaid(plan).matchAll(/^\s+(\S+)[[(]/gm)].map((m) => m[1]);

@@ -54,7 +54,7 @@ describe("the plan", () => {
     const before = planOf(text, path);
     const after = planOf(text.replace("Rate-limit failed logins.", "Rate-limit failed logins per IP."), path);
     expect(after.digest).not.toBe(before.digest);
-    const changed = after.features.filter((f, i) => f.digest !== before.features[i]!.digest).map((f) => f.name);
+    const changed = after.features.filter((f, i) => f.digest !== before.features[i].digest).map((f) => f.name);
     expect(changed).toEqual(["auth"]);
   });
 
@@ -87,7 +87,7 @@ describe("the plan", () => {
       "validate:accounts:user_testing",
       "gate:accounts",
     ]);
-    expect(plan.skills["realtime"]!.path).toBe("skills/websockets.md");
+    expect(plan.skills["realtime"].path).toBe("skills/websockets.md");
   });
 });
 

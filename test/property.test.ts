@@ -81,13 +81,13 @@ function mutate(m: {
   ops: { kind: string; at: number; other: number; text: string }[];
   truncate: number | undefined;
 }): string {
-  const p = pieces(EXAMPLES[m.example]!);
+  const p = pieces(EXAMPLES[m.example]);
   for (const op of m.ops) {
     const i = op.at % p.length;
     const j = op.other % p.length;
     if (op.kind === "delete") p.splice(i, 1);
-    else if (op.kind === "duplicate") p.splice(i, 0, p[i]!);
-    else if (op.kind === "swap") [p[i], p[j]] = [p[j]!, p[i]!];
+    else if (op.kind === "duplicate") p.splice(i, 0, p[i]);
+    else if (op.kind === "swap") [p[i], p[j]] = [p[j], p[i]];
     else p.splice(i, 0, ` ${op.text} `);
     if (p.length === 0) p.push("");
   }

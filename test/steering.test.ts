@@ -67,13 +67,13 @@ describe("missionc msg", () => {
     expect(late.code).toBe(2); // the mission is done: nobody would answer
     expect(late.stderr).toContain("the mission is done");
     // the amendment is journaled with the decision; the contract and the .mission file are untouched
-    expect(events[decided]!.data["decision"].amendments[0].feature).toBe("greeter");
+    expect(events[decided].data["decision"].amendments[0].feature).toBe("greeter");
     expect(readFileSync(join(repo, "hello.mission"), "utf8")).toBe(readFileSync(join(ROOT, "examples/hello/hello.mission"), "utf8"));
   });
 
   it("--interrupt stops the turn in progress; the message is answered; the step resumes from its journal", async () => {
     const repo = helloWith((s) => {
-      s.runs["implement:greeter#1"]![1]!["wait_for"] = "release"; // turn 2 is held open until it has been interrupted
+      s.runs["implement:greeter#1"][1]["wait_for"] = "release"; // turn 2 is held open until it has been interrupted
       s.runs["message:1"] = answer("accept", "Noted; the greeter carries on.");
     });
     const run = startCli(["run", "hello.mission", "--offline"], repo);
@@ -88,7 +88,7 @@ describe("missionc msg", () => {
     const events = journalEvents(repo, "hello");
     const at = (pred: (e: (typeof events)[number]) => boolean): number => events.findIndex(pred);
     const interrupted = at((e) => e.type === "turn_interrupted");
-    expect(events[interrupted]!.data).toEqual({ run: "implement:greeter#1", turn: 2 });
+    expect(events[interrupted].data).toEqual({ run: "implement:greeter#1", turn: 2 });
     const answered = at((e) => e.type === "decision" && e.data["gate"] === "message:1");
     const turnTwo = at((e) => e.type === "model_response" && e.data["run"] === "implement:greeter#1" && e.data["turn"] === 2);
     const handoff = at((e) => e.type === "handoff" && e.data["feature"] === "greeter");

@@ -100,7 +100,7 @@ describe("user testing drives the running app", () => {
     expect(paused.stdout).toContain("the app is stopped");
     const groups = appGroups(repo);
     expect(groups).toHaveLength(1);
-    expect(groupAlive(groups[0]!)).toBe(false);
+    expect(groupAlive(groups[0])).toBe(false);
     expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
 
     // the whole script again: the run resumes, the two journaled turns are not asked again
@@ -141,7 +141,7 @@ describe("user testing drives the running app", () => {
 
   it("SIGTERM to the runner during user testing stops the app too; the mission pauses, resumable", async () => {
     const { repo, port } = await notesRepo((script) => {
-      script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), wait_for: "release" };
+      script.runs["user_test:api#1"][2] = { ...(script.runs["user_test:api#1"][2] as object), wait_for: "release" };
     });
     const run = startCli(["run", "notes.mission", "--offline"], repo);
     await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
@@ -212,14 +212,14 @@ describe("user testing drives the running app", () => {
 
   it("SIGKILL of the runner during user testing: the orphaned app is killed when the mission resumes, which completes", async () => {
     const { repo, port } = await notesRepo((script) => {
-      script.runs["user_test:api#1"]![2] = { ...(script.runs["user_test:api#1"]![2] as object), wait_for: "release" };
+      script.runs["user_test:api#1"][2] = { ...(script.runs["user_test:api#1"][2] as object), wait_for: "release" };
     });
     const run = startCli(["run", "notes.mission", "--offline"], repo);
     await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
     run.child.kill("SIGKILL");
     expect((await run.exited).signal).toBe("SIGKILL");
     const [group] = appGroups(repo);
-    expect(groupAlive(group!)).toBe(true); // nothing could stop it: the runner died at once
+    expect(groupAlive(group)).toBe(true); // nothing could stop it: the runner died at once
     writeFileSync(join(repo, "release"), ""); // the resumed user tester's held turn may be answered now
     try {
       const resumed = await runCli(["run", "notes.mission", "--offline"], repo);
@@ -231,7 +231,7 @@ describe("user testing drives the running app", () => {
       expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
     } finally {
       try {
-        process.kill(-group!, "SIGKILL");
+        process.kill(-group, "SIGKILL");
       } catch {
         /* gone, as it should be */
       }

@@ -38,7 +38,7 @@ describe("missionc watch", () => {
         const path = join(dir, "hello.script.yaml");
         const script = parseYaml(readFileSync(path, "utf8")) as { runs: Record<string, Record<string, unknown>[]> };
         holds.forEach((file, i) => {
-          script.runs["implement:greeter#1"]![i]!["wait_for"] = file;
+          script.runs["implement:greeter#1"][i]["wait_for"] = file;
         });
         writeFileSync(path, stringify(script, { lineWidth: 0 }));
       });

@@ -50,8 +50,8 @@ export function runCommand(
         truncated = true;
       }
     };
-    child.stdout!.on("data", take);
-    child.stderr!.on("data", take);
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
     const killGroup = (): void => {
       try {
         if (child.pid) process.kill(-child.pid, "SIGKILL");

@@ -50,7 +50,7 @@ export class CommandProvider implements Provider {
       const code = await new Promise<number>((resolve, reject) => {
         const child = spawn("/bin/sh", ["-c", this.model.id], { cwd: this.cwd, env, detached: true, stdio: ["pipe", "ignore", "pipe"] });
         let stderr = "";
-        child.stderr!.on("data", (d: Buffer) => {
+        child.stderr.on("data", (d: Buffer) => {
           stderr = (stderr + d.toString()).slice(-2000);
         });
         const kill = (): void => {
@@ -82,7 +82,7 @@ export class CommandProvider implements Provider {
           if (c !== 0) reject(new ProviderError(`\`${this.model.id}\` exited ${c}: ${stderr.trim().slice(-300)}`));
           else resolve(0);
         });
-        child.stdin!.end(prompt);
+        child.stdin.end(prompt);
       });
       let text: string;
       try {

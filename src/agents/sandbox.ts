@@ -17,7 +17,7 @@ function realTarget(root: string, candidate: string, hops = 0): string {
   const parts = relative(root, candidate).split(sep).filter(Boolean);
   let current = root;
   for (let i = 0; i < parts.length; i++) {
-    const next = join(current, parts[i]!);
+    const next = join(current, parts[i]);
     let st;
     try {
       st = lstatSync(next);

@@ -63,4 +63,4 @@ const GENERIC = [
   "browser_screenshot",
 ];
 
-export const ALL_TOOLS: ToolSpec[] = [...GENERIC.map((n) => TOOL_SPECS[n]!), RESEARCH, SUBMIT_HANDOFF, DECIDE, SUBMIT_VERDICTS, ANSWER];
+export const ALL_TOOLS: ToolSpec[] = [...GENERIC.map((n) => TOOL_SPECS[n]), RESEARCH, SUBMIT_HANDOFF, DECIDE, SUBMIT_VERDICTS, ANSWER];

@@ -14,7 +14,8 @@ type Format = (typeof FORMATS)[number];
 export function chooseFormat(given: unknown): Format {
   if (given === undefined) return process.env["GITHUB_ACTIONS"] === "true" ? "github" : "pretty";
   if (typeof given !== "string" || !(FORMATS as readonly string[]).includes(given)) {
-    throw new UsageError(`unknown format \`${String(given)}\``, `formats: ${FORMATS.join(", ")}`);
+    const shown = typeof given === "string" ? given : Array.isArray(given) ? given.map(String).join(",") : JSON.stringify(given);
+    throw new UsageError(`unknown format \`${shown}\``, `formats: ${FORMATS.join(", ")}`);
   }
   return given as Format;
 }

@@ -24,7 +24,7 @@ export async function watchCommand(target: string | undefined, options: { missio
     await watchMission(
       layout,
       {
-        isTTY: out.isTTY === true,
+        isTTY: out.isTTY,
         columns: out.columns || 100,
         rows: out.rows || 40,
         write: (t) => {

@@ -16,7 +16,7 @@ export function escapeHtml(text: string): string {
 }
 
 export function colour(i: number): string {
-  return PALETTE[i % PALETTE.length]!;
+  return PALETTE[i % PALETTE.length];
 }
 
 /** One horizontal bar split into parts, with a legend under it: shares of a whole. */

@@ -91,8 +91,8 @@ function inboxMessages(layout: Layout): string[] {
 /** Agents started in the runner's current session and not finished yet. */
 function agentsInFlight(events: readonly JournalEvent[]): NonNullable<Status["agents"]> {
   const now = new Map<string, { run: string; role: string; model: string }>();
-  for (let i = events.length - 1; i >= 0 && events[i]!.type !== "run_started"; i--) {
-    const e = events[i]!;
+  for (let i = events.length - 1; i >= 0 && events[i].type !== "run_started"; i--) {
+    const e = events[i];
     const d = e.data as { run?: string; role?: string; model?: string };
     if (e.type === "agent_finished" && d.run && !now.has(d.run)) now.set(d.run, { run: "", role: "", model: "" });
     if (e.type === "agent_started" && d.run && !now.has(d.run))
@@ -243,7 +243,7 @@ export function renderStatus(st: Status): string {
     `elapsed ${st.elapsed_seconds}s · tokens ${st.tokens.total}${st.tokens.estimated ? " (estimated)" : ""}: input ${st.tokens.by_type.input}, cache read ${st.tokens.by_type.cache_read}, cache write ${st.tokens.by_type.cache_write}, output ${st.tokens.by_type.output}`,
     ...Object.entries(st.tokens.by_role).map(([role, u]) => {
       const n = u.input + u.cache_read + u.cache_write + u.output;
-      return `  ${role}: ${n} (${st.tokens.total ? ((n / st.tokens.total) * 100).toFixed(1) : "0.0"}% of tokens; cache reads ${(st.cache_read_share.by_role[role]! * 100).toFixed(1)}% of input)`;
+      return `  ${role}: ${n} (${st.tokens.total ? ((n / st.tokens.total) * 100).toFixed(1) : "0.0"}% of tokens; cache reads ${(st.cache_read_share.by_role[role] * 100).toFixed(1)}% of input)`;
     }),
     `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens · cost $${st.cost.usd.toFixed(4)}${st.cost.unpriced_models.length ? ` (no price for ${st.cost.unpriced_models.join(", ")})` : ""}${st.tokens.estimated ? " (estimated tokens of scripted agents are not priced)" : ""}`,
     budgetLine(st.budget),

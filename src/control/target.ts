@@ -43,5 +43,5 @@ export async function findMission(target: string | undefined, mission?: string):
   if (names.length === 0)
     throw new TargetError(`no mission has run in ${root} (no .missions/ folder); start one with \`missionc run FILE\``);
   if (names.length > 1) throw new TargetError(`${root} holds several missions; choose one with --mission: ${names.join(", ")}`);
-  return layoutOf(root, names[0]!);
+  return layoutOf(root, names[0]);
 }

@@ -107,7 +107,7 @@ class RoleClock {
   }
 
   crashed(at: number): void {
-    for (const run of [...this.running.keys()]) this.finished(run, at);
+    for (const run of this.running.keys()) this.finished(run, at); // deleting the entry being visited is safe in a Map
   }
 
   done(): TimeSplit["roles"] {
@@ -144,16 +144,16 @@ export function timeSplit(events: readonly JournalEvent[]): TimeSplit {
     }
     switch (e.type) {
       case "step_started":
-        phases.start(`step:${d["step"]}`, "implementation", at);
+        phases.start(`step:${String(d["step"])}`, "implementation", at);
         break;
       case "committed":
-        phases.stop(`step:${d["step"]}`, at);
+        phases.stop(`step:${String(d["step"])}`, at);
         break;
       case "validation_started":
-        phases.start(`validate:${d["milestone"]}#${d["round"]}`, "validation", at);
+        phases.start(`validate:${String(d["milestone"])}#${String(d["round"])}`, "validation", at);
         break;
       case "validation_finished":
-        phases.stop(`validate:${d["milestone"]}#${d["round"]}`, at);
+        phases.stop(`validate:${String(d["milestone"])}#${String(d["round"])}`, at);
         break;
       case "agent_started":
         roles.started(String(d["run"]), String(d["role"]), at);

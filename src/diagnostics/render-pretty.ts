@@ -76,7 +76,7 @@ export function renderDiagnostic(d: Diagnostic, source: SourceLookup, c: ChalkIn
       const shown = window(full, m.span.start.column - 1, endColumn - 1);
       const line = shown.text;
       if (n !== previous) {
-        if (previous && n > previous + 1) out.push(`${c.blue("...")}`);
+        if (previous && n > previous + 1) out.push(c.blue("..."));
         out.push(`${c.blue(String(n).padStart(gutter.length))} ${c.blue("|")} ${expandTabs(line)}`);
       }
       previous = n;

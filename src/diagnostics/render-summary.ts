@@ -17,7 +17,7 @@ export function renderCoverage(cov: Coverage, c: ChalkInstance): string {
   const names = Object.keys(cov.milestones);
   const width = Math.max(0, ...names.map((n) => n.length));
   for (const name of names) {
-    const m = cov.milestones[name]!;
+    const m = cov.milestones[name];
     lines.push(`  ${name.padEnd(width)}  ${String(m.assertions).padStart(4)} assertions  ${String(m.checked).padStart(4)} checked`);
   }
   if (cov.unfulfilled.length) lines.push(`  ${c.red("unfulfilled")}: ${cov.unfulfilled.join(", ")}`);

@@ -72,8 +72,8 @@ function body(p: Printer, decls: readonly A.Declaration[]): void {
 
 /** The span from the first name of a list to its last, so a comment after the list stays after it. */
 function listSpan(names: readonly A.Name[]): A.Span {
-  const first = names[0]!.span as SourceSpan;
-  const last = names[names.length - 1]!.span as SourceSpan;
+  const first = names[0].span as SourceSpan;
+  const last = names[names.length - 1].span as SourceSpan;
   return new SourceSpan(first.file, first.lines, first.from, last.to);
 }
 

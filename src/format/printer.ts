@@ -42,12 +42,12 @@ export class Printer {
 
   /** Comments that start before `offset`, each on its own line. */
   leading(offset: number, first: boolean): void {
-    while (this.next < this.comments.length && this.comments[this.next]!.offset < offset) {
-      const c = this.comments[this.next++]!;
+    while (this.next < this.comments.length && this.comments[this.next].offset < offset) {
+      const c = this.comments[this.next++];
       if (this.needsBlank(c.offset, first)) this.line("");
       first = false;
       const [head, ...rest] = c.text.split(/\r?\n/);
-      this.line(head!);
+      this.line(head);
       for (const r of rest) this.out.push(r);
       this.lastEnd = c.offset + c.text.length;
     }
@@ -66,7 +66,7 @@ export class Printer {
   hasCommentWithin(span: Span): boolean {
     const s = span as SourceSpan;
     for (let i = this.next; i < this.comments.length; i++) {
-      const o = this.comments[i]!.offset;
+      const o = this.comments[i].offset;
       if (o >= s.to) return false;
       if (o >= s.from) return true;
     }
@@ -88,7 +88,7 @@ export class Printer {
     this.lastEnd = s.to;
     const endLine = s.end.line;
     while (this.next < this.comments.length) {
-      const c = this.comments[this.next]!;
+      const c = this.comments[this.next];
       if (c.offset < s.to || c.span.start.line !== endLine || c.text.includes("\n")) break;
       // only whitespace between: a comment after the next statement's first token belongs to that statement
       if (this.source.slice(this.lastEnd, c.offset).trim() !== "") break;
@@ -104,8 +104,8 @@ export class Printer {
   /** Comments inside a one-line statement, put at its end; whether the line now ends in a line comment. */
   private inside(s: SourceSpan): boolean {
     let lineComment = false;
-    while (this.next < this.comments.length && this.comments[this.next]!.offset < s.to) {
-      const c = this.comments[this.next++]!;
+    while (this.next < this.comments.length && this.comments[this.next].offset < s.to) {
+      const c = this.comments[this.next++];
       if (c.text.startsWith("//") || c.text.includes("\n")) {
         if (lineComment || c.text.includes("\n")) this.line(c.text);
         else this.append(` ${c.text}`);

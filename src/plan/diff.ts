@@ -45,16 +45,16 @@ function fieldChanges(a: Record<string, unknown>, b: Record<string, unknown>, ig
 function stayed(before: string[], after: string[]): Set<string> {
   const a = before.filter((x) => after.includes(x));
   const b = after.filter((x) => before.includes(x));
-  const dp: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  const dp: Int32Array[] = Array.from({ length: a.length + 1 }, () => new Int32Array(b.length + 1));
   for (let i = a.length - 1; i >= 0; i--)
-    for (let j = b.length - 1; j >= 0; j--) dp[i]![j] = a[i] === b[j] ? dp[i + 1]![j + 1]! + 1 : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
+    for (let j = b.length - 1; j >= 0; j--) dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
   const keep = new Set<string>();
   for (let i = 0, j = 0; i < a.length && j < b.length;) {
     if (a[i] === b[j]) {
-      keep.add(a[i]!);
+      keep.add(a[i]);
       i++;
       j++;
-    } else if (dp[i + 1]![j]! >= dp[i]![j + 1]!) i++;
+    } else if (dp[i + 1][j] >= dp[i][j + 1]) i++;
     else j++;
   }
   return keep;

@@ -64,7 +64,7 @@ export function lower(checked: CheckedMission, host: SourceHost): Plan {
     features,
     steps: lowerSteps(m, roles, contract, features),
   };
-  return { ...body, digest: digestOf(body) } as Plan;
+  return { ...body, digest: digestOf(body) };
 }
 
 function orderedValidators(ms: A.MilestoneDecl): Validator[] {

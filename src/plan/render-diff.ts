@@ -56,7 +56,7 @@ export function renderDiffMarkdown(d: PlanDiff): string {
       const [, ...rest] = describe(change);
       const what =
         change.kind === "moved"
-          ? describe(change)[0]!.replace(`${change.entity}: `, "moved: ")
+          ? describe(change)[0].replace(`${change.entity}: `, "moved: ")
           : change.kind === "changed"
             ? rest.join("; ")
             : change.kind;

@@ -42,7 +42,7 @@ function acceptDecision(ctx: RunContext, facts: GateFacts): (input: unknown) => 
     const d = input as Decision;
     if (d.action === "accept" && facts.acceptable !== true) return { ok: false, error: facts.acceptable };
     if (d.action === "follow_up") {
-      const taken = new Set([...ctx.state.features.keys()]);
+      const taken = new Set(ctx.state.features.keys());
       for (const f of d.features ?? []) {
         if (taken.has(f.name)) return { ok: false, error: `a feature named \`${f.name}\` exists already; give the follow-up a new name` };
         taken.add(f.name);
@@ -111,7 +111,7 @@ async function decide(ctx: RunContext, run: string, prompt: string, facts: GateF
 export async function messageGate(ctx: RunContext): Promise<void> {
   const pending = ctx.state.messages.filter((m) => !m.delivered);
   // numbered in order of arrival, so that a script (and a replay) can name the run
-  const run = `message:${ctx.state.messages.indexOf(pending[0]!) + 1}`;
+  const run = `message:${ctx.state.messages.indexOf(pending[0]) + 1}`;
   const milestone = ctx.plan.milestones.find((m) => !ctx.state.milestones.get(m.name)?.accepted)?.name ?? ctx.plan.milestones.at(-1)!.name;
   const m = ctx.state.milestones.get(milestone)!;
   const features = [...ctx.state.features.values()];

@@ -172,7 +172,7 @@ export class MissionGit implements Workspace {
       .filter(Boolean)
       .map((l) => {
         const [sha, subject, tree] = l.split("\x00");
-        return { sha: sha!, subject: subject!, tree: tree! };
+        return { sha: sha, subject: subject, tree: tree };
       });
   }
 }

@@ -49,11 +49,11 @@ export function verifyHandoff(h: Handoff, run: RunRecord | undefined, plan: Plan
     else if (!same.some((r) => r.exit_code === claim.exit_code)) {
       issues.push({
         severity: "high",
-        text: `runner: the handoff claims \`${claim.command}\` exited ${claim.exit_code}, but the journal shows exit ${same[same.length - 1]!.exit_code}`,
+        text: `runner: the handoff claims \`${claim.command}\` exited ${claim.exit_code}, but the journal shows exit ${same[same.length - 1].exit_code}`,
       });
     }
   }
-  const declared = ["test", "typecheck", "lint"].flatMap((n) => (plan.procedures[n] ? [plan.procedures[n]!.command] : []));
+  const declared = ["test", "typecheck", "lint"].flatMap((n) => (plan.procedures[n] ? [plan.procedures[n].command] : []));
   const followed = declared.every((cmd) => ran.some((r) => r.command.trim() === cmd.trim()));
   return { ...h, issues, procedures_followed: followed };
 }

@@ -96,7 +96,13 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
   const loaded = planFromMission(options.missionFile, nodeHost());
   if (!loaded.ok) {
     if (loaded.diagnostics)
-      return { exit: 1, status: "errors", diagnostics: loaded.diagnostics, sources: loaded.sources ?? new Map(), message: loaded.reason };
+      return {
+        exit: 1,
+        status: "errors",
+        diagnostics: loaded.diagnostics,
+        sources: loaded.sources ?? new Map<string, string>(),
+        message: loaded.reason,
+      };
     return { exit: 2, status: "usage", message: loaded.reason };
   }
   const plan = loaded.plan;

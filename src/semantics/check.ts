@@ -215,7 +215,7 @@ function findIncluder(fragment: string, host: SourceHost): string | undefined {
       const read = host.read(candidate);
       if ("error" in read || !/^\s*mission\s/m.test(read.text)) continue; // a fragment including it is not where it is checked
       for (const m of read.text.matchAll(/\binclude\s+"((?:[^"\\\n]|\\.)*)"/g)) {
-        if (resolve(dir, m[1]!) === fragment) return host.display(candidate);
+        if (resolve(dir, m[1]) === fragment) return host.display(candidate);
       }
     }
     const up = dirname(dir);

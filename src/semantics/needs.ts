@@ -20,7 +20,7 @@ export function checkNeeds(m: BoundMission, out: Diagnostic[]): void {
   for (const f of m.order) {
     for (const ref of f.decl.needs) {
       const to = m.features.get(ref.text);
-      if (to) edges[f.index]!.push({ from: f, to, ref });
+      if (to) edges[f.index].push({ from: f, to, ref });
       else if (!ref.reserved && !m.shadowed.some((f) => f.name.text === ref.text)) {
         out.push(
           diagnostic("M0102", ref.span, `unknown feature \`${ref.text}\``, { help: suggestion(ref.text, m.features.keys(), "feature") }),
@@ -56,14 +56,14 @@ function cycleText(e: Edge, edges: Edge[][], order: BoundFeature[]): string {
   const queue = [e.to.index];
   while (queue.length && !prev.has(e.from.index)) {
     const n = queue.shift()!;
-    for (const x of edges[n]!)
+    for (const x of edges[n])
       if (!prev.has(x.to.index)) {
         prev.set(x.to.index, n);
         queue.push(x.to.index);
       }
   }
   const names: string[] = [e.to.decl.name.text];
-  for (let n = e.from.index; n !== -1; n = prev.get(n) ?? -1) names.unshift(order[n]!.decl.name.text);
+  for (let n = e.from.index; n !== -1; n = prev.get(n) ?? -1) names.unshift(order[n].decl.name.text);
   return names.join(" → ");
 }
 
@@ -75,10 +75,10 @@ function backEdges(n: number, edges: Edge[][]): Edge[] {
     const stack: [number, number][] = [[root, 0]];
     state[root] = 1;
     while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const list = edges[top[0]]!;
+      const top = stack[stack.length - 1];
+      const list = edges[top[0]];
       if (top[1] < list.length) {
-        const e = list[top[1]++]!;
+        const e = list[top[1]++];
         const t = e.to.index;
         if (state[t] === 1) found.push(e);
         else if (state[t] === 0) {
@@ -110,23 +110,23 @@ function components(n: number, edges: Edge[][]): Int32Array {
     sccStack.push(root);
     onStack[root] = 1;
     while (work.length) {
-      const top = work[work.length - 1]!;
+      const top = work[work.length - 1];
       const v = top[0];
-      const list = edges[v]!;
+      const list = edges[v];
       if (top[1] < list.length) {
-        const w = list[top[1]++]!.to.index;
+        const w = list[top[1]++].to.index;
         if (index[w] === -1) {
           index[w] = low[w] = counter++;
           sccStack.push(w);
           onStack[w] = 1;
           work.push([w, 0]);
-        } else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
+        } else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
         continue;
       }
       work.pop();
       if (work.length) {
-        const u = work[work.length - 1]![0];
-        low[u] = Math.min(low[u]!, low[v]!);
+        const u = work[work.length - 1][0];
+        low[u] = Math.min(low[u], low[v]);
       }
       if (low[v] === index[v]) {
         let w: number;

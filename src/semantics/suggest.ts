@@ -9,14 +9,14 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
       cur.push(v);
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
     prev = cur;
   }
-  return prev[b.length]!;
+  return prev[b.length];
 }
 
 /**

@@ -17,8 +17,8 @@ export function unescapeString(raw: string): string {
 export function dedentTextBlock(raw: string): string {
   const body = raw.endsWith('"""') && raw.length >= 6 ? raw.slice(3, -3) : raw.slice(3);
   const lines = body.split(/\r?\n/);
-  if (lines.length > 1 && lines[0]!.trim() === "") lines.shift();
-  if (lines.length > 1 && lines[lines.length - 1]!.trim() === "") lines.pop();
+  if (lines.length > 1 && lines[0].trim() === "") lines.shift();
+  if (lines.length > 1 && lines[lines.length - 1].trim() === "") lines.pop();
   let indent = Infinity;
   for (const line of lines) {
     if (line.trim() === "") continue;
@@ -35,7 +35,7 @@ export function dedentTextBlock(raw: string): string {
 export function parseDuration(raw: string): number {
   const sign = raw.startsWith("-") ? -1 : 1;
   let total = 0;
-  for (const m of raw.matchAll(/(\d+)([smhd])/g)) total += Number(m[1]) * DURATION_UNIT[m[2]!]!;
+  for (const m of raw.matchAll(/(\d+)([smhd])/g)) total += Number(m[1]) * DURATION_UNIT[m[2]];
   return sign * total;
 }
 
@@ -61,7 +61,7 @@ export function literalFromToken(tok: IToken, span: Span): Literal {
       break;
     case "Quantity":
       kind = "quantity";
-      value = Math.round(Number(raw.slice(0, -1)) * QUANTITY_UNIT[raw.slice(-1)]!);
+      value = Math.round(Number(raw.slice(0, -1)) * QUANTITY_UNIT[raw.slice(-1)]);
       break;
     case "Duration":
       kind = "duration";

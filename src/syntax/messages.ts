@@ -59,10 +59,10 @@ export const errorMessages: IParserErrorMessageProvider = {
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, customUserDescription }) {
     const what = customUserDescription ?? alternatives(expectedPathsPerAlt);
-    return `expected ${what}, found ${describeToken(actual[0]!)}`;
+    return `expected ${what}, found ${describeToken(actual[0])}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual, customUserDescription }) {
     const what = customUserDescription ?? alternatives([expectedIterationPaths]);
-    return `expected ${what}, found ${describeToken(actual[0]!)}`;
+    return `expected ${what}, found ${describeToken(actual[0])}`;
   },
 };

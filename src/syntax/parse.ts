@@ -93,7 +93,7 @@ function dropConsequences(diagnostics: Diagnostic[]): void {
   const faults = diagnostics.filter((d) => LEXICAL.has(d.code)).map((d) => (d.span as SourceSpan).from);
   if (faults.length === 0) return;
   for (let i = diagnostics.length - 1; i >= 0; i--) {
-    const d = diagnostics[i]!;
+    const d = diagnostics[i];
     const span = d.span as SourceSpan;
     if (d.code === "M0001" && span.to - span.from > 0 && faults.some((f) => f >= span.from && f <= span.to)) diagnostics.splice(i, 1);
   }
@@ -108,12 +108,12 @@ export const MAX_DIAGNOSTICS = 200;
 function withinDepth(tokens: IToken[], path: string, lines: LineIndex, out: Diagnostic[]): IToken[] {
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!.tokenType;
+    const t = tokens[i].tokenType;
     if (t === T.LBrace && ++depth > MAX_DEPTH) {
       out.push(
         diagnostic(
           "M0001",
-          tokenSpan(path, lines, tokens[i]!),
+          tokenSpan(path, lines, tokens[i]),
           `blocks nested more than ${MAX_DEPTH} deep; the rest of the file is not read`,
           {
             help: "a mission nests a few blocks at most: mission, milestone, feature",
@@ -154,7 +154,7 @@ function capped(diagnostics: Diagnostic[], path: string, lines: LineIndex, text:
 export function parse(text: string, path = "<input>"): ParseResult {
   const { lexer, parser } = tools();
   const lexed = lexer.tokenize(text);
-  const commentTokens = (lexed.groups["comments"] ?? []) as IToken[];
+  const commentTokens = lexed.groups["comments"] ?? [];
   const lines = new LineIndex(text);
   const diagnostics = lexicalDiagnostics(path, lines, lexed, commentTokens, text);
   const declarations: Declaration[] = [];

@@ -335,7 +335,7 @@ export class MissionParser extends EmbeddedActionsParser {
   });
 
   private declaration = this.RULE("declaration", (): A.Declaration => {
-    return this.OR({
+    return this.OR<A.Declaration>({
       IGNORE_AMBIGUITIES: true,
       DEF: [
         { ALT: () => this.SUBRULE(this.missionDecl) },

@@ -8,7 +8,7 @@ export async function inParallel<T>(items: readonly T[], limit: number, work: (i
   let failure: { error: unknown } | undefined;
   const lane = async (): Promise<void> => {
     while (failure === undefined && next < items.length) {
-      const item = items[next++]!;
+      const item = items[next++];
       try {
         await work(item);
       } catch (error) {

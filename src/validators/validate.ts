@@ -132,7 +132,7 @@ export async function validateMilestone(ctx: RunContext, milestone: string, roun
   if (!ctx.state.milestones.get(milestone)!.validating.has(round)) ctx.record("validation_started", { milestone, round });
   const assertions = ctx.plan.contract.filter((a) => a.milestone === milestone);
   const scrutiny = steps.find((s) => s.validator === "scrutiny");
-  for (const p of scrutiny?.procedures ?? []) await runOnce(ctx, milestone, round, "procedure", p, ctx.plan.procedures[p]!.command, false);
+  for (const p of scrutiny?.procedures ?? []) await runOnce(ctx, milestone, round, "procedure", p, ctx.plan.procedures[p].command, false);
   const checks = steps.flatMap((s) => s.checks);
   for (const c of checks) await runOnce(ctx, milestone, round, "check", c.assertion, c.command, c.regression);
   if (scrutiny) {

@@ -56,12 +56,12 @@ export function readExpectations(c: Case): Expectations {
       .forEach((text, i) => {
         const at = text.match(/\/\/\s*<-\s*((?:M\d{4}[\s,]*)+)/);
         if (at)
-          for (const code of at[1]!.match(/M\d{4}/g)!)
+          for (const code of at[1].match(/M\d{4}/g)!)
             exp.located.push({ code, file: relative(ROOT, file).split("\\").join("/"), line: i + 1 });
         const any = text.match(/\/\/\s*expect:\s*(.+)$/);
         if (any) {
-          if (/^ok\b/.test(any[1]!.trim())) exp.ok = true;
-          exp.anywhere.push(...(any[1]!.match(/M\d{4}/g) ?? []));
+          if (/^ok\b/.test(any[1].trim())) exp.ok = true;
+          exp.anywhere.push(...(any[1].match(/M\d{4}/g) ?? []));
         }
         const cov = text.match(/\/\/\s*coverage:\s*(\d+)\s*\/\s*(\d+)/);
         if (cov) exp.coverage = { fulfilled: Number(cov[1]), assertions: Number(cov[2]) };

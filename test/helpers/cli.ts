@@ -20,7 +20,7 @@ export function missionc(args: string[], options: { cwd?: string; env?: Record<s
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [join(ROOT, "bin/missionc.js"), ...args], {
     cwd: options.cwd ?? ROOT,
-    env: env as NodeJS.ProcessEnv,
+    env: env,
     encoding: "utf8",
     input: options.input ?? "",
     timeout: 60_000,

@@ -70,19 +70,19 @@ function account(cache: Set<string>, body: Record<string, unknown>): { input: nu
   const breakpoints = blocks.flatMap((b, i) => (b.breakpoint ? [i] : []));
   for (const bp of breakpoints) {
     for (let j = bp; j >= Math.max(0, bp - 20); j--)
-      if (cache.has(prefixHash[j]!)) {
+      if (cache.has(prefixHash[j])) {
         readUpTo = Math.max(readUpTo, j);
         break;
       }
   }
-  const read = readUpTo >= 0 ? prefixTokens[readUpTo]! : 0;
+  const read = readUpTo >= 0 ? prefixTokens[readUpTo] : 0;
   let writtenTo = readUpTo;
   for (const bp of breakpoints)
-    if (!cache.has(prefixHash[bp]!)) {
-      cache.add(prefixHash[bp]!);
+    if (!cache.has(prefixHash[bp])) {
+      cache.add(prefixHash[bp]);
       writtenTo = Math.max(writtenTo, bp);
     }
-  const write = writtenTo > readUpTo ? prefixTokens[writtenTo]! - read : 0;
+  const write = writtenTo > readUpTo ? prefixTokens[writtenTo] - read : 0;
   return { input: sum - read - write, read, write };
 }
 
@@ -113,7 +113,7 @@ export function readingRequests(handle: (r: Incoming, res: ServerResponse) => vo
     req.on("end", () => {
       const [run, turnText] = String(req.headers["x-missionc-run"] ?? "/0").split(/\/(?=\d+$)/);
       handle(
-        { raw, body: JSON.parse(raw || "{}") as Record<string, unknown>, run: run!, turn: Number(turnText), headers: req.headers },
+        { raw, body: JSON.parse(raw || "{}") as Record<string, unknown>, run: run, turn: Number(turnText), headers: req.headers },
         res,
       );
     });
@@ -141,7 +141,7 @@ export async function startMockAnthropic(book: Book): Promise<MockAnthropic> {
         );
         return;
       }
-      const turn = book(run!, Number(turnText));
+      const turn = book(run, Number(turnText));
       if (!turn) {
         res.writeHead(400, { "content-type": "application/json" });
         res.end(

@@ -38,7 +38,7 @@ export async function startMockOpenAI(book: Book): Promise<MockOpenAI> {
         res.end(JSON.stringify({ error: { message: "mock fault", type: "server_error", param: null, code: null } }));
         return;
       }
-      const turn = book(run!, Number(turnText));
+      const turn = book(run, Number(turnText));
       if (!turn) {
         res.writeHead(400, { "content-type": "application/json" });
         res.end(
