@@ -15,6 +15,13 @@ const IDENTITY = { name: "missionc", email: "missionc@localhost" };
 
 export class GitError extends Error {}
 
+/*
+ * SILENT: simple-git waits 50 ms after every git process that printed nothing (its heuristic for
+ * output still in flight; no option turns it off), which was half a second of an offline `hello`
+ * run. Calls are written to print something where git can say what it did (`add --verbose`, a
+ * `worktree add` that reports, `branch` that refuses an existing branch), and none is made twice.
+ */
+
 /**
  * Git as the runner runs it: hooks pointed at nothing (simple-git must be told that this is allowed),
  * and an environment with nothing secret in it, since a filter an agent planted in the repository's
@@ -77,12 +84,14 @@ export class MissionGit implements Workspace {
     ).trim();
     if (!head)
       throw new GitError(`the repository at ${this.root} has no commit yet; commit something first (the mission branch starts from HEAD)`);
-    const exists = (await this.repo.raw(["rev-parse", "--verify", "--quiet", `refs/heads/${this.branch}`]).catch(() => "")).trim();
-    if (!exists) await this.repo.raw(["branch", this.branch, head]);
+    // made when missing; git refuses, saying so, when it is there (one call, and never a silent one: see SILENT)
+    await this.repo.raw(["branch", this.branch, head]).catch((e: Error) => {
+      if (!/already exists/.test(e.message)) throw e;
+    });
     if (!existsSync(join(this.worktree, ".git"))) {
       await this.repo.raw(["worktree", "prune"]);
       rmSync(this.worktree, { recursive: true, force: true });
-      await this.repo.raw(["worktree", "add", "--quiet", this.worktree, this.branch]).catch((e: Error) => {
+      await this.repo.raw(["worktree", "add", this.worktree, this.branch]).catch((e: Error) => {
         const already = /already (checked out|used by worktree) at '([^']+)'/.exec(e.message);
         if (already)
           throw new GitError(
@@ -138,7 +147,7 @@ export class MissionGit implements Workspace {
   async commit(message: string, step: string, date: string): Promise<{ commit: string; tree: string } | undefined> {
     this.clearStaleIndexLock();
     const parent = await this.head();
-    await this.wt.raw(["add", "-A"]);
+    await this.wt.raw(["add", "-A", "--verbose"]);
     const tree = (await this.wt.raw(["write-tree"])).trim();
     const parentTree = (await this.wt.raw(["rev-parse", `${parent}^{tree}`])).trim();
     if (tree === parentTree) return undefined;
@@ -155,8 +164,8 @@ export class MissionGit implements Workspace {
       await this.wt.env(env).raw(["commit-tree", tree, "-p", parent, "-m", message, "-m", `${STEP_TRAILER}: ${step}`])
     ).trim();
     // compare-and-swap: refused if the branch moved since `parent` was read
+    // (the index already holds `tree`, written from it: the branch's move is the whole commit)
     await this.wt.raw(["update-ref", `refs/heads/${this.branch}`, commit, parent]);
-    await this.wt.raw(["reset", "--quiet", commit]);
     return { commit, tree };
   }
 
