@@ -6,9 +6,10 @@ import { runMission, type RunOutcome } from "../../src/runner/run.js";
 import { ROOT } from "./cases.js";
 
 /**
- * A light crash harness: the runner runs in a worker thread and is stopped dead right after its
- * N-th journal event is on disk — the thread blocks in that instant and is terminated, so no
- * `finally`, no pending promise, no timer of the crashed runner ever runs again. What a real crash
+ * A light crash harness: the runner runs in a worker thread (crash-worker.mjs, on the built runner)
+ * and is stopped dead right after its N-th journal event is on disk — the thread blocks in that
+ * instant and is terminated, so no `finally`, no pending promise, no timer of the crashed runner
+ * ever runs again. What a real crash
  * leaves behind is left behind: the state folder as it was, the children it had started (still
  * running, in their own process groups), and a lock naming a runner process that is gone. For the
  * lock, the thread's runner names a stand-in process (a `sleep`), killed at the crash: a thread has
@@ -16,26 +17,6 @@ import { ROOT } from "./cases.js";
  *
  * A crash point costs a thread start and part of a run instead of a whole CLI process per run.
  */
-
-/** The worker's code: runs the built runner (dist/) offline and blocks forever at the crash point. */
-const WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { appendFileSync } = require("node:fs");
-import(workerData.runner).then(async ({ runMission }) => {
-  const frozen = new Int32Array(new SharedArrayBuffer(4));
-  const outcome = await runMission({
-    missionFile: workerData.missionFile, offline: true, progress: () => {},
-    runner: { pid: workerData.standIn },
-    afterAppend: (e) => {
-      if (e.seq !== workerData.crashAt) return;
-      parentPort.postMessage({ crashed: e.seq });
-      Atomics.wait(frozen, 0, 0); // until terminated: nothing after this append runs
-    },
-    onModelRequest: (run, turn) => appendFileSync(workerData.requestsLog, run + "\\t" + turn + "\\n"),
-  });
-  parentPort.postMessage({ finished: outcome.status });
-});
-`;
 
 export interface Crash {
   /** the journal event the runner was stopped after, or undefined if it finished first */
@@ -47,11 +28,10 @@ export interface Crash {
 export async function crashAfterAppend(missionFile: string, crashAt: number, requestsLog: string): Promise<Crash> {
   const standIn = spawn("sleep", ["600"], { stdio: "ignore" });
   const standInGone = new Promise((r) => standIn.once("exit", r));
-  const worker = new Worker(WORKER, {
-    eval: true,
+  const worker = new Worker(join(ROOT, "test/helpers/crash-worker.mjs"), {
     stdout: true,
     stderr: true,
-    workerData: { runner: join(ROOT, "dist/runner/run.js"), missionFile, crashAt, requestsLog, standIn: standIn.pid },
+    workerData: { missionFile, crashAt, requestsLog, standIn: standIn.pid },
   });
   try {
     const message = await new Promise<{ crashed?: number; finished?: string }>((resolve, reject) => {
