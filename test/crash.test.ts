@@ -4,14 +4,15 @@ import { describe, expect, it } from "vitest";
 import { readStatus } from "../src/control/status.js";
 import { groupAlive } from "../src/runner/processes.js";
 import { layoutOf } from "../src/runner/layout.js";
-import { crashAfterAppend, resume } from "./helpers/crash.js";
-import { exampleRepo, journalEvents, missionCommits, pool, runCli } from "./helpers/missions.js";
+import { crashAt, resume, type CrashPoint } from "./helpers/crash.js";
+import { exampleRepo, git, journalEvents, missionCommits, pool, runCli } from "./helpers/missions.js";
 
 /**
  * Crash safety, exhaustively: the demo mission is stopped dead right after each journal append in
  * turn (a runner thread frozen and terminated: see helpers/crash.ts), resumed by a fresh runner, and
- * compared with an uninterrupted run. Plus real SIGKILLs of a real CLI process at random moments.
- * `npm run test:long` kills at more random moments (CRASH_KILLS).
+ * compared with an uninterrupted run; likewise right after each commit reaches the branch, before the
+ * journal knows of it (the one side effect the journal learns of only afterwards). Plus real SIGKILLs
+ * of a real CLI process at random moments. `npm run test:long` kills at more moments (CRASH_KILLS).
  */
 
 const MISSION = "hello.mission";
@@ -22,6 +23,8 @@ interface Outcome {
   status: { state: string; features: string[]; changes_of_course: unknown };
   handoffs: string[];
   requests: Map<string, number>;
+  /** commits the mission branch once pointed at (its reflog) that it no longer holds: work made, dropped and made again */
+  abandoned: string[];
 }
 
 function outcome(repo: string): Outcome {
@@ -31,6 +34,8 @@ function outcome(repo: string): Outcome {
   if (existsSync(log))
     for (const line of readFileSync(log, "utf8").split("\n").filter(Boolean)) requests.set(line, (requests.get(line) ?? 0) + 1);
   const handoffs = ["greeter-1", "default_name-1"].map((h) => readFileSync(join(repo, ".missions/hello/handoffs", `${h}.json`), "utf8"));
+  const held = new Set(git(repo, "rev-list", "mission/hello").split("\n").filter(Boolean));
+  const pointedAt = git(repo, "reflog", "show", "--format=%H", "refs/heads/mission/hello").split("\n").filter(Boolean);
   return {
     commits: missionCommits(repo),
     status: {
@@ -40,6 +45,7 @@ function outcome(repo: string): Outcome {
     },
     handoffs,
     requests,
+    abandoned: [...new Set(pointedAt)].filter((c) => !held.has(c)),
   };
 }
 
@@ -50,63 +56,82 @@ function expectSameEnd(got: Outcome, expected: Outcome, where: string): void {
     `${where}: commits`,
   ).toEqual(expected.commits.map((c) => [c.subject, c.tree]));
   expect(new Set(got.commits.map((c) => c.step)).size, `${where}: a commit made twice`).toBe(got.commits.length);
+  expect(got.abandoned, `${where}: a commit made, dropped from the branch and made again`).toEqual([]);
   expect(got.status, `${where}: final state`).toEqual(expected.status);
   expect(got.handoffs, `${where}: handoffs`).toEqual(expected.handoffs);
 }
 
+/** The demo, uninterrupted, in this process: what every crashed and resumed run must end as. */
+async function uninterrupted(): Promise<{ expected: Outcome; appends: number }> {
+  const repo = exampleRepo();
+  const base = await resume(join(repo, MISSION), join(repo, "requests.log"));
+  expect(base.status).toBe("done");
+  const expected = outcome(repo);
+  expect(expected.commits.map((c) => c.subject)).toEqual([
+    "The greeting program (feature greeter)",
+    "Greet the world by default (feature default_name)",
+  ]);
+  for (const [turn, n] of expected.requests) expect(n, turn).toBe(1);
+  return { expected, appends: journalEvents(repo, "hello").length };
+}
+
+/** A crash at the point in a fresh copy of the demo, then a fresh runner to the end; what is left. */
+async function crashAndResume(point: CrashPoint) {
+  const repo = exampleRepo();
+  const log = join(repo, "requests.log");
+  const crash = await crashAt(join(repo, MISSION), point, log);
+  const resumed = await resume(join(repo, MISSION), log);
+  const leftovers = journalEvents(repo, "hello")
+    .filter((e) => e.type === "command_started")
+    .map((e) => Number(e.data["pgid"]))
+    .filter(groupAlive);
+  return { point, crash, resumed, leftovers, lockLeft: existsSync(join(repo, ".missions/hello/lock")), got: outcome(repo) };
+}
+
+function expectResumedAsUninterrupted(r: Awaited<ReturnType<typeof crashAndResume>>, expected: Outcome, where: string): void {
+  expect(r.crash.crashedAt, `${where}: the runner should have been stopped there`).toBe(r.point.n);
+  expect(r.resumed.status, `${where}: ${"message" in r.resumed ? r.resumed.message : ""}`).toBe("done");
+  expectSameEnd(r.got, expected, where);
+  for (const [turn, count] of r.got.requests) expect(count, `${where}: model turn ${turn} requested ${count} times`).toBe(1);
+  expect([...r.got.requests.keys()].sort(), `${where}: model turns`).toEqual([...expected.requests.keys()].sort());
+  expect(r.leftovers, `${where}: process groups still running after the resume`).toEqual([]);
+  expect(r.lockLeft, `${where}: the lock outlived the resumed runner`).toBe(false);
+}
+
 describe("a mission killed at any point and resumed ends as an uninterrupted run", () => {
   it("after every journal append in turn", async () => {
-    const baseRepo = exampleRepo();
-    const base = await resume(join(baseRepo, MISSION), join(baseRepo, "requests.log"));
-    expect(base.status).toBe("done");
-    const expected = outcome(baseRepo);
-    expect(expected.commits.map((c) => c.subject)).toEqual([
-      "The greeting program (feature greeter)",
-      "Greet the world by default (feature default_name)",
-    ]);
-    for (const [turn, n] of expected.requests) expect(n, turn).toBe(1);
+    const { expected, appends } = await uninterrupted();
     // one crash point per journal line of the uninterrupted run, however many that is
-    const total = journalEvents(baseRepo, "hello").length;
-
-    const points = Array.from({ length: total }, (_, i) => i + 1);
+    const points = Array.from({ length: appends }, (_, i): CrashPoint => ({ after: "append", n: i + 1 }));
     const results = await pool(
-      points.map((n) => async () => {
-        const repo = exampleRepo();
-        const log = join(repo, "requests.log");
-        const crash = await crashAfterAppend(join(repo, MISSION), n, log);
-        const resumed = await resume(join(repo, MISSION), log);
-        const leftovers = journalEvents(repo, "hello")
-          .filter((e) => e.type === "command_started")
-          .map((e) => Number(e.data["pgid"]))
-          .filter(groupAlive);
-        const lockLeft = existsSync(join(repo, ".missions/hello/lock"));
-        return { n, crash, resumed, leftovers, lockLeft, got: outcome(repo) };
-      }),
+      points.map((p) => () => crashAndResume(p)),
       3,
     );
-    expect(results).toHaveLength(total);
-    for (const { n, crash, resumed, leftovers, lockLeft, got } of results) {
-      const where = `crash point ${n} of ${total}`;
-      expect(crash.crashedAt, `${where}: the runner should have been stopped there`).toBe(n);
-      expect(resumed.status, `${where}: ${"message" in resumed ? resumed.message : ""}`).toBe("done");
-      expectSameEnd(got, expected, where);
-      for (const [turn, count] of got.requests) expect(count, `${where}: model turn ${turn} requested ${count} times`).toBe(1);
-      expect([...got.requests.keys()].sort(), `${where}: model turns`).toEqual([...expected.requests.keys()].sort());
-      expect(leftovers, `${where}: process groups still running after the resume`).toEqual([]);
-      expect(lockLeft, `${where}: the lock outlived the resumed runner`).toBe(false);
-    }
+    expect(results).toHaveLength(appends);
+    for (const r of results) expectResumedAsUninterrupted(r, expected, `crash point ${r.point.n} of ${appends}`);
     console.log(
       `crash safety: ${results.length} crash points (every journal append of the demo mission), all resumed to the same commits and state`,
     );
   }, 600_000);
 
+  it("after each commit reaches the branch, before the journal knows of it", async () => {
+    const { expected } = await uninterrupted();
+    const points = expected.commits.map((_, i): CrashPoint => ({ after: "commit", n: i + 1 }));
+    const results = await pool(
+      points.map((p) => () => crashAndResume(p)),
+      3,
+    );
+    for (const r of results) expectResumedAsUninterrupted(r, expected, `crash after commit ${r.point.n}`);
+  });
+
   it("after SIGKILLs at random moments of a real child process", async () => {
     const baseRepo = exampleRepo();
     const started = performance.now();
     expect((await runCli(["run", MISSION, "--offline"], baseRepo)).code).toBe(0);
-    const span = performance.now() - started; // how long a whole run takes here, now: kills land anywhere in it
+    const span = performance.now() - started; // how long a whole run takes here, now
     const expected = outcome(baseRepo);
-    const delays = Array.from({ length: KILLS }, () => Math.round(Math.random() * span));
+    // one kill in each of KILLS equal slices of 1.5 runs: runs side by side take longer than one alone
+    const delays = Array.from({ length: KILLS }, (_, i) => Math.round(((i + Math.random()) / KILLS) * 1.5 * span));
     const results = await pool(
       delays.map((ms) => async () => {
         const repo = exampleRepo();
@@ -123,8 +148,9 @@ describe("a mission killed at any point and resumed ends as an uninterrupted run
       expectSameEnd(got, expected, where);
     }
     const kills = results.filter((r) => r.killed.signal === "SIGKILL").length;
+    expect(kills, "kills that landed before the run's end").toBeGreaterThan(0);
     console.log(
-      `random kills: ${kills} of ${results.length} runs killed mid-way (at ${delays.join(", ")} ms of a ${Math.round(span)} ms run), all resumed to the same end`,
+      `random kills: ${kills} of ${results.length} runs killed mid-way (at ${delays.join(", ")} ms; a whole run alone took ${Math.round(span)} ms), all resumed to the same end`,
     );
   }, 600_000);
 });

@@ -7,8 +7,9 @@ import { ROOT } from "./cases.js";
 
 /**
  * A light crash harness: the runner runs in a worker thread (crash-worker.mjs, on the built runner)
- * and is stopped dead right after its N-th journal event is on disk — the thread blocks in that
- * instant and is terminated, so no `finally`, no pending promise, no timer of the crashed runner
+ * and is stopped dead at a point — right after its N-th journal event is on disk, or right after its
+ * N-th commit is on the branch, before the journal knows of it — the thread blocks in that instant
+ * and is terminated, so no `finally`, no pending promise, no timer of the crashed runner
  * ever runs again. What a real crash
  * leaves behind is left behind: the state folder as it was, the children it had started (still
  * running, in their own process groups), and a lock naming a runner process that is gone. For the
@@ -18,20 +19,26 @@ import { ROOT } from "./cases.js";
  * A crash point costs a thread start and part of a run instead of a whole CLI process per run.
  */
 
+/** Where the runner is stopped: after its n-th journal append, or after its n-th commit. */
+export interface CrashPoint {
+  after: "append" | "commit";
+  n: number;
+}
+
 export interface Crash {
-  /** the journal event the runner was stopped after, or undefined if it finished first */
+  /** the point's n if the runner was stopped there, undefined if it finished first */
   crashedAt: number | undefined;
   finished: string | undefined;
 }
 
-/** Runs the mission in a thread until its `crashAt`-th journal append, then kills it there. */
-export async function crashAfterAppend(missionFile: string, crashAt: number, requestsLog: string): Promise<Crash> {
+/** Runs the mission in a thread until the point, then kills it there. */
+export async function crashAt(missionFile: string, point: CrashPoint, requestsLog: string): Promise<Crash> {
   const standIn = spawn("sleep", ["600"], { stdio: "ignore" });
   const standInGone = new Promise((r) => standIn.once("exit", r));
   const worker = new Worker(join(ROOT, "test/helpers/crash-worker.mjs"), {
     stdout: true,
     stderr: true,
-    workerData: { missionFile, crashAt, requestsLog, standIn: standIn.pid },
+    workerData: { missionFile, point, requestsLog, standIn: standIn.pid },
   });
   try {
     const message = await new Promise<{ crashed?: number; finished?: string }>((resolve, reject) => {

@@ -90,10 +90,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Whether anything answers HTTP at the address now. */
+/** Whether anything answers HTTP at the address now (a refused connection answers at once; the time-out is only a backstop for a busy machine). */
 export async function answersHttp(url: string): Promise<boolean> {
   try {
-    await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await fetch(url, { signal: AbortSignal.timeout(10_000) });
     return true;
   } catch {
     return false;
