@@ -9,7 +9,7 @@ import { checkProgram } from "../dist/semantics/check.js";
 import { parse } from "../dist/syntax/parse.js";
 import { missionContent, toMission, toYaml } from "./generate.js";
 
-const schema = JSON.parse(readFileSync(new URL("./mission.schema.json", import.meta.url), "utf8"));
+const schema = /** @type {object} */ (JSON.parse(readFileSync(new URL("./mission.schema.json", import.meta.url), "utf8")));
 const validate = new Ajv({ allErrors: false, strict: false }).compile(schema);
 
 /** A host that serves the one generated file from memory: no disk in the timing. */
@@ -25,6 +25,7 @@ function missionc(text) {
 
 /** @param {string} text */
 function yamlAjv(text) {
+  /** @type {unknown} */
   const doc = parseYaml(text);
   if (!validate(doc)) throw new Error(`YAML form fails its schema: ${JSON.stringify(validate.errors?.[0])}`);
   return doc;

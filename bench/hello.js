@@ -29,11 +29,11 @@ function kindOf(file, args) {
 /** Times every child process, fsync and ajv compile from here on (the runner imports them after this). */
 function instrument() {
   const spawn = childProcess.spawn;
-  /** @type {any} -- wraps the overloaded `spawn` as is; its own types are kept by the callers */
-  const timedSpawn = function (/** @type {any[]} */ ...args) {
+  /** @param {Parameters<typeof spawn>} args */
+  const timedSpawn = (...args) => {
     const started = performance.now();
-    const child = spawn.apply(childProcess, /** @type {any} */ (args));
-    const { kind, label } = kindOf(String(args[0]), Array.isArray(args[1]) ? args[1] : []);
+    const child = spawn(...args);
+    const { kind, label } = kindOf(args[0], Array.isArray(args[1]) ? args[1] : []);
     let printed = false;
     for (const stream of [child.stdout, child.stderr]) stream?.once("data", () => (printed = true));
     child.once("exit", () => {
@@ -43,7 +43,8 @@ function instrument() {
     });
     return child;
   };
-  childProcess.spawn = timedSpawn;
+  // the overloads of `spawn` all take these arguments and return a ChildProcess: one signature serves them
+  childProcess.spawn = /** @type {typeof spawn} */ (timedSpawn);
   for (const name of /** @type {const} */ (["fdatasyncSync", "fsyncSync"])) {
     const original = fs[name];
     fs[name] = (fd) => {
@@ -53,13 +54,13 @@ function instrument() {
     };
   }
   syncBuiltinESMExports();
-  /** @type {Function} the method itself, called below with its own `this` */
-  const compile = Reflect.get(Ajv.prototype, "compile");
+  const compile = Reflect.get(Ajv.prototype, "compile"); // the method itself, called below with its own `this`
   Object.defineProperty(Ajv.prototype, "compile", {
     configurable: true,
     writable: true,
     value: function (/** @type {unknown[]} */ ...args) {
       const started = performance.now();
+      /** @type {unknown} */
       const validate = Reflect.apply(compile, this, args);
       costs.push({ kind: "ajv compile", label: "", ms: performance.now() - started });
       return validate;
@@ -119,6 +120,7 @@ export async function benchHello() {
   const count = (kind) => run.costs.filter((c) => c.kind === kind).length;
   const kinds = ["command", "git", "simple-git wait", "other process", "fsync", "ajv compile"];
   const runner = run.total - kinds.reduce((n, k) => n + sum(k), 0);
+  /** @type {Map<string, number>} */
   const commands = new Map();
   for (const c of run.costs.filter((x) => x.kind === "command")) commands.set(c.label, (commands.get(c.label) ?? 0) + 1);
 

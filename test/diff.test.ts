@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
+import type { PlanDiff } from "../src/plan/diff.js";
 import { canonicalJson } from "../src/plan/canonical.js";
 import { diffPlans } from "../src/plan/diff.js";
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "../src/plan/render-diff.js";
@@ -97,11 +98,11 @@ describe("missionc diff", () => {
     const r = missionc(["diff", "HEAD:specs/slack-clone.mission", "specs/slack-clone.mission", "--format", "json"], { cwd: repo });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const d = JSON.parse(r.stdout);
+    const d = JSON.parse(r.stdout) as PlanDiff;
     expect(d.changes.map((c: { entity: string }) => c.entity)).toEqual(["skill/sqlite", "feature/socket_delivery"]);
     // and the same from a sub-folder, with a path relative to it
     const sub = missionc(["diff", "HEAD:./slack-clone.mission", "slack-clone.mission", "--format", "json"], { cwd: join(repo, "specs") });
-    expect(JSON.parse(sub.stdout).changes).toEqual(d.changes);
+    expect((JSON.parse(sub.stdout) as PlanDiff).changes).toEqual(d.changes);
   });
 
   it("bad input: an unknown revision, a plan JSON that fails the schema, a file with errors", () => {

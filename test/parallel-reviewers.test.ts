@@ -119,14 +119,11 @@ describe("reviewers run in parallel up to policy.concurrency", () => {
     const events = journalEvents(repo, "p");
     const answered = events
       .filter((e) => e.type === "model_response" && String(e.data["run"]).startsWith("review:"))
-      .map((e) => e.data["run"]);
+      .map((e) => String(e.data["run"]));
     expect(answered).toEqual(["review:one#1:alpha"]);
-    expect(events.filter((e) => e.type === "agent_finished" && e.data["role"] === "reviewer").map((e) => e.data["outcome"])).toEqual([
-      "stopped",
-      "stopped",
-      "stopped",
-      "stopped",
-    ]);
+    expect(
+      events.filter((e) => e.type === "agent_finished" && e.data["role"] === "reviewer").map((e) => String(e.data["outcome"])),
+    ).toEqual(["stopped", "stopped", "stopped", "stopped"]);
     expect(events.at(-1)!.type).toBe("paused");
   });
 });

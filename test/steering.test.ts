@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Status } from "../src/control/status.js";
 import { parse as parseYaml, stringify } from "yaml";
 import { ROOT } from "./helpers/cases.js";
 import { exampleRepo, journalEvents, journalHas, runCli, startCli } from "./helpers/missions.js";
@@ -53,11 +54,11 @@ describe("missionc msg", () => {
     expect(decided).toBeGreaterThan(received);
     expect(firstStep).toBeGreaterThan(decided); // answered before the first step, not at the first gate
 
-    const status = JSON.parse((await runCli(["status", "hello.mission", "--json"], repo)).stdout);
-    const course = status.changes_of_course.find((c: { gate: string }) => c.gate === "message");
-    expect(course.action).toBe("answered at message:1: rescope");
-    expect(course.reason).toContain("Please have the README say how to run the tests too.");
-    expect(course.reason).toContain("Done: the greeter's README");
+    const status = JSON.parse((await runCli(["status", "hello.mission", "--json"], repo)).stdout) as Status;
+    const course = status.changes_of_course.find((c) => c.gate === "message");
+    expect(course?.action).toBe("answered at message:1: rescope");
+    expect(course?.reason).toContain("Please have the README say how to run the tests too.");
+    expect(course?.reason).toContain("Done: the greeter's README");
     const text = (await runCli(["status", "hello.mission"], repo)).stdout;
     expect(text).toContain("message: answered at message:1: rescope");
     const log = (await runCli(["log", "hello.mission"], repo)).stdout;
@@ -67,7 +68,8 @@ describe("missionc msg", () => {
     expect(late.code).toBe(2); // the mission is done: nobody would answer
     expect(late.stderr).toContain("the mission is done");
     // the amendment is journaled with the decision; the contract and the .mission file are untouched
-    expect(events[decided].data["decision"].amendments[0].feature).toBe("greeter");
+    const decision = events[decided].data["decision"] as { amendments: { feature: string }[] };
+    expect(decision.amendments[0]?.feature).toBe("greeter");
     expect(readFileSync(join(repo, "hello.mission"), "utf8")).toBe(readFileSync(join(ROOT, "examples/hello/hello.mission"), "utf8"));
   });
 
@@ -107,7 +109,7 @@ describe("missionc msg", () => {
     const paused = await runCli(["run", "hello.mission", "--offline"], repo); // reads the pause at once
     expect(paused.code).toBe(3);
     expect((await runCli(["msg", "Use British spelling, please.", "hello.mission"], repo)).code).toBe(0);
-    const status = JSON.parse((await runCli(["status", "hello.mission", "--json"], repo)).stdout);
+    const status = JSON.parse((await runCli(["status", "hello.mission", "--json"], repo)).stdout) as Status;
     expect(status.state).toBe("paused");
     expect(status.changes_of_course).toEqual([
       { gate: "message", action: "in the inbox: the runner reads it at its next turn", reason: "“Use British spelling, please.”" },

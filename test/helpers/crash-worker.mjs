@@ -8,8 +8,9 @@ import { parentPort, workerData } from "node:worker_threads";
 import { MissionGit } from "../../dist/runner/git.js";
 import { runMission } from "../../dist/runner/run.js";
 
-/** @type {{ missionFile: string, point: { after: "append" | "commit", n: number }, requestsLog: string, standIn: number }} */
-const job = workerData;
+const job = /** @type {{ missionFile: string, point: { after: "append" | "commit", n: number }, requestsLog: string, standIn: number }} */ (
+  workerData
+);
 if (!parentPort) throw new Error("crash-worker.mjs runs in a worker thread");
 const port = parentPort;
 const frozen = new Int32Array(new SharedArrayBuffer(4));

@@ -105,12 +105,20 @@ export { groupAlive } from "../../src/runner/processes.js";
 // oxlint-disable-next-line typescript/no-explicit-any -- journal events are untyped until the honest-gates issue types them; tests read their data loosely and assert on it
 type EventData = Record<string, any>;
 
+/** A journal line as the tests read it: the envelope typed, the data loose. */
+export interface JournalLine {
+  seq: number;
+  type: string;
+  at: string;
+  data: EventData;
+}
+
 /** The journal's events, parsed. */
-export function journalEvents(repo: string, mission: string): { seq: number; type: string; at: string; data: EventData }[] {
+export function journalEvents(repo: string, mission: string): JournalLine[] {
   return readFileSync(join(repo, ".missions", mission, "journal.jsonl"), "utf8")
     .split("\n")
     .filter(Boolean)
-    .map((l) => JSON.parse(l));
+    .map((l) => JSON.parse(l) as JournalLine);
 }
 
 /** `missionc ARGS` in the background: its exit (code and signal) when it ends, and its output so far. */
