@@ -6,6 +6,25 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { hasStackTrace, missionc } from "./helpers/cli.js";
 import { ROOT } from "./helpers/cases.js";
+import type { JsonDiagnostic } from "../src/diagnostics/render-json.js";
+import type { CheckResult } from "../src/semantics/check.js";
+import { parseAs } from "./helpers/json.js";
+
+/** What `check --format json` prints (DESIGN §3). */
+type CheckJson = Pick<CheckResult, "ok" | "coverage" | "files"> & { diagnostics: JsonDiagnostic[] };
+
+/** The part of a SARIF 2.1.0 log these tests read. */
+interface SarifLog {
+  runs: {
+    tool: { driver: { rules: { id: string }[] } };
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+    }[];
+  }[];
+}
 
 const SLACK = "examples/slack-clone/slack-clone.mission";
 const BROKEN = "test/fixtures/broken.mission";
@@ -26,16 +45,12 @@ describe("missionc check", () => {
   it("--format json has the shape of DESIGN §3", () => {
     const r = missionc(["check", BROKEN, "--format", "json"]);
     expect(r.status).toBe(1);
-    const out = JSON.parse(r.stdout);
+    const out = parseAs<CheckJson>(r.stdout);
     expect(out.ok).toBe(false);
     const d = out.diagnostics.find((x: { code: string }) => x.code === "M0301");
-    expect(d).toMatchObject({
-      severity: "error",
-      file: BROKEN,
-      range: { start: { line: expect.any(Number), column: expect.any(Number) }, end: expect.any(Object) },
-      labels: [],
-    });
-    expect(typeof d.help).toBe("string");
+    expect(d).toMatchObject({ severity: "error", file: BROKEN, labels: [] });
+    expect([typeof d?.range.start.line, typeof d?.range.start.column, typeof d?.range.end]).toEqual(["number", "number", "object"]);
+    expect(typeof d?.help).toBe("string");
     expect(out.coverage).toMatchObject({ assertions: 3, fulfilled: 2, ratio: 0.6667, checked: 1, unfulfilled: ["chat.edit"] });
     expect(out.coverage.milestones.one).toEqual({ assertions: 2, fulfilled: 2, checked: 1 });
     expect(out.files).toEqual([{ file: BROKEN, ok: false, coverage: out.coverage }]);
@@ -44,7 +59,7 @@ describe("missionc check", () => {
   it("with several files sums coverage and lists each file", () => {
     const r = missionc(["check", SLACK, "examples/hello/hello.mission", "--format", "json"]);
     expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = parseAs<CheckJson>(r.stdout);
     expect(out.files.map((f: { file: string }) => f.file)).toEqual([SLACK, "examples/hello/hello.mission"]);
     expect(out.coverage.assertions).toBe(21);
   });
@@ -53,20 +68,21 @@ describe("missionc check", () => {
     expect(missionc(["check", "test/fixtures/warning.mission"]).status).toBe(0);
     const r = missionc(["check", "test/fixtures/warning.mission", "--warnings-as-errors", "--format", "json"]);
     expect(r.status).toBe(1);
-    expect(JSON.parse(r.stdout).ok).toBe(false);
+    expect(parseAs<CheckJson>(r.stdout).ok).toBe(false);
   });
 
   it("--format sarif is SARIF 2.1.0 with rules and locations", () => {
     const r = missionc(["check", BROKEN, "--format", "sarif"]);
     expect(r.status).toBe(1);
-    const log = JSON.parse(r.stdout);
+    const log = parseAs<SarifLog>(r.stdout);
     const ajv = new Ajv({ strict: false, validateFormats: false });
-    const schema = JSON.parse(readFileSync(join(ROOT, "test/fixtures/sarif-2.1.0-subset.schema.json"), "utf8"));
+    const schema = parseAs<object>(readFileSync(join(ROOT, "test/fixtures/sarif-2.1.0-subset.schema.json"), "utf8"));
     expect(ajv.validate(schema, log), JSON.stringify(ajv.errors)).toBe(true);
-    const result = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === "M0301");
+    const run = log.runs[0];
+    const result = run.results.find((x) => x.ruleId === "M0301")!;
     expect(result.level).toBe("error");
-    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe(BROKEN);
-    expect(log.runs[0].tool.driver.rules[result.ruleIndex].id).toBe("M0301");
+    expect(result.locations[0]?.physicalLocation.artifactLocation.uri).toBe(BROKEN);
+    expect(run.tool.driver.rules[result.ruleIndex]?.id).toBe("M0301");
   });
 
   it("--format github prints workflow annotations, and is the default under GITHUB_ACTIONS", () => {
@@ -119,7 +135,7 @@ describe("bad input: a clear message, exit 2 (I/O) or 1 (diagnostics), never a s
     writeFileSync(join(dir, "empty.mission"), "");
     const r = missionc(["check", "empty.mission", "--format", "json"], { cwd: dir });
     expect(r.status).toBe(1);
-    expect(JSON.parse(r.stdout).diagnostics[0]).toMatchObject({ code: "M0201", range: { start: { line: 1, column: 1 } } });
+    expect(parseAs<CheckJson>(r.stdout).diagnostics[0]).toMatchObject({ code: "M0201", range: { start: { line: 1, column: 1 } } });
   });
 
   it("a file of 50 MB", () => {
@@ -148,13 +164,13 @@ describe("bad input: a clear message, exit 2 (I/O) or 1 (diagnostics), never a s
     writeFileSync(join(dir, "deep.mission"), `mission m {\n${"x { ".repeat(3000)}`);
     const deep = missionc(["check", "deep.mission", "--format", "json"], { cwd: dir });
     expect(deep.status).toBe(1);
-    expect(JSON.parse(deep.stdout).diagnostics.map((d: { message: string }) => d.message)).toContain(
+    expect(parseAs<CheckJson>(deep.stdout).diagnostics.map((d: { message: string }) => d.message)).toContain(
       "blocks nested more than 64 deep; the rest of the file is not read",
     );
     writeFileSync(join(dir, "long.mission"), `mission m { goal "${"x".repeat(10 * 1024 * 1024)}`);
     const long = missionc(["check", "long.mission", "--format", "json"], { cwd: dir });
     expect(long.status).toBe(1);
-    expect(JSON.parse(long.stdout).diagnostics[0].code).toBe("M0002");
+    expect(parseAs<CheckJson>(long.stdout).diagnostics[0].code).toBe("M0002");
     execFileSync("mkfifo", [join(dir, "pipe.mission")]);
     const fifo = missionc(["check", "pipe.mission"], { cwd: dir });
     expect(fifo.status).toBe(2);
@@ -174,7 +190,7 @@ describe("bad input: a clear message, exit 2 (I/O) or 1 (diagnostics), never a s
     );
     writeFileSync(join(dir, "specs/parts/more.mission"), 'contract { assert x.y "y" }\n');
     const r = missionc(["check", "specs/main.mission", "--format", "json"], { cwd: dir });
-    const files = JSON.parse(r.stdout).diagnostics.map((d: { file: string }) => d.file);
+    const files = parseAs<CheckJson>(r.stdout).diagnostics.map((d: { file: string }) => d.file);
     expect(files).toContain("specs/main.mission");
     expect(files).toContain("specs/parts/more.mission");
   });
@@ -193,7 +209,7 @@ describe("the rest of the command line", () => {
   it("--version prints the package version", () => {
     const r = missionc(["--version"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+    expect(r.stdout).toContain(parseAs<{ version: string }>(readFileSync(join(ROOT, "package.json"), "utf8")).version);
   });
 
   it("an unknown command is a usage error with a hint", () => {
@@ -219,7 +235,7 @@ describe("the rest of the command line", () => {
       "test/fixtures/warning.mission",
       "examples/hello/hello.mission",
     ]);
-    expect(JSON.parse(before.stdout).files.map((f: { file: string }) => f.file)).toEqual([
+    expect(parseAs<CheckJson>(before.stdout).files.map((f: { file: string }) => f.file)).toEqual([
       "test/fixtures/warning.mission",
       "examples/hello/hello.mission",
     ]);

@@ -1,30 +1,25 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { stringify as toYaml } from "yaml";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./helpers/cases.js";
-import { exampleRepo, missionCommits, runCli } from "./helpers/missions.js";
+import type { Status } from "../src/control/status.js";
+import { parseAs } from "./helpers/json.js";
+import { exampleRepo, helloScript, journalEvents, missionCommits, runCli, toolResult } from "./helpers/missions.js";
 
-const script = () => parseYaml(readFileSync(join(ROOT, "examples/hello/hello.script.yaml"), "utf8"));
-const journalOf = (repo: string) =>
-  readFileSync(join(repo, ".missions/hello/journal.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
-const payload = (repo: string, ref: string) =>
-  ref.startsWith("=") ? ref.slice(1) : readFileSync(join(repo, ".missions/hello/blobs", ref), "utf8");
+const script = helloScript;
+const journalOf = (repo: string) => journalEvents(repo, "hello");
 
 describe("gates", () => {
   async function gateAnswers(first: unknown[]): Promise<{ is_error: boolean; content: string }[]> {
     const repo = exampleRepo();
     const s = script();
-    s.runs["gate:greeting#1"] = [...first.map((input) => ({ tools: [{ name: "decide", input }] })), s.runs["gate:greeting#1"].at(-1)];
+    s.runs["gate:greeting#1"] = [...first.map((input) => ({ tools: [{ name: "decide", input }] })), s.runs["gate:greeting#1"].at(-1)!];
     writeFileSync(join(repo, "s.script.yaml"), toYaml(s));
     const r = await runCli(["run", "hello.mission", "--offline", "--script", "s.script.yaml"], repo);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     return journalOf(repo)
       .filter((e) => e.type === "tool_result" && e.data.run === "gate:greeting#1" && e.data.name === "decide")
-      .map((e) => JSON.parse(payload(repo, e.data.blob)));
+      .map((e) => toolResult(repo, "hello", e));
   }
 
   it("a decision naming an assertion that did not fail, or accepting a failed milestone, goes back to the orchestrator as an error", async () => {
@@ -51,7 +46,7 @@ describe("gates", () => {
     const repo = exampleRepo();
     const s = script();
     const bad = { tools: [{ name: "decide", input: { action: "accept", reason: "no" } }] };
-    const good = s.runs["gate:greeting#1"].at(-1);
+    const good = s.runs["gate:greeting#1"].at(-1)!;
     s.runs["gate:greeting#1"] = [bad, bad, bad];
     writeFileSync(join(repo, "s.script.yaml"), toYaml(s));
     const stopped = await runCli(["run", "hello.mission", "--offline", "--script", "s.script.yaml"], repo);
@@ -79,7 +74,9 @@ describe("gates", () => {
     const r = await runCli(["run", "hello.mission", "--offline", "--script", "s.script.yaml"], repo);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/gate: handoff of greeter/);
-    const saved = JSON.parse(readFileSync(join(repo, ".missions/hello/handoffs/greeter-1.json"), "utf8"));
+    const saved = parseAs<{ issues: { text: string }[]; procedures_followed: boolean }>(
+      readFileSync(join(repo, ".missions/hello/handoffs/greeter-1.json"), "utf8"),
+    );
     expect(saved.issues.map((i: { text: string }) => i.text)).toEqual([
       "runner: the handoff claims `node --test && exit 1` exited 0, but the journal shows exit 1",
       "runner: the handoff claims `npm run lint` was run, but the journal shows no such command",
@@ -116,7 +113,7 @@ describe("gates", () => {
     const r = await runCli(["run", "hello.mission", "--offline", "--script", "s.script.yaml"], repo);
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/milestone greeting failed 2 round\(s\) \(max_rounds 2\)/);
-    const status = JSON.parse((await runCli(["status", "--json"], repo)).stdout);
+    const status = parseAs<Status>((await runCli(["status", "--json"], repo)).stdout);
     expect(status.state).toBe("paused");
     expect(status.last_validation).toMatchObject({ round: 2, passed: false, failing: ["greet.default"] });
     // a human looked; resuming hands the report to the orchestrator
@@ -134,12 +131,12 @@ describe("gates", () => {
         ],
       },
     ];
-    s.runs["implement:default_name_2#1"] = script().runs["implement:default_name#1"].map(
-      (t: { tools: { name: string; input: { feature?: string } }[] }) => ({
-        ...t,
-        tools: t.tools.map((x) => (x.name === "submit_handoff" ? { ...x, input: { ...x.input, feature: "default_name_2" } } : x)),
-      }),
-    );
+    s.runs["implement:default_name_2#1"] = script().runs["implement:default_name#1"].map((t) => ({
+      ...t,
+      tools: (t.tools ?? []).map((x) =>
+        x.name === "submit_handoff" ? { ...x, input: { ...(x.input as object), feature: "default_name_2" } } : x,
+      ),
+    }));
     s.runs["review:greeting#3:default_name_2"] = [{ tools: [{ name: "submit_verdicts", input: { verdicts: [] } }] }];
     s.runs["gate:greeting#3"] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "fixed" } }] }];
     writeFileSync(join(repo, "s.script.yaml"), toYaml(s));

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/cases.js";
 import { exampleRepo, missionCommits, runCli } from "./helpers/missions.js";
 import { startMockAnthropic, type MockAnthropic } from "./helpers/mock-anthropic.js";
+import type { Status } from "../src/control/status.js";
+import { parseAs } from "./helpers/json.js";
 
 const script = parseYaml(readFileSync(join(ROOT, "examples/hello/hello.script.yaml"), "utf8")) as {
   runs: Record<string, { text?: string; tools?: { name: string; input?: unknown }[] }[]>;
@@ -39,7 +41,7 @@ describe("the demo mission with every role on a mock Anthropic server, through @
     const r = await runCli(["run", "hello.mission"], repo, { ANTHROPIC_API_KEY: FAKE_KEY });
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(missionCommits(repo).map((c) => [c.subject, c.tree])).toEqual(missionCommits(scripted).map((c) => [c.subject, c.tree]));
-    const status = JSON.parse((await runCli(["status", "--json"], repo)).stdout);
+    const status = parseAs<Status>((await runCli(["status", "--json"], repo)).stdout);
     const t = status.tokens.by_type;
     const share = t.cache_read / (t.input + t.cache_read + t.cache_write);
     console.log(
@@ -135,10 +137,10 @@ describe("keys and external agents", () => {
       const seen = readFileSync(log, "utf8")
         .trim()
         .split("\n")
-        .map((l) => JSON.parse(l));
+        .map((l) => parseAs<{ keys: string[]; agentKey: string | null; promptHasFeature: boolean }>(l));
       expect(seen[0]).toEqual({ keys: ["AGENT_KEY"], agentKey: "agent-key-123456789", promptHasFeature: true });
       expect(missionCommits(repo).map((c) => c.subject)).toEqual(["The greeting program (feature greeter)"]);
-      const status = JSON.parse((await runCli(["status", "--json"], repo)).stdout);
+      const status = parseAs<Status>((await runCli(["status", "--json"], repo)).stdout);
       expect(status.last_validation).toMatchObject({ passed: true });
       expect(status.cost.usd).toBeGreaterThan(0);
     } finally {

@@ -10,6 +10,9 @@ import { Redactor } from "../src/runner/redact.js";
 import { ROOT } from "./helpers/cases.js";
 import { git, runCli } from "./helpers/missions.js";
 import { planOf } from "./helpers/plans.js";
+import type { Report } from "../src/control/report.js";
+import type { Status } from "../src/control/status.js";
+import { parseAs } from "./helpers/json.js";
 
 /**
  * DESIGN §8: the report's figures come from the journal. A journal written with a clock the test
@@ -154,7 +157,7 @@ describe("missionc report: figures from a journal with known numbers", () => {
     const r = await runCli(["report", ".missions/known", "--format", "json"], repo);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout);
+    const report = parseAs<Report>(r.stdout);
     const valid = schema("report.schema.json");
     expect(valid(report), JSON.stringify(valid.errors)).toBe(true);
 
@@ -199,7 +202,7 @@ describe("missionc report: figures from a journal with known numbers", () => {
       size_files: 4,
     });
 
-    const status = JSON.parse((await runCli(["status", ".missions/known", "--json"], repo)).stdout);
+    const status = parseAs<Status>((await runCli(["status", ".missions/known", "--json"], repo)).stdout);
     const validStatus = schema("status.schema.json");
     expect(validStatus(status), JSON.stringify(validStatus.errors)).toBe(true);
     expect(status.cache_read_share.total).toBe(report.cache_read_share.total);
@@ -240,7 +243,7 @@ describe("missionc report: figures from a journal with known numbers", () => {
     const log = await runCli(["log", join(aside, "known")], aside);
     expect(log.code).toBe(0);
     expect(log.stdout).toContain("journal of mission known: 34 events");
-    const moved = JSON.parse((await runCli(["report", join(aside, "known"), "--format", "json"], aside)).stdout);
+    const moved = parseAs<Report>((await runCli(["report", join(aside, "known"), "--format", "json"], aside)).stdout);
     expect(moved.wall_seconds).toBe(42);
     expect(moved.code).toBeUndefined();
     const nothing = await runCli(["log", aside], aside);

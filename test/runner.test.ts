@@ -1,20 +1,29 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
-import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { stringify as toYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/cases.js";
-import { exampleRepo, git, journalEvents, journalHas, missionCommits, runCli, startCli } from "./helpers/missions.js";
+import {
+  exampleRepo,
+  git,
+  helloScript,
+  journalEvents,
+  journalHas,
+  missionCommits,
+  runCli,
+  startCli,
+  toolResult,
+} from "./helpers/missions.js";
 import { hasStackTrace } from "./helpers/cli.js";
+import { parseAs } from "./helpers/json.js";
+import type { Status } from "../src/control/status.js";
+import type { ValidationReport } from "../src/validators/validate.js";
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 const schema = (name: string) => ajv.compile(JSON.parse(readFileSync(join(ROOT, "specs", name), "utf8")));
-const journalOf = (repo: string) =>
-  readFileSync(join(repo, ".missions/hello/journal.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
-const script = () => parseYaml(readFileSync(join(ROOT, "examples/hello/hello.script.yaml"), "utf8"));
+const journalOf = (repo: string) => journalEvents(repo, "hello");
+const script = helloScript;
 
 describe("missionc run on the hello example, offline", () => {
   it("completes: real commits on the mission branch, a real failing check, a follow-up, the user's tree untouched", async () => {
@@ -37,10 +46,12 @@ describe("missionc run on the hello example, offline", () => {
     const firstCommit = git(repo, "rev-parse", "mission/hello~1").trim();
     const worktree = join(repo, ".missions/hello/worktree");
     expect(git(worktree, "show", `${firstCommit}:hello.js`)).toMatch(/const name = process.argv\[2\];/);
-    const report1 = JSON.parse(readFileSync(join(repo, ".missions/hello/validation/greeting-round1.json"), "utf8"));
+    const report1 = parseAs<ValidationReport>(readFileSync(join(repo, ".missions/hello/validation/greeting-round1.json"), "utf8"));
     expect(report1.passed).toBe(false);
-    expect(report1.assertions.find((a: { id: string }) => a.id === "greet.default")).toMatchObject({ by: "check", verdict: "fail" });
-    expect(JSON.parse(readFileSync(join(repo, ".missions/hello/validation/greeting-round2.json"), "utf8")).passed).toBe(true);
+    expect(report1.assertions.find((a) => a.id === "greet.default")).toMatchObject({ by: "check", verdict: "fail" });
+    expect(parseAs<ValidationReport>(readFileSync(join(repo, ".missions/hello/validation/greeting-round2.json"), "utf8")).passed).toBe(
+      true,
+    );
   });
 
   it("journals events that satisfy specs/journal.schema.json, hash-chained; status --json satisfies its schema", async () => {
@@ -55,7 +66,7 @@ describe("missionc run on the hello example, offline", () => {
       expect(e.prev).toBe(i === 0 ? "0".repeat(64) : events[i - 1].hash); // the first follows the genesis hash
     });
     const st = await runCli(["status", "--json"], repo);
-    const status = JSON.parse(st.stdout);
+    const status = parseAs<Status>(st.stdout);
     const vs = schema("status.schema.json");
     expect(vs(status), JSON.stringify(vs.errors)).toBe(true);
     expect(status).toMatchObject({
@@ -151,7 +162,7 @@ describe("stopping and resuming", () => {
     const stopped = await running;
     expect(stopped.code).toBe(3);
     expect(stopped.stdout).toMatch(/paused: paused by `missionc pause`/);
-    expect(JSON.parse((await runCli(["status", "--json"], repo)).stdout).state).toBe("paused");
+    expect(parseAs<Status>((await runCli(["status", "--json"], repo)).stdout).state).toBe("paused");
     const resumed = await runCli(["run", "hello.mission", "--offline", "--script", "held.script.yaml"], repo);
     expect(resumed.code).toBe(0);
     expect(missionCommits(repo)).toHaveLength(2);
@@ -284,8 +295,7 @@ describe("bad answers from agents go back to them as errors, never a crash", () 
     expect(r.code, r.stderr).toBe(0);
     const results = journalOf(repo).filter((e) => e.type === "tool_result" && e.data.run === "implement:greeter#1" && e.data.turn === 1);
     expect(results.map((e) => e.data.is_error)).toEqual([true, true, true, true, true, true]);
-    const payload = (ref: string) => (ref.startsWith("=") ? ref.slice(1) : readFileSync(join(repo, ".missions/hello/blobs", ref), "utf8"));
-    const text = (e: { data: { blob: string } }) => JSON.parse(payload(e.data.blob)).content as string;
+    const text = (e: (typeof results)[number]) => toolResult(repo, "hello", e).content;
     expect(text(results[0])).toMatch(
       /rejected: the handoff does not match specs\/handoff\.schema\.json: .*must have required property 'implemented'/,
     );

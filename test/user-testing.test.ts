@@ -6,6 +6,9 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify } from "yaml";
 import { ROOT } from "./helpers/cases.js";
 import { answersHttp, exampleRepo, freePort, groupAlive, journalEvents, journalHas, runCli, startCli } from "./helpers/missions.js";
+import type { Status } from "../src/control/status.js";
+import type { ValidationReport } from "../src/validators/validate.js";
+import { parseAs } from "./helpers/json.js";
 
 /**
  * Issue 6: user testing against the running app. The notes example is a real HTTP server written by
@@ -58,13 +61,13 @@ describe("user testing drives the running app", () => {
     const first = toolOutputs(repo, "user_test:api#1");
     expect(first).toHaveLength(4);
     expect(first[2]).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/notes\n\{"title":""\}\n→ HTTP 201 Created/);
-    const round1 = JSON.parse(readFileSync(join(repo, ".missions/notes/validation/api-round1.json"), "utf8"));
+    const round1 = parseAs<ValidationReport>(readFileSync(join(repo, ".missions/notes/validation/api-round1.json"), "utf8"));
     expect(round1.passed).toBe(false);
     expect(round1.failing).toEqual(["notes.reject_empty"]);
-    const rejected = round1.assertions.find((a: { id: string }) => a.id === "notes.reject_empty");
-    expect(rejected.verdict).toBe("fail");
+    const rejected = round1.assertions.find((a) => a.id === "notes.reject_empty");
+    expect(rejected?.verdict).toBe("fail");
     // the verdict carries the exchanges that back it: the request and the response excerpt
-    expect(rejected.exchanges.map((x: { output: string }) => x.output).join("\n")).toContain("→ HTTP 201 Created");
+    expect((rejected?.exchanges ?? []).map((x) => x.output).join("\n")).toContain("→ HTTP 201 Created");
     expect(round1.procedures.map((p: { name: string; exit_code: number }) => `${p.name}:${p.exit_code}`)).toEqual(
       expect.arrayContaining(["install:0", "start:0", "test:0"]),
     );
@@ -74,7 +77,7 @@ describe("user testing drives the running app", () => {
     expect(second[0]).toMatch(/→ HTTP 400 Bad Request/);
     // every assertion is tested again in round 2, not only the one that failed: adding still works
     expect(second[2]).toMatch(/^POST .*\n\{"title":"qa-bread-2"\}\n→ HTTP 201 Created/);
-    const round2 = JSON.parse(readFileSync(join(repo, ".missions/notes/validation/api-round2.json"), "utf8"));
+    const round2 = parseAs<ValidationReport>(readFileSync(join(repo, ".missions/notes/validation/api-round2.json"), "utf8"));
     expect(round2.passed).toBe(true);
 
     // the app ran in its own process group, once per round, and nothing of it is left
@@ -127,11 +130,11 @@ describe("user testing drives the running app", () => {
       ),
     );
     const r = await runCli(["run", "notes.mission", "--offline", "--until", "api"], repo);
-    const report = JSON.parse(readFileSync(join(repo, ".missions/notes/validation/api-round1.json"), "utf8"));
-    const start = report.procedures.find((p: { name: string }) => p.name === "start");
-    expect(start.exit_code).toBe(1);
-    expect(start.output_tail).toContain("did not answer within 1 s");
-    expect(start.output_tail).toContain("logs/app-api-round1.log");
+    const report = parseAs<ValidationReport>(readFileSync(join(repo, ".missions/notes/validation/api-round1.json"), "utf8"));
+    const start = report.procedures.find((p) => p.name === "start");
+    expect(start?.exit_code).toBe(1);
+    expect(start?.output_tail).toContain("did not answer within 1 s");
+    expect(start?.output_tail).toContain("logs/app-api-round1.log");
     const judged = report.assertions.filter((a: { by: string }) => a.by === "user_tester");
     expect(judged.map((a: { verdict: string }) => a.verdict)).toEqual(["unverified", "unverified", "unverified"]);
     expect(judged[0].evidence).toContain("app-api-round1.log");
@@ -147,7 +150,7 @@ describe("user testing drives the running app", () => {
     await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
     expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(true);
     // meanwhile status names the agent at work, and satisfies its schema while running
-    const status = JSON.parse((await runCli(["status", "notes.mission", "--json"], repo)).stdout);
+    const status = parseAs<Status>((await runCli(["status", "notes.mission", "--json"], repo)).stdout);
     expect(status.state).toBe("running");
     expect(status.agents).toEqual([{ run: "user_test:api#1", role: "user_tester", model: "judge" }]);
     const validStatus = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, "specs/status.schema.json"), "utf8")));

@@ -4,6 +4,8 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./cases.js";
+import { parse as parseYaml } from "yaml";
+import type { Script } from "../../src/agents/scripted.js";
 
 /** A scratch git repository holding a copy of an example, committed once, as a user would have it. */
 export function exampleRepo(example = "hello", edit?: (dir: string) => void): string {
@@ -102,8 +104,8 @@ export async function answersHttp(url: string): Promise<boolean> {
 
 export { groupAlive } from "../../src/runner/processes.js";
 
-// oxlint-disable-next-line typescript/no-explicit-any -- journal events are untyped until the honest-gates issue types them; tests read their data loosely and assert on it
-type EventData = Record<string, any>;
+/** Journal events are untyped until the honest-gates issue types them: their data is read as unknown. */
+type EventData = Record<string, unknown>;
 
 /** A journal line as the tests read it: the envelope typed, the data loose. */
 export interface JournalLine {
@@ -111,6 +113,8 @@ export interface JournalLine {
   type: string;
   at: string;
   data: EventData;
+  prev: string;
+  hash: string;
 }
 
 /** The journal's events, parsed. */
@@ -150,4 +154,16 @@ export async function journalHas(repo: string, mission: string, accept: (e: Even
     }
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The hello example's script (specs/script.schema.json), to edit before a run. */
+export function helloScript(): Script {
+  return parseYaml(readFileSync(join(ROOT, "examples/hello/hello.script.yaml"), "utf8")) as Script;
+}
+
+/** What a journaled tool result holds: its blob (inline `=…` or a file under blobs/), parsed. */
+export function toolResult(repo: string, mission: string, e: JournalLine): { content: string; is_error: boolean } {
+  const ref = String(e.data["blob"]);
+  const text = ref.startsWith("=") ? ref.slice(1) : readFileSync(join(repo, ".missions", mission, "blobs", ref), "utf8");
+  return JSON.parse(text) as { content: string; is_error: boolean };
 }
