@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { runMission, type RunOutcome } from "../../src/runner/run.js";
@@ -25,14 +25,29 @@ export interface CrashPoint {
   n: number;
 }
 
+let builtChecked: true | undefined;
+
 export interface Crash {
   /** the point's n if the runner was stopped there, undefined if it finished first */
   crashedAt: number | undefined;
   finished: string | undefined;
 }
 
+/**
+ * The thread runs the built runner (dist/), the rest of a test the sources: a build older than a
+ * source would test old code against new, so it is refused (`npm test` builds first).
+ */
+function builtIsCurrent(): void {
+  const built = statSync(join(ROOT, "dist/runner/run.js"), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const newer = readdirSync(join(ROOT, "src"), { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .filter((f) => statSync(join(ROOT, "src", f)).mtimeMs > built);
+  if (newer.length) throw new Error(`dist/ is older than src/${newer[0]}: run \`npm run build\` first (npm test does)`);
+}
+
 /** Runs the mission in a thread until the point, then kills it there. */
 export async function crashAt(missionFile: string, point: CrashPoint, requestsLog: string): Promise<Crash> {
+  builtChecked ??= (builtIsCurrent(), true);
   const standIn = spawn("sleep", ["600"], { stdio: "ignore" });
   const standInGone = new Promise((r) => standIn.once("exit", r));
   const worker = new Worker(join(ROOT, "test/helpers/crash-worker.mjs"), {
