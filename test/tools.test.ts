@@ -113,6 +113,7 @@ describe("commands", () => {
     });
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBe(124);
+    expect(group).toBeGreaterThan(0);
     expect(groupAlive(group)).toBe(false); // no process of the group is left, the background sleep included
   });
 

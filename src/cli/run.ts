@@ -1,5 +1,4 @@
 import { renderPretty } from "../diagnostics/render-pretty.js";
-import { appendFileSync } from "node:fs";
 import { runMission, type RunOptions, type RunOutcome } from "../runner/run.js";
 import { EXIT } from "./errors.js";
 import { colourFor, write, writeError } from "./output.js";
@@ -19,22 +18,16 @@ function clock(started: number): string {
 }
 
 /**
- * Hooks the tests reach through the environment of a real CLI process: MISSIONC_CRASH_AFTER_APPEND=N
- * kills the process (SIGKILL) once the N-th journal event is on disk; MISSIONC_SCRIPT_LOG=PATH logs
- * each model call made (run, turn), to prove a journaled turn is never asked for again.
+ * The hook a test reaches through the environment of a real CLI process: MISSIONC_CRASH_AFTER_APPEND=N
+ * kills the process (SIGKILL) once the N-th journal event is on disk (a torn journal is made so).
  */
-function testHooks(): Pick<RunOptions, "afterAppend" | "onModelRequest"> {
+function testHooks(): Pick<RunOptions, "afterAppend"> {
   const crashAt = Number(process.env["MISSIONC_CRASH_AFTER_APPEND"] ?? 0);
-  const log = process.env["MISSIONC_SCRIPT_LOG"];
+  if (crashAt <= 0) return {};
   return {
-    ...(crashAt > 0
-      ? {
-          afterAppend: (e: { seq: number }) => {
-            if (e.seq === crashAt) process.kill(process.pid, "SIGKILL");
-          },
-        }
-      : {}),
-    ...(log ? { onModelRequest: (run: string, turn: number) => appendFileSync(log, `${run}\t${turn}\n`) } : {}),
+    afterAppend: (e) => {
+      if (e.seq === crashAt) process.kill(process.pid, "SIGKILL");
+    },
   };
 }
 

@@ -188,9 +188,10 @@ function addUsage(s: MissionState, role: string, u: Usage): void {
   s.usage.set(role, t);
 }
 
-// Journal events are untyped: nothing checks their data when it is written (journal.schema.json
-// describes only the envelope), and the fold reads it loosely until the honest-gates issue gives
-// each event type its own shape. Until then the fold is also exempt from the no-unsafe-* rules.
+// Journal events are untyped: nothing checks their data when it is written (specs/journal.schema.json
+// describes the events, but the runner never validates against it), and the fold reads it loosely
+// until the honest-gates issue gives each event type its own shape. Until then the fold is also
+// exempt from the no-unsafe-* rules.
 // oxlint-disable-next-line typescript/no-explicit-any -- see above: untyped journal data, to be typed by the honest-gates issue
 type D = Record<string, any>;
 
