@@ -1,6 +1,6 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { PlanModel } from "../plan/types.js";
-import { ProviderError, type Message, type ModelRequest, type ModelResponse, type Provider } from "./provider.js";
+import { ProviderError, sdkOptions, type Message, type ModelRequest, type ModelResponse, type Provider } from "./provider.js";
 
 /**
  * Anthropic Messages through @anthropic-ai/sdk, streamed. The stable prefix is cached: a breakpoint
@@ -44,10 +44,7 @@ export class AnthropicProvider implements Provider {
   ) {}
 
   private connect(): Promise<Anthropic> {
-    const baseURL = typeof this.model.options["base_url"] === "string" ? this.model.options["base_url"] : undefined;
-    this.client ??= import("@anthropic-ai/sdk").then(
-      ({ default: Sdk }) => new Sdk({ apiKey: this.apiKey, maxRetries: 0, timeout: this.timeoutMs, ...(baseURL ? { baseURL } : {}) }),
-    );
+    this.client ??= import("@anthropic-ai/sdk").then(({ default: Sdk }) => new Sdk(sdkOptions(this.model, this.apiKey, this.timeoutMs)));
     return this.client;
   }
 

@@ -1,6 +1,6 @@
 import type OpenAI from "openai";
 import type { PlanModel } from "../plan/types.js";
-import type { Message, ModelRequest, ModelResponse, Provider, ToolCall } from "./provider.js";
+import { sdkOptions, type Message, type ModelRequest, type ModelResponse, type Provider, type ToolCall } from "./provider.js";
 
 /**
  * OpenAI Chat Completions through the openai SDK, streamed; with `base_url`, any OpenAI-compatible
@@ -58,10 +58,7 @@ export class OpenAIProvider implements Provider {
   ) {}
 
   private connect(): Promise<OpenAI> {
-    const baseURL = typeof this.model.options["base_url"] === "string" ? this.model.options["base_url"] : undefined;
-    this.client ??= import("openai").then(
-      ({ default: Sdk }) => new Sdk({ apiKey: this.apiKey, maxRetries: 0, timeout: this.timeoutMs, ...(baseURL ? { baseURL } : {}) }),
-    );
+    this.client ??= import("openai").then(({ default: Sdk }) => new Sdk(sdkOptions(this.model, this.apiKey, this.timeoutMs)));
     return this.client;
   }
 

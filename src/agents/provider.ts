@@ -61,3 +61,16 @@ export class ProviderError extends Error {}
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
+
+/**
+ * What the Anthropic and the OpenAI SDK are both given: the key, no retries of their own (the
+ * runner's one policy retries), the time-out, and the model's `base_url` when it has one.
+ */
+export function sdkOptions(
+  model: { options: Record<string, unknown> },
+  apiKey: string,
+  timeoutMs: number,
+): { apiKey: string; maxRetries: 0; timeout: number; baseURL?: string } {
+  const baseURL = model.options["base_url"];
+  return { apiKey, maxRetries: 0, timeout: timeoutMs, ...(typeof baseURL === "string" ? { baseURL } : {}) };
+}
