@@ -1,14 +1,23 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli/main.js";
+// CommonJS (bin/package.json): an ES module entry costs Node 20 its ES module loader at every start
+const { join } = require("node:path");
+const { loadBundle } = require("../dist/bundle/launch.cjs");
 
 // `missionc … | head`: the reader has gone; stop quietly, as other command-line tools do
 for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (e) => {
+  stream.on("error", (/** @type {NodeJS.ErrnoException} */ e) => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
     throw e;
   });
 }
 
-main(process.argv.slice(2)).then((code) => {
+const argv = process.argv.slice(2);
+// the bundled program (scripts/bundle.mjs), compiled from V8's code cache after its first run
+const command = /^[a-z]+$/.test(argv[0] ?? "") ? argv[0] : undefined;
+const { main, save } = loadBundle(join(__dirname, "..", "dist", "bundle"), command);
+
+main(argv).then((/** @type {number} */ code) => {
   process.exitCode = code;
+  // a usage error (a mistyped command) leaves no cache file behind
+  if (code <= 1) save();
 });

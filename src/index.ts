@@ -1,4 +1,4 @@
-/** missionc as a library: each phase is a function of its input. */
+/** missionc as a library: each phase is a function of its input; the runner loads when a mission runs. */
 export { parse, type ParseResult } from "./syntax/parse.js";
 export type * as Ast from "./syntax/ast.js";
 export { nodeHost, type SourceHost } from "./syntax/host.js";
@@ -25,4 +25,14 @@ export { diffPlans, type PlanDiff, type Change, type ChangeKind } from "./plan/d
 export { toMermaid, toDot } from "./plan/graph.js";
 export type { Plan, PlanStep, PlanFeature, PlanAssertion, PlanMilestone } from "./plan/types.js";
 export { format, type FormatResult } from "./format/format.js";
-export { runMission, type RunOptions, type RunOutcome } from "./runner/run.js";
+export type { RunOptions, RunOutcome } from "./runner/run.js";
+import type { RunOptions, RunOutcome } from "./runner/run.js";
+
+/**
+ * Runs a mission (src/runner/run.ts). The runner, git and the AI SDKs load at its first call, not
+ * with the package: a program that only checks or plans missions never pays for them.
+ */
+export async function runMission(options: RunOptions): Promise<RunOutcome> {
+  const runner = await import("./runner/run.js");
+  return runner.runMission(options);
+}

@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as oniguruma from "vscode-oniguruma";
 import * as textmate from "vscode-textmate";
+import { createToken, EmbeddedActionsParser } from "../src/syntax/chevrotain.js";
+import { LazyLookahead } from "../src/syntax/lookahead.js";
 import { MissionParser } from "../src/syntax/parser.js";
-import { parse } from "../src/syntax/parse.js";
+import { makeLexer, parse } from "../src/syntax/parse.js";
 import { KEYWORDS } from "../src/syntax/tokens.js";
 import { ROOT, matchGolden } from "./helpers/cases.js";
 
@@ -13,9 +15,32 @@ const ebnf = readFileSync(join(ROOT, "grammar/mission.ebnf"), "utf8");
 
 describe("grammar/mission.ebnf is kept honest", () => {
   it("has a production for every parser rule, and no syntactic production the parser lacks", () => {
-    const rules = Object.keys(new MissionParser().getGAstProductions()).sort();
+    const rules = Object.keys(new MissionParser({ validate: false }).getGAstProductions()).sort();
     const productions = [...ebnf.matchAll(/^([a-z][A-Za-z]*)\s*=/gm)].map((m) => m[1]).sort();
     expect(productions).toEqual(rules);
+  });
+
+  // a parse skips chevrotain's validations for a fast start; here they run on every change
+  it("passes chevrotain's grammar validations (no ambiguity, no left recursion)", () => {
+    expect(() => new MissionParser({ validate: true })).not.toThrow();
+  });
+
+  it("has a lexer chevrotain can optimize (first-character tables for every token)", () => {
+    expect(() => makeLexer(true)).not.toThrow();
+  });
+
+  it("the lazy lookahead still reports an ambiguous grammar when validating", () => {
+    const A = createToken({ name: "A", pattern: /a/ });
+    class Ambiguous extends EmbeddedActionsParser {
+      constructor() {
+        super([A], { lookaheadStrategy: new LazyLookahead(2), maxLookahead: 2 });
+        this.performSelfAnalysis();
+      }
+      top = this.RULE("top", () => {
+        this.OR([{ ALT: () => this.CONSUME(A) }, { ALT: () => this.CONSUME2(A) }]);
+      });
+    }
+    expect(() => new Ambiguous()).toThrow(/Ambiguous Alternatives Detected/);
   });
 
   it("lists exactly the lexer's keywords", () => {

@@ -7,6 +7,9 @@ import { describeToken, errorMessages } from "./messages.js";
 import * as T from "./tokens.js";
 import { checkBlockFields, type Marker } from "./blocks.js";
 import { LineIndex, SourceSpan } from "./source-span.js";
+import { LazyLookahead } from "./lookahead.js";
+
+const MAX_LOOKAHEAD = 2;
 
 /**
  * The grammar (grammar/mission.ebnf is its normative form), with embedded actions that build the
@@ -22,8 +25,18 @@ export class MissionParser extends EmbeddedActionsParser {
   private unclosedReported = false;
   problems: Diagnostic[] = [];
 
-  constructor() {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: errorMessages });
+  /**
+   * `validate`: chevrotain's checks of the grammar (ambiguities, left recursion), which only a change
+   * of this file can break; test/grammar.test.ts runs them, a parse skips them.
+   */
+  constructor(options: { validate: boolean }) {
+    super(T.ALL_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: MAX_LOOKAHEAD,
+      errorMessageProvider: errorMessages,
+      lookaheadStrategy: new LazyLookahead(MAX_LOOKAHEAD),
+      skipValidations: !options.validate,
+    });
     this.performSelfAnalysis();
   }
 

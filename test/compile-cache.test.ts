@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cacheDir } from "../src/cli/compile-cache.js";
+import { ROOT } from "./helpers/cases.js";
+import { missionc } from "./helpers/cli.js";
+
+/**
+ * bin/missionc.js loads the bundled program through V8's code cache (src/cli/compile-cache.ts). The
+ * cache may only ever make a start faster: whatever is in the folder, the command's output is the same.
+ */
+const hello = join(ROOT, "examples/hello/hello.mission");
+const manifest = JSON.parse(readFileSync(join(ROOT, "dist/bundle/manifest.json"), "utf8")) as { sha256: string };
+const fresh = () => mkdtempSync(join(tmpdir(), "code-cache-"));
+const check = (dir: string) => missionc(["check", hello], { env: { MISSIONC_CACHE_DIR: dir } });
+const bins = (dir: string) => readdirSync(dir).filter((n) => n.endsWith(".bin"));
+
+describe("the code cache of the command-line program", () => {
+  const expected = missionc(["check", hello], { env: { MISSIONC_CACHE_DIR: "" } });
+
+  it("is written after a command's first run, for this bundle and this Node, and read by the next", () => {
+    const dir = fresh();
+    expect(check(dir)).toEqual(expected);
+    const files = bins(dir);
+    expect(files).toEqual([`${manifest.sha256.slice(0, 16)}-${process.version}-${process.arch}-check.bin`]);
+    const written = statSync(join(dir, files[0])).mtimeMs;
+    expect(check(dir)).toEqual(expected);
+    // accepted by V8, so not written again
+    expect(statSync(join(dir, files[0])).mtimeMs).toBe(written);
+    expect((statSync(dir).mode & 0o777).toString(8)).toBe("700");
+  });
+
+  it("replaces a damaged file and gives the same output meanwhile", () => {
+    const dir = fresh();
+    check(dir);
+    const [file] = bins(dir);
+    writeFileSync(join(dir, file), Buffer.alloc(4096, 7));
+    expect(check(dir)).toEqual(expected);
+    expect(readFileSync(join(dir, file)).equals(Buffer.alloc(4096, 7))).toBe(false);
+    expect(check(dir)).toEqual(expected);
+  });
+
+  it("is skipped silently where it cannot be written, and off with an empty MISSIONC_CACHE_DIR", () => {
+    const file = join(fresh(), "a-file");
+    writeFileSync(file, "");
+    const unwritable = join(file, "cache"); // a folder inside a file: not even root can make it
+    expect(check(unwritable)).toEqual(expected);
+    expect(missionc(["check", hello], { env: { MISSIONC_CACHE_DIR: "" } })).toEqual(expected);
+    expect(cacheDir({ MISSIONC_CACHE_DIR: "" })).toBeUndefined();
+    expect(cacheDir({ XDG_CACHE_HOME: "/x" })).toBe("/x/missionc");
+  });
+
+  it("leaves no file for a mistyped command, and removes other bundles' files unused for a week", () => {
+    const dir = fresh();
+    mkdirSync(dir, { recursive: true });
+    const old = join(dir, "0123456789abcdef-v20.0.0-x64-check.bin");
+    const recent = join(dir, "fedcba9876543210-v20.0.0-x64-check.bin");
+    writeFileSync(old, "x");
+    writeFileSync(recent, "x");
+    const weekAndADay = (Date.now() - 8 * 24 * 3600 * 1000) / 1000;
+    utimesSync(old, weekAndADay, weekAndADay);
+    expect(missionc(["chek", hello], { env: { MISSIONC_CACHE_DIR: dir } }).status).toBe(2);
+    expect(bins(dir).sort()).toEqual([old, recent].map((p) => p.slice(dir.length + 1)).sort());
+    check(dir);
+    expect(bins(dir)).toContain("fedcba9876543210-v20.0.0-x64-check.bin");
+    expect(bins(dir)).not.toContain("0123456789abcdef-v20.0.0-x64-check.bin");
+  });
+});
