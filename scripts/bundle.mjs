@@ -50,6 +50,10 @@ const result = await esbuild.build({
   target: "node20",
   external,
   plugins: [chevrotainInline],
+  // `import()` of the packages left out becomes `require`: code that V8 restores from its code cache
+  // has lost vm.Script's importModuleDynamically, and its `import()` would throw (Node 20; all of
+  // these packages ship CommonJS too)
+  supported: { "dynamic-import": false },
   // the modules find specs/, skills/ and package.json relative to their own URL
   define: { "import.meta.url": "__missioncModuleUrl" },
   banner: { js: 'const __missioncModuleUrl = require("node:url").pathToFileURL(__filename).href;' },

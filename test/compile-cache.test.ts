@@ -51,6 +51,14 @@ describe("the code cache of the command-line program", () => {
     expect(cacheDir({ XDG_CACHE_HOME: "/x" })).toBe("/x/missionc");
   });
 
+  it("holds no import() in the bundle: restored from the cache, it would have lost its loader", () => {
+    // vm.Script's importModuleDynamically does not survive V8's code cache (Node 20): a cached
+    // `import("@anthropic-ai/sdk")` throws "A dynamic import callback was not specified"
+    const bundle = readFileSync(join(ROOT, "dist/bundle/missionc.cjs"), "utf8");
+    expect(bundle.match(/\bimport\(\s*["'`]/g) ?? []).toEqual([]);
+    expect(bundle).toMatch(/require\("@anthropic-ai\/sdk"\)/);
+  });
+
   it("leaves no file for a mistyped command, and removes other bundles' files unused for a week", () => {
     const dir = fresh();
     mkdirSync(dir, { recursive: true });

@@ -121,7 +121,7 @@ describe("missionc diff", () => {
     writeFileSync(join(repo, "plan.json"), JSON.stringify({ format: "missionc.plan/1", digest: "nope" }));
     const bad = missionc(["diff", "plan.json", "hello.mission"], { cwd: repo });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/plan\.json does not match specs\/plan\.schema\.json/);
+    expect(bad.stderr).toMatch(/plan\.json does not match specs\/plan-v1\.schema\.json/);
     writeFileSync(join(repo, "other.json"), JSON.stringify({ hello: 1 }));
     expect(missionc(["diff", "other.json", "hello.mission"], { cwd: repo }).stderr).toMatch(/is not a missionc plan/);
 

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Chalk } from "chalk";
+import { checksOf } from "../src/plan/checks.js";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../src/plan/canonical.js";
 import { renderPlanTree } from "../src/plan/render-plan.js";
@@ -76,10 +77,16 @@ describe("the plan", () => {
     expect(judge("auth.hashing")).toBe("reviewer"); // by reviewer
     expect(judge("auth.signup")).toBe("user_tester"); // neither, milestone runs user_testing
     const channels = plan.steps.find((s) => s.id === "validate:channels:scrutiny");
-    expect(channels?.kind === "validate" && channels.checks.filter((c) => c.regression).map((c) => c.assertion)).toEqual([
-      "auth.login",
-      "ws.create",
-    ]);
+    // the plan refers to earlier milestones' checks; expanded, they are those of `accounts`
+    expect(channels?.kind === "validate" && channels.regressions).toBe(true);
+    expect(
+      channels?.kind === "validate" &&
+        checksOf(plan, channels)
+          .filter((c) => c.regression)
+          .map((c) => c.assertion),
+    ).toEqual(["auth.login", "ws.create"]);
+    const userTesting = plan.steps.find((s) => s.id === "validate:channels:user_testing");
+    expect(userTesting?.kind === "validate" && [userTesting.regressions, userTesting.checks]).toEqual([false, []]);
     expect(plan.steps.map((s) => s.id).slice(0, 5)).toEqual([
       "implement:auth",
       "implement:workspaces",

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import type { Plan } from "../plan/types.js";
+import { existsSync } from "node:fs";
+import { readStoredPlan } from "../plan/upgrade.js";
 import { loadJournal } from "../runner/journal.js";
 import type { Layout } from "../runner/layout.js";
 import { summarize } from "../runner/state.js";
@@ -7,7 +7,7 @@ import { summarize } from "../runner/state.js";
 /** `missionc log`: the journal, one readable line an event. */
 export function renderLog(layout: Layout): string {
   if (!existsSync(layout.plan)) throw new Error(`no mission state at ${layout.dir}`);
-  const plan = JSON.parse(readFileSync(layout.plan, "utf8")) as Plan;
+  const { plan } = readStoredPlan(layout.plan);
   const { events, droppedBytes } = loadJournal(layout.journal, { readOnly: true });
   const lines = [
     `journal of mission ${plan.mission.name}: ${events.length} events${droppedBytes ? ` (and a torn last line of ${droppedBytes} bytes)` : ""}`,

@@ -1,3 +1,4 @@
+import { readStoredPlan } from "../plan/upgrade.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan } from "../plan/types.js";
@@ -120,7 +121,7 @@ function step(plan: Plan, s: MissionState): Status["step"] {
 /** A mission's plan and journal as they are on disk now, read-only. */
 export function readMission(layout: Layout): { plan: Plan; events: JournalEvent[]; droppedBytes: number } {
   if (!existsSync(layout.plan)) throw new Error(`no mission state at ${layout.dir}`);
-  const plan = JSON.parse(readFileSync(layout.plan, "utf8")) as Plan;
+  const { plan } = readStoredPlan(layout.plan);
   const { events, droppedBytes } = loadJournal(layout.journal, { readOnly: true });
   return { plan, events, droppedBytes };
 }

@@ -80,9 +80,11 @@ function orderedDiff<T extends object>(
 ): void {
   const a = new Map(before.map((x) => [key(x), x]));
   const b = new Map(after.map((x) => [key(x), x]));
-  const keep = stayed(before.map(key), after.map(key));
-  const beforeIndex = new Map(before.map((x, i) => [key(x), i]));
   const milestoneOf = (x: T): string | undefined => (x as { milestone?: string }).milestone;
+  // what changed milestone has moved whatever its place: the order kept is chosen among the rest
+  const sameMilestone = (x: T): boolean => milestoneOf(x) === milestoneOf(a.get(key(x)) ?? x);
+  const keep = stayed(before.filter((x) => !b.has(key(x)) || sameMilestone(b.get(key(x))!)).map(key), after.filter(sameMilestone).map(key));
+  const beforeIndex = new Map(before.map((x, i) => [key(x), i]));
   after.forEach((x, i) => {
     const name = key(x);
     const old = a.get(name);

@@ -6,6 +6,7 @@ import { absolute, type SourceHost } from "../syntax/host.js";
 import { loadProgram } from "../syntax/includes.js";
 import { lower } from "./lower.js";
 import { PLAN_FORMAT, type Plan } from "./types.js";
+import { PLAN_FORMAT_V1, upgradePlanV1, type PlanV1 } from "./upgrade.js";
 
 /** Where plans come from: a mission file (checked, then lowered) or a plan JSON (validated). */
 
@@ -13,20 +14,27 @@ export type Loaded =
   | { ok: true; plan: Plan; checked?: CheckedMission }
   | { ok: false; reason: string; diagnostics?: Diagnostic[]; sources?: Map<string, string> };
 
-let validatePlan: (((v: unknown) => boolean) & { errors?: unknown }) | undefined;
+type Validate = ((v: unknown) => boolean) & { errors?: unknown };
+const validators = new Map<string, Validate>();
+const SCHEMA_OF: Record<string, string> = { [PLAN_FORMAT]: "plan.schema.json", [PLAN_FORMAT_V1]: "plan-v1.schema.json" };
 
-export function planSchema(): object {
-  return JSON.parse(readFileSync(new URL("../../specs/plan.schema.json", import.meta.url), "utf8")) as object;
+export function planSchema(file = "plan.schema.json"): object {
+  return JSON.parse(readFileSync(new URL(`../../specs/${file}`, import.meta.url), "utf8")) as object;
 }
 
-/** Validates a plan against specs/plan.schema.json; the first error, in words, when it fails. */
-export function planSchemaError(value: unknown): string | undefined {
-  if (!validatePlan) {
-    const ajv = new Ajv({ allErrors: false, strict: false });
-    validatePlan = ajv.compile(planSchema());
+/**
+ * Validates a plan against the schema of its format (specs/plan.schema.json, or plan-v1.schema.json
+ * for `/1`); the first error, in words, when it fails.
+ */
+export function planSchemaError(value: unknown, format: string = PLAN_FORMAT): string | undefined {
+  const file = SCHEMA_OF[format] ?? "plan.schema.json";
+  let validate = validators.get(file);
+  if (!validate) {
+    validate = new Ajv({ allErrors: false, strict: false }).compile(planSchema(file));
+    validators.set(file, validate);
   }
-  if (validatePlan(value)) return undefined;
-  const e = (validatePlan.errors as { instancePath: string; message?: string }[] | undefined)?.[0];
+  if (validate(value)) return undefined;
+  const e = (validate.errors as { instancePath: string; message?: string }[] | undefined)?.[0];
   return e ? `${e.instancePath || "(top)"} ${e.message ?? "is invalid"}` : "does not match the plan schema";
 }
 
@@ -67,12 +75,15 @@ export function planFromJson(text: string, name: string): Loaded {
     return { ok: false, reason: `${name} is not JSON: ${(e as Error).message}` };
   }
   const format = (value as { format?: unknown } | null)?.format;
-  if (format !== PLAN_FORMAT) {
-    return { ok: false, reason: `${name} is not a missionc plan: its "format" is ${JSON.stringify(format)}, expected "${PLAN_FORMAT}"` };
+  if (format !== PLAN_FORMAT && format !== PLAN_FORMAT_V1) {
+    return {
+      ok: false,
+      reason: `${name} is not a missionc plan: its "format" is ${JSON.stringify(format)}, expected "${PLAN_FORMAT}" (or the older "${PLAN_FORMAT_V1}")`,
+    };
   }
-  const error = planSchemaError(value);
-  if (error) return { ok: false, reason: `${name} does not match specs/plan.schema.json: ${error}` };
-  return { ok: true, plan: value as Plan };
+  const error = planSchemaError(value, format);
+  if (error) return { ok: false, reason: `${name} does not match specs/${SCHEMA_OF[format]}: ${error}` };
+  return { ok: true, plan: format === PLAN_FORMAT_V1 ? upgradePlanV1(value as PlanV1) : (value as Plan) };
 }
 
 /** A side of `diff` or the input of `graph`: `.json` is a plan, anything else a mission. */

@@ -4,6 +4,7 @@ import type { SourceHost } from "../syntax/host.js";
 import type { CheckedMission } from "../semantics/check.js";
 import { validatorsOf } from "../semantics/coverage.js";
 import type { BoundMission } from "../semantics/model.js";
+import { checksValidator } from "./checks.js";
 import { digestOf, sha256 } from "./canonical.js";
 import {
   PLAN_FORMAT,
@@ -39,6 +40,13 @@ export function lower(checked: CheckedMission, host: SourceHost): Plan {
   const roles = lowerRoles(m);
   const contract = lowerContract(checked);
   const features = lowerFeatures(m, roles, skills);
+  const procedures = Object.fromEntries([...m.procedures].map(([k, v]) => [k, lowerProcedure(v)]));
+  const milestones = [...m.milestones.values()].map((ms) => ({
+    name: ms.name.text,
+    ...(ms.title ? { title: String(ms.title.value) } : {}),
+    features: ms.features.filter((f) => m.features.get(f.name.text)?.decl === f).map((f) => f.name.text),
+    validators: orderedValidators(ms),
+  }));
   const body: Omit<Plan, "digest"> = {
     format: PLAN_FORMAT,
     mission: {
@@ -52,17 +60,12 @@ export function lower(checked: CheckedMission, host: SourceHost): Plan {
     policy: lowerPolicy(m),
     models: Object.fromEntries([...m.models].map(([k, v]) => [k, lowerModel(v)])),
     roles,
-    procedures: Object.fromEntries([...m.procedures].map(([k, v]) => [k, lowerProcedure(v)])),
+    procedures,
     skills,
     contract,
-    milestones: [...m.milestones.values()].map((ms) => ({
-      name: ms.name.text,
-      ...(ms.title ? { title: String(ms.title.value) } : {}),
-      features: ms.features.filter((f) => m.features.get(f.name.text)?.decl === f).map((f) => f.name.text),
-      validators: orderedValidators(ms),
-    })),
+    milestones,
     features,
-    steps: lowerSteps(m, roles, contract, features),
+    steps: stepsOf({ milestones, features, contract, roles, procedures }),
   };
   return { ...body, digest: digestOf(body) };
 }
@@ -188,46 +191,55 @@ function lowerFeatures(m: BoundMission, roles: Record<RoleName, string>, skills:
   });
 }
 
-function lowerSteps(m: BoundMission, roles: Record<RoleName, string>, contract: PlanAssertion[], features: PlanFeature[]): PlanStep[] {
+/**
+ * The steps, from the plan's own tables: each milestone's features in order, its validators, its
+ * gate. Linear in the mission: every assertion and feature is named once, and the regression checks
+ * of earlier milestones are a flag on the step that runs them, not a copy.
+ */
+export function stepsOf(p: Pick<Plan, "milestones" | "features" | "contract" | "roles" | "procedures">): PlanStep[] {
+  const featuresOf = groupBy(p.features, (f) => f.milestone);
+  const assertionsOf = groupBy(p.contract, (a) => a.milestone);
   const steps: PlanStep[] = [];
-  const earlierChecks: PlanAssertion[] = [];
-  for (const ms of m.milestones.values()) {
-    const name = ms.name.text;
-    for (const f of features.filter((x) => x.milestone === name)) {
+  for (const ms of p.milestones) {
+    const name = ms.name;
+    const features = featuresOf.get(name) ?? [];
+    for (const f of features) {
       steps.push({ id: `implement:${f.name}`, kind: "implement", milestone: name, feature: f.name, role: "worker", model: f.model });
     }
-    const here = contract.filter((a) => a.milestone === name);
-    const validators = orderedValidators(ms);
-    const validates: ValidateStep[] = validators.map((v) => ({
+    const here = assertionsOf.get(name) ?? [];
+    const runsChecks = checksValidator(ms.validators);
+    const validates: ValidateStep[] = ms.validators.map((v) => ({
       id: `validate:${name}:${v}`,
       kind: "validate",
       milestone: name,
       validator: v,
       role: v === "scrutiny" ? "reviewer" : "user_tester",
-      model: v === "scrutiny" ? roles.reviewer : roles.user_tester,
-      procedures: (v === "scrutiny" ? SCRUTINY_PROCEDURES : USER_TESTING_PROCEDURES).filter((p) => m.procedures.has(p)),
-      checks: [],
+      model: v === "scrutiny" ? p.roles.reviewer : p.roles.user_tester,
+      procedures: (v === "scrutiny" ? SCRUTINY_PROCEDURES : USER_TESTING_PROCEDURES).filter((x) => x in p.procedures),
+      checks: v === runsChecks ? here.filter((a) => a.check !== undefined).map((a) => a.id) : [],
+      regressions: v === runsChecks,
       assertions: [],
-      features: v === "scrutiny" ? features.filter((f) => f.milestone === name).map((f) => f.name) : [],
+      features: v === "scrutiny" ? features.map((f) => f.name) : [],
     }));
-    // machine checks run in scrutiny, or in the only validator there is
-    const checksStep = validates.find((s) => s.validator === "scrutiny") ?? validates[0];
+    const stepOf = (v: Validator | undefined): ValidateStep | undefined => validates.find((s) => s.validator === v);
+    const checksStep = stepOf(runsChecks);
     for (const a of here) {
-      const step =
-        a.by === "user_tester"
-          ? validates.find((s) => s.validator === "user_testing")
-          : a.by === "reviewer"
-            ? validates.find((s) => s.validator === "scrutiny")
-            : checksStep;
+      const step = a.by === "user_tester" ? stepOf("user_testing") : a.by === "reviewer" ? stepOf("scrutiny") : checksStep;
       (step ?? checksStep)?.assertions.push(a.id);
     }
-    if (checksStep) {
-      for (const a of here) if (a.check) checksStep.checks.push({ assertion: a.id, command: a.check, regression: false });
-      for (const a of earlierChecks) checksStep.checks.push({ assertion: a.id, command: a.check!, regression: true });
-    }
     steps.push(...validates);
-    steps.push({ id: `gate:${name}`, kind: "gate", milestone: name, role: "orchestrator", model: roles.orchestrator });
-    earlierChecks.push(...here.filter((a) => a.check));
+    steps.push({ id: `gate:${name}`, kind: "gate", milestone: name, role: "orchestrator", model: p.roles.orchestrator });
   }
   return steps;
+}
+
+function groupBy<T>(items: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) {
+    const k = key(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
 }

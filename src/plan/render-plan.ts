@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import type { Plan, ValidateStep } from "./types.js";
+import type { Plan, PlanStep, ValidateStep } from "./types.js";
 
 /** `missionc plan` without --json: the plan as a tree, in the spirit of `terraform plan`. */
 
@@ -39,14 +39,15 @@ function budgetLine(p: Plan): string {
   return parts.length ? parts.join(", ") : "no limit";
 }
 
-function validateLine(s: ValidateStep, c: ChalkInstance, width: number): string[] {
+/** `earlierChecks`: how many machine checks the milestones before this step's have; they run again here. */
+function validateLine(s: ValidateStep, c: ChalkInstance, width: number, earlierChecks: number): string[] {
   const head = `${c.yellow("~ validate")}  ${s.validator.padEnd(width)} ${s.role} ${c.bold(s.model)}`;
   const lines = [head];
   if (s.procedures.length) lines.push(`      procedures: ${s.procedures.join(", ")}`);
-  const fresh = s.checks.filter((x) => !x.regression);
-  const again = s.checks.filter((x) => x.regression);
-  if (fresh.length) lines.push(`      checks: ${fresh.map((x) => x.assertion).join(", ")}`);
-  if (again.length) lines.push(`      regression checks: ${again.map((x) => x.assertion).join(", ")}`);
+  if (s.checks.length) lines.push(`      checks: ${s.checks.join(", ")}`);
+  // a count, not the list: listing every earlier check at every milestone is quadratic in the mission
+  if (s.regressions && earlierChecks)
+    lines.push(`      regression checks: the ${earlierChecks} machine check${earlierChecks === 1 ? "" : "s"} of earlier milestones`);
   if (s.assertions.length) lines.push(`      assertions: ${s.assertions.join(", ")}`);
   if (s.features.length) lines.push(`      reviews: ${s.features.join(", ")}`);
   return lines;
@@ -64,9 +65,18 @@ export function renderPlanTree(p: Plan, c: ChalkInstance): string {
   }
   const features = new Map(p.features.map((f) => [f.name, f]));
   const width = Math.max(13, ...p.features.map((f) => f.name.length));
+  const stepsOf = new Map<string, PlanStep[]>();
+  for (const s of p.steps) {
+    const list = stepsOf.get(s.milestone);
+    if (list) list.push(s);
+    else stepsOf.set(s.milestone, [s]);
+  }
+  const checksOf = new Map<string, number>();
+  for (const a of p.contract) if (a.check !== undefined) checksOf.set(a.milestone, (checksOf.get(a.milestone) ?? 0) + 1);
+  let earlierChecks = 0;
   for (const ms of p.milestones) {
     out.push("", `  ${c.bold(`milestone ${ms.name}`)}${ms.title ? ` "${ms.title}"` : ""}`);
-    for (const step of p.steps.filter((s) => s.milestone === ms.name)) {
+    for (const step of stepsOf.get(ms.name) ?? []) {
       if (step.kind === "implement") {
         const f = features.get(step.feature)!;
         out.push(
@@ -74,11 +84,12 @@ export function renderPlanTree(p: Plan, c: ChalkInstance): string {
         );
         if (f.fulfills.length) out.push(`      fulfills: ${f.fulfills.join(", ")}`);
       } else if (step.kind === "validate") {
-        out.push(...validateLine(step, c, width).map((l, i) => (i === 0 ? `    ${l}` : l)));
+        out.push(...validateLine(step, c, width, earlierChecks).map((l, i) => (i === 0 ? `    ${l}` : l)));
       } else {
         out.push(`    ${c.cyan("? gate")}      ${"".padEnd(width)} orchestrator ${c.bold(step.model)}`);
       }
     }
+    earlierChecks += checksOf.get(ms.name) ?? 0;
   }
   const checked = p.contract.filter((a) => a.check).length;
   const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;

@@ -1,9 +1,11 @@
 /**
  * The execution plan: what `missionc plan --json` writes and the runner interprets. Its JSON is
  * public interface (specs/plan.schema.json); `format` names its version and readers check it.
+ * `/2` refers to the machine checks of earlier milestones where `/1` copied them into every later
+ * validation step (quadratic: 395 MB at 10,000 features); src/plan/upgrade.ts reads `/1`.
  */
 
-export const PLAN_FORMAT = "missionc.plan/1";
+export const PLAN_FORMAT = "missionc.plan/2";
 
 export type RoleName = "orchestrator" | "worker" | "reviewer" | "user_tester" | "researcher";
 export type Judge = "check" | "reviewer" | "user_tester";
@@ -62,6 +64,7 @@ export interface PlanFeature {
   digest: string;
 }
 
+/** A machine check to run, as src/plan/checks.ts expands a validation step's; not in the plan's JSON. */
 export interface PlanCheck {
   assertion: string;
   command: string;
@@ -86,7 +89,10 @@ export interface ValidateStep {
   role: "reviewer" | "user_tester";
   model: string;
   procedures: string[];
-  checks: PlanCheck[];
+  /** assertions whose machine check (their `check` in the contract) first runs here */
+  checks: string[];
+  /** whether this step also runs again the machine check of every assertion of an earlier milestone */
+  regressions: boolean;
   /** assertions this step judges: first validated at this milestone */
   assertions: string[];
   /** features whose diff the reviewers read (scrutiny) */

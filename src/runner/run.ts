@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { canonicalJson } from "../plan/canonical.js";
 import { planFromMission } from "../plan/load.js";
+import { readStoredPlan } from "../plan/upgrade.js";
 import type { Plan } from "../plan/types.js";
 import { nodeHost } from "../syntax/host.js";
 import { loadScript, ScriptError, ScriptedProvider } from "../agents/scripted.js";
@@ -184,7 +185,8 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
     ? options.workspace(layout, plan.mission.branch)
     : new MissionGit(layout.repo, layout.worktree, plan.mission.branch);
   try {
-    const stored = existsSync(layout.plan) ? (JSON.parse(readFileSync(layout.plan, "utf8")) as Plan) : undefined;
+    const storedPlan = existsSync(layout.plan) ? readStoredPlan(layout.plan) : undefined;
+    const stored = storedPlan?.plan;
     let active = stored ?? plan;
     const state = fold(active, journalEvents);
     if (stored && stored.digest !== plan.digest) {
@@ -224,6 +226,11 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
       Object.defineProperty(ctx, "interruptedBy", { get: () => options.signal!.by ?? "SIGINT" });
     }
     const head = await git.prepare();
+    if (storedPlan?.upgradedFrom && ctx.state.started) {
+      // started by a missionc that wrote plan/1: the same plan, stored in today's format
+      writeDurable(layout.plan, canonicalJson(storedPlan.plan));
+      ctx.record("plan_upgraded", { from: storedPlan.upgradedFrom, to: storedPlan.plan.digest, format: storedPlan.plan.format });
+    }
     if (!ctx.state.started) {
       writeDurable(layout.plan, canonicalJson(plan));
       ctx.record("mission_started", { plan_digest: plan.digest, branch: plan.mission.branch, base: head });

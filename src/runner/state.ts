@@ -212,6 +212,9 @@ export function apply(s: MissionState, e: JournalEvent): void {
           m.pausedForRounds = 0;
         }
       break;
+    case "plan_upgraded":
+      s.planDigest = d["to"];
+      break;
     case "replanned": {
       s.planDigest = d["to"];
       for (const name of d["reset"] as string[]) {
@@ -466,6 +469,8 @@ export function summarize(e: JournalEvent): string {
       return String(d["text"]).slice(0, 80);
     case "replanned":
       return `${(d["reset"] as string[]).join(", ") || "no done feature"} to run again`;
+    case "plan_upgraded":
+      return `the stored plan now in ${d["format"]}, ${String(d["to"]).slice(0, 19)}`;
     case "command_started":
       return String(d["run"]);
     case "leftover_killed":

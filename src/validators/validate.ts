@@ -1,3 +1,4 @@
+import { checksOf } from "../plan/checks.js";
 import { join } from "node:path";
 import { runCommand } from "../agents/command.js";
 import { systemPrompt } from "../agents/prompts.js";
@@ -133,7 +134,7 @@ export async function validateMilestone(ctx: RunContext, milestone: string, roun
   const assertions = ctx.plan.contract.filter((a) => a.milestone === milestone);
   const scrutiny = steps.find((s) => s.validator === "scrutiny");
   for (const p of scrutiny?.procedures ?? []) await runOnce(ctx, milestone, round, "procedure", p, ctx.plan.procedures[p].command, false);
-  const checks = steps.flatMap((s) => s.checks);
+  const checks = steps.flatMap((s) => checksOf(ctx.plan, s));
   for (const c of checks) await runOnce(ctx, milestone, round, "check", c.assertion, c.command, c.regression);
   if (scrutiny) {
     const judged = assertions.filter((a) => a.by === "reviewer");

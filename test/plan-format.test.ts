@@ -1,0 +1,156 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { canonicalJson } from "../src/plan/canonical.js";
+import { stayed } from "../src/plan/diff.js";
+import { planFromJson } from "../src/plan/load.js";
+import { upgradePlanV1, type PlanV1 } from "../src/plan/upgrade.js";
+import { runMission } from "../src/runner/run.js";
+import { ROOT } from "./helpers/cases.js";
+import { missionc } from "./helpers/cli.js";
+import { git, journalEvents, missionCommits } from "./helpers/missions.js";
+import { planOfFile, validPlan } from "./helpers/plans.js";
+
+/**
+ * missionc.plan/2 (issue 11): validation steps refer to the checks of earlier milestones instead of
+ * copying them, so a plan grows with the mission, not with its square. Plans and missions written in
+ * /1 (test/fixtures/plan-v1, made by the last missionc that wrote /1) still read, diff and resume.
+ */
+const V1 = join(ROOT, "test/fixtures/plan-v1");
+const v1Plan = (name: string) => JSON.parse(readFileSync(join(V1, `${name}.plan.json`), "utf8")) as PlanV1;
+
+describe("missionc.plan/2", () => {
+  it("a /1 plan, upgraded, is the very plan its mission lowers to today, digest included", () => {
+    for (const [name, mission] of [
+      ["hello", "hello/hello.mission"],
+      ["slack-clone", "slack-clone/slack-clone.mission"],
+    ] as const) {
+      const old = v1Plan(name);
+      expect(old.format).toBe("missionc.plan/1");
+      const upgraded = validPlan(upgradePlanV1(old));
+      expect(canonicalJson(upgraded)).toBe(canonicalJson(planOfFile(mission, join(V1, "sources"))));
+      // and no feature changes its digest: a replan after the upgrade resets nothing
+      expect(upgraded.features.map((f) => f.digest)).toEqual(old.features.map((f) => f.digest));
+    }
+  });
+
+  it("reads /1 plan files against their own schema, and says which formats it knows", () => {
+    const ok = planFromJson(readFileSync(join(V1, "slack-clone.plan.json"), "utf8"), "old.json");
+    expect(ok.ok && ok.plan.format).toBe("missionc.plan/2");
+    const broken = { ...v1Plan("hello"), steps: [{ kind: "validate" }] };
+    const bad = planFromJson(JSON.stringify(broken), "old.json");
+    expect(!bad.ok && bad.reason).toMatch(/^old\.json does not match specs\/plan-v1\.schema\.json: \/steps\/0 /);
+    const unknown = planFromJson(JSON.stringify({ ...v1Plan("hello"), format: "missionc.plan/9" }), "x.json");
+    expect(!unknown.ok && unknown.reason).toBe(
+      'x.json is not a missionc plan: its "format" is "missionc.plan/9", expected "missionc.plan/2" (or the older "missionc.plan/1")',
+    );
+  });
+
+  it("missionc diff compares a /1 plan file with a /2 one and with a mission", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-v1-diff-"));
+    cpSync(join(V1, "sources/slack-clone"), dir, { recursive: true });
+    const v2 = join(dir, "now.plan.json");
+    expect(missionc(["plan", join(dir, "slack-clone.mission"), "-o", v2]).status).toBe(0);
+    expect(JSON.parse(readFileSync(v2, "utf8"))).toMatchObject({ format: "missionc.plan/2" });
+    const old = join(V1, "slack-clone.plan.json");
+    const same = missionc(["diff", old, v2, "--exit-code"]);
+    expect([same.status, same.stderr]).toEqual([0, ""]);
+    const mission = join(dir, "slack-clone.mission");
+    writeFileSync(mission, readFileSync(mission, "utf8").replace('feature auth "Email/password', 'feature auth "E-mail/password'));
+    const changed = missionc(["diff", old, mission, "--format", "json"]);
+    expect(changed.status).toBe(0);
+    const changes = (JSON.parse(changed.stdout) as { changes: { kind: string; entity: string }[] }).changes;
+    expect(changes.map((c) => `${c.kind} ${c.entity}`)).toEqual(["changed feature/auth"]);
+  });
+
+  it("plan JSON grows linearly: ten times the milestones, about ten times the bytes", () => {
+    const size = (milestones: number) => {
+      const dir = mkdtempSync(join(tmpdir(), "plan-size-"));
+      const file = join(dir, "m.mission");
+      writeFileSync(file, generated(milestones));
+      const r = missionc(["plan", file, "--json"]);
+      expect(r.stderr).toBe("");
+      return r.stdout.length;
+    };
+    const ratio = size(200) / size(20);
+    // /1 was quadratic here: every milestone's scrutiny listed every earlier check again (ratio ≈ 50)
+    expect(ratio).toBeGreaterThan(9);
+    expect(ratio).toBeLessThan(11);
+  });
+
+  it("the order diff keeps is a longest common subsequence (against the n × m table)", () => {
+    const names = fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 30 }).map((xs) => xs.map((x) => `n${x}`));
+    fc.assert(
+      fc.property(names, names, (before, after) => {
+        const keep = stayed(before, after);
+        const inOrder = (xs: string[]) => xs.filter((x) => keep.has(x));
+        expect(inOrder(before)).toEqual(inOrder(after));
+        expect(keep.size).toBe(lcsLength(before, after));
+      }),
+      { numRuns: Number(process.env["FC_RUNS"] ?? 300) },
+    );
+  });
+});
+
+describe("a mission started by a missionc that wrote plan/1", () => {
+  it("resumes without --replan, records the upgrade, and completes with the work already done", async () => {
+    const repo = mkdtempSync(join(tmpdir(), "plan-v1-resume-"));
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "fetch", "-q", "--update-head-ok", join(V1, "hello-crashed/repo.bundle"), "refs/heads/*:refs/heads/*");
+    git(repo, "reset", "-q", "--hard", "main");
+    mkdirSync(join(repo, ".missions"));
+    cpSync(join(V1, "hello-crashed/state"), join(repo, ".missions/hello"), { recursive: true });
+    const before = journalEvents(repo, "hello");
+    expect(before.at(-1)?.type).toBe("committed");
+    const oldDigest = (JSON.parse(readFileSync(join(repo, ".missions/hello/plan.json"), "utf8")) as PlanV1).digest;
+    const progress: string[] = [];
+    const outcome = await runMission({ missionFile: join(repo, "hello.mission"), offline: true, progress: (l) => progress.push(l) });
+    expect(outcome, progress.join("\n")).toMatchObject({ exit: 0, status: "done" });
+    const events = journalEvents(repo, "hello");
+    const upgraded = events.filter((e) => e.type === "plan_upgraded");
+    expect(upgraded.map((e) => e.data)).toEqual([
+      { from: oldDigest, to: expect.stringMatching(/^sha256:/) as unknown, format: "missionc.plan/2" },
+    ]);
+    expect(events.some((e) => e.type === "replanned")).toBe(false);
+    // the feature committed before the crash is not made again
+    expect(events.filter((e) => e.type === "committed" && e.data["feature"] === "greeter")).toHaveLength(1);
+    expect(missionCommits(repo).map((c) => c.subject)[0]).toBe("The greeting program (feature greeter)");
+    const stored = JSON.parse(readFileSync(join(repo, ".missions/hello/plan.json"), "utf8")) as { format: string; digest: string };
+    expect(stored).toMatchObject({ format: "missionc.plan/2", digest: upgraded[0]?.data["to"] });
+    expect(existsSync(join(repo, ".missions/hello/lock"))).toBe(false);
+    // a second run finds nothing to upgrade
+    await runMission({ missionFile: join(repo, "hello.mission"), offline: true, progress: () => {} });
+    expect(journalEvents(repo, "hello").filter((e) => e.type === "plan_upgraded")).toHaveLength(1);
+  });
+});
+
+function lcsLength(a: string[], b: string[]): number {
+  const dp = Array.from({ length: a.length + 1 }, () => Array.from<number>({ length: b.length + 1 }).fill(0));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--) dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+  return dp[0][0];
+}
+
+/** A mission of `milestones` milestones, two features and four assertions (two checked) each. */
+function generated(milestones: number): string {
+  const lines = [
+    'mission big "Big" {',
+    '  goal "g"',
+    '  model m = anthropic "claude-sonnet-4-5"',
+    "  role orchestrator = m",
+    "  role worker = m",
+    "  contract {",
+  ];
+  for (let i = 0; i < milestones; i++)
+    for (let k = 0; k < 4; k++) lines.push(`    assert m${i}.a${k} "holds ${k}"${k < 2 ? ` { check "test ${i}${k}" }` : ""}`);
+  lines.push("  }");
+  for (let i = 0; i < milestones; i++) {
+    lines.push(`  milestone ms${i} {`);
+    lines.push(`    feature f${i}a { fulfills m${i}.a0, m${i}.a1 }`, `    feature f${i}b { fulfills m${i}.a2, m${i}.a3 }`);
+    lines.push("    validate scrutiny, user_testing", "  }");
+  }
+  lines.push("}");
+  return `${lines.join("\n")}\n`;
+}
