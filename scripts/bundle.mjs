@@ -1,4 +1,4 @@
-// The command-line program as one CommonJS file, dist/bundle/missionc.cjs, built from tsc's output
+// The command-line program as one CommonJS file, dist/bundle/missionc-<hash>.cjs, built from tsc's output
 // in dist/ after `tsc`. A Node process that imports some 40 separate ES modules and chevrotain pays
 // for resolving, reading and compiling each at every start; one file lets bin/missionc.js load it
 // through V8's code cache (src/cli/compile-cache.ts), which Node 20 cannot do for ES modules.
@@ -12,15 +12,14 @@
 // two folders deep like every module of dist/, so the paths the modules resolve against their own
 // URL (../../specs, ../../skills, ../../package.json) still hold.
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = /** @type {{ dependencies: Record<string, string> }} */ (JSON.parse(readFileSync(join(root, "package.json"), "utf8")));
-const BUNDLE = "missionc.cjs";
 const BUNDLED = new Set(["chevrotain", "chalk", "cac"]);
 const external = Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d));
 
@@ -39,11 +38,16 @@ const chevrotainInline = {
   },
 };
 
-rmSync(join(root, "dist", "bundle"), { recursive: true, force: true });
+const out = join(root, "dist", "bundle");
 const result = await esbuild.build({
   absWorkingDir: root,
-  entryPoints: ["dist/cli/main.js"],
-  outfile: `dist/bundle/${BUNDLE}`,
+  entryPoints: { missionc: "dist/cli/main.js" },
+  outdir: "dist/bundle",
+  // the name carries the content's hash, and the files are replaced one by one, each by a rename:
+  // a missionc starting while this runs reads the old bundle or the new one, never half of one
+  entryNames: "[name]-[hash]",
+  outExtension: { ".js": ".cjs" },
+  write: false,
   bundle: true,
   format: "cjs",
   platform: "node",
@@ -66,6 +70,7 @@ const launcher = await esbuild.build({
   absWorkingDir: root,
   entryPoints: ["dist/cli/compile-cache.js"],
   outfile: "dist/bundle/launch.cjs",
+  write: false,
   bundle: true,
   format: "cjs",
   platform: "node",
@@ -73,10 +78,28 @@ const launcher = await esbuild.build({
   logLevel: "warning",
 });
 if (result.errors.length || launcher.errors.length) process.exit(1);
+
+/** @param {string} path @param {string | Uint8Array} contents */
+function replace(path, contents) {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, contents);
+  renameSync(temp, path);
+}
+
+mkdirSync(out, { recursive: true });
+for (const f of [...result.outputFiles, ...launcher.outputFiles]) replace(f.path, f.contents);
 // its types are those of the module it was built from
-writeFileSync(join(root, "dist", "bundle", "launch.d.cts"), 'export { loadBundle } from "../cli/compile-cache.js";\n');
+replace(join(out, "launch.d.cts"), 'export { loadBundle } from "../cli/compile-cache.js";\n');
+const bundle = result.outputFiles.find((f) => f.path.endsWith(".cjs"));
+if (!bundle) throw new Error("esbuild wrote no bundle");
 // bin/missionc.js trusts a code-cache file only for the bundle it was made from
-const sha256 = createHash("sha256")
-  .update(readFileSync(join(root, "dist", "bundle", BUNDLE)))
-  .digest("hex");
-writeFileSync(join(root, "dist", "bundle", "manifest.json"), `${JSON.stringify({ file: BUNDLE, sha256 }, null, 2)}\n`);
+const sha256 = createHash("sha256").update(bundle.contents).digest("hex");
+const file = basename(bundle.path);
+replace(join(out, "manifest.json"), `${JSON.stringify({ file, sha256 }, null, 2)}\n`);
+// earlier bundles: the one before stays for a missionc that read the manifest just before
+const earlier = readdirSync(out)
+  .filter((n) => /^missionc-.*\.cjs$/.test(n) && n !== file)
+  .map((n) => ({ n, t: statSync(join(out, n)).mtimeMs }))
+  .sort((a, b) => b.t - a.t)
+  .slice(1);
+for (const { n } of earlier) for (const f of [n, `${n}.map`]) rmSync(join(out, f), { force: true });

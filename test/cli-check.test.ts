@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
@@ -138,13 +138,25 @@ describe("bad input: a clear message, exit 2 (I/O) or 1 (diagnostics), never a s
     expect(parseAs<CheckJson>(r.stdout).diagnostics[0]).toMatchObject({ code: "M0201", range: { start: { line: 1, column: 1 } } });
   });
 
-  it("a file of 50 MB", () => {
+  it("a file over the size limit, which the message says how to raise", () => {
     const dir = scratch();
-    writeFileSync(join(dir, "big.mission"), "// padding\n".repeat(Math.ceil((50 * 1024 * 1024) / 11)));
-    const r = missionc(["check", "big.mission"], { cwd: dir });
+    writeFileSync(join(dir, "big.mission"), "// padding\n".repeat(Math.ceil((3 * 1024 * 1024) / 11)));
+    const r = missionc(["check", "big.mission"], { cwd: dir, env: { MISSIONC_MAX_FILE_MB: "2" } });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/too large \(50\.0 MB/);
+    expect(r.stderr).toMatch(/too large \(3\.0 MB; the limit is 2\.0 MB: set MISSIONC_MAX_FILE_MB to raise it/);
     expect(hasStackTrace(r.stderr)).toBe(false);
+    // the default limit (128 MB) is far above that
+    expect(missionc(["check", "big.mission"], { cwd: dir }).status).toBe(1);
+  });
+
+  it("a file over the default limit of 128 MB, never read (a sparse file)", () => {
+    const dir = scratch();
+    const fd = openSync(join(dir, "huge.mission"), "w");
+    ftruncateSync(fd, 129 * 1024 * 1024);
+    closeSync(fd);
+    const r = missionc(["check", "huge.mission"], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/too large \(129\.0 MB; the limit is 128\.0 MB/);
   });
 
   it("text that is not UTF-8", () => {

@@ -12,8 +12,18 @@ export interface SourceHost {
   display(absPath: string): string;
 }
 
-/** Larger than any real mission; keeps a mistaken `check` of a huge file from exhausting memory. */
-export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+/**
+ * Larger than any real mission; keeps a mistaken `check` of a huge file from exhausting memory. A
+ * check needs about 12 times the file's size at its peak (730 MiB for a 62 MB, 100,000-feature
+ * mission), within the heap Node grants by default (2 GiB and more); MISSIONC_MAX_FILE_MB raises it.
+ */
+export const MAX_SOURCE_BYTES = 128 * 1024 * 1024;
+
+/** The limit in force: MISSIONC_MAX_FILE_MB when it is a positive number, else MAX_SOURCE_BYTES. */
+export function maxSourceBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env["MISSIONC_MAX_FILE_MB"]);
+  return Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : MAX_SOURCE_BYTES;
+}
 
 export function describeSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${bytes} bytes`;
@@ -32,7 +42,11 @@ export function nodeHost(cwd = process.cwd()): SourceHost {
       } catch {
         return { error: "does not exist" };
       }
-      if (size > MAX_SOURCE_BYTES) return { error: `is too large (${describeSize(size)}; the limit is ${describeSize(MAX_SOURCE_BYTES)})` };
+      const limit = maxSourceBytes();
+      if (size > limit)
+        return {
+          error: `is too large (${describeSize(size)}; the limit is ${describeSize(limit)}: set MISSIONC_MAX_FILE_MB to raise it, and NODE_OPTIONS=--max-old-space-size to give Node about 12 times the file's size)`,
+        };
       let bytes: Buffer;
       try {
         bytes = readFileSync(absPath);
