@@ -4,7 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../src/plan/canonical.js";
-import { stayed } from "../src/plan/diff.js";
+import { same, stayed } from "../src/plan/diff.js";
 import { planFromJson } from "../src/plan/load.js";
 import { upgradePlanV1, type PlanV1 } from "../src/plan/upgrade.js";
 import { runMission } from "../src/runner/run.js";
@@ -78,6 +78,31 @@ describe("missionc.plan/2", () => {
     // /1 was quadratic here: every milestone's scrutiny listed every earlier check again (ratio ≈ 50)
     expect(ratio).toBeGreaterThan(9);
     expect(ratio).toBeLessThan(11);
+  });
+
+  it("canonical JSON is JSON.stringify of the key-sorted value, byte for byte; `same` agrees with it", () => {
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v !== null && typeof v === "object"
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+                .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+    const reference = (v: unknown) => `${JSON.stringify(sorted(v), null, 2)}\n`;
+    const json = fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown); // -0 is 0, as in a file
+    const withHoles = fc.oneof(json, fc.dictionary(fc.string(), fc.oneof(json, fc.constant(undefined))));
+    fc.assert(
+      fc.property(withHoles, withHoles, (a, b) => {
+        expect(canonicalJson(a)).toBe(reference(a));
+        expect(same(a, b)).toBe(reference(a ?? null) === reference(b ?? null));
+        expect(same(a, JSON.parse(canonicalJson(a)))).toBe(true);
+      }),
+      { numRuns: Number(process.env["FC_RUNS"] ?? 300) },
+    );
   });
 
   it("the order diff keeps is a longest common subsequence (against the n × m table)", () => {

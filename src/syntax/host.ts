@@ -14,7 +14,7 @@ export interface SourceHost {
 
 /**
  * Larger than any real mission; keeps a mistaken `check` of a huge file from exhausting memory. A
- * check needs about 12 times the file's size at its peak (730 MiB for a 62 MB, 100,000-feature
+ * check needs up to about 20 times the file's size at its peak (1.1 GB for a 62 MB, 100,000-feature
  * mission), within the heap Node grants by default (2 GiB and more); MISSIONC_MAX_FILE_MB raises it.
  */
 export const MAX_SOURCE_BYTES = 128 * 1024 * 1024;
@@ -45,7 +45,7 @@ export function nodeHost(cwd = process.cwd()): SourceHost {
       const limit = maxSourceBytes();
       if (size > limit)
         return {
-          error: `is too large (${describeSize(size)}; the limit is ${describeSize(limit)}: set MISSIONC_MAX_FILE_MB to raise it, and NODE_OPTIONS=--max-old-space-size to give Node about 12 times the file's size)`,
+          error: `is too large (${describeSize(size)}; the limit is ${describeSize(limit)}: set MISSIONC_MAX_FILE_MB to raise it, and NODE_OPTIONS=--max-old-space-size to give Node about 20 times the file's size)`,
         };
       let bytes: Buffer;
       try {
