@@ -1,5 +1,7 @@
-// Generates one mission in two forms from the same content: `.mission` text and YAML text.
-// Used by bench/check.js; `node bench/generate.js 10 > x.mission` writes a small one to look at.
+// Generates one mission in two forms from the same content: `.mission` text and YAML text. Every
+// size checks with no errors and validates against bench/mission.schema.json (bench/check.js runs
+// 1,000, 10,000 and 100,000 features, bench/diff.js 10,000). `node bench/generate.js 10 > x.mission`
+// writes a small one to look at; `node bench/generate.js 10 yaml` its YAML form.
 
 const PER_MILESTONE = 10;
 const ASSERTIONS_PER_FEATURE = 5;

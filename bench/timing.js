@@ -4,8 +4,9 @@
 import { spawnSync } from "node:child_process";
 
 /**
- * How one run ended. A contender whose run does not end `ok` is not run again.
- * @typedef {{ ok: true } | { ok: false, status: "refused" | "failed" | "timed out", message: string }} Outcome
+ * How one run ended. A contender whose run does not end `ok` is not run again. `stderr` is what a
+ * whole-process run wrote there.
+ * @typedef {{ ok: true, stderr?: string } | { ok: false, status: "refused" | "failed" | "timed out", message: string }} Outcome
  */
 
 /**
@@ -20,8 +21,8 @@ import { spawnSync } from "node:child_process";
  * @typedef {object} Timing
  * @property {string} name
  * @property {number[]} times the timed runs, in ms, in the order run
- * @property {number} min
- * @property {number} median
+ * @property {number} min NaN when there are no timed runs or a run did not end ok
+ * @property {number} median NaN likewise
  * @property {Exclude<Outcome, { ok: true }> & { afterMs: number }} [failure] why it stopped, and how long that run took
  */
 
@@ -68,8 +69,9 @@ export function interleaved(contenders) {
       done[k] = (done[k] ?? 0) + 1;
     });
   }
+  // a contender that stopped short has no figures: its table cells say why
   for (const t of timings) {
-    if (!t.times.length) continue;
+    if (!t.times.length || t.failure) continue;
     t.min = Math.min(...t.times);
     t.median = median(t.times);
   }
@@ -90,13 +92,14 @@ function reason(stderr) {
  * One run of `node ARGS` to its exit; its stdout goes to /dev/null. Ok when it exits 0; `refused`
  * when it fails and its stderr matches `refused`; `timed out` after `timeoutMs`; `failed` otherwise.
  * @param {string[]} args
- * @param {{ cwd?: string, timeoutMs?: number, refused?: RegExp }} [options]
+ * @param {{ cwd?: string, timeoutMs?: number, refused?: RegExp, env?: NodeJS.ProcessEnv }} [options]
  * @returns {Outcome}
  */
 export function runNode(args, options = {}) {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const r = spawnSync(process.execPath, args, {
     cwd: options.cwd,
+    env: options.env ?? process.env,
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",
     timeout: timeoutMs,
@@ -105,7 +108,7 @@ export function runNode(args, options = {}) {
   if (r.error && "code" in r.error && r.error.code === "ETIMEDOUT")
     return { ok: false, status: "timed out", message: `no exit after ${(timeoutMs / 1000).toFixed(0)} s` };
   if (r.error) return { ok: false, status: "failed", message: r.error.message };
-  if (r.status === 0) return { ok: true };
+  if (r.status === 0) return { ok: true, stderr: r.stderr };
   const why = reason(r.stderr);
   if (options.refused?.test(r.stderr)) return { ok: false, status: "refused", message: why };
   return { ok: false, status: "failed", message: `${r.status === null ? `killed by ${r.signal}` : `exit ${r.status}`}: ${why}` };
@@ -123,7 +126,31 @@ export function cells(t) {
   return { min: ms(t.min), median: ms(t.median) };
 }
 
-/** `12/12`-style run count: the timed runs made, and how many were asked. @param {Timing} t @param {number} asked */
-export function runsCell(t, asked) {
-  return t.failure ? `${t.times.length}/${asked}` : String(t.times.length);
+/**
+ * Prints rows as columns: the first and the last (a note or a goal) left-aligned, the others right-aligned.
+ * @param {string[]} headers
+ * @param {string[][]} rows
+ * @param {string} [indent]
+ */
+export function printTable(headers, rows, indent = "  ") {
+  const last = headers.length - 1;
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  /** @param {string[]} r */
+  const line = (r) =>
+    indent +
+    widths
+      .map((w, i) => (i === 0 || i === last ? (r[i] ?? "").padEnd(w) : (r[i] ?? "").padStart(w)))
+      .join("   ")
+      .trimEnd();
+  console.log(line(headers));
+  for (const r of rows) console.log(line(r));
 }
+
+/** `2.39x`, or `—` when either side has no time. @param {number} a @param {number} b */
+export function ratio(a, b) {
+  const r = a / b;
+  return Number.isFinite(r) ? `${r.toFixed(2)}x` : "—";
+}
+
+/** @param {boolean} met */
+export const verdict = (met) => (met ? "MET" : "MISSED");
