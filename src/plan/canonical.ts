@@ -14,7 +14,10 @@ function sortKeys(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
+      if (v === undefined) continue;
+      // `out["__proto__"] = …` would set the prototype and lose the key (a model may be named so)
+      if (k === "__proto__") Object.defineProperty(out, k, { value: sortKeys(v), enumerable: true, writable: true, configurable: true });
+      else out[k] = sortKeys(v);
     }
     return out;
   }
