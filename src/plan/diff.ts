@@ -91,6 +91,7 @@ function orderedDiff<T extends object>(
   key: (x: T) => string,
   ignore: string[],
   out: Change[],
+  unchanged: (before: T, after: T) => boolean = () => false,
 ): void {
   const a = new Map(before.map((x) => [key(x), x]));
   const b = new Map(after.map((x) => [key(x), x]));
@@ -114,7 +115,9 @@ function orderedDiff<T extends object>(
         to: { ...(milestoneOf(x) ? { milestone: milestoneOf(x) } : {}), position: i + 1 },
       });
     }
-    const fields = fieldChanges(old as Record<string, unknown>, x as Record<string, unknown>, ["milestone", ...ignore]);
+    const fields = unchanged(old, x)
+      ? undefined
+      : fieldChanges(old as Record<string, unknown>, x as Record<string, unknown>, ["milestone", ...ignore]);
     if (fields) out.push({ kind: "changed", entity: `${kind}/${name}`, fields });
   });
   for (const [name, x] of a) if (!b.has(name)) out.push({ kind: "removed", entity: `${kind}/${name}`, before: x });
@@ -152,7 +155,16 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   tableDiff("skill", before.skills, after.skills, changes);
   orderedDiff("milestone", before.milestones, after.milestones, (m) => m.name, ["features"], changes);
   // a feature's digest changes with what it asks for; its fields say what
-  orderedDiff<PlanFeature>("feature", before.features, after.features, (f) => f.name, ["digest"], changes);
+  // the digest covers every field but the milestone (compared apart): equal digests, nothing to list
+  orderedDiff<PlanFeature>(
+    "feature",
+    before.features,
+    after.features,
+    (f) => f.name,
+    ["digest"],
+    changes,
+    (a, b) => a.digest === b.digest,
+  );
   orderedDiff<PlanAssertion>("assertion", before.contract, after.contract, (a) => a.id, ["features"], changes);
   const summary: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0, moved: 0 };
   for (const c of changes) summary[c.kind]++;

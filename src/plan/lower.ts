@@ -42,9 +42,9 @@ export function lower(checked: CheckedMission, host: SourceHost): Plan {
   const features = lowerFeatures(m, roles, skills);
   const procedures = Object.fromEntries([...m.procedures].map(([k, v]) => [k, lowerProcedure(v)]));
   const milestones = [...m.milestones.values()].map((ms) => ({
+    features: ms.features.filter((f) => m.features.get(f.name.text)?.decl === f).map((f) => f.name.text),
     name: ms.name.text,
     ...(ms.title ? { title: String(ms.title.value) } : {}),
-    features: ms.features.filter((f) => m.features.get(f.name.text)?.decl === f).map((f) => f.name.text),
     validators: orderedValidators(ms),
   }));
   const body: Omit<Plan, "digest"> = {
@@ -101,7 +101,7 @@ function lowerPolicy(m: BoundMission): Plan["policy"] {
 }
 
 function lowerModel(d: A.ModelDecl): PlanModel {
-  const model: PlanModel = { provider: d.provider.text, id: String(d.id.value), options: {} };
+  const model: PlanModel = { id: String(d.id.value), options: {}, provider: d.provider.text };
   for (const o of d.options) {
     if (o.name.text === "price") {
       model.price = Object.fromEntries(
@@ -154,13 +154,14 @@ function lowerContract(checked: CheckedMission): PlanAssertion[] {
     const a = p.assertion;
     const implicit: Judge = a.check ? "check" : validatorsOf(p.milestone).has("user_testing") ? "user_tester" : "reviewer";
     const judge = (a.by?.value.text as Judge | undefined) ?? implicit;
+    // keys in canonical order, here and below: canonicalJson then has nothing to copy (canonical.ts)
     out.push({
-      id: a.id.text,
-      text: String(a.text.value),
       by: judge,
       ...(a.check ? { check: String(a.check.value) } : {}),
       features: p.features.map((f) => f.decl.name.text),
+      id: a.id.text,
       milestone: p.milestone.name.text,
+      text: String(a.text.value),
     });
   }
   return out;
@@ -169,25 +170,34 @@ function lowerContract(checked: CheckedMission): PlanAssertion[] {
 function lowerFeatures(m: BoundMission, roles: Record<RoleName, string>, skills: Record<string, PlanSkill>): PlanFeature[] {
   return m.order.map(({ decl: f, milestone }) => {
     const model = f.worker?.text ?? roles.worker;
-    const ask = {
-      name: f.name.text,
-      title: f.title ? String(f.title.value) : undefined,
-      spec: f.spec ? String(f.spec.value) : undefined,
-      fulfills: f.fulfills.map((n) => n.text),
-      needs: f.needs.map((n) => n.text),
-      skills: f.skills.map((n) => n.text),
-      model,
-    };
+    const title = f.title ? String(f.title.value) : undefined;
+    const spec = f.spec ? String(f.spec.value) : undefined;
+    const fulfills = f.fulfills.map((n) => n.text);
+    const needs = f.needs.map((n) => n.text);
+    const named = f.skills.map((n) => n.text);
     const workerModel = m.models.get(model);
+    // what the feature asks for; its digest is the plan/1 one, so a mission started then resumes
     const digest = digestOf({
-      ...ask,
-      skills: ask.skills.map((s) => ({ name: s, sha256: skills[s]?.sha256 })),
+      fulfills,
+      model,
+      name: f.name.text,
+      needs,
+      skills: named.map((s) => ({ name: s, sha256: skills[s]?.sha256 })),
+      ...(spec !== undefined ? { spec } : {}),
+      ...(title !== undefined ? { title } : {}),
       worker: workerModel ? lowerModel(workerModel) : model,
     });
-    const feature: PlanFeature = { ...ask, milestone: milestone.name.text, digest };
-    if (feature.title === undefined) delete feature.title;
-    if (feature.spec === undefined) delete feature.spec;
-    return feature;
+    return {
+      digest,
+      fulfills,
+      milestone: milestone.name.text,
+      model,
+      name: f.name.text,
+      needs,
+      skills: named,
+      ...(spec !== undefined ? { spec } : {}),
+      ...(title !== undefined ? { title } : {}),
+    };
   });
 }
 
@@ -204,22 +214,22 @@ export function stepsOf(p: Pick<Plan, "milestones" | "features" | "contract" | "
     const name = ms.name;
     const features = featuresOf.get(name) ?? [];
     for (const f of features) {
-      steps.push({ id: `implement:${f.name}`, kind: "implement", milestone: name, feature: f.name, role: "worker", model: f.model });
+      steps.push({ feature: f.name, id: `implement:${f.name}`, kind: "implement", milestone: name, model: f.model, role: "worker" });
     }
     const here = assertionsOf.get(name) ?? [];
     const runsChecks = checksValidator(ms.validators);
     const validates: ValidateStep[] = ms.validators.map((v) => ({
+      assertions: [],
+      checks: v === runsChecks ? here.filter((a) => a.check !== undefined).map((a) => a.id) : [],
+      features: v === "scrutiny" ? features.map((f) => f.name) : [],
       id: `validate:${name}:${v}`,
       kind: "validate",
       milestone: name,
-      validator: v,
-      role: v === "scrutiny" ? "reviewer" : "user_tester",
       model: v === "scrutiny" ? p.roles.reviewer : p.roles.user_tester,
       procedures: (v === "scrutiny" ? SCRUTINY_PROCEDURES : USER_TESTING_PROCEDURES).filter((x) => x in p.procedures),
-      checks: v === runsChecks ? here.filter((a) => a.check !== undefined).map((a) => a.id) : [],
       regressions: v === runsChecks,
-      assertions: [],
-      features: v === "scrutiny" ? features.map((f) => f.name) : [],
+      role: v === "scrutiny" ? "reviewer" : "user_tester",
+      validator: v,
     }));
     const stepOf = (v: Validator | undefined): ValidateStep | undefined => validates.find((s) => s.validator === v);
     const checksStep = stepOf(runsChecks);
@@ -228,7 +238,7 @@ export function stepsOf(p: Pick<Plan, "milestones" | "features" | "contract" | "
       (step ?? checksStep)?.assertions.push(a.id);
     }
     steps.push(...validates);
-    steps.push({ id: `gate:${name}`, kind: "gate", milestone: name, role: "orchestrator", model: p.roles.orchestrator });
+    steps.push({ id: `gate:${name}`, kind: "gate", milestone: name, model: p.roles.orchestrator, role: "orchestrator" });
   }
   return steps;
 }
