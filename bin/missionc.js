@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CommonJS (bin/package.json): an ES module entry costs Node 20 its ES module loader at every start
+const { existsSync } = require("node:fs");
 const { join } = require("node:path");
-const { loadBundle } = require("../dist/bundle/launch.cjs");
 
 // `missionc … | head`: the reader has gone; stop quietly, as other command-line tools do
 for (const stream of [process.stdout, process.stderr]) {
@@ -12,12 +12,24 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const argv = process.argv.slice(2);
-// the bundled program (scripts/bundle.mjs), compiled from V8's code cache after its first run
-const command = /^[a-z]+$/.test(argv[0] ?? "") ? argv[0] : undefined;
-const { main, save } = loadBundle(join(__dirname, "..", "dist", "bundle"), command);
+const bundle = join(__dirname, "..", "dist", "bundle");
 
-main(argv).then((/** @type {number} */ code) => {
+/** @param {number} code */
+const done = (code) => {
   process.exitCode = code;
-  // a usage error (a mistyped command) leaves no cache file behind
-  if (code <= 1) save();
-});
+};
+
+if (existsSync(join(bundle, "manifest.json"))) {
+  // the bundled program (scripts/bundle.mjs), compiled from V8's code cache after its first run
+  const { loadBundle } = require("../dist/bundle/launch.cjs");
+  const command = /^[a-z]+$/.test(argv[0] ?? "") ? argv[0] : undefined;
+  const { main, save } = loadBundle(bundle, command);
+  main(argv).then((/** @type {number} */ code) => {
+    done(code);
+    // a usage error (a mistyped command) leaves no cache file behind
+    if (code <= 1) save();
+  });
+} else {
+  // built with `tsc` alone (no `npm run build`): the same program from its modules, slower to start
+  import("../dist/cli/main.js").then(({ main }) => main(argv).then(done));
+}

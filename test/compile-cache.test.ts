@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, symlinkSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,6 +50,21 @@ describe("the code cache of the command-line program", () => {
     expect(missionc(["check", hello], { env: { MISSIONC_CACHE_DIR: "" } })).toEqual(expected);
     expect(cacheDir({ MISSIONC_CACHE_DIR: "" })).toBeUndefined();
     expect(cacheDir({ XDG_CACHE_HOME: "/x" })).toBe("/x/missionc");
+  });
+
+  it("is not needed: with dist/ built by tsc alone (no bundle), bin/missionc.js runs the modules", () => {
+    // a copy of the package whose dist/ has everything but bundle/
+    const pkg = fresh();
+    mkdirSync(join(pkg, "bin"));
+    for (const f of ["missionc.js", "package.json"]) cpSync(join(ROOT, "bin", f), join(pkg, "bin", f));
+    mkdirSync(join(pkg, "dist"));
+    for (const d of readdirSync(join(ROOT, "dist")).filter((n) => n !== "bundle")) symlinkSync(join(ROOT, "dist", d), join(pkg, "dist", d));
+    for (const f of ["package.json", "node_modules", "specs", "skills", "examples"]) symlinkSync(join(ROOT, f), join(pkg, f));
+    const r = spawnSync(process.execPath, [join(pkg, "bin/missionc.js"), "check", hello], {
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1", MISSIONC_CACHE_DIR: "" },
+    });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual(expected);
   });
 
   it("holds no import() in the bundle: restored from the cache, it would have lost its loader", () => {

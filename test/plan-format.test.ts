@@ -7,6 +7,8 @@ import { canonicalJson } from "../src/plan/canonical.js";
 import { same, stayed } from "../src/plan/diff.js";
 import { planFromJson } from "../src/plan/load.js";
 import { upgradePlanV1, type PlanV1 } from "../src/plan/upgrade.js";
+import { readStatus } from "../src/control/status.js";
+import { layoutOf } from "../src/runner/layout.js";
 import { runMission } from "../src/runner/run.js";
 import { ROOT } from "./helpers/cases.js";
 import { missionc } from "./helpers/cli.js";
@@ -42,6 +44,14 @@ describe("missionc.plan/2", () => {
     const broken = { ...v1Plan("hello"), steps: [{ kind: "validate" }] };
     const bad = planFromJson(JSON.stringify(broken), "old.json");
     expect(!bad.ok && bad.reason).toMatch(/^old\.json does not match specs\/plan-v1\.schema\.json: \/steps\/0 /);
+    // a /2 step is checked against the shape its kind names
+    const v2 = upgradePlanV1(v1Plan("hello"));
+    const step = v2.steps.find((x) => x.kind === "validate") as Record<string, unknown>;
+    delete step["regressions"];
+    const missing = planFromJson(JSON.stringify(v2), "new.json");
+    expect(!missing.ok && missing.reason).toMatch(
+      /^new\.json does not match specs\/plan\.schema\.json: \/steps\/\d+ must have required property 'regressions'$/,
+    );
     const unknown = planFromJson(JSON.stringify({ ...v1Plan("hello"), format: "missionc.plan/9" }), "x.json");
     expect(!unknown.ok && unknown.reason).toBe(
       'x.json is not a missionc plan: its "format" is "missionc.plan/9", expected "missionc.plan/2" (or the older "missionc.plan/1")',
@@ -139,6 +149,12 @@ describe("a mission started by a missionc that wrote plan/1", () => {
       { from: oldDigest, to: expect.stringMatching(/^sha256:/) as unknown, format: "missionc.plan/2" },
     ]);
     expect(events.some((e) => e.type === "replanned")).toBe(false);
+    // the new session starts (run_started) before it upgrades: the hours since the crash are not
+    // active time (the fixture's events are of 2026-12-02, so a wrong fold counts at least an hour)
+    const resumedAt = events.findIndex((e, i) => e.type === "run_started" && i > before.length - 1);
+    expect(resumedAt).toBeGreaterThan(-1);
+    expect(events.findIndex((e) => e.type === "plan_upgraded")).toBeGreaterThan(resumedAt);
+    expect(readStatus(layoutOf(repo, "hello")).elapsed_seconds).toBeLessThan(600);
     // the feature committed before the crash is not made again
     expect(events.filter((e) => e.type === "committed" && e.data["feature"] === "greeter")).toHaveLength(1);
     expect(missionCommits(repo).map((c) => c.subject)[0]).toBe("The greeting program (feature greeter)");

@@ -30,7 +30,8 @@ export function planSchemaError(value: unknown, format: string = PLAN_FORMAT): s
   const file = SCHEMA_OF[format] ?? "plan.schema.json";
   let validate = validators.get(file);
   if (!validate) {
-    validate = new Ajv({ allErrors: false, strict: false }).compile(planSchema(file));
+    // discriminator: a step's errors are those of the step its `kind` names, not of the first of the oneOf
+    validate = new Ajv({ allErrors: false, strict: false, discriminator: true }).compile(planSchema(file));
     validators.set(file, validate);
   }
   if (validate(value)) return undefined;

@@ -226,20 +226,25 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
       Object.defineProperty(ctx, "interruptedBy", { get: () => options.signal!.by ?? "SIGINT" });
     }
     const head = await git.prepare();
-    if (storedPlan?.upgradedFrom && ctx.state.started) {
-      // started by a missionc that wrote plan/1: the same plan, stored in today's format
-      writeDurable(layout.plan, canonicalJson(storedPlan.plan));
-      ctx.record("plan_upgraded", { from: storedPlan.upgradedFrom, to: storedPlan.plan.digest, format: storedPlan.plan.format });
-    }
-    if (!ctx.state.started) {
+    const resuming = ctx.state.started;
+    if (!resuming) {
       writeDurable(layout.plan, canonicalJson(plan));
       ctx.record("mission_started", { plan_digest: plan.digest, branch: plan.mission.branch, base: head });
-    } else if (stored && stored.digest !== plan.digest) {
+    }
+    // first, before anything this session journals: the mission's active time starts a new stretch
+    // here, and an event before it would count the hours the mission lay stopped (state.ts, fold)
+    ctx.record("run_started", { pid: options.runner?.pid ?? process.pid, offline: options.offline });
+    if (resuming && storedPlan?.upgradedFrom) {
+      // started by a missionc that wrote plan/1: the same plan, stored in today's format
+      // journaled first: a crash before the write leaves /1 on disk, upgraded (and journaled) again next time
+      ctx.record("plan_upgraded", { from: storedPlan.upgradedFrom, to: storedPlan.plan.digest, format: storedPlan.plan.format });
+      writeDurable(layout.plan, canonicalJson(storedPlan.plan));
+    }
+    if (resuming && stored && stored.digest !== plan.digest) {
       replan(ctx, stored, plan);
       writeDurable(layout.plan, canonicalJson(plan));
     }
     ctx.killLeftovers();
-    ctx.record("run_started", { pid: options.runner?.pid ?? process.pid, offline: options.offline });
     if (nextAction(ctx.plan, ctx.state).kind !== "done") await installBeforeWork(ctx);
     const outcome = await loop(ctx, options);
     return "message" in outcome ? { ...outcome, message: redactor.redact(outcome.message) } : outcome;
