@@ -32,14 +32,33 @@ describe("the code cache of the command-line program", () => {
     expect((statSync(dir).mode & 0o777).toString(8)).toBe("700");
   });
 
-  it("replaces a damaged file and gives the same output meanwhile", () => {
+  it("replaces a damaged file and gives the same output meanwhile, wherever the damage is", () => {
     const dir = fresh();
     check(dir);
     const [file] = bins(dir);
-    writeFileSync(join(dir, file), Buffer.alloc(4096, 7));
-    expect(check(dir)).toEqual(expected);
-    expect(readFileSync(join(dir, file)).equals(Buffer.alloc(4096, 7))).toBe(false);
-    expect(check(dir)).toEqual(expected);
+    const path = join(dir, file);
+    const good = readFileSync(path);
+    // V8 checks a code cache's header only: bytes changed in the middle once crashed it (exit 133)
+    const damages: [string, (b: Buffer) => Buffer][] = [
+      ["all of it", (b) => Buffer.alloc(b.length, 7)],
+      [
+        "8 bytes in the middle",
+        (b) => Buffer.concat([b.subarray(0, b.length >> 1), Buffer.from("deadbeefdeadbeef", "hex"), b.subarray((b.length >> 1) + 8)]),
+      ],
+      ["one bit at a third", (b) => flip(b, Math.floor(b.length / 3))],
+      ["one bit at three quarters", (b) => flip(b, Math.floor((b.length * 3) / 4))],
+      ["one bit of the checksum", (b) => flip(b, 5)],
+      ["bytes appended", (b) => Buffer.concat([b, Buffer.from("garbage")])],
+      ["cut in half", (b) => b.subarray(0, b.length >> 1)],
+    ];
+    for (const [what, damage] of damages) {
+      const damaged = damage(good);
+      writeFileSync(path, damaged);
+      expect(check(dir), what).toEqual(expected);
+      // written again, whole
+      expect(readFileSync(path).equals(damaged), what).toBe(false);
+      expect(check(dir), what).toEqual(expected);
+    }
   });
 
   it("is skipped silently where it cannot be written, and off with an empty MISSIONC_CACHE_DIR", () => {
@@ -91,3 +110,9 @@ describe("the code cache of the command-line program", () => {
     expect(bins(dir)).not.toContain("0123456789abcdef-v20.0.0-x64-check.bin");
   });
 });
+
+function flip(b: Buffer, at: number): Buffer {
+  const out = Buffer.from(b);
+  out[at] = (out[at] ?? 0) ^ 0x10;
+  return out;
+}

@@ -43,7 +43,13 @@ describe("missionc.plan/2", () => {
     expect(ok.ok && ok.plan.format).toBe("missionc.plan/2");
     const broken = { ...v1Plan("hello"), steps: [{ kind: "validate" }] };
     const bad = planFromJson(JSON.stringify(broken), "old.json");
-    expect(!bad.ok && bad.reason).toMatch(/^old\.json does not match specs\/plan-v1\.schema\.json: \/steps\/0 /);
+    // checked against the shape of the step its kind names
+    expect(!bad.ok && bad.reason).toBe("old.json does not match specs/plan-v1.schema.json: /steps/0 must have required property 'id'");
+    const noChecks = v1Plan("slack-clone");
+    const validate = noChecks.steps.find((x) => x.kind === "validate");
+    if (validate) delete (validate as Partial<typeof validate>).checks;
+    const missingChecks = planFromJson(JSON.stringify(noChecks), "old.json");
+    expect(!missingChecks.ok && missingChecks.reason).toMatch(/\/steps\/\d+ must have required property 'checks'$/);
     // a /2 step is checked against the shape its kind names
     const v2 = upgradePlanV1(v1Plan("hello"));
     const step = v2.steps.find((x) => x.kind === "validate");

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
@@ -16,7 +17,9 @@ import { Script } from "node:vm";
  * A file is trusted only for the exact bundle it was made from (the bundle's sha256, written by the
  * build into manifest.json, is in its name) and V8 itself rejects one from another Node version or
  * other flags. One file per command, since each command runs different code. Files are written to a
- * temporary name and renamed, so parallel runs never read a half-written one.
+ * temporary name and renamed, so parallel runs never read a half-written one. Each file begins with
+ * the sha256 of the rest: V8 checks a code cache's header, not its contents, and bytes damaged in
+ * the middle crash the process inside V8's deserializer (found by flipping bits in a test).
  */
 
 export type Main = (argv: string[]) => Promise<number>;
@@ -50,7 +53,7 @@ export function loadBundle(
   let cachedData: Buffer | undefined;
   if (cacheFile) {
     try {
-      cachedData = readFileSync(cacheFile);
+      cachedData = unsealed(readFileSync(cacheFile));
     } catch {
       /* first run of this command with this bundle */
     }
@@ -70,7 +73,7 @@ export function loadBundle(
     try {
       mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
       const temp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+      writeFileSync(temp, sealed(script.createCachedData()), { mode: 0o600 });
       renameSync(temp, cacheFile);
       // files of other bundles, unused for a week: an older missionc, or one since rebuilt
       const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
@@ -83,4 +86,17 @@ export function loadBundle(
     }
   };
   return { main, save };
+}
+
+const SEAL = 32; // bytes of sha256
+
+function sealed(data: Buffer): Buffer {
+  return Buffer.concat([createHash("sha256").update(data).digest(), data]);
+}
+
+/** The cache data a file holds, or undefined when it is not exactly what was written. */
+function unsealed(file: Buffer): Buffer | undefined {
+  if (file.length <= SEAL) return undefined;
+  const data = file.subarray(SEAL);
+  return createHash("sha256").update(data).digest().equals(file.subarray(0, SEAL)) ? data : undefined;
 }
