@@ -1,5 +1,19 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -81,6 +95,79 @@ describe("tools confine every path to the repository", () => {
     expect(r.isError).toBe(true);
     expect(r.content).toMatch(/unknown tool `write_file`; your tools: read_file, list_files, search/);
     expect((await runTool("search", { pattern: "alp" }, READ_ONLY, ctx(root))).content).toBe("a.txt:1: alpha");
+  });
+});
+
+describe("files an agent reads and writes (issue 12's attacks on the file tools)", () => {
+  it("a hard link to a file outside is neither written through nor read", async () => {
+    const { root, outside } = workspace();
+    linkSync(join(outside, "secret.txt"), join(root, "hl"));
+    const w = await runTool("write_file", { path: "hl", content: "overwritten" }, WORKER_TOOLS, ctx(root));
+    expect(w).toMatchObject({ isError: true, content: "path refused: it has another hard link, so it is also a file elsewhere" });
+    const e = await runTool("edit_file", { path: "hl", old_text: "the", new_text: "a" }, WORKER_TOOLS, ctx(root));
+    expect(e.isError).toBe(true);
+    const r = await runTool("read_file", { path: "hl" }, WORKER_TOOLS, ctx(root));
+    expect(r.isError).toBe(true);
+    expect(readFileSync(join(outside, "secret.txt"), "utf8")).toBe("the secret");
+  });
+
+  it("a FIFO, or a link to one, is refused at once: the runner never blocks on it", async () => {
+    const { root } = workspace();
+    execFileSync("mkfifo", [join(root, "fifo")]);
+    symlinkSync("fifo", join(root, "fl"));
+    for (const [name, input] of [
+      ["write_file", { path: "fl", content: "x" }],
+      ["write_file", { path: "fifo", content: "x" }],
+      ["read_file", { path: "fl" }],
+      ["read_file", { path: "fifo" }],
+      ["edit_file", { path: "fifo", old_text: "a", new_text: "b" }],
+    ] as const) {
+      const r = await runTool(name, input, WORKER_TOOLS, ctx(root));
+      expect(r, `${name} ${input.path}`).toMatchObject({
+        isError: true,
+        content: "path refused: it is not a regular file (a pipe, a device or a folder)",
+      });
+    }
+    expect(lstatSync(join(root, "fifo")).isFIFO()).toBe(true);
+  });
+
+  it("a 1.5 GB sparse file is read up to the cap, not whole", async () => {
+    const { root } = workspace();
+    const fd = openSync(join(root, "huge.bin"), "w");
+    ftruncateSync(fd, 1.5 * 1024 * 1024 * 1024);
+    closeSync(fd);
+    const before = process.memoryUsage().rss;
+    const r = await runTool("read_file", { path: "huge.bin" }, WORKER_TOOLS, ctx(root));
+    expect(r.isError).toBe(false);
+    expect(r.content).toMatch(/\[truncated at 262144 characters\]$/);
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("`.git` is not readable: a worktree's `.git` file names the host's absolute path", async () => {
+    const { root } = workspace();
+    const r = await runTool("read_file", { path: ".git" }, WORKER_TOOLS, ctx(root));
+    expect(r).toMatchObject({ isError: true, content: "path refused: `.git` is the runner's, not the agent's" });
+    expect(r.content).not.toContain(root);
+  });
+
+  it("writes replace the file by a rename: its mode is kept and no temporary file stays", async () => {
+    const { root } = workspace();
+    writeFileSync(join(root, "run.sh"), "#!/bin/sh\necho one\n", { mode: 0o755 });
+    await runTool("edit_file", { path: "run.sh", old_text: "one", new_text: "two" }, WORKER_TOOLS, ctx(root));
+    expect(readFileSync(join(root, "run.sh"), "utf8")).toBe("#!/bin/sh\necho two\n");
+    expect(statSync(join(root, "run.sh")).mode & 0o777).toBe(0o755);
+    await runTool("write_file", { path: "new/deep.txt", content: "x" }, WORKER_TOOLS, ctx(root));
+    expect(readdirSync(root).sort()).toEqual([".git", "a.txt", "new", "run.sh"]);
+    expect(readdirSync(join(root, "new"))).toEqual(["deep.txt"]);
+  });
+
+  it("a catastrophic pattern in search is stopped after its time limit, and the next search works", async () => {
+    const { root } = workspace();
+    // (a+)+$ on 40 a's and a b backtracks 2^40 times: hours, on the runner's own thread, without a limit
+    writeFileSync(join(root, "b.txt"), `${"a".repeat(40)}b\n`);
+    const r = await runTool("search", { pattern: "(a+)+$" }, WORKER_TOOLS, ctx(root));
+    expect(r).toMatchObject({ isError: true, content: "search stopped after 5 s: the pattern backtracks too much; simplify it" });
+    expect((await runTool("search", { pattern: "alp" }, WORKER_TOOLS, ctx(root))).content).toBe("a.txt:1: alpha");
   });
 });
 

@@ -41,7 +41,7 @@ function inside(root: string, p: string): boolean {
 }
 
 /** The absolute path for an agent's relative path, or PathRefused saying why. */
-export function confine(rootGiven: string, path: string, options: { write?: boolean } = {}): string {
+export function confine(rootGiven: string, path: string): string {
   if (typeof path !== "string" || path === "") throw new PathRefused("a path is required");
   if (path.includes("\0")) throw new PathRefused("the path holds a NUL byte");
   if (isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path))
@@ -52,8 +52,9 @@ export function confine(rootGiven: string, path: string, options: { write?: bool
   const real = realTarget(root, lexical);
   if (!inside(root, real)) throw new PathRefused("it leads outside the repository");
   const top = relative(root, real).split(sep)[0];
-  if (top && FORBIDDEN.includes(top) && (options.write || top === ".missions"))
-    throw new PathRefused(`\`${top}\` is the runner's, not the agent's`);
+  // `.git` too, for reading: a worktree's `.git` file names the repository by its absolute path on
+  // the host; history is for `git log` through run_command
+  if (top && FORBIDDEN.includes(top)) throw new PathRefused(`\`${top}\` is the runner's, not the agent's`);
   return real;
 }
 

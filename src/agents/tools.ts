@@ -1,9 +1,11 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync } from "node:fs";
+import { createContext, runInContext } from "node:vm";
 import { dirname, join, relative, sep } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import type { BrowserSession } from "./browser.js";
 import { runCommand } from "./command.js";
 import { httpRequest, type HttpInput } from "./http-tool.js";
+import { readPlainFile, writePlainFile } from "./files.js";
 import { PathRefused, confine, shown } from "./sandbox.js";
 
 /**
@@ -33,6 +35,34 @@ export interface ToolContext {
 }
 
 const READ_CAP = 256 * 1024;
+/** edit_file reads the whole file to replace one excerpt in it. */
+const EDIT_CAP = 8 * 1024 * 1024;
+/** Characters search reads across all files, and the time its pattern may take over them. */
+const SEARCH_CAP = 64 * 1024 * 1024;
+const SEARCH_SECONDS = 5;
+
+/**
+ * The matching lines, or undefined when the pattern ran out of time. A model's regular expression
+ * runs in a vm context with a time-out, which interrupts even a backtracking match: on the runner's
+ * own event loop `(a+)+$` froze it, signals included.
+ */
+function searchWithin(re: RegExp, texts: [string, string][], seconds: number): string[] | undefined {
+  const context = createContext({ re, texts, hits: [] as string[] });
+  try {
+    runInContext(
+      `for (const [f, text] of texts) {
+        const lines = text.split("\\n");
+        for (let i = 0; i < lines.length && hits.length < 200; i++) if (re.test(lines[i])) hits.push(f + ":" + (i + 1) + ": " + lines[i].slice(0, 200));
+      }`,
+      context,
+      { timeout: seconds * 1000 },
+    );
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") return undefined;
+    throw e;
+  }
+  return (context as { hits: string[] }).hits;
+}
 const str = { type: "string" };
 const obj = (properties: Record<string, unknown>, required: string[]): Record<string, unknown> => ({
   type: "object",
@@ -146,22 +176,22 @@ async function execute(name: string, input: Record<string, string | number | und
   switch (name) {
     case "read_file": {
       const p = confine(ctx.root, String(input["path"]));
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (!st || !st.isFile()) return { content: `no such file: ${input["path"]}`, isError: true };
-      const text = readFileSync(p, "utf8");
-      return ok(text.length > READ_CAP ? `${text.slice(0, READ_CAP)}\n[truncated at ${READ_CAP} characters]` : text);
+      if (!existsSync(p)) return { content: `no such file: ${shown(ctx.root, p)}`, isError: true };
+      const { text, truncated } = readPlainFile(p, READ_CAP);
+      return ok(truncated ? `${text}\n[truncated at ${READ_CAP} characters]` : text);
     }
     case "write_file": {
-      const p = confine(ctx.root, String(input["path"]), { write: true });
+      const p = confine(ctx.root, String(input["path"]));
       mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, String(input["content"]));
+      writePlainFile(p, String(input["content"]));
       return ok(`wrote ${shown(ctx.root, p)} (${String(input["content"]).length} characters)`);
     }
     case "edit_file": {
-      const p = confine(ctx.root, String(input["path"]), { write: true });
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (!st || !st.isFile()) return { content: `no such file: ${input["path"]}`, isError: true };
-      const text = readFileSync(p, "utf8");
+      const p = confine(ctx.root, String(input["path"]));
+      if (!existsSync(p)) return { content: `no such file: ${shown(ctx.root, p)}`, isError: true };
+      const { text, truncated } = readPlainFile(p, EDIT_CAP);
+      if (truncated)
+        return { content: `${shown(ctx.root, p)} is larger than ${EDIT_CAP} characters; write it whole instead`, isError: true };
       const old = String(input["old_text"]);
       const count = old === "" ? 0 : text.split(old).length - 1;
       if (count !== 1)
@@ -169,7 +199,7 @@ async function execute(name: string, input: Record<string, string | number | und
           content: count === 0 ? "old_text does not occur in the file" : `old_text occurs ${count} times; give a longer, unique excerpt`,
           isError: true,
         };
-      writeFileSync(
+      writePlainFile(
         p,
         text.replace(old, () => String(input["new_text"])),
       );
@@ -192,16 +222,24 @@ async function execute(name: string, input: Record<string, string | number | und
       const files: string[] = [];
       const root = confine(ctx.root, ".");
       walk(base, root, files, 5000);
-      const hits: string[] = [];
+      const texts: [string, string][] = [];
+      let bytes = 0;
       for (const f of files) {
         const st = lstatSync(join(root, f));
-        if (!st.isFile() || st.size > READ_CAP) continue; // links, pipes and devices are not searched
-        const text = readFileSync(join(root, f), "utf8");
+        if (!st.isFile() || st.size > READ_CAP || bytes > SEARCH_CAP) continue; // links, pipes and devices are not searched
+        let text: string;
+        try {
+          text = readPlainFile(join(root, f), READ_CAP).text;
+        } catch {
+          continue; // swapped for a pipe, or given a second link, since the listing
+        }
         if (text.includes("\0")) continue;
-        text.split("\n").forEach((line, i) => {
-          if (hits.length < 200 && re.test(line)) hits.push(`${f}:${i + 1}: ${line.slice(0, 200)}`);
-        });
+        texts.push([f, text]);
+        bytes += text.length;
       }
+      const hits = searchWithin(re, texts, SEARCH_SECONDS);
+      if (hits === undefined)
+        return { content: `search stopped after ${SEARCH_SECONDS} s: the pattern backtracks too much; simplify it`, isError: true };
       return ok(hits.join("\n") || "(no matches)");
     }
     case "run_command": {
