@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,7 +111,7 @@ describe("keys and external agents", () => {
     expect(existsSync(join(repo, ".missions/hello/journal.jsonl"))).toBe(false);
   });
 
-  it("a worker bound to an external agent CLI: prompt on stdin, answer in $MISSION_OUTPUT, only its own key", async () => {
+  it("a worker bound to an external agent CLI: prompt on stdin, answer in $MISSION_OUTPUT, only its own key, never written down", async () => {
     const repo = anthropicRepo(mock.url);
     const file = join(repo, "hello.mission");
     writeFileSync(
@@ -120,7 +120,8 @@ describe("keys and external agents", () => {
         .replace("role worker       = coder", "role worker       = agent")
         .replace(
           /(model coder[^\n]*\n)/,
-          `$1  model agent = command "node ${join(ROOT, "test/fixtures/fake-agent.mjs")}" { api_key_env "AGENT_KEY"  timeout 1m }\n`,
+          // a name no secret rule knows: only api_key_env says it holds a key
+          `$1  model agent = command "node ${join(ROOT, "test/fixtures/fake-agent.mjs")}" { api_key_env "AGENT_ACCESS"  timeout 1m }\n`,
         ),
     );
     const book = { ...script.runs, "gate:greeting#1": [{ tools: [{ name: "decide", input: { action: "accept", reason: "all pass" } }] }] };
@@ -130,7 +131,9 @@ describe("keys and external agents", () => {
     try {
       const r = await runCli(["run", "hello.mission"], repo, {
         ANTHROPIC_API_KEY: FAKE_KEY,
-        AGENT_KEY: "agent-key-123456789",
+        AGENT_ACCESS: "agent-key-123456789",
+        FAKE_AGENT_ITS_VAR: "AGENT_ACCESS",
+        FAKE_AGENT_LEAK: "1",
         FAKE_AGENT_LOG: log,
       });
       expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -138,7 +141,15 @@ describe("keys and external agents", () => {
         .trim()
         .split("\n")
         .map((l) => parseAs<{ keys: string[]; agentKey: string | null; promptHasFeature: boolean }>(l));
-      expect(seen[0]).toEqual({ keys: ["AGENT_KEY"], agentKey: "agent-key-123456789", promptHasFeature: true });
+      expect(seen[0]).toEqual({ keys: ["AGENT_ACCESS"], agentKey: "agent-key-123456789", promptHasFeature: true });
+      // the agent wrote its key into its handoff: no file of the mission's state holds it
+      const holding = filesUnder(join(repo, ".missions/hello")).filter(
+        (f) => !f.includes("/worktree/") && readFileSync(f).includes("agent-key-123456789"),
+      );
+      expect(holding).toEqual([]);
+      expect(readFileSync(join(repo, ".missions/hello/handoffs/greeter-1.json"), "utf8")).toContain(
+        "written by the fake agent with [redacted]",
+      );
       expect(missionCommits(repo).map((c) => c.subject)).toEqual(["The greeting program (feature greeter)"]);
       const status = parseAs<Status>((await runCli(["status", "--json"], repo)).stdout);
       expect(status.last_validation).toMatchObject({ passed: true });
@@ -187,3 +198,9 @@ describe("budgets and printed output", () => {
     }
   });
 });
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}

@@ -213,6 +213,25 @@ describe("commands", () => {
 });
 
 describe("the secret filter", () => {
+  it("one rule for secret names: what commands do not see is what every file loses", async () => {
+    const { scrubbedEnv } = await import("../src/agents/command.js");
+    const { secretValues } = await import("../src/agents/secrets.js");
+    const env = {
+      DB_PASSWORD: "password-canary-1",
+      MY_SERVICE_TOKEN: "token-canary-22",
+      AWS_SECRET_ACCESS_KEY: "aws-canary-333",
+      GH_CREDENTIALS: "cred-canary-4444",
+      OPENAI_ORG_ID: "org-canary-55555",
+      MY_LLM: "named-by-api-key-env",
+      PATH: "/usr/bin:/bin:/usr/sbin",
+    };
+    const hidden = Object.keys(env).filter((k) => !(k in scrubbedEnv(env)));
+    expect(hidden).toEqual(["DB_PASSWORD", "MY_SERVICE_TOKEN", "AWS_SECRET_ACCESS_KEY", "GH_CREDENTIALS", "OPENAI_ORG_ID"]);
+    expect(secretValues(env)).toEqual(hidden.map((k) => env[k as keyof typeof env]));
+    // a model's api_key_env names a key whatever the variable is called
+    expect(secretValues(env, ["MY_LLM"])).toContain("named-by-api-key-env");
+  });
+
   it("the journal loses only known secret values; what models see also loses anything shaped like a key", async () => {
     const { Redactor } = await import("../src/runner/redact.js");
     const r = new Redactor(["the-real-key-0123456789"]);

@@ -1,3 +1,4 @@
+import { isSecretName } from "./secrets.js";
 import { spawn } from "node:child_process";
 
 /**
@@ -21,7 +22,7 @@ export interface CommandResult {
 export function scrubbedEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(env)) {
-    if (/(KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL)/i.test(k) || /^(ANTHROPIC|OPENAI)_/i.test(k) || k.startsWith("MISSIONC_CRASH")) continue;
+    if (isSecretName(k) || k.startsWith("MISSIONC_CRASH")) continue;
     out[k] = v;
   }
   return out;

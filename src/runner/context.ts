@@ -162,6 +162,11 @@ export class RunContext {
     }
   }
 
+  /** Text for a file the runner writes beside the journal (a handoff, a validation report): no secret value in it. */
+  redactValues(text: string): string {
+    return this.redactor.redactValues(text);
+  }
+
   activeMs(): number {
     return this.activeBeforeMs + (Date.now() - this.started);
   }

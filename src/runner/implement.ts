@@ -35,7 +35,7 @@ export async function implement(ctx: RunContext, f: FeatureState): Promise<void>
   const worked = await work(ctx, f, run);
   // the journaled handoff is the one: a resumed step keeps it, and its file is written again if lost
   const handoff = f.handoffAttempt === attempt ? f.handoff! : worked;
-  writeAtomic(join(ctx.layout.handoffs, `${f.name}-${attempt}.json`), `${JSON.stringify(handoff, null, 2)}\n`);
+  writeAtomic(join(ctx.layout.handoffs, `${f.name}-${attempt}.json`), ctx.redactValues(`${JSON.stringify(handoff, null, 2)}\n`));
   if (f.handoffAttempt !== attempt) ctx.record("handoff", { feature: f.name, attempt, handoff });
   const intent = ctx.record("commit_intent", { step: run, feature: f.name });
   const commit = await ctx.git.commit(`${f.title ?? f.name} (feature ${f.name})`, trailer, intent.at);

@@ -1,3 +1,5 @@
+import { secretValues } from "../agents/secrets.js";
+
 /**
  * The one place secrets are taken out of text: the journal, the blobs, the logs and the tool output
  * sent to models all pass through `redact`. Known values (API keys from the environment) are
@@ -11,13 +13,6 @@ const SHAPES = [
   /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
   /\b(?:AKIA|ASIA)[A-Z2-7]{16}\b/g,
 ];
-
-/** Environment variables whose values are secrets: API keys and anything named like one. */
-export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
-  return Object.entries(env)
-    .filter(([k, v]) => v && v.length >= 8 && /(_API_KEY|_TOKEN|_SECRET|API_KEY)$/i.test(k))
-    .map(([, v]) => v!);
-}
 
 export class Redactor {
   private readonly values: string[];

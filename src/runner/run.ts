@@ -24,6 +24,7 @@ import { layoutOf, type Layout } from "./layout.js";
 import { LockHeld, MissionLock, type RunnerProcess } from "./lock.js";
 import { nextAction } from "./next.js";
 import { Redactor } from "./redact.js";
+import { secretValues } from "../agents/secrets.js";
 import { fold } from "./state.js";
 
 /**
@@ -178,7 +179,11 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
       return { exit: 2, status: "usage", message: `${e.message} (${layout.journal}); the runner will not guess past damage` };
     throw e;
   }
-  const redactor = new Redactor();
+  // the values of every secret the run loaded: keys named like keys, and whatever api_key_env names
+  const keyNames = Object.values(plan.models).flatMap((m) =>
+    typeof m.options["api_key_env"] === "string" ? [m.options["api_key_env"]] : [],
+  );
+  const redactor = new Redactor(secretValues(process.env, keyNames));
   const journal = new Journal(layout.journal, journalEvents, redactor, options.afterAppend ? { afterAppend: options.afterAppend } : {});
   const blobs = new Blobs(layout.blobs, redactor);
   const git = options.workspace

@@ -161,7 +161,7 @@ export async function validateMilestone(ctx: RunContext, milestone: string, roun
     checks.map((c) => c.assertion),
   );
   const blob = ctx.blobs.put(report);
-  writeAtomic(join(ctx.layout.validation, `${milestone}-round${round}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeAtomic(join(ctx.layout.validation, `${milestone}-round${round}.json`), ctx.redactValues(`${JSON.stringify(report, null, 2)}\n`));
   ctx.record("validation_finished", { milestone, round, passed: report.passed, failing: report.failing, blob });
   ctx.progress(`  ${report.passed ? "passed" : `did not pass: ${report.failing.join(", ")}`}`);
 }
