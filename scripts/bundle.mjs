@@ -31,7 +31,7 @@ const chevrotainInline = {
   name: "chevrotain-single-file",
   setup(build) {
     build.onLoad({ filter: /[\\/]dist[\\/]syntax[\\/]chevrotain\.js$/ }, () => ({
-      contents: `export { createToken, EmbeddedActionsParser, EOF, Lexer, LLkLookaheadStrategy } from ${JSON.stringify(chevrotainBuild)};`,
+      contents: `export { createToken, EmbeddedActionsParser, EOF, Lexer } from ${JSON.stringify(chevrotainBuild)};`,
       loader: "js",
       resolveDir: root,
     }));

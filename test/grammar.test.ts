@@ -4,8 +4,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as oniguruma from "vscode-oniguruma";
 import * as textmate from "vscode-textmate";
-import { createToken, EmbeddedActionsParser } from "../src/syntax/chevrotain.js";
-import { LazyLookahead } from "../src/syntax/lookahead.js";
 import { MissionParser } from "../src/syntax/parser.js";
 import { makeLexer, parse } from "../src/syntax/parse.js";
 import { KEYWORDS } from "../src/syntax/tokens.js";
@@ -27,20 +25,6 @@ describe("grammar/mission.ebnf is kept honest", () => {
 
   it("has a lexer chevrotain can optimize (first-character tables for every token)", () => {
     expect(() => makeLexer(true)).not.toThrow();
-  });
-
-  it("the lazy lookahead still reports an ambiguous grammar when validating", () => {
-    const A = createToken({ name: "A", pattern: /a/ });
-    class Ambiguous extends EmbeddedActionsParser {
-      constructor() {
-        super([A], { lookaheadStrategy: new LazyLookahead(2), maxLookahead: 2 });
-        this.performSelfAnalysis();
-      }
-      top = this.RULE("top", () => {
-        this.OR([{ ALT: () => this.CONSUME(A) }, { ALT: () => this.CONSUME2(A) }]);
-      });
-    }
-    expect(() => new Ambiguous()).toThrow(/Ambiguous Alternatives Detected/);
   });
 
   it("lists exactly the lexer's keywords", () => {

@@ -15,6 +15,6 @@ const require = createRequire(import.meta.url);
 const entry = require.resolve("chevrotain"); // <package>/lib/src/api.js
 const chevrotain = require(join(dirname(entry), "..", "chevrotain.mjs")) as typeof Chevrotain;
 
-export const { createToken, EmbeddedActionsParser, EOF, Lexer, LLkLookaheadStrategy } = chevrotain;
+export const { createToken, EmbeddedActionsParser, EOF, Lexer } = chevrotain;
 export type { ILexingResult, ILookaheadStrategy, IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from "chevrotain";
 export type Lexer = Chevrotain.Lexer;

@@ -7,9 +7,6 @@ import { describeToken, errorMessages } from "./messages.js";
 import * as T from "./tokens.js";
 import { checkBlockFields, type Marker } from "./blocks.js";
 import { LineIndex, SourceSpan } from "./source-span.js";
-import { LazyLookahead } from "./lookahead.js";
-
-const MAX_LOOKAHEAD = 2;
 
 /**
  * The grammar (grammar/mission.ebnf is its normative form), with embedded actions that build the
@@ -32,9 +29,8 @@ export class MissionParser extends EmbeddedActionsParser {
   constructor(options: { validate: boolean }) {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
-      maxLookahead: MAX_LOOKAHEAD,
+      maxLookahead: 2,
       errorMessageProvider: errorMessages,
-      lookaheadStrategy: new LazyLookahead(MAX_LOOKAHEAD),
       skipValidations: !options.validate,
     });
     this.performSelfAnalysis();
