@@ -1,4 +1,5 @@
-import type { Plan, PlanAssertion, PlanCheck, ValidateStep, Validator } from "./types.js";
+import { groupBy } from "./group.js";
+import type { Plan, PlanCheck, ValidateStep, Validator } from "./types.js";
 
 /** The validator whose step runs the machine checks: scrutiny, or the only validator there is. */
 export function checksValidator(validators: readonly Validator[]): Validator | undefined {
@@ -21,11 +22,11 @@ export function checksOf(plan: Pick<Plan, "contract" | "milestones">, step: Vali
 
 /** The checks of the assertions first validated before `milestone`, in milestone order. */
 export function regressionChecks(plan: Pick<Plan, "contract" | "milestones">, milestone: string): PlanCheck[] {
-  const earlier = new Map<string, PlanAssertion[]>();
-  for (const m of plan.milestones) {
-    if (m.name === milestone) break;
-    earlier.set(m.name, []);
-  }
-  for (const a of plan.contract) if (a.check !== undefined) earlier.get(a.milestone)?.push(a);
-  return [...earlier.values()].flat().map((a) => ({ assertion: a.id, command: a.check!, regression: true }));
+  const checkedOf = groupBy(
+    plan.contract.filter((a) => a.check !== undefined),
+    (a) => a.milestone,
+  );
+  const at = plan.milestones.findIndex((m) => m.name === milestone);
+  const before = at === -1 ? plan.milestones : plan.milestones.slice(0, at);
+  return before.flatMap((m) => checkedOf.get(m.name) ?? []).map((a) => ({ assertion: a.id, command: a.check!, regression: true }));
 }

@@ -5,6 +5,7 @@ import type { CheckedMission } from "../semantics/check.js";
 import { validatorsOf } from "../semantics/coverage.js";
 import type { BoundMission } from "../semantics/model.js";
 import { checksValidator } from "./checks.js";
+import { groupBy } from "./group.js";
 import { digestOf, sha256 } from "./canonical.js";
 import {
   PLAN_FORMAT,
@@ -241,15 +242,4 @@ export function stepsOf(p: Pick<Plan, "milestones" | "features" | "contract" | "
     steps.push({ id: `gate:${name}`, kind: "gate", milestone: name, model: p.roles.orchestrator, role: "orchestrator" });
   }
   return steps;
-}
-
-function groupBy<T>(items: readonly T[], key: (x: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const x of items) {
-    const k = key(x);
-    const list = out.get(k);
-    if (list) list.push(x);
-    else out.set(k, [x]);
-  }
-  return out;
 }

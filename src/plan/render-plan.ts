@@ -1,4 +1,5 @@
 import type { ChalkInstance } from "chalk";
+import { groupBy } from "./group.js";
 import type { Plan, PlanStep, ValidateStep } from "./types.js";
 
 /** `missionc plan` without --json: the plan as a tree, in the spirit of `terraform plan`. */
@@ -65,12 +66,7 @@ export function renderPlanTree(p: Plan, c: ChalkInstance): string {
   }
   const features = new Map(p.features.map((f) => [f.name, f]));
   const width = Math.max(13, ...p.features.map((f) => f.name.length));
-  const stepsOf = new Map<string, PlanStep[]>();
-  for (const s of p.steps) {
-    const list = stepsOf.get(s.milestone);
-    if (list) list.push(s);
-    else stepsOf.set(s.milestone, [s]);
-  }
+  const stepsOf = groupBy<PlanStep>(p.steps, (s) => s.milestone);
   const checksOf = new Map<string, number>();
   for (const a of p.contract) if (a.check !== undefined) checksOf.set(a.milestone, (checksOf.get(a.milestone) ?? 0) + 1);
   let earlierChecks = 0;
