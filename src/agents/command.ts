@@ -1,10 +1,11 @@
-import { isSecretName } from "./secrets.js";
-import { spawn } from "node:child_process";
+import { spawnLaunch, type LaunchOptions, type Sandbox } from "../sandbox/sandbox.js";
+import type { Network } from "../sandbox/policy.js";
 
 /**
- * Runs a shell command the way every agent tool and validator does: in its own process group (so a
- * timeout or a resumed runner can kill everything it started), stdin closed, output capped, and an
- * environment without API keys.
+ * Runs a shell command the way every agent tool and validator does: in the run's sandbox, in its own
+ * process group (so a timeout or a resumed runner can kill everything it started), stdin closed,
+ * output capped. Under bubblewrap the command's shell is the sandbox's last process: when it exits,
+ * the pid namespace goes and everything it left running goes with it.
  */
 
 export interface CommandResult {
@@ -18,29 +19,24 @@ export interface CommandResult {
   pgid?: number;
 }
 
-/** The environment commands get: the runner's, minus anything that looks like a credential. */
-export function scrubbedEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (isSecretName(k) || k.startsWith("MISSIONC_CRASH")) continue;
-    out[k] = v;
-  }
-  return out;
-}
-
 export function runCommand(
   command: string,
-  options: { cwd: string; timeoutMs: number; cap?: number; onStart?: (pgid: number) => void; signal?: AbortSignal },
+  options: {
+    cwd: string;
+    sandbox: Sandbox;
+    network: Network;
+    relay?: LaunchOptions["relay"];
+    timeoutMs: number;
+    cap?: number;
+    onStart?: (pgid: number) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<CommandResult> {
   const cap = options.cap ?? 16_000;
   const started = Date.now();
   return new Promise((resolveResult) => {
-    const child = spawn("/bin/sh", ["-c", command], {
-      cwd: options.cwd,
-      env: scrubbedEnv(),
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const launch = options.sandbox.launch(command, { network: options.network, ...(options.relay ? { relay: options.relay } : {}) });
+    const child = spawnLaunch(launch, options.cwd, ["ignore", "pipe", "pipe"]);
     let output = "";
     let truncated = false;
     let timedOut = false;
@@ -51,8 +47,8 @@ export function runCommand(
         truncated = true;
       }
     };
-    child.stdout.on("data", take);
-    child.stderr.on("data", take);
+    child.stdout!.on("data", take);
+    child.stderr!.on("data", take);
     const killGroup = (): void => {
       try {
         if (child.pid) process.kill(-child.pid, "SIGKILL");

@@ -1,16 +1,17 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PlanModel } from "../plan/types.js";
-import { scrubbedEnv } from "./command.js";
+import { spawnLaunch, type Sandbox } from "../sandbox/sandbox.js";
+import { DEFAULT_NETWORK } from "../sandbox/policy.js";
 import { estimateTokens, ProviderError, type ModelRequest, type ModelResponse, type Provider } from "./provider.js";
 
 /**
  * An external agent CLI (`command "claude -p"`, `codex exec`, any program) as a provider. It runs in
  * the worktree with the prompt on stdin and writes its answer (a handoff, a decision, verdicts) as
- * JSON to the file named by MISSION_OUTPUT, whose schema is in MISSION_OUTPUT_SCHEMA. Its process
- * gets only the one key its `api_key_env` names. Its answer comes back as a call of the run's
+ * JSON to the file named by MISSION_OUTPUT, whose schema is in MISSION_OUTPUT_SCHEMA. It runs in the
+ * run's sandbox with the internet (it talks to its provider) and gets only the one key its
+ * `api_key_env` names. Its answer comes back as a call of the run's
  * terminal tool, so it is validated like any other agent's (and sent back with the errors if wrong).
  */
 
@@ -22,6 +23,7 @@ export class CommandProvider implements Provider {
   constructor(
     private readonly model: PlanModel,
     private readonly cwd: string,
+    private readonly sandbox: Sandbox,
     private readonly key?: { name: string; value: string },
   ) {}
 
@@ -29,6 +31,7 @@ export class CommandProvider implements Provider {
     const terminal = request.tools.find((t) => TERMINAL_TOOLS.includes(t.name));
     if (!terminal) throw new ProviderError("a command agent needs a run that ends with a structured answer");
     const dir = mkdtempSync(join(tmpdir(), "missionc-cmd-"));
+    const inside = this.sandbox.exchangePath(dir);
     const output = join(dir, "output.json");
     const schema = join(dir, "schema.json");
     writeFileSync(schema, JSON.stringify(terminal.input_schema, null, 2));
@@ -39,18 +42,19 @@ export class CommandProvider implements Provider {
       ...feedback.map((f) => `Your last answer was refused: ${f}`),
       `Write your answer as JSON matching the schema in $MISSION_OUTPUT_SCHEMA to the file named by $MISSION_OUTPUT.`,
     ].join("\n\n");
+    // the agent's own key and nothing else of the runner's: the sandbox's allow-list does the rest
     const env = {
-      ...scrubbedEnv(),
-      MISSION_OUTPUT: output,
-      MISSION_OUTPUT_SCHEMA: schema,
+      MISSION_OUTPUT: join(inside, "output.json"),
+      MISSION_OUTPUT_SCHEMA: join(inside, "schema.json"),
       ...(this.key ? { [this.key.name]: this.key.value } : {}),
     };
     const timeoutMs = (typeof this.model.options["timeout_seconds"] === "number" ? this.model.options["timeout_seconds"] : 1800) * 1000;
     try {
       const code = await new Promise<number>((resolve, reject) => {
-        const child = spawn("/bin/sh", ["-c", this.model.id], { cwd: this.cwd, env, detached: true, stdio: ["pipe", "ignore", "pipe"] });
+        const launch = this.sandbox.launch(this.model.id, { network: DEFAULT_NETWORK.command_agent, env, exchange: dir });
+        const child = spawnLaunch(launch, this.cwd, ["pipe", "ignore", "pipe"]);
         let stderr = "";
-        child.stderr.on("data", (d: Buffer) => {
+        child.stderr!.on("data", (d: Buffer) => {
           stderr = (stderr + d.toString()).slice(-2000);
         });
         const kill = (): void => {
@@ -82,7 +86,7 @@ export class CommandProvider implements Provider {
           if (c !== 0) reject(new ProviderError(`\`${this.model.id}\` exited ${c}: ${stderr.trim().slice(-300)}`));
           else resolve(0);
         });
-        child.stdin.end(prompt);
+        child.stdin!.end(prompt);
       });
       let text: string;
       try {

@@ -34,6 +34,10 @@ export interface AgentHost {
   journaledResult(run: string, turn: number, index: number): ToolResult | undefined;
   recordResponse(run: string, turn: number, response: ModelResponse): void;
   recordResult(run: string, turn: number, index: number, call: ToolCall, outcome: ToolOutcome): void;
+  /** whether a side-effecting call was journaled as started (so a result-less one was cut short) */
+  journaledStart(run: string, turn: number, index: number): boolean;
+  /** journals, durably, that a side-effecting call is about to run */
+  recordStart(run: string, turn: number, index: number, call: ToolCall): void;
   /** called before each model call that is not replayed: may throw to stop (pause, budget) */
   beforeModelCall(run: string, turn: number): void;
   /** called at each turn boundary, replayed or not: may throw to stop (SIGINT, pause) */
@@ -50,6 +54,16 @@ export interface AgentHost {
  * result is used as it is.
  */
 const NOT_REPEATED = new Set(["http_request"]);
+
+/**
+ * Tools that act: each call is journaled as started before it runs. A call started and never
+ * finished is the one the runner died in (`kill -9 $PPID`, an OOM, a machine that went down);
+ * running it again on every resume would kill every resume, so it gets a result saying so instead.
+ */
+const ACTING = new Set(["run_command", "write_file", "edit_file", "http_request"]);
+
+export const STOPPED_DURING =
+  "the runner stopped while this call ran (it was killed, or the machine went down), so it has no result and was not run again; check what it did before repeating it";
 
 export type AgentOutcome<T> = { kind: "done"; value: T; turns: number } | { kind: "gave_up"; reason: string; turns: number };
 
@@ -89,6 +103,14 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
         results.push(earlier);
         continue;
       }
+      const acting = ACTING.has(call.name) && call.name !== agent.terminal;
+      if (acting && !earlier && host.journaledStart(agent.run, turn, index)) {
+        outcome = { content: STOPPED_DURING, isError: true };
+        host.recordResult(agent.run, turn, index, call, outcome);
+        results.push({ id: call.id, content: outcome.content, is_error: true });
+        continue;
+      }
+      if (acting && !earlier) host.recordStart(agent.run, turn, index, call);
       if (call.name === agent.terminal) {
         const verdict = agent.accept(call.input);
         if (verdict.ok) {

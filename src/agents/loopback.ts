@@ -1,7 +1,9 @@
 /**
- * User testing exercises the app the runner started on this machine, and nothing else: the tools
- * that make requests (http_request, browser_*) accept loopback addresses only, so an agent cannot
- * reach the internet or another machine through them.
+ * User testing exercises the app the runner started, and nothing else: the tools that make requests
+ * (http_request, browser_*) accept the app's origin only — not the internet, not another machine,
+ * and not another service on this machine's loopback (a local model server, a database). Another
+ * loopback name for the same port (`localhost` for `127.0.0.1`) is the same app and is sent to the
+ * app's own address.
  */
 
 export class AddressRefused extends Error {}
@@ -18,9 +20,15 @@ export function appUrl(raw: string, base: string): URL {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw new AddressRefused(`only http and https are allowed, not ${url.protocol}`);
+  const app = new URL(base);
   if (!LOOPBACK.test(url.hostname))
-    throw new AddressRefused(
-      `${url.host} is not this machine: user testing reaches only this machine (the app is at ${new URL(base).origin})`,
-    );
+    throw new AddressRefused(`${url.host} is not this machine: user testing reaches only the app, at ${app.origin}`);
+  if (url.protocol !== app.protocol || portOf(url) !== portOf(app))
+    throw new AddressRefused(`${url.origin} is not the app: user testing reaches only the app, at ${app.origin}`);
+  url.hostname = app.hostname;
   return url;
+}
+
+function portOf(u: URL): string {
+  return u.port || (u.protocol === "https:" ? "443" : "80");
 }

@@ -3,6 +3,7 @@ import { AnthropicProvider } from "./anthropic.js";
 import { CommandProvider } from "./external.js";
 import { OpenAIProvider } from "./openai.js";
 import type { Provider } from "./provider.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
 
 /** The provider for each model a run will use, with its key from the environment, checked before any work starts. */
 
@@ -29,7 +30,7 @@ function keyFor(model: PlanModel, env: NodeJS.ProcessEnv): { name: string; value
   return name ? { name, value: env[name] } : undefined;
 }
 
-export function buildProviders(plan: Plan, worktree: string, env: NodeJS.ProcessEnv = process.env): Map<string, Provider> {
+export function buildProviders(plan: Plan, worktree: string, sandbox: Sandbox, env: NodeJS.ProcessEnv = process.env): Map<string, Provider> {
   const providers = new Map<string, Provider>();
   for (const [name, users] of modelsInUse(plan)) {
     const model = plan.models[name];
@@ -43,7 +44,7 @@ export function buildProviders(plan: Plan, worktree: string, env: NodeJS.Process
       );
     }
     if (model.provider === "command") {
-      providers.set(name, new CommandProvider(model, worktree, key?.value ? { name: key.name, value: key.value } : undefined));
+      providers.set(name, new CommandProvider(model, worktree, sandbox, key?.value ? { name: key.name, value: key.value } : undefined));
       continue;
     }
     if (model.provider === "scripted") continue;

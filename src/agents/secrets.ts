@@ -18,3 +18,13 @@ export function secretValues(env: NodeJS.ProcessEnv = process.env, keyNames: rea
     .filter(([k, v]) => v !== undefined && v.length >= 8 && (isSecretName(k) || names.has(k)))
     .map(([, v]) => v!);
 }
+
+/** The environment of an unconfined command: the runner's, minus every secret and every named key. */
+export function scrubbedEnv(env: NodeJS.ProcessEnv = process.env, keyNames: readonly string[] = []): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (isSecretName(k) || keyNames.includes(k) || k.startsWith("MISSIONC_CRASH")) continue;
+    out[k] = v;
+  }
+  return out;
+}

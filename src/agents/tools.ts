@@ -4,6 +4,8 @@ import { dirname, join, relative, sep } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import type { BrowserSession } from "./browser.js";
 import { runCommand } from "./command.js";
+import type { LaunchOptions, Sandbox } from "../sandbox/sandbox.js";
+import { DEFAULT_NETWORK } from "../sandbox/policy.js";
 import { httpRequest, type HttpInput } from "./http-tool.js";
 import { readPlainFile, writePlainFile } from "./files.js";
 import { PathRefused, confine, shown } from "./sandbox.js";
@@ -26,12 +28,21 @@ export interface ToolOutcome {
   command?: { command: string; exitCode: number };
 }
 
+/** The app of a user test: its address, the browser session, and (sandboxed) its relay's socket folder. */
+export interface AppInReach {
+  base: string;
+  browser: BrowserSession;
+  socketDir?: string;
+}
+
 export interface ToolContext {
   root: string;
+  /** where run_command runs */
+  sandbox: Sandbox;
   commandTimeoutMs: number;
   onCommandStart?: (pgid: number) => void;
   /** while a user test has the app running: its address and the browser session */
-  app?: { base: string; browser: BrowserSession };
+  app?: AppInReach;
 }
 
 const READ_CAP = 256 * 1024;
@@ -246,6 +257,9 @@ async function execute(name: string, input: Record<string, string | number | und
       const timeout = typeof input["timeout_seconds"] === "number" ? input["timeout_seconds"] * 1000 : ctx.commandTimeoutMs;
       const r = await runCommand(String(input["command"]), {
         cwd: ctx.root,
+        sandbox: ctx.sandbox,
+        network: DEFAULT_NETWORK.agent,
+        ...(ctx.app?.socketDir ? { relay: appRelay(ctx.app.base, ctx.app.socketDir) } : {}),
         timeoutMs: Math.min(timeout, ctx.commandTimeoutMs),
         ...(ctx.onCommandStart ? { onStart: ctx.onCommandStart } : {}),
       });
@@ -259,6 +273,17 @@ async function execute(name: string, input: Record<string, string | number | und
       if (ctx.app && name.startsWith("browser_")) return ctx.app.browser.call(name, input);
       return { content: `unknown tool \`${name}\``, isError: true };
   }
+}
+
+/** How a user tester's command reaches the sandboxed app: the app's address, inside, relayed to it. */
+function appRelay(base: string, socketDir: string): NonNullable<LaunchOptions["relay"]> {
+  const u = new URL(base);
+  return {
+    mode: "reach",
+    host: u.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(u.port || (u.protocol === "https:" ? 443 : 80)),
+    socketDir,
+  };
 }
 
 /** Runs one tool call; any fault (bad arguments, a refused path, an I/O error) is an error for the agent. */

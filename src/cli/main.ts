@@ -60,6 +60,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .option("--until <milestone>", "Stop once this milestone is accepted")
     .option("--replan", "Accept an edited mission file: unchanged done features stay done")
     .option("--record <script>", "Record every model turn of this run as a script that --offline --script replays")
+    .option("--no-sandbox", "Run the agents' commands, procedures and checks unconfined (you decide this, never the mission file)")
     .example("missionc run specs/app.mission --offline")
     .action(run(async () => (await import("./run.js")).runCommand));
 

@@ -10,6 +10,8 @@ export interface RunFlags {
   until?: string;
   replan?: boolean;
   record?: string;
+  /** false with --no-sandbox (cac's negated flag) */
+  sandbox?: boolean;
 }
 
 function clock(started: number): string {
@@ -63,6 +65,7 @@ export async function runAndReport(file: string, flags: RunFlags): Promise<RunOu
       replan: flags.replan === true,
       signal,
       ...(flags.record ? { record: flags.record } : {}),
+      ...(flags.sandbox === false ? { sandbox: false } : {}),
       progress: (line) => write(`[${clock(started)}] ${line}\n`),
     });
   } finally {

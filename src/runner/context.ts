@@ -10,6 +10,7 @@ import type { ToolContext, ToolOutcome } from "../agents/tools.js";
 import type { Plan } from "../plan/types.js";
 import type { Blobs } from "./blobs.js";
 import type { Workspace } from "./git.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
 import type { Journal, JournalEvent } from "./journal.js";
 import { apply, type MissionState } from "./state.js";
 import type { Layout } from "./layout.js";
@@ -71,6 +72,8 @@ export class RunContext {
     readonly settings: RunSettings,
     private readonly activeBeforeMs: number,
     private readonly redactor: Redactor,
+    /** where every command that runs the worktree's code runs */
+    readonly sandbox: Sandbox,
     private readonly retry: RetryPolicy = defaultPolicy(),
   ) {}
 
@@ -146,6 +149,11 @@ export class RunContext {
   }
 
   /** Journals a command's process group and its start time, so a resumed runner can kill what is left of it. */
+  /** Whether the text holds a key this run loaded, plain or encoded (a diff about to be committed). */
+  leaksSecret(text: string): boolean {
+    return this.redactor.leaks(text);
+  }
+
   recordCommand(run: string, pgid: number): void {
     const start = startTime(pgid);
     this.record("command_started", { run, pgid, ...(start ? { start } : {}) });
@@ -279,6 +287,7 @@ export class RunContext {
       redact: (text) => this.redactor.redact(text),
       tools: {
         root: this.layout.worktree,
+        sandbox: this.sandbox,
         commandTimeoutMs: this.settings.commandTimeoutMs,
         // journaled so that a resumed runner can kill what a killed one left running
         onCommandStart: (pgid) => this.recordCommand(run, pgid),
@@ -313,6 +322,8 @@ export class RunContext {
           ...(outcome.command ? { command: { command: outcome.command.command, exit_code: outcome.command.exitCode } } : {}),
         });
       },
+      journaledStart: (run, turn, index) => this.state.runs.get(run)?.started.has(`${turn}/${index}`) ?? false,
+      recordStart: (run, turn, index, call) => this.record("tool_started", { run, turn, index, name: call.name }),
       beforeModelCall: () => this.checkBudget(),
       atTurnBoundary: (run, turn) => {
         if (this.interrupted) throw new Stop(`interrupted (${this.interruptedBy})`, "interrupted");

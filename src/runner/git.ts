@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, appendFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, appendFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 
 /**
@@ -7,10 +7,15 @@ import { simpleGit, type SimpleGit } from "simple-git";
  * work in (the user's own working tree is never touched), and commits made with plumbing and a
  * compare-and-swap of the branch ref, hooks off, each carrying a `Missionc-Step` trailer so that a
  * commit is never made twice however often the runner is killed and resumed.
+ *
+ * The worktree is the agents': everything in it is untrusted, its `.git` file included. So the
+ * runner names the git directory and the work tree itself (never discovering them from the
+ * worktree), and runs git with hooks, fsmonitor and every filter the configuration defines turned
+ * off: a `.gitattributes` naming a filter would otherwise run a command inside the runner's `git add`.
  */
 
 export const STEP_TRAILER = "Missionc-Step";
-const SAFE = ["core.hooksPath=/dev/null", "core.fsmonitor=false", "commit.gpgSign=false"];
+const SAFE = ["core.hooksPath=/dev/null", "core.fsmonitor=false", "commit.gpgSign=false", "log.showSignature=false", "core.sshCommand=false"];
 const IDENTITY = { name: "missionc", email: "missionc@localhost" };
 
 export class GitError extends Error {}
@@ -27,12 +32,35 @@ export class GitError extends Error {}
  * and an environment with nothing secret in it, since a filter an agent planted in the repository's
  * config would run inside the runner's own `git add`.
  */
-function gitAt(baseDir: string): SimpleGit {
-  return simpleGit({ baseDir, config: SAFE, unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true } }).env(gitEnv());
+function gitAt(baseDir: string, dirs: { gitDir: string; workTree?: string }, config: readonly string[] = []): SimpleGit {
+  return simpleGit({
+    baseDir,
+    config: [...SAFE, ...config],
+    unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true, allowUnsafeSshCommand: true },
+  }).env(gitEnv(dirs));
 }
 
-function gitEnv(): Record<string, string> {
-  return { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: process.env["HOME"] ?? "/", LANG: "C" };
+function gitEnv(dirs?: { gitDir: string; workTree?: string }): Record<string, string> {
+  return {
+    PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+    HOME: process.env["HOME"] ?? "/",
+    LANG: "C",
+    ...(dirs ? { GIT_DIR: dirs.gitDir } : {}),
+    ...(dirs?.workTree ? { GIT_WORK_TREE: dirs.workTree } : {}),
+  };
+}
+
+/**
+ * `-c filter.<name>.{clean,smudge,process}=` for every filter the configuration names (an empty
+ * command is no filter): config-defined filters are commands, and none of them is the runner's.
+ */
+export function filtersOff(configListing: string): string[] {
+  const names = new Set<string>();
+  for (const line of configListing.split("\n")) {
+    const m = /^filter\.(.+)\.[^.\s]+(\s|$)/i.exec(line);
+    if (m) names.add(m[1]!);
+  }
+  return [...names].flatMap((n) => [`filter.${n}.clean=`, `filter.${n}.smudge=`, `filter.${n}.process=`, `filter.${n}.required=false`]);
 }
 
 export async function repositoryRoot(dir: string): Promise<string> {
@@ -53,25 +81,74 @@ export function excludeStateDir(root: string): void {
   if (!text.split("\n").includes(".missions/")) appendFileSync(exclude, `${text && !text.endsWith("\n") ? "\n" : ""}.missions/\n`);
 }
 
+/** The repository's git directory (shared by its worktrees), read from the user's repository. */
+export function commonDirOf(root: string): string {
+  const dotGit = join(root, ".git");
+  let dir = dotGit;
+  // a repository that is itself a linked worktree or a submodule has a `.git` file
+  if (existsSync(dotGit) && !statSync(dotGit).isDirectory()) {
+    const pointer = /gitdir:\s*(.+)/.exec(readFileSync(dotGit, "utf8"))?.[1]?.trim() ?? dotGit;
+    dir = isAbsolute(pointer) ? pointer : resolve(root, pointer);
+    const common = join(dir, "commondir");
+    if (existsSync(common)) dir = resolve(dir, readFileSync(common, "utf8").trim());
+  }
+  return realpathSync(dir);
+}
+
+/** A commit made, nothing to commit (undefined), or a diff the runner refused to commit. */
+export type Committed = { commit: string; tree: string } | { refused: string } | undefined;
+
 /** What the runner needs of git; MissionGit is the real one (a benchmark hands in a stand-in to measure the rest). */
 export interface Workspace {
   prepare(): Promise<string>;
   head(): Promise<string>;
   resetTo(commit: string): Promise<void>;
   findStepCommit(step: string, base: string): Promise<string | undefined>;
-  commit(message: string, step: string, date: string): Promise<{ commit: string; tree: string } | undefined>;
+  /** `refuse`: looks at the diff about to be committed and says why it must not be, if it must not */
+  commit(message: string, step: string, date: string, refuse?: (diff: string) => string | undefined): Promise<Committed>;
   diff(from: string, to: string): Promise<string>;
 }
 
 export class MissionGit implements Workspace {
-  private readonly repo: SimpleGit;
+  private commonDirCache: string | undefined;
 
   constructor(
     readonly root: string,
     readonly worktree: string,
     readonly branch: string,
-  ) {
-    this.repo = gitAt(root);
+  ) {}
+
+  get commonDir(): string {
+    this.commonDirCache ??= commonDirOf(this.root);
+    return this.commonDirCache;
+  }
+
+  /** Git on the repository itself (branches, refs, log): no work tree. */
+  private get repo(): SimpleGit {
+    return gitAt(this.root, { gitDir: this.commonDir });
+  }
+
+  /**
+   * The worktree's administrative folder, found from the repository's side: the worktree whose
+   * `gitdir` file names our worktree. Its own `.git` file is the agents' to rewrite.
+   */
+  worktreeGitDir(): string | undefined {
+    const admin = join(this.commonDir, "worktrees");
+    const wanted = join(this.worktree, ".git");
+    let names: string[];
+    try {
+      names = readdirSync(admin);
+    } catch {
+      return undefined;
+    }
+    for (const name of names) {
+      try {
+        if (readFileSync(join(admin, name, "gitdir"), "utf8").trim() === wanted) return join(admin, name);
+      } catch {
+        /* a half-made entry */
+      }
+    }
+    return undefined;
   }
 
   /** The branch (from the repository's HEAD when new) and its worktree; returns the branch's head. */
@@ -88,10 +165,24 @@ export class MissionGit implements Workspace {
     await this.repo.raw(["branch", this.branch, head]).catch((e: Error) => {
       if (!/already exists/.test(e.message)) throw e;
     });
-    if (!existsSync(join(this.worktree, ".git"))) {
-      await this.repo.raw(["worktree", "prune"]);
-      rmSync(this.worktree, { recursive: true, force: true });
-      await this.repo.raw(["worktree", "add", this.worktree, this.branch]).catch((e: Error) => {
+    await this.ensureWorktree();
+    return this.head();
+  }
+
+  /**
+   * Makes the worktree again when it is gone (an agent's `rm -rf` of it, with or without its
+   * `.git` file): from the mission branch, which holds every step that was committed.
+   */
+  async ensureWorktree(): Promise<void> {
+    if (existsSync(join(this.worktree, ".git")) && this.worktreeGitDir()) return;
+    await this.repo.raw(["worktree", "prune"]);
+    const stale = this.worktreeGitDir();
+    if (stale) rmSync(stale, { recursive: true, force: true });
+    rmSync(this.worktree, { recursive: true, force: true });
+    const config = filtersOff(await this.configListing());
+    await gitAt(this.root, { gitDir: this.commonDir }, config)
+      .raw(["worktree", "add", this.worktree, this.branch])
+      .catch((e: Error) => {
         const already = /already (checked out|used by worktree) at '([^']+)'/.exec(e.message);
         if (already)
           throw new GitError(
@@ -99,12 +190,18 @@ export class MissionGit implements Workspace {
           );
         throw new GitError(`git could not make the mission's worktree: ${e.message.trim().split("\n")[0]}`);
       });
-    }
-    return this.head();
   }
 
-  private get wt(): SimpleGit {
-    return gitAt(this.worktree);
+  private async configListing(): Promise<string> {
+    return this.repo.raw(["config", "--get-regexp", "^filter\\."]).catch(() => ""); // exit 1: none
+  }
+
+  /** Git on the worktree, with its git directory named and the configuration's filters off. */
+  private async wt(): Promise<SimpleGit> {
+    await this.ensureWorktree();
+    const gitDir = this.worktreeGitDir();
+    if (!gitDir) throw new GitError(`the mission's worktree at ${this.worktree} is not registered with the repository`);
+    return gitAt(this.worktree, { gitDir, workTree: this.worktree }, filtersOff(await this.configListing()));
   }
 
   async head(): Promise<string> {
@@ -113,20 +210,17 @@ export class MissionGit implements Workspace {
 
   /** A crash mid-git leaves index.lock behind; the runner holds the mission lock, so it is ours to remove. */
   private clearStaleIndexLock(): void {
-    const gitFile = join(this.worktree, ".git");
-    if (!existsSync(gitFile)) return;
-    const pointer = readFileSync(gitFile, "utf8")
-      .match(/gitdir:\s*(.+)/)?.[1]
-      ?.trim();
-    if (pointer) rmSync(join(pointer, "index.lock"), { force: true });
+    const gitDir = this.worktreeGitDir();
+    if (gitDir) rmSync(join(gitDir, "index.lock"), { force: true });
   }
 
   /** Puts the worktree back at `commit`: tracked files reset, untracked ones removed (ignored ones kept). */
   async resetTo(commit: string): Promise<void> {
+    const wt = await this.wt();
     this.clearStaleIndexLock();
-    await this.wt.raw(["update-ref", `refs/heads/${this.branch}`, commit]);
-    await this.wt.raw(["reset", "--hard", "--quiet", commit]);
-    await this.wt.raw(["clean", "-fdq"]);
+    await this.repo.raw(["update-ref", `refs/heads/${this.branch}`, commit]);
+    await wt.raw(["reset", "--hard", "--quiet", commit]);
+    await wt.raw(["clean", "-fdq"]);
   }
 
   /** The commit whose trailer names `step`, on the branch since `base`, if one was made. */
@@ -144,15 +238,24 @@ export class MissionGit implements Workspace {
   }
 
   /** Commits everything in the worktree; `undefined` when nothing changed. */
-  async commit(message: string, step: string, date: string): Promise<{ commit: string; tree: string } | undefined> {
+  async commit(message: string, step: string, date: string, refuse?: (diff: string) => string | undefined): Promise<Committed> {
+    const wt = await this.wt();
     this.clearStaleIndexLock();
     const parent = await this.head();
-    await this.wt.raw(["add", "-A", "--verbose"]);
-    const tree = (await this.wt.raw(["write-tree"])).trim();
-    const parentTree = (await this.wt.raw(["rev-parse", `${parent}^{tree}`])).trim();
+    await wt.raw(["add", "-A", "--verbose"]);
+    const tree = (await wt.raw(["write-tree"])).trim();
+    const parentTree = (await wt.raw(["rev-parse", `${parent}^{tree}`])).trim();
     if (tree === parentTree) return undefined;
+    if (refuse) {
+      // every changed file as text (-a), binary ones included: a key in a data file is still a key
+      const reason = refuse(await this.repo.raw(["diff", "-a", "--no-color", "--no-ext-diff", "--no-textconv", parentTree, tree]));
+      if (reason !== undefined) {
+        await wt.raw(["read-tree", parent]); // the index back at the branch: nothing of it is staged
+        return { refused: reason };
+      }
+    }
     const env = {
-      ...gitEnv(),
+      ...gitEnv({ gitDir: this.commonDir }),
       GIT_AUTHOR_NAME: IDENTITY.name,
       GIT_AUTHOR_EMAIL: IDENTITY.email,
       GIT_COMMITTER_NAME: IDENTITY.name,
@@ -161,16 +264,16 @@ export class MissionGit implements Workspace {
       GIT_COMMITTER_DATE: date,
     };
     const commit = (
-      await this.wt.env(env).raw(["commit-tree", tree, "-p", parent, "-m", message, "-m", `${STEP_TRAILER}: ${step}`])
+      await this.repo.env(env).raw(["commit-tree", tree, "-p", parent, "-m", message, "-m", `${STEP_TRAILER}: ${step}`])
     ).trim();
     // compare-and-swap: refused if the branch moved since `parent` was read
     // (the index already holds `tree`, written from it: the branch's move is the whole commit)
-    await this.wt.raw(["update-ref", `refs/heads/${this.branch}`, commit, parent]);
+    await this.repo.raw(["update-ref", `refs/heads/${this.branch}`, commit, parent]);
     return { commit, tree };
   }
 
   async diff(from: string, to: string): Promise<string> {
-    return this.repo.raw(["diff", "--no-color", "--no-ext-diff", from, to]);
+    return this.repo.raw(["diff", "--no-color", "--no-ext-diff", "--no-textconv", from, to]);
   }
 
   async log(base: string): Promise<{ sha: string; subject: string; tree: string }[]> {
@@ -185,3 +288,4 @@ export class MissionGit implements Workspace {
       });
   }
 }
+

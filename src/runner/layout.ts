@@ -13,6 +13,8 @@ export interface Layout {
   inbox: string;
   lock: string;
   worktree: string;
+  /** the package cache the sandbox shows as the agents' ~/.cache */
+  cache: string;
 }
 
 export function layoutOf(repo: string, mission: string): Layout {
@@ -33,5 +35,6 @@ export function layoutAt(dir: string, repo: string): Layout {
     inbox: join(dir, "inbox"),
     lock: join(dir, "lock"),
     worktree: join(dir, "worktree"),
+    cache: join(dir, "cache"),
   };
 }

@@ -21,9 +21,13 @@ export class Redactor {
     // each value also in the encodings a tool might print it in
     const forms = new Set<string>();
     for (const v of values) {
-      forms.add(v);
-      forms.add(Buffer.from(v).toString("base64"));
-      forms.add(encodeURIComponent(v));
+      const reversed = [...v].reverse().join("");
+      for (const form of [v, reversed]) {
+        forms.add(form);
+        forms.add(Buffer.from(form).toString("base64"));
+        forms.add(Buffer.from(form).toString("hex"));
+        forms.add(encodeURIComponent(form));
+      }
     }
     this.values = [...forms].filter((v) => v.length >= 8).sort((a, b) => b.length - a.length);
   }
@@ -33,6 +37,11 @@ export class Redactor {
     let out = text;
     for (const v of this.values) if (out.includes(v)) out = out.split(v).join("[redacted]");
     return out;
+  }
+
+  /** Whether the text holds a known secret value, in any of its forms. */
+  leaks(text: string): boolean {
+    return this.values.some((v) => text.includes(v));
   }
 
   /** Known values and anything shaped like a key: for tool output before a model sees it, and logs. */

@@ -17,8 +17,11 @@ import { Blobs } from "./blobs.js";
 import { RunContext, Stop, TurnInterrupted, type Progress, type RunSettings } from "./context.js";
 import { writeDurable } from "./files.js";
 import { handoffGate, messageGate, milestoneGate } from "./gates.js";
-import { excludeStateDir, GitError, MissionGit, repositoryRoot, type Workspace } from "./git.js";
+import { commonDirOf, excludeStateDir, GitError, MissionGit, repositoryRoot, type Workspace } from "./git.js";
+import { Bubblewrap, findBubblewrap, SandboxUnavailable, Unconfined, UNCONFINED_WARNING, type Sandbox } from "../sandbox/sandbox.js";
+import { DEFAULT_NETWORK } from "../sandbox/policy.js";
 import { implement } from "./implement.js";
+import { RepositoryGuard } from "./repo-guard.js";
 import { Journal, JournalCorrupt, loadJournal, type JournalEvent } from "./journal.js";
 import { layoutOf, type Layout } from "./layout.js";
 import { LockHeld, MissionLock, type RunnerProcess } from "./lock.js";
@@ -51,6 +54,11 @@ export interface RunOptions {
   runner?: RunnerProcess;
   /** called once each journal event is on disk: where a crash harness stops the runner */
   afterAppend?: (event: JournalEvent) => void;
+  /**
+   * false: `--no-sandbox`, the person running the mission chose to run the agents' commands
+   * unconfined (never the mission file's to choose)
+   */
+  sandbox?: boolean;
   /** called as each model call is made: a test counts that no journaled turn is asked for twice */
   onModelRequest?: (run: string, turn: number) => void;
 }
@@ -69,10 +77,10 @@ export function defaultScriptPath(missionFile: string): string {
 }
 
 /** The providers of a run: the script for every model offline, else one per model with its key. */
-function providers(options: RunOptions, plan: Plan, worktree: string): ((model: string) => Provider) | string {
+function providers(options: RunOptions, plan: Plan, worktree: string, sandbox: Sandbox): ((model: string) => Provider) | string {
   if (!options.offline) {
     try {
-      const built = buildProviders(plan, worktree);
+      const built = buildProviders(plan, worktree, sandbox);
       return (model) => {
         const p = built.get(model);
         if (!p) throw new ProviderError(`model \`${model}\` has no provider (a \`scripted\` model runs only with --offline)`);
@@ -124,7 +132,23 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
     return { exit: 2, status: "usage", message: (e as Error).message };
   }
   const layout = layoutOf(root, plan.mission.name);
-  const built = providers(options, plan, layout.worktree);
+  // the values of every secret the run loaded: keys named like keys, and whatever api_key_env names
+  const keyNames = Object.values(plan.models).flatMap((m) =>
+    typeof m.options["api_key_env"] === "string" ? [m.options["api_key_env"]] : [],
+  );
+  let sandbox: Sandbox;
+  if (options.sandbox === false) {
+    sandbox = new Unconfined(keyNames);
+    options.progress(UNCONFINED_WARNING);
+  } else {
+    try {
+      sandbox = new Bubblewrap(findBubblewrap(), { worktree: layout.worktree, gitDir: commonDirOf(root), cache: layout.cache });
+    } catch (e) {
+      if (e instanceof SandboxUnavailable) return { exit: 2, status: "usage", message: `no sandbox for the agents' commands: ${e.message}` };
+      throw e;
+    }
+  }
+  const built = providers(options, plan, layout.worktree, sandbox);
   if (typeof built === "string") return { exit: 2, status: "usage", message: built };
   const recording = new Map<string, Provider>();
   const recorder = options.record ? new Recorder(resolve(options.record)) : undefined;
@@ -162,13 +186,19 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
     throw e;
   }
   try {
-    return await drive(plan, layout, chosen, options);
+    return await drive(plan, layout, chosen, options, { sandbox, keyNames });
   } finally {
     lock.release();
   }
 }
 
-async function drive(plan: Plan, layout: Layout, provider: (model: string) => Provider, options: RunOptions): Promise<RunOutcome> {
+async function drive(
+  plan: Plan,
+  layout: Layout,
+  provider: (model: string) => Provider,
+  options: RunOptions,
+  confinement: { sandbox: Sandbox; keyNames: string[] },
+): Promise<RunOutcome> {
   let journalEvents;
   try {
     const loaded = loadJournal(layout.journal);
@@ -179,11 +209,7 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
       return { exit: 2, status: "usage", message: `${e.message} (${layout.journal}); the runner will not guess past damage` };
     throw e;
   }
-  // the values of every secret the run loaded: keys named like keys, and whatever api_key_env names
-  const keyNames = Object.values(plan.models).flatMap((m) =>
-    typeof m.options["api_key_env"] === "string" ? [m.options["api_key_env"]] : [],
-  );
-  const redactor = new Redactor(secretValues(process.env, keyNames));
+  const redactor = new Redactor(secretValues(process.env, confinement.keyNames));
   const journal = new Journal(layout.journal, journalEvents, redactor, options.afterAppend ? { afterAppend: options.afterAppend } : {});
   const blobs = new Blobs(layout.blobs, redactor);
   const git = options.workspace
@@ -225,6 +251,7 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
       { ...DEFAULTS, ...options.settings },
       state.activeMs,
       redactor,
+      confinement.sandbox,
     );
     if (options.signal) {
       Object.defineProperty(ctx, "interrupted", { get: () => options.signal!.interrupted });
@@ -249,9 +276,10 @@ async function drive(plan: Plan, layout: Layout, provider: (model: string) => Pr
       replan(ctx, stored, plan);
       writeDurable(layout.plan, canonicalJson(plan));
     }
+    const guard = git instanceof MissionGit ? RepositoryGuard.take(git.commonDir) : undefined;
     ctx.killLeftovers();
     if (nextAction(ctx.plan, ctx.state).kind !== "done") await installBeforeWork(ctx);
-    const outcome = await loop(ctx, options);
+    const outcome = await loop(ctx, guard ? { ...options, guard } : options);
     return "message" in outcome ? { ...outcome, message: redactor.redact(outcome.message) } : outcome;
   } catch (e) {
     if (e instanceof GitError) return { exit: 2, status: "usage", message: e.message };
@@ -271,6 +299,8 @@ async function installBeforeWork(ctx: RunContext): Promise<void> {
   if (!install) return;
   const r = await runCommand(install.command, {
     cwd: ctx.layout.worktree,
+    sandbox: ctx.sandbox,
+    network: DEFAULT_NETWORK.install,
     timeoutMs: (install.timeout_seconds ?? 600) * 1000,
     cap: 2000,
     onStart: (pgid) => ctx.recordCommand("install", pgid),
@@ -303,7 +333,19 @@ function replan(ctx: RunContext, before: Plan, after: Plan): void {
   ctx.progress(`replanned: ${reset.length ? `${reset.join(", ")} will run again` : "no done feature changed"}`);
 }
 
-async function loop(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
+/**
+ * After each step: the repository's config, hooks and attributes as the run found them. A change is
+ * put back and journaled (a sandboxed agent cannot make one: this is for `--no-sandbox`, and for
+ * anything the runner itself got wrong).
+ */
+function guardRepository(ctx: RunContext, guard: RepositoryGuard | undefined): void {
+  const changed = guard?.restore() ?? [];
+  if (changed.length === 0) return;
+  ctx.record("repository_restored", { files: changed });
+  ctx.progress(`the repository's ${changed.join(", ")} changed during the step and ${changed.length > 1 ? "were" : "was"} put back as the run found ${changed.length > 1 ? "them" : "it"}`);
+}
+
+async function loop(ctx: RunContext, options: RunOptions & { guard?: RepositoryGuard }): Promise<RunOutcome> {
   try {
     for (;;) {
       ctx.readInbox();
@@ -322,12 +364,14 @@ async function loop(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
         switch (action.kind) {
           case "implement":
             await implement(ctx, action.feature);
+            guardRepository(ctx, options.guard);
             break;
           case "handoff_gate":
             await handoffGate(ctx, action.feature);
             break;
           case "validate":
             await validateMilestone(ctx, action.milestone, action.round);
+            guardRepository(ctx, options.guard);
             break;
           case "milestone_gate":
             await milestoneGate(ctx, action.milestone, action.round);
@@ -336,6 +380,7 @@ async function loop(ctx: RunContext, options: RunOptions): Promise<RunOutcome> {
             }
             break;
           case "done":
+            guardRepository(ctx, options.guard);
             if (!ctx.state.completed) ctx.record("mission_completed", {});
             return { exit: 0, status: "done", summary: "mission complete", layout: ctx.layout };
         }

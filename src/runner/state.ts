@@ -81,6 +81,8 @@ export interface RunRecord {
   responses: Map<number, { blob: string; usage: Usage }>;
   results: Map<string, { blob: string; is_error: boolean; command?: { command: string; exit_code: number } }>;
   pgids: { pgid: number; start?: string }[];
+  /** `turn/index` of the side-effecting calls journaled as started: one without a result was cut short */
+  started: Set<string>;
 }
 
 export interface MissionState {
@@ -172,7 +174,7 @@ export function featuresOf(s: MissionState, milestone: string): FeatureState[] {
 function run(s: MissionState, id: string): RunRecord {
   let r = s.runs.get(id);
   if (!r) {
-    r = { responses: new Map(), results: new Map(), pgids: [] };
+    r = { responses: new Map(), results: new Map(), pgids: [], started: new Set() };
     s.runs.set(id, r);
   }
   return r;
@@ -288,6 +290,9 @@ export function apply(s: MissionState, e: JournalEvent): void {
       s.usageByModel.set(key, entry);
       break;
     }
+    case "tool_started":
+      run(s, d["run"]).started.add(`${d["turn"]}/${d["index"]}`);
+      break;
     case "tool_result":
       run(s, d["run"]).results.set(`${d["turn"]}/${d["index"]}`, {
         blob: d["blob"],
@@ -310,6 +315,17 @@ export function apply(s: MissionState, e: JournalEvent): void {
     case "commit_intent":
       s.commitIntents.add(d["step"]);
       break;
+    case "commit_refused": {
+      // the refusal is an issue of the step's handoff: the orchestrator sees it and decides
+      const f = s.features.get(d["feature"]);
+      const text = `runner: ${d["reason"]}`;
+      if (f?.handoff && !f.handoff.issues.some((i) => i.text === text)) {
+        const handoff = { ...f.handoff, issues: [...f.handoff.issues, { severity: "high" as const, text }] };
+        if (s.lastHandoff === f.handoff) s.lastHandoff = handoff;
+        f.handoff = handoff;
+      }
+      break;
+    }
     case "committed": {
       const f = s.features.get(d["feature"]);
       if (f) {
@@ -447,10 +463,14 @@ export function summarize(e: JournalEvent): string {
       return `${d["step"]} (attempt ${d["attempt"]})`;
     case "model_response":
       return `${d["run"]} turn ${d["turn"]}`;
+    case "tool_started":
+      return `${d["run"]} ${d["name"]}`;
     case "tool_result":
       return `${d["run"]} ${d["name"]}${d["is_error"] ? " (error)" : ""}`;
     case "handoff":
       return `${d["feature"]}: ${d["handoff"]?.status}`;
+    case "commit_refused":
+      return `${d["feature"]}: ${d["reason"]}`;
     case "committed":
       return `${d["feature"]} ${d["commit"] ? String(d["commit"]).slice(0, 10) : "(no change)"}`;
     case "check_result":

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { systemPrompt } from "../agents/prompts.js";
-import { APP_TOOLS, READ_ONLY } from "../agents/tools.js";
+import { APP_TOOLS, READ_ONLY, type AppInReach } from "../agents/tools.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
 import { BrowserSession, findChromium } from "../agents/browser.js";
 import { appUrl } from "../agents/loopback.js";
@@ -86,6 +86,7 @@ export async function userTest(
     const started = await startApp({
       command: start.command,
       cwd: ctx.layout.worktree,
+      sandbox: ctx.sandbox,
       ready,
       timeoutMs: (start.timeout_seconds ?? DEFAULT_READY_S) * 1000,
       log,
@@ -123,7 +124,7 @@ export async function userTest(
       assertionList(ctx, ids),
       `Your tools: http_request (paths are relative to ${new URL(ready).origin}), run_command, ${chromium ? "browser_open / browser_click / browser_fill / browser_text / browser_screenshot (a headless Chromium; screenshots are kept as evidence)" : "no browser: none is installed on this machine"}, and read-only file tools.`,
     ].join("\n\n");
-    give(await judge(ctx, run, prompt, ids, [...READ_ONLY, "run_command", ...APP_TOOLS], { base: ready, browser }));
+    give(await judge(ctx, run, prompt, ids, [...READ_ONLY, "run_command", ...APP_TOOLS], { base: ready, browser, ...(app.socketDir ? { socketDir: app.socketDir } : {}) }));
   } finally {
     await browser?.close();
     if (app) {
@@ -140,7 +141,7 @@ async function judge(
   prompt: string,
   ids: string[],
   executable: string[],
-  app?: { base: string; browser: BrowserSession },
+  app?: AppInReach,
 ): Promise<Verdict[]> {
   const outcome = await ctx.agent(
     "user_tester",

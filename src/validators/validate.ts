@@ -1,6 +1,7 @@
 import { checksOf } from "../plan/checks.js";
 import { join } from "node:path";
 import { runCommand } from "../agents/command.js";
+import { DEFAULT_NETWORK } from "../sandbox/policy.js";
 import { systemPrompt } from "../agents/prompts.js";
 import { READ_ONLY } from "../agents/tools.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
@@ -56,6 +57,8 @@ async function runOnce(
   const timeout = (kind === "procedure" ? ctx.plan.procedures[name]?.timeout_seconds : undefined) ?? 600;
   const r = await runCommand(command, {
     cwd: ctx.layout.worktree,
+    sandbox: ctx.sandbox,
+    network: kind === "procedure" && name === "install" ? DEFAULT_NETWORK.install : DEFAULT_NETWORK[kind],
     timeoutMs: timeout * 1000,
     cap: TAIL,
     onStart: (pgid) => ctx.recordCommand(`validate:${milestone}#${round}`, pgid),
