@@ -1,3 +1,4 @@
+import { Unconfined } from "../src/sandbox/sandbox.js";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -65,7 +66,7 @@ describe.skipIf(!chromium)("the browser tools, on the example app", () => {
       prefix: "api-round1",
       shown: "validation/screenshots",
     });
-    const ctx = { root: dir, commandTimeoutMs: 10_000, app: { base, browser } };
+    const ctx = { root: dir, sandbox: new Unconfined(), commandTimeoutMs: 10_000, app: { base, browser } };
     const tools = ["browser_open", "browser_fill", "browser_click", "browser_text", "browser_screenshot", "http_request"];
     try {
       const opened = await runTool("browser_open", { url: "/" }, tools, ctx);

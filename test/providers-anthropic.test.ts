@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,8 +14,8 @@ const script = parseYaml(readFileSync(join(ROOT, "examples/hello/hello.script.ya
 const FAKE_KEY = "sk-ant-api03-FAKEKEYFAKEKEYFAKEKEY-0123456789abcdef";
 
 /** The hello mission with every role on one Anthropic model whose base_url is the mock. */
-function anthropicRepo(url: string): string {
-  const repo = exampleRepo();
+function anthropicRepo(url: string, edit?: (dir: string) => void): string {
+  const repo = exampleRepo("hello", edit);
   const file = join(repo, "hello.mission");
   const text = readFileSync(file, "utf8")
     .replace(/model lead\s*= anthropic "claude-opus-4-1"/, `model lead = anthropic "claude-opus-4-1" { base_url "${url}" }`)
@@ -112,7 +112,8 @@ describe("keys and external agents", () => {
   });
 
   it("a worker bound to an external agent CLI: prompt on stdin, answer in $MISSION_OUTPUT, only its own key, never written down", async () => {
-    const repo = anthropicRepo(mock.url);
+    // the agent CLI is in the repository: the sandbox shows it the worktree and the system, nothing else
+    const repo = anthropicRepo(mock.url, (dir) => copyFileSync(join(ROOT, "test/fixtures/fake-agent.mjs"), join(dir, "fake-agent.mjs")));
     const file = join(repo, "hello.mission");
     writeFileSync(
       file,
@@ -121,27 +122,23 @@ describe("keys and external agents", () => {
         .replace(
           /(model coder[^\n]*\n)/,
           // a name no secret rule knows: only api_key_env says it holds a key
-          `$1  model agent = command "node ${join(ROOT, "test/fixtures/fake-agent.mjs")}" { api_key_env "AGENT_ACCESS"  timeout 1m }\n`,
+          `$1  model agent = command "node fake-agent.mjs --its-var AGENT_ACCESS --leak" { api_key_env "AGENT_ACCESS"  timeout 1m }\n`,
         ),
     );
     const book = { ...script.runs, "gate:greeting#1": [{ tools: [{ name: "decide", input: { action: "accept", reason: "all pass" } }] }] };
     const own = await startMockAnthropic((run, turn) => (book as typeof script.runs)[run]?.[turn - 1]);
     writeFileSync(file, readFileSync(file, "utf8").split(mock.url).join(own.url));
-    const log = join(repo, "..", `${repo.split("/").pop()}-agent.log`);
     try {
       const r = await runCli(["run", "hello.mission"], repo, {
         ANTHROPIC_API_KEY: FAKE_KEY,
         AGENT_ACCESS: "agent-key-123456789",
-        FAKE_AGENT_ITS_VAR: "AGENT_ACCESS",
-        FAKE_AGENT_LEAK: "1",
-        FAKE_AGENT_LOG: log,
+        OTHER_SERVICE_TOKEN: "other-token-123456789",
       });
       expect(r.code, r.stdout + r.stderr).toBe(0);
-      const seen = readFileSync(log, "utf8")
-        .trim()
-        .split("\n")
-        .map((l) => parseAs<{ keys: string[]; agentKey: string | null; promptHasFeature: boolean }>(l));
-      expect(seen[0]).toEqual({ keys: ["AGENT_ACCESS"], agentKey: "agent-key-123456789", promptHasFeature: true });
+      const handoff = parseAs<{ notes: string }>(readFileSync(join(repo, ".missions/hello/handoffs/greeter-1.json"), "utf8"));
+      const seen = parseAs<{ keys: string[]; agentKey: string | null; promptHasFeature: boolean }>(handoff.notes.split("saw:")[1]!);
+      // its own key, under its own name, and no other (ANTHROPIC_API_KEY, OTHER_SERVICE_TOKEN stay out)
+      expect(seen).toEqual({ keys: ["AGENT_ACCESS"], agentKey: "[redacted]", promptHasFeature: true });
       // the agent wrote its key into its handoff: no file of the mission's state holds it
       const holding = filesUnder(join(repo, ".missions/hello")).filter(
         (f) => !f.includes("/worktree/") && readFileSync(f).includes("agent-key-123456789"),

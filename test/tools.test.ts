@@ -20,6 +20,9 @@ import { describe, expect, it } from "vitest";
 import { runCommand } from "../src/agents/command.js";
 import { groupAlive } from "../src/runner/processes.js";
 import { READ_ONLY, WORKER_TOOLS, runTool } from "../src/agents/tools.js";
+import { Unconfined } from "../src/sandbox/sandbox.js";
+import { sandboxFor } from "./helpers/sandbox.js";
+import { running } from "./helpers/containment.js";
 
 function workspace(): { root: string; outside: string } {
   const base = mkdtempSync(join(tmpdir(), "missionc-tools-"));
@@ -34,7 +37,7 @@ function workspace(): { root: string; outside: string } {
 }
 
 // the commands' time-out is not the subject here: generous, so a busy machine cannot trip it
-const ctx = (root: string) => ({ root, commandTimeoutMs: 60_000 });
+const ctx = (root: string) => ({ root, sandbox: new Unconfined(), commandTimeoutMs: 60_000 });
 
 describe("tools confine every path to the repository", () => {
   it("refuses `..`, absolute paths, symlinks that leave (also dangling ones and links in folders), and the runner's folders", async () => {
@@ -177,7 +180,7 @@ describe("commands", () => {
     process.env["ANTHROPIC_API_KEY"] = "sk-ant-api03-CANARYCANARYCANARY";
     process.env["MY_SERVICE_TOKEN"] = "token-canary-123456";
     try {
-      const r = await runCommand("env", { cwd: tmpdir(), timeoutMs: 60_000 });
+      const r = await runCommand("env", { cwd: tmpdir(), sandbox: new Unconfined(), network: "loopback", timeoutMs: 60_000 });
       expect(r.exitCode).toBe(0);
       expect(r.output).not.toContain("CANARY");
       expect(r.output).not.toContain("token-canary");
@@ -187,12 +190,14 @@ describe("commands", () => {
     }
   });
 
-  it("time out, and their whole process group is killed", async () => {
+  it.each(["unconfined", "sandboxed"])("time out, and their whole process group is killed (%s)", async (how) => {
     const dir = mkdtempSync(join(tmpdir(), "missionc-cmd-"));
     // a background job of the command's (in its process group) must die with it
     let group = 0;
-    const r = await runCommand("sleep 30 & sleep 30", {
+    const r = await runCommand("sleep 30.7 & setsid sleep 30.7 & sleep 30", {
       cwd: dir,
+      sandbox: how === "unconfined" ? new Unconfined() : sandboxFor(dir),
+      network: "loopback",
       timeoutMs: 300,
       onStart: (pgid) => {
         group = pgid;
@@ -202,10 +207,19 @@ describe("commands", () => {
     expect(r.exitCode).toBe(124);
     expect(group).toBeGreaterThan(0);
     expect(groupAlive(group)).toBe(false); // no process of the group is left, the background sleep included
+    // in the sandbox, nor one that left the group (setsid): the pid namespace went with the shell
+    if (how === "sandboxed") expect(running("sleep 30.7")).toEqual([]);
+    for (const line of running("sleep 30.7")) process.kill(Number(line.split(" ")[0]), "SIGKILL"); // unconfined, it got away
   });
 
   it("keep the end of a long output, and say it was cut", async () => {
-    const r = await runCommand("seq 1 100000", { cwd: tmpdir(), timeoutMs: 60_000, cap: 1000 });
+    const r = await runCommand("seq 1 100000", {
+      cwd: tmpdir(),
+      sandbox: new Unconfined(),
+      network: "loopback",
+      timeoutMs: 60_000,
+      cap: 1000,
+    });
     expect(r.truncated).toBe(true);
     expect(r.output.length).toBeLessThanOrEqual(1000);
     expect(r.output.trimEnd().endsWith("100000")).toBe(true);
@@ -214,8 +228,7 @@ describe("commands", () => {
 
 describe("the secret filter", () => {
   it("one rule for secret names: what commands do not see is what every file loses", async () => {
-    const { scrubbedEnv } = await import("../src/agents/command.js");
-    const { secretValues } = await import("../src/agents/secrets.js");
+    const { scrubbedEnv, secretValues } = await import("../src/agents/secrets.js");
     const env = {
       DB_PASSWORD: "password-canary-1",
       MY_SERVICE_TOKEN: "token-canary-22",

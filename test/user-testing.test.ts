@@ -213,11 +213,11 @@ describe("user testing drives the running app", () => {
     }
   });
 
-  it("SIGKILL of the runner during user testing: the orphaned app is killed when the mission resumes, which completes", async () => {
+  it("--no-sandbox: SIGKILL of the runner during user testing orphans the app; it is killed when the mission resumes, which completes", async () => {
     const { repo, port } = await notesRepo((script) => {
       script.runs["user_test:api#1"][2] = { ...(script.runs["user_test:api#1"][2] as object), wait_for: "release" };
     });
-    const run = startCli(["run", "notes.mission", "--offline"], repo);
+    const run = startCli(["run", "notes.mission", "--offline", "--no-sandbox"], repo);
     await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
     run.child.kill("SIGKILL");
     expect((await run.exited).signal).toBe("SIGKILL");
@@ -225,7 +225,7 @@ describe("user testing drives the running app", () => {
     expect(groupAlive(group)).toBe(true); // nothing could stop it: the runner died at once
     writeFileSync(join(repo, "release"), ""); // the resumed user tester's held turn may be answered now
     try {
-      const resumed = await runCli(["run", "notes.mission", "--offline"], repo);
+      const resumed = await runCli(["run", "notes.mission", "--offline", "--no-sandbox"], repo);
       expect(resumed.code).toBe(0);
       expect(resumed.stdout).toContain(`killed processes left by app:api-round1 (group ${group})`);
       const killed = journalEvents(repo, "notes").filter((e) => e.type === "leftover_killed");
@@ -239,5 +239,24 @@ describe("user testing drives the running app", () => {
         /* gone, as it should be */
       }
     }
+  });
+
+  it("sandboxed, the app dies with a SIGKILLed runner (bubblewrap's --die-with-parent): nothing is orphaned; the resume completes", async () => {
+    const { repo, port } = await notesRepo((script) => {
+      script.runs["user_test:api#1"][2] = { ...(script.runs["user_test:api#1"][2] as object), wait_for: "release" };
+    });
+    const run = startCli(["run", "notes.mission", "--offline"], repo);
+    await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
+    run.child.kill("SIGKILL");
+    expect((await run.exited).signal).toBe("SIGKILL");
+    const [group] = appGroups(repo);
+    const until = Date.now() + 5000;
+    while (groupAlive(group) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(groupAlive(group)).toBe(false);
+    expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
+    writeFileSync(join(repo, "release"), "");
+    const resumed = await runCli(["run", "notes.mission", "--offline"], repo);
+    expect(resumed.code).toBe(0);
+    for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
   });
 });

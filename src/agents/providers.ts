@@ -30,7 +30,12 @@ function keyFor(model: PlanModel, env: NodeJS.ProcessEnv): { name: string; value
   return name ? { name, value: env[name] } : undefined;
 }
 
-export function buildProviders(plan: Plan, worktree: string, sandbox: Sandbox, env: NodeJS.ProcessEnv = process.env): Map<string, Provider> {
+export function buildProviders(
+  plan: Plan,
+  worktree: string,
+  sandbox: Sandbox,
+  env: NodeJS.ProcessEnv = process.env,
+): Map<string, Provider> {
   const providers = new Map<string, Provider>();
   for (const [name, users] of modelsInUse(plan)) {
     const model = plan.models[name];

@@ -1,4 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, appendFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  appendFileSync,
+  lstatSync,
+  writeFileSync,
+} from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 
@@ -15,7 +26,13 @@ import { simpleGit, type SimpleGit } from "simple-git";
  */
 
 export const STEP_TRAILER = "Missionc-Step";
-const SAFE = ["core.hooksPath=/dev/null", "core.fsmonitor=false", "commit.gpgSign=false", "log.showSignature=false", "core.sshCommand=false"];
+const SAFE = [
+  "core.hooksPath=/dev/null",
+  "core.fsmonitor=false",
+  "commit.gpgSign=false",
+  "log.showSignature=false",
+  "core.sshCommand=false",
+];
 const IDENTITY = { name: "missionc", email: "missionc@localhost" };
 
 export class GitError extends Error {}
@@ -174,7 +191,23 @@ export class MissionGit implements Workspace {
    * `.git` file): from the mission branch, which holds every step that was committed.
    */
   async ensureWorktree(): Promise<void> {
-    if (existsSync(join(this.worktree, ".git")) && this.worktreeGitDir()) return;
+    const admin = this.worktreeGitDir();
+    if (admin && existsSync(this.worktree)) {
+      // the runner's git never reads it, but the agents' `git log` does: put back a pointer they broke
+      const pointer = join(this.worktree, ".git");
+      const wanted = `gitdir: ${admin}\n`;
+      let now: string | undefined;
+      try {
+        now = lstatSync(pointer).isFile() ? readFileSync(pointer, "utf8") : undefined;
+      } catch {
+        now = undefined;
+      }
+      if (now !== wanted) {
+        rmSync(pointer, { recursive: true, force: true });
+        writeFileSync(pointer, wanted);
+      }
+      return;
+    }
     await this.repo.raw(["worktree", "prune"]);
     const stale = this.worktreeGitDir();
     if (stale) rmSync(stale, { recursive: true, force: true });
@@ -288,4 +321,3 @@ export class MissionGit implements Workspace {
       });
   }
 }
-

@@ -144,7 +144,8 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
     try {
       sandbox = new Bubblewrap(findBubblewrap(), { worktree: layout.worktree, gitDir: commonDirOf(root), cache: layout.cache });
     } catch (e) {
-      if (e instanceof SandboxUnavailable) return { exit: 2, status: "usage", message: `no sandbox for the agents' commands: ${e.message}` };
+      if (e instanceof SandboxUnavailable)
+        return { exit: 2, status: "usage", message: `no sandbox for the agents' commands: ${e.message}` };
       throw e;
     }
   }
@@ -342,7 +343,9 @@ function guardRepository(ctx: RunContext, guard: RepositoryGuard | undefined): v
   const changed = guard?.restore() ?? [];
   if (changed.length === 0) return;
   ctx.record("repository_restored", { files: changed });
-  ctx.progress(`the repository's ${changed.join(", ")} changed during the step and ${changed.length > 1 ? "were" : "was"} put back as the run found ${changed.length > 1 ? "them" : "it"}`);
+  ctx.progress(
+    `the repository's ${changed.join(", ")} changed during the step and ${changed.length > 1 ? "were" : "was"} put back as the run found ${changed.length > 1 ? "them" : "it"}`,
+  );
 }
 
 async function loop(ctx: RunContext, options: RunOptions & { guard?: RepositoryGuard }): Promise<RunOutcome> {

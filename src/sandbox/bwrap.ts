@@ -43,6 +43,22 @@ export interface Masked {
   folder: boolean;
 }
 
+const WRITABLE_TOPS = ["/tmp", "/home", INSIDE.home];
+
+/** The ancestors of the bind targets that bwrap would make writable, shallowest first. */
+function skeleton(targets: string[], system: BwrapSpec["system"]): string[] {
+  const out = new Set<string>();
+  for (const t of targets) {
+    const parts = t.split("/").filter(Boolean);
+    for (let i = 1; i < parts.length; i++) {
+      const dir = `/${parts.slice(0, i).join("/")}`;
+      if (WRITABLE_TOPS.includes(dir) || system.some((s) => dir === s.path || dir.startsWith(`${s.path}/`))) continue;
+      out.add(dir);
+    }
+  }
+  return [...out].sort((a, b) => a.split("/").length - b.split("/").length);
+}
+
 /** `program`: the argv run inside (a shell and its command, or the relay in front of them) */
 export function bwrapArgs(spec: BwrapSpec, program: readonly string[], masked: readonly Masked[] = []): string[] {
   const args = ["--unshare-all", "--unshare-user", "--disable-userns"];
@@ -67,6 +83,10 @@ export function bwrapArgs(spec: BwrapSpec, program: readonly string[], masked: r
   for (const m of masked) args.push(...(m.folder ? ["--tmpfs", m.path] : ["--ro-bind", "/dev/null", m.path]));
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", dirname(INSIDE.home), "--dir", INSIDE.home);
   args.push("--bind", spec.cache, INSIDE.cache);
+  // the folders leading to the worktree are made for the binds in a writable tmpfs (/tmp, /home):
+  // read-only ones, so that writing beside the worktree fails instead of landing in the sandbox's tmpfs
+  const targets = [spec.gitDir, spec.worktree, ...(spec.mounts ?? []).map((m) => m.inside)].filter((t): t is string => !!t);
+  for (const dir of skeleton(targets, spec.system)) args.push("--perms", "0555", "--dir", dir);
   if (spec.gitDir) args.push("--ro-bind", spec.gitDir, spec.gitDir);
   args.push("--bind", spec.worktree, spec.worktree);
   for (const m of spec.mounts ?? []) args.push(m.writable ? "--bind" : "--ro-bind", m.host, m.inside);

@@ -200,7 +200,9 @@ export class Bubblewrap implements Sandbox {
  */
 export function findBubblewrap(path = process.env["PATH"]): string {
   if (process.platform !== "linux")
-    throw new SandboxUnavailable(`no sandbox exists for ${process.platform} yet; run with \`--no-sandbox\` to run the agents' commands unconfined`);
+    throw new SandboxUnavailable(
+      `no sandbox exists for ${process.platform} yet; run with \`--no-sandbox\` to run the agents' commands unconfined`,
+    );
   if (!canDenyInternet()) throw new SandboxUnavailable(`no seccomp program for ${process.arch}; run with \`--no-sandbox\``);
   const bwrap = findOnPath("bwrap", path);
   if (!bwrap) throw new SandboxUnavailable(`\`bwrap\` is not on PATH; ${INSTALL_HINT}`);

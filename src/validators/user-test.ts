@@ -124,7 +124,13 @@ export async function userTest(
       assertionList(ctx, ids),
       `Your tools: http_request (paths are relative to ${new URL(ready).origin}), run_command, ${chromium ? "browser_open / browser_click / browser_fill / browser_text / browser_screenshot (a headless Chromium; screenshots are kept as evidence)" : "no browser: none is installed on this machine"}, and read-only file tools.`,
     ].join("\n\n");
-    give(await judge(ctx, run, prompt, ids, [...READ_ONLY, "run_command", ...APP_TOOLS], { base: ready, browser, ...(app.socketDir ? { socketDir: app.socketDir } : {}) }));
+    give(
+      await judge(ctx, run, prompt, ids, [...READ_ONLY, "run_command", ...APP_TOOLS], {
+        base: ready,
+        browser,
+        ...(app.socketDir ? { socketDir: app.socketDir } : {}),
+      }),
+    );
   } finally {
     await browser?.close();
     if (app) {

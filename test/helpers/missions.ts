@@ -119,7 +119,10 @@ export interface JournalLine {
 
 /** The journal's events, parsed. */
 export function journalEvents(repo: string, mission: string): JournalLine[] {
-  return readFileSync(join(repo, ".missions", mission, "journal.jsonl"), "utf8")
+  const text = readFileSync(join(repo, ".missions", mission, "journal.jsonl"), "utf8");
+  // read while a runner writes, the last line may be half there: only whole lines count
+  const whole = text.endsWith("\n") ? text : text.slice(0, text.lastIndexOf("\n") + 1);
+  return whole
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l) as JournalLine);
