@@ -129,11 +129,8 @@ function expectCutCommandAnswered(repo: string, resumedStatus: string, where: st
 
 function expectResumedAsUninterrupted(r: Awaited<ReturnType<typeof crashAndResume>>, expected: Outcome, where: string): void {
   expect(r.crash.crashedAt, `${where}: the runner should have been stopped there`).toBe(r.point.n);
-  if (r.cut) {
-    expectCutCommandAnswered(r.repo, r.resumed.status, where);
-    expect(r.leftovers, `${where}: process groups still running after the resume`).toEqual([]);
-    return;
-  }
+  expect(r.leftovers, `${where}: process groups still running after the resume`).toEqual([]);
+  if (r.cut) return expectCutCommandAnswered(r.repo, r.resumed.status, where);
   expect(r.resumed.status, `${where}: ${"message" in r.resumed ? r.resumed.message : ""}`).toBe("done");
   expectSameEnd(r.got!, expected, where);
   for (const [turn, count] of r.got!.requests) expect(count, `${where}: model turn ${turn} requested ${count} times`).toBe(1);

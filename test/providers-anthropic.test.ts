@@ -136,7 +136,7 @@ describe("keys and external agents", () => {
       });
       expect(r.code, r.stdout + r.stderr).toBe(0);
       const handoff = parseAs<{ notes: string }>(readFileSync(join(repo, ".missions/hello/handoffs/greeter-1.json"), "utf8"));
-      const seen = parseAs<{ keys: string[]; agentKey: string | null; promptHasFeature: boolean }>(handoff.notes.split("saw:")[1]!);
+      const seen = parseAs<{ keys: string[]; agentKey: string | null; promptHasFeature: boolean }>(handoff.notes.split("saw:")[1]);
       // its own key, under its own name, and no other (ANTHROPIC_API_KEY, OTHER_SERVICE_TOKEN stay out)
       expect(seen).toEqual({ keys: ["AGENT_ACCESS"], agentKey: "[redacted]", promptHasFeature: true });
       // the agent wrote its key into its handoff: no file of the mission's state holds it

@@ -172,7 +172,7 @@ describeSandboxed("attacks by a worker's commands, with canary keys in the runne
       ],
     });
     contained(r);
-    expect(results(r.repo)[0]!.content).not.toContain("ANTHROPIC");
+    expect(results(r.repo)[0].content).not.toContain("ANTHROPIC");
   });
 
   it("planting core.fsmonitor, core.hooksPath, a filter and a hook in the repository's git config", async () => {
@@ -219,7 +219,7 @@ describeSandboxed("attacks by a worker's commands, with canary keys in the runne
   it("processes that try to outlive their command: setsid, and a background job that holds the tool", async () => {
     const r = await attack({ turns: [cmd("setsid sleep 300.31 >/dev/null 2>&1 &"), cmd("sleep 300.32 & echo started")] });
     contained(r, ["sleep 300.31", "sleep 300.32"]);
-    const held = results(r.repo)[1]!;
+    const held = results(r.repo)[1];
     expect(held.content).toContain("started");
     expect(held.content).not.toContain("timed out");
   });
@@ -237,8 +237,8 @@ describeSandboxed("attacks by a worker's commands, with canary keys in the runne
     contained(r);
     expect(readFileSync(join(r.repo, "hello.mission"), "utf8")).not.toContain("overwritten");
     const [, , fifo, dotGit] = results(r.repo);
-    expect(fifo!.is_error).toBe(true);
-    expect(dotGit!.is_error).toBe(true);
+    expect(fifo.is_error).toBe(true);
+    expect(dotGit.is_error).toBe(true);
   });
 
   it("kill -9 $PPID: the runner is out of reach", async () => {
@@ -250,6 +250,7 @@ describeSandboxed("attacks by a worker's commands, with canary keys in the runne
   it("cd .. && rm -rf worktree: the worktree is rebuilt from the mission branch", async () => {
     const r = await attack({ turns: [cmd("cd .. && rm -rf worktree; echo gone")] });
     contained(r);
+    expect(existsSync(join(r.repo, ".missions/hello/worktree/hello.js"))).toBe(true);
   });
 });
 
@@ -263,10 +264,10 @@ describe("without the sandbox (--no-sandbox)", () => {
 
   it("kill -9 $PPID kills the runner once: resumed, the call is not run again but answered 'the runner stopped'", async () => {
     const r = await attack({ turns: [cmd("kill -9 $PPID; sleep 5")], flags: ["--no-sandbox"] });
-    expect(r.runs[0]!.code).toBe(null); // killed
+    expect(r.runs[0].code).toBe(null); // killed
     contained(r);
     expect(r.runs).toHaveLength(2);
-    expect(results(r.repo)[0]!.content).toContain("the runner stopped while this call ran");
+    expect(results(r.repo)[0].content).toContain("the runner stopped while this call ran");
   });
 
   it("a planted config is put back after the step, and journaled", async () => {
@@ -302,3 +303,52 @@ describe("run refuses without a sandbox it can start", () => {
 });
 
 if (!bwrapPath) console.warn("sandbox attack tests skipped: bubblewrap cannot start here (CI installs it)");
+
+describe("the runner's own defences, sandbox or not", () => {
+  it("a commit whose diff holds a loaded key, plain, reversed or base64, is refused; the branch does not move", async () => {
+    const { MissionGit } = await import("../src/runner/git.js");
+    const { Redactor } = await import("../src/runner/redact.js");
+    const key = "sk-ant-api03-REFUSEDKEY0123456789";
+    const redactor = new Redactor([key]);
+    for (const [i, form] of [key, key.split("").reverse().join(""), Buffer.from(key).toString("base64")].entries()) {
+      const repo = exampleRepo("hello");
+      const g = new MissionGit(repo, join(repo, ".missions", "hello", "worktree"), "mission/hello");
+      const head = await g.prepare();
+      writeFileSync(join(g.worktree, `config-${i}.txt`), `token = ${form}\n`);
+      const refusal = (diff: string) => (redactor.leaks(diff) ? "holds a key" : undefined);
+      expect(await g.commit("leak", "s", "2026-01-01T00:00:00Z", refusal)).toEqual({ refused: "holds a key" });
+      expect(await g.head()).toBe(head);
+      writeFileSync(join(g.worktree, `config-${i}.txt`), "token = from the environment\n");
+      expect(await g.commit("clean", "s", "2026-01-01T00:00:00Z", refusal)).toHaveProperty("commit");
+    }
+  });
+
+  it("the guard puts back a changed config, a new hook and a removed attributes file", async () => {
+    const { RepositoryGuard } = await import("../src/runner/repo-guard.js");
+    const repo = exampleRepo("hello");
+    const gitDir = join(repo, ".git");
+    mkdirSync(join(gitDir, "info"), { recursive: true });
+    writeFileSync(join(gitDir, "info", "attributes"), "* -text\n");
+    const config = readFileSync(join(gitDir, "config"), "utf8");
+    const guard = RepositoryGuard.take(gitDir);
+    writeFileSync(join(gitDir, "config"), `${config}[core]\n\tfsmonitor = touch /tmp/x\n`);
+    writeFileSync(join(gitDir, "hooks", "post-checkout"), "#!/bin/sh\ntouch /tmp/x\n", { mode: 0o755 });
+    rmSync(join(gitDir, "info", "attributes"));
+    expect(guard.restore()).toEqual(["config", "hooks/post-checkout", "info/attributes"]);
+    expect(readFileSync(join(gitDir, "config"), "utf8")).toBe(config);
+    expect(existsSync(join(gitDir, "hooks", "post-checkout"))).toBe(false);
+    expect(readFileSync(join(gitDir, "info", "attributes"), "utf8")).toBe("* -text\n");
+    expect(guard.restore()).toEqual([]);
+  });
+
+  it("http_request and the browser accept the app's origin only: not another port of this machine", async () => {
+    const { appUrl, AddressRefused } = await import("../src/agents/loopback.js");
+    const base = "http://127.0.0.1:4317/health";
+    expect(appUrl("/notes", base).href).toBe("http://127.0.0.1:4317/notes");
+    expect(appUrl("http://localhost:4317/x", base).href).toBe("http://127.0.0.1:4317/x");
+    expect(() => appUrl("http://127.0.0.1:11434/api/generate", base)).toThrow(AddressRefused); // a local model server
+    expect(() => appUrl("http://127.0.0.1:5432/", base)).toThrow(AddressRefused);
+    expect(() => appUrl("https://127.0.0.1:4317/", base)).toThrow(AddressRefused);
+    expect(() => appUrl("http://example.com:4317/", base)).toThrow(AddressRefused);
+  });
+});

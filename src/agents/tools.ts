@@ -39,6 +39,8 @@ export interface ToolContext {
   root: string;
   /** where run_command runs */
   sandbox: Sandbox;
+  /** makes the worktree again when it is gone (an agent's `cd .. && rm -rf worktree`) */
+  restoreRoot?: () => Promise<void>;
   commandTimeoutMs: number;
   onCommandStart?: (pgid: number) => void;
   /** while a user test has the app running: its address and the browser session */
@@ -293,6 +295,7 @@ export async function runTool(name: string, input: unknown, allowed: readonly st
   const bad = inputError(spec.input_schema, name, input);
   if (bad) return { content: `bad arguments for ${name}: ${bad}`, isError: true };
   try {
+    if (ctx.restoreRoot && !existsSync(ctx.root)) await ctx.restoreRoot();
     return await execute(name, input as Record<string, string | number | undefined>, ctx);
   } catch (e) {
     if (e instanceof PathRefused) return { content: `path refused: ${e.message}`, isError: true };

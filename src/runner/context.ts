@@ -288,6 +288,7 @@ export class RunContext {
       tools: {
         root: this.layout.worktree,
         sandbox: this.sandbox,
+        ...(this.git.ensureWorktree ? { restoreRoot: () => this.git.ensureWorktree!() } : {}),
         commandTimeoutMs: this.settings.commandTimeoutMs,
         // journaled so that a resumed runner can kill what a killed one left running
         onCommandStart: (pgid) => this.recordCommand(run, pgid),

@@ -75,7 +75,7 @@ export function filtersOff(configListing: string): string[] {
   const names = new Set<string>();
   for (const line of configListing.split("\n")) {
     const m = /^filter\.(.+)\.[^.\s]+(\s|$)/i.exec(line);
-    if (m) names.add(m[1]!);
+    if (m) names.add(m[1]);
   }
   return [...names].flatMap((n) => [`filter.${n}.clean=`, `filter.${n}.smudge=`, `filter.${n}.process=`, `filter.${n}.required=false`]);
 }
@@ -118,6 +118,8 @@ export type Committed = { commit: string; tree: string } | { refused: string } |
 /** What the runner needs of git; MissionGit is the real one (a benchmark hands in a stand-in to measure the rest). */
 export interface Workspace {
   prepare(): Promise<string>;
+  /** makes the worktree again if an agent removed it (a stand-in without one need not) */
+  ensureWorktree?(): Promise<void>;
   head(): Promise<string>;
   resetTo(commit: string): Promise<void>;
   findStepCommit(step: string, base: string): Promise<string | undefined>;

@@ -21,7 +21,7 @@ export class Redactor {
     // each value also in the encodings a tool might print it in
     const forms = new Set<string>();
     for (const v of values) {
-      const reversed = [...v].reverse().join("");
+      const reversed = v.split("").reverse().join("");
       for (const form of [v, reversed]) {
         forms.add(form);
         forms.add(Buffer.from(form).toString("base64"));

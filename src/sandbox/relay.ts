@@ -40,7 +40,7 @@ function main(argv: string[]): void {
     process.exit(125);
   });
   const run = (): void => {
-    const child = spawn(command[0]!, command.slice(1), { stdio: "inherit" });
+    const child = spawn(command[0], command.slice(1), { stdio: "inherit" });
     child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
     child.on("error", () => process.exit(127));
   };

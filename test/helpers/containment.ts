@@ -21,7 +21,7 @@ export function canaries(): Record<string, string> {
 /** The forms a canary must not appear in: plain, reversed, base64 of either. */
 export function canaryForms(values: string[]): string[] {
   return values.flatMap((v) => {
-    const r = [...v].reverse().join("");
+    const r = v.split("").reverse().join("");
     return [v, r, Buffer.from(v).toString("base64"), Buffer.from(r).toString("base64")];
   });
 }
