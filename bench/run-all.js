@@ -5,6 +5,7 @@ import { benchDiffPlan } from "./diff.js";
 import { benchStartup } from "./startup.js";
 import { benchRun } from "./run.js";
 import { benchHello } from "./hello.js";
+import { benchSandbox } from "./sandbox.js";
 
 const started = performance.now();
 /** @type {[string, number][]} */
@@ -22,6 +23,7 @@ await section("check", benchCheck);
 await section("diff", benchDiffPlan);
 await section("run", benchRun);
 await section("hello", benchHello);
+await section("sandbox", benchSandbox);
 console.log(
   `npm run bench: ${((performance.now() - started) / 1000).toFixed(0)} s after the build (${took.map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(", ")})`,
 );

@@ -9,7 +9,17 @@ import { runCommand } from "../src/agents/command.js";
 import type { Network } from "../src/sandbox/policy.js";
 import type { Sandbox } from "../src/sandbox/sandbox.js";
 import { canaries, canaryForms, canarySightings, outsideWorktree, running } from "./helpers/containment.js";
-import { exampleRepo, freePort, git, helloScript, journalEvents, missionCommits, runCli, toolResult } from "./helpers/missions.js";
+import {
+  exampleRepo,
+  freePort,
+  git,
+  helloScript,
+  journalEvents,
+  missionCommits,
+  runCli,
+  runCliExactly,
+  toolResult,
+} from "./helpers/missions.js";
 import { bwrapPath, describeSandboxed, sandboxFor } from "./helpers/sandbox.js";
 
 /**
@@ -292,7 +302,7 @@ describe("run refuses without a sandbox it can start", () => {
       const where = execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim();
       execFileSync("ln", ["-s", where, join(bin, tool)]);
     }
-    const r = await runCli(["run", "hello.mission", "--offline"], repo, { PATH: bin });
+    const r = await runCliExactly(["run", "hello.mission", "--offline"], repo, { PATH: bin });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("bwrap");
     expect(r.stderr).toContain("apt-get install bubblewrap");

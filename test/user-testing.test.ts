@@ -9,6 +9,7 @@ import { answersHttp, exampleRepo, freePort, groupAlive, journalEvents, journalH
 import type { Status } from "../src/control/status.js";
 import type { ValidationReport } from "../src/validators/validate.js";
 import { parseAs } from "./helpers/json.js";
+import { bwrapPath } from "./helpers/sandbox.js";
 
 /**
  * Issue 6: user testing against the running app. The notes example is a real HTTP server written by
@@ -241,67 +242,73 @@ describe("user testing drives the running app", () => {
     }
   });
 
-  it("sandboxed, the app dies with a SIGKILLed runner (bubblewrap's --die-with-parent): nothing is orphaned; the resume completes", async () => {
-    const { repo, port } = await notesRepo((script) => {
-      script.runs["user_test:api#1"][2] = { ...(script.runs["user_test:api#1"][2] as object), wait_for: "release" };
-    });
-    const run = startCli(["run", "notes.mission", "--offline"], repo);
-    await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
-    run.child.kill("SIGKILL");
-    expect((await run.exited).signal).toBe("SIGKILL");
-    const [group] = appGroups(repo);
-    const until = Date.now() + 5000;
-    while (groupAlive(group) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    expect(groupAlive(group)).toBe(false);
-    expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
-    writeFileSync(join(repo, "release"), "");
-    const resumed = await runCli(["run", "notes.mission", "--offline"], repo);
-    expect(resumed.code).toBe(0);
-    for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
-  });
-
-  it("the app runs sandboxed; the user tester's commands reach it through the runner's relay; http_request reaches only the app's origin", async () => {
-    const decoy = createServer((_, res) => res.end("a local service of the user's"));
-    const decoyPort = await freePort();
-    await new Promise<void>((r) => decoy.listen(decoyPort, "127.0.0.1", () => r()));
-    try {
-      let port = 0;
-      const made = await notesRepo((script) => {
-        const probe = (command: string) => ({ tools: [{ name: "run_command", input: { command } }] });
-        script.runs["user_test:api#1"] = [
-          probe(
-            `node -e "fetch('http://127.0.0.1:APP_PORT_HERE/health').then(r=>console.log('app answered', r.status),e=>console.log('no app', e.cause?.code))"`,
-          ),
-          probe(
-            `node -e "fetch('http://127.0.0.1:${decoyPort}/').then(r=>console.log('decoy answered'),e=>console.log('no decoy', e.cause?.code))"`,
-          ),
-          { tools: [{ name: "http_request", input: { url: `http://127.0.0.1:${decoyPort}/` } }] },
-          { tools: [{ name: "http_request", input: { url: `http://localhost:APP_PORT_HERE/health` } }] },
-          ...script.runs["user_test:api#1"],
-        ];
+  it.skipIf(!bwrapPath)(
+    "sandboxed, the app dies with a SIGKILLed runner (bubblewrap's --die-with-parent): nothing is orphaned; the resume completes",
+    async () => {
+      const { repo, port } = await notesRepo((script) => {
+        script.runs["user_test:api#1"][2] = { ...(script.runs["user_test:api#1"][2] as object), wait_for: "release" };
       });
-      ({ port } = made);
-      const { repo } = made;
-      // the placeholder is the app's port, which notesRepo chose
-      const scriptPath = join(repo, "notes.script.yaml");
-      writeFileSync(scriptPath, readFileSync(scriptPath, "utf8").replaceAll("APP_PORT_HERE", String(port)));
-      const r = await runCli(["run", "notes.mission", "--offline"], repo);
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      const results = journalEvents(repo, "notes")
-        .filter((e) => e.type === "tool_result" && e.data["run"] === "user_test:api#1")
-        .map((e) => {
-          const ref = String(e.data["blob"]);
-          const raw = ref.startsWith("=") ? ref.slice(1) : readFileSync(join(repo, ".missions/notes/blobs", ref), "utf8");
-          return JSON.parse(raw) as { content: string; is_error: boolean };
+      const run = startCli(["run", "notes.mission", "--offline"], repo);
+      await journalHas(repo, "notes", (e) => e.type === "model_response" && e.data["run"] === "user_test:api#1" && e.data["turn"] === 2);
+      run.child.kill("SIGKILL");
+      expect((await run.exited).signal).toBe("SIGKILL");
+      const [group] = appGroups(repo);
+      const until = Date.now() + 5000;
+      while (groupAlive(group) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(groupAlive(group)).toBe(false);
+      expect(await answersHttp(`http://127.0.0.1:${port}/health`)).toBe(false);
+      writeFileSync(join(repo, "release"), "");
+      const resumed = await runCli(["run", "notes.mission", "--offline"], repo);
+      expect(resumed.code).toBe(0);
+      for (const g of appGroups(repo)) expect(groupAlive(g)).toBe(false);
+    },
+  );
+
+  it.skipIf(!bwrapPath)(
+    "the app runs sandboxed; the user tester's commands reach it through the runner's relay; http_request reaches only the app's origin",
+    async () => {
+      const decoy = createServer((_, res) => res.end("a local service of the user's"));
+      const decoyPort = await freePort();
+      await new Promise<void>((r) => decoy.listen(decoyPort, "127.0.0.1", () => r()));
+      try {
+        let port = 0;
+        const made = await notesRepo((script) => {
+          const probe = (command: string) => ({ tools: [{ name: "run_command", input: { command } }] });
+          script.runs["user_test:api#1"] = [
+            probe(
+              `node -e "fetch('http://127.0.0.1:APP_PORT_HERE/health').then(r=>console.log('app answered', r.status),e=>console.log('no app', e.cause?.code))"`,
+            ),
+            probe(
+              `node -e "fetch('http://127.0.0.1:${decoyPort}/').then(r=>console.log('decoy answered'),e=>console.log('no decoy', e.cause?.code))"`,
+            ),
+            { tools: [{ name: "http_request", input: { url: `http://127.0.0.1:${decoyPort}/` } }] },
+            { tools: [{ name: "http_request", input: { url: `http://localhost:APP_PORT_HERE/health` } }] },
+            ...script.runs["user_test:api#1"],
+          ];
         });
-      expect(results[0].content).toContain("app answered 200");
-      expect(results[1].content).toContain("no decoy");
-      expect(results[2].is_error).toBe(true);
-      expect(results[2].content).toContain("is not the app");
-      expect(results[3].content).toContain("HTTP 200");
-      expect(r.stdout).not.toContain("without a sandbox"); // (that the app's sandbox is real: the SIGKILL test above)
-    } finally {
-      decoy.close();
-    }
-  });
+        ({ port } = made);
+        const { repo } = made;
+        // the placeholder is the app's port, which notesRepo chose
+        const scriptPath = join(repo, "notes.script.yaml");
+        writeFileSync(scriptPath, readFileSync(scriptPath, "utf8").replaceAll("APP_PORT_HERE", String(port)));
+        const r = await runCli(["run", "notes.mission", "--offline"], repo);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        const results = journalEvents(repo, "notes")
+          .filter((e) => e.type === "tool_result" && e.data["run"] === "user_test:api#1")
+          .map((e) => {
+            const ref = String(e.data["blob"]);
+            const raw = ref.startsWith("=") ? ref.slice(1) : readFileSync(join(repo, ".missions/notes/blobs", ref), "utf8");
+            return JSON.parse(raw) as { content: string; is_error: boolean };
+          });
+        expect(results[0].content).toContain("app answered 200");
+        expect(results[1].content).toContain("no decoy");
+        expect(results[2].is_error).toBe(true);
+        expect(results[2].content).toContain("is not the app");
+        expect(results[3].content).toContain("HTTP 200");
+        expect(r.stdout).not.toContain("without a sandbox"); // (that the app's sandbox is real: the SIGKILL test above)
+      } finally {
+        decoy.close();
+      }
+    },
+  );
 });

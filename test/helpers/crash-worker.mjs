@@ -8,9 +8,10 @@ import { parentPort, workerData } from "node:worker_threads";
 import { MissionGit } from "../../dist/runner/git.js";
 import { runMission } from "../../dist/runner/run.js";
 
-const job = /** @type {{ missionFile: string, point: { after: "append" | "commit", n: number }, requestsLog: string, standIn: number }} */ (
-  workerData
-);
+const job =
+  /** @type {{ missionFile: string, point: { after: "append" | "commit", n: number }, requestsLog: string, standIn: number, sandbox: boolean }} */ (
+    workerData
+  );
 if (!parentPort) throw new Error("crash-worker.mjs runs in a worker thread");
 const port = parentPort;
 const frozen = new Int32Array(new SharedArrayBuffer(4));
@@ -43,6 +44,7 @@ const workspace = (layout, branch) => {
 const outcome = await runMission({
   missionFile: job.missionFile,
   offline: true,
+  ...(job.sandbox ? {} : { sandbox: false }),
   progress: () => {},
   runner: { pid: job.standIn },
   workspace,

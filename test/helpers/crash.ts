@@ -1,3 +1,4 @@
+import { bwrapPath } from "./sandbox.js";
 import { spawn } from "node:child_process";
 import { appendFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -53,7 +54,7 @@ export async function crashAt(missionFile: string, point: CrashPoint, requestsLo
   const worker = new Worker(join(ROOT, "test/helpers/crash-worker.mjs"), {
     stdout: true,
     stderr: true,
-    workerData: { missionFile, point, requestsLog, standIn: standIn.pid },
+    workerData: { missionFile, point, requestsLog, standIn: standIn.pid, sandbox: bwrapPath !== undefined },
   });
   try {
     const message = await new Promise<{ crashed?: number; finished?: string }>((resolve, reject) => {
@@ -74,6 +75,7 @@ export function resume(missionFile: string, requestsLog: string): Promise<RunOut
   return runMission({
     missionFile,
     offline: true,
+    ...(bwrapPath ? {} : { sandbox: false }),
     progress: () => {},
     onModelRequest: (run, turn) => appendFileSync(requestsLog, `${run}\t${turn}\n`),
   });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { ROOT } from "./cases.js";
 import { parse as parseYaml } from "yaml";
 import type { Script } from "../../src/agents/scripted.js";
+import { bwrapPath } from "./sandbox.js";
 
 /** A scratch git repository holding a copy of an example, committed once, as a user would have it. */
 export function exampleRepo(example = "hello", edit?: (dir: string) => void): string {
@@ -29,8 +30,21 @@ export interface Exit {
   stderr: string;
 }
 
+/**
+ * `run` gets `--no-sandbox` where no sandbox can start (bubblewrap missing: a user's clone, not CI),
+ * so that the runner's tests run everywhere; the sandbox's own tests are skipped there, saying so.
+ */
+export function sandboxFallback(args: string[]): string[] {
+  return args[0] === "run" && !bwrapPath && !args.includes("--no-sandbox") ? [...args, "--no-sandbox"] : args;
+}
+
 /** The real CLI in a child process, asynchronously (so several can run at once). */
 export function runCli(args: string[], cwd: string, env: Record<string, string> = {}, killAfterMs?: number): Promise<Exit> {
+  return runCliExactly(sandboxFallback(args), cwd, env, killAfterMs);
+}
+
+/** runCli without the fallback: the arguments as given. */
+export function runCliExactly(args: string[], cwd: string, env: Record<string, string> = {}, killAfterMs?: number): Promise<Exit> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), ...args], {
       cwd,
@@ -133,7 +147,10 @@ export function startCli(
   args: string[],
   cwd: string,
 ): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stdout: () => string } {
-  const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), ...sandboxFallback(args)], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   let stdout = "";
   child.stdout.on("data", (d: Buffer) => {
     stdout += d.toString();
