@@ -362,3 +362,18 @@ describe("the runner's own defences, sandbox or not", () => {
     expect(() => appUrl("http://example.com:4317/", base)).toThrow(AddressRefused);
   });
 });
+
+describe("the demo without a sandbox", () => {
+  it("runs its scripted agents unconfined where bwrap is missing, saying so, and completes", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "missionc-nobwrap-"));
+    for (const tool of ["git", "node", "sh"]) {
+      const where = execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim();
+      execFileSync("ln", ["-s", where, join(bin, tool)]);
+    }
+    const r = await runCliExactly(["demo"], tmpdir(), { PATH: bin });
+    rmSync(bin, { recursive: true, force: true });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("demo: no sandbox here (`bwrap` is not on PATH)");
+    expect(r.stdout).toContain("mission complete");
+  });
+});

@@ -104,6 +104,20 @@ function hostMasked(): Masked[] {
   return MASKED.filter((p) => existsSync(p)).map((p) => ({ path: p, folder: statSync(p).isDirectory() }));
 }
 
+/**
+ * Where the resolver's configuration really is, when /etc/resolv.conf is a link out of /etc
+ * (systemd-resolved's /run/systemd/resolve): shown read-only to commands with the internet.
+ */
+function resolverFolder(): string | undefined {
+  try {
+    const real = realpathSync("/etc/resolv.conf");
+    const folder = dirname(real);
+    return SYSTEM.some((s) => folder === s || folder.startsWith(s + sep)) ? undefined : folder;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The node installation, when it lies outside the system folders (nvm, a tarball in ~). */
 function nodePrefix(): string | undefined {
   const prefix = dirname(dirname(realpathSync(process.execPath)));
@@ -131,6 +145,7 @@ export class Bubblewrap implements Sandbox {
   private readonly system = hostSystem();
   private readonly masked = hostMasked();
   private readonly prefix = nodePrefix();
+  private readonly resolver = resolverFolder();
 
   constructor(
     private readonly bwrap: string,
@@ -148,6 +163,7 @@ export class Bubblewrap implements Sandbox {
       ...(this.place.gitDir ? { gitDir: this.place.gitDir } : {}),
       ...(this.prefix ? { nodePrefix: this.prefix } : {}),
       mounts: [
+        ...(options.network === "full" && this.resolver ? [{ host: this.resolver, inside: this.resolver, writable: false }] : []),
         ...(options.exchange ? [{ host: options.exchange, inside: INSIDE.exchange, writable: true }] : []),
         ...(options.relay
           ? [
