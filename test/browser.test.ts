@@ -98,12 +98,25 @@ describe.skipIf(!chromium)("the browser tools, on the example app", () => {
         res.end('<title>links</title><a id="away" href="http://203.0.113.7/">elsewhere</a>');
       });
       await new Promise<void>((r) => links.listen(linkPort, "127.0.0.1", () => r()));
+      // another service on this machine's loopback is not the app: refused too
+      const other = await runTool("browser_open", { url: `http://127.0.0.1:${linkPort}/` }, tools, ctx);
+      expect(other.isError).toBe(true);
+      expect(other.content).toContain("is not the app");
+      // a link out of the app's page (here an app that is the links page) is refused as the browser follows it
+      const linksBase = `http://127.0.0.1:${linkPort}/`;
+      const linksBrowser = new BrowserSession(chromium, linksBase, {
+        dir: join(state, "validation/screenshots"),
+        prefix: "links",
+        shown: "validation/screenshots",
+      });
+      const linksCtx = { ...ctx, app: { base: linksBase, browser: linksBrowser } };
       try {
-        expect((await runTool("browser_open", { url: `http://127.0.0.1:${linkPort}/` }, tools, ctx)).content).toContain('title "links"');
-        const clicked = await runTool("browser_click", { selector: "#away" }, tools, ctx);
+        expect((await runTool("browser_open", { url: linksBase }, tools, linksCtx)).content).toContain('title "links"');
+        const clicked = await runTool("browser_click", { selector: "#away" }, tools, linksCtx);
         expect(clicked.content).toContain("navigation refused: 203.0.113.7 is not this machine");
         expect(clicked.content).toContain("missionc: navigation refused"); // the page the browser got instead
       } finally {
+        await linksBrowser.close();
         await new Promise((r) => links.close(r));
       }
     } finally {

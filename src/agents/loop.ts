@@ -34,11 +34,8 @@ export interface AgentHost {
   journaledResult(run: string, turn: number, index: number): ToolResult | undefined;
   recordResponse(run: string, turn: number, response: ModelResponse): void;
   recordResult(run: string, turn: number, index: number, call: ToolCall, outcome: ToolOutcome): void;
-  /**
-   * how far a call without a result got: journaled as started, or its command was running too (the
-   * runner died during it)
-   */
-  journaledStart(run: string, turn: number, index: number): "none" | "started" | "running";
+  /** whether a call was journaled as started (one without a result is the call the runner died in) */
+  journaledStart(run: string, turn: number, index: number): boolean;
   /** journals, durably, that a side-effecting call is about to run */
   recordStart(run: string, turn: number, index: number, call: ToolCall): void;
   /** called before each model call that is not replayed: may throw to stop (pause, budget) */
@@ -59,11 +56,11 @@ export interface AgentHost {
 const NOT_REPEATED = new Set(["http_request"]);
 
 /**
- * Tools that run the worktree's code: each call is journaled as started before it runs, and its
- * command as started once spawned. A call whose command was running when the runner died may be
- * what killed it (`kill -9 $PPID` without a sandbox, a fork bomb, the memory it took); running it
- * again would kill every resume, so it gets a result saying so instead. (The file tools run in the
- * runner, bounded, and replay as they ran.)
+ * Tools that run the worktree's code: each call is journaled, durably, as started before it runs. A
+ * call started and never finished may be what killed the runner (`kill -9 $PPID` without a sandbox,
+ * a fork bomb, the memory it took), and a command can do that before the runner has written another
+ * line; running it again would kill every resume, so it gets a result saying so instead. (The file
+ * tools run in the runner, bounded, and replay as they ran.)
  */
 const ACTING = new Set(["run_command"]);
 
@@ -109,14 +106,12 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
         continue;
       }
       const acting = ACTING.has(call.name) && call.name !== agent.terminal;
-      const started = acting && !earlier ? host.journaledStart(agent.run, turn, index) : "none";
-      if (started === "running") {
+      if (acting && !earlier && host.journaledStart(agent.run, turn, index)) {
         outcome = { content: STOPPED_DURING, isError: true };
         host.recordResult(agent.run, turn, index, call, outcome);
         results.push({ id: call.id, content: outcome.content, is_error: true });
         continue;
       }
-      // journaled again when a crash came before its command was spawned: this session runs it
       if (acting && !earlier) host.recordStart(agent.run, turn, index, call);
       if (call.name === agent.terminal) {
         const verdict = agent.accept(call.input);

@@ -323,7 +323,7 @@ export class RunContext {
           ...(outcome.command ? { command: { command: outcome.command.command, exit_code: outcome.command.exitCode } } : {}),
         });
       },
-      journaledStart: (run, turn, index) => this.state.runs.get(run)?.started.get(`${turn}/${index}`) ?? "none",
+      journaledStart: (run, turn, index) => this.state.runs.get(run)?.started.has(`${turn}/${index}`) ?? false,
       recordStart: (run, turn, index, call) => this.record("tool_started", { run, turn, index, name: call.name }),
       beforeModelCall: () => this.checkBudget(),
       atTurnBoundary: (run, turn) => {

@@ -81,13 +81,8 @@ export interface RunRecord {
   responses: Map<number, { blob: string; usage: Usage }>;
   results: Map<string, { blob: string; is_error: boolean; command?: { command: string; exit_code: number } }>;
   pgids: { pgid: number; start?: string }[];
-  /**
-   * `turn/index` of the calls journaled as started, and whether their command was spawned: one
-   * without a result was cut short by the runner's death
-   */
-  started: Map<string, "started" | "running">;
-  /** the call started and not yet answered, which a command_started belongs to */
-  open?: string;
+  /** `turn/index` of the calls journaled as started: one without a result was cut short by the runner's death */
+  started: Set<string>;
 }
 
 export interface MissionState {
@@ -179,7 +174,7 @@ export function featuresOf(s: MissionState, milestone: string): FeatureState[] {
 function run(s: MissionState, id: string): RunRecord {
   let r = s.runs.get(id);
   if (!r) {
-    r = { responses: new Map(), results: new Map(), pgids: [], started: new Map() };
+    r = { responses: new Map(), results: new Map(), pgids: [], started: new Set() };
     s.runs.set(id, r);
   }
   return r;
@@ -213,8 +208,6 @@ export function apply(s: MissionState, e: JournalEvent): void {
       break;
     case "run_started":
       s.paused = undefined;
-      // a call left open by the session before is not the one a command of this session belongs to
-      for (const r of s.runs.values()) delete r.open;
       for (const m of s.milestones.values())
         if (m.pausedForRounds) {
           m.roundsAck = m.pausedForRounds;
@@ -297,14 +290,10 @@ export function apply(s: MissionState, e: JournalEvent): void {
       s.usageByModel.set(key, entry);
       break;
     }
-    case "tool_started": {
-      const r = run(s, d["run"]);
-      r.open = `${d["turn"]}/${d["index"]}`;
-      r.started.set(r.open, "started");
+    case "tool_started":
+      run(s, d["run"]).started.add(`${d["turn"]}/${d["index"]}`);
       break;
-    }
     case "tool_result":
-      delete run(s, d["run"]).open;
       run(s, d["run"]).results.set(`${d["turn"]}/${d["index"]}`, {
         blob: d["blob"],
         is_error: d["is_error"],
@@ -312,7 +301,6 @@ export function apply(s: MissionState, e: JournalEvent): void {
       });
       break;
     case "command_started":
-      if (run(s, d["run"]).open) run(s, d["run"]).started.set(run(s, d["run"]).open!, "running");
       run(s, d["run"]).pgids.push({ pgid: d["pgid"], ...(d["start"] ? { start: d["start"] } : {}) });
       break;
     case "handoff": {
