@@ -226,6 +226,32 @@ describeSandboxed("attacks by a worker's commands, with canary keys in the runne
     expect(existsSync(marker)).toBe(false);
   });
 
+  it("a nested repository of the agent's, with a filter in its own config that the runner's `git add` would run", async () => {
+    const marker = join(tmpdir(), `missionc-pwned-${process.pid}-nested`);
+    const r = await attack({
+      turns: [
+        cmd(
+          [
+            "git init -q sub && cd sub",
+            `git config filter.y.clean 'touch ${marker}; tr "\\0" "\\n" < /proc/$PPID/environ > ${marker}; cat'`,
+            "printf '* filter=y\\n' > .gitattributes && echo hi > f && git add -A && git -c user.name=a -c user.email=a@b commit -qm x",
+            "echo more >> f && echo planted",
+          ].join(" && "),
+        ),
+      ],
+    });
+    contained(r);
+    expect(existsSync(marker)).toBe(false);
+    expect(r.runs.at(-1)!.stdout).toContain("not committed: sub");
+  });
+
+  it("a 400 MB sparse file in the worktree: committed, checked for keys in chunks, the mission completes", async () => {
+    const r = await attack({ turns: [cmd("truncate -s 400M big.bin && echo made")] });
+    contained(r);
+    const tree = git(r.repo, "ls-tree", "-r", "-l", "mission/hello");
+    expect(tree).toMatch(/419430400\tbig\.bin/);
+  }, 120_000);
+
   it("processes that try to outlive their command: setsid, and a background job that holds the tool", async () => {
     const r = await attack({ turns: [cmd("setsid sleep 300.31 >/dev/null 2>&1 &"), cmd("sleep 300.32 & echo started")] });
     contained(r, ["sleep 300.31", "sleep 300.32"]);
@@ -315,18 +341,19 @@ describe("run refuses without a sandbox it can start", () => {
 if (!bwrapPath) console.warn("sandbox attack tests skipped: bubblewrap cannot start here (CI installs it)");
 
 describe("the runner's own defences, sandbox or not", () => {
-  it("a commit whose diff holds a loaded key, plain, reversed or base64, is refused; the branch does not move", async () => {
+  it("a commit whose files hold a loaded key, plain, reversed or base64, is refused; the branch does not move", async () => {
     const { MissionGit } = await import("../src/runner/git.js");
     const { Redactor } = await import("../src/runner/redact.js");
     const key = "sk-ant-api03-REFUSEDKEY0123456789";
     const redactor = new Redactor([key]);
     for (const [i, form] of [key, key.split("").reverse().join(""), Buffer.from(key).toString("base64")].entries()) {
+      // the key far into a file: found across the chunks it is read in
       const repo = exampleRepo("hello");
       const g = new MissionGit(repo, join(repo, ".missions", "hello", "worktree"), "mission/hello");
       const head = await g.prepare();
-      writeFileSync(join(g.worktree, `config-${i}.txt`), `token = ${form}\n`);
-      const refusal = (diff: string) => (redactor.leaks(diff) ? "holds a key" : undefined);
-      expect(await g.commit("leak", "s", "2026-01-01T00:00:00Z", refusal)).toEqual({ refused: "holds a key" });
+      writeFileSync(join(g.worktree, `config-${i}.txt`), `${"x".repeat(70_000 + i * 4093)}token = ${form}\n`);
+      const refusal = (text: string) => redactor.leaks(text);
+      expect(await g.commit("leak", "s", "2026-01-01T00:00:00Z", refusal)).toMatchObject({ refused: expect.stringContaining("key") });
       expect(await g.head()).toBe(head);
       writeFileSync(join(g.worktree, `config-${i}.txt`), "token = from the environment\n");
       expect(await g.commit("clean", "s", "2026-01-01T00:00:00Z", refusal)).toHaveProperty("commit");

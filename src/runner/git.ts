@@ -12,6 +12,7 @@ import {
 } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
+import { addedBlobs, blobsHold, type Finder } from "./commit-scan.js";
 
 /**
  * Git as the runner uses it, through simple-git: the mission branch, a worktree for it that agents
@@ -113,7 +114,7 @@ export function commonDirOf(root: string): string {
 }
 
 /** A commit made, nothing to commit (undefined), or a diff the runner refused to commit. */
-export type Committed = { commit: string; tree: string } | { refused: string } | undefined;
+export type Committed = { commit: string; tree: string; nested?: string[] } | { refused: string } | undefined;
 
 /** What the runner needs of git; MissionGit is the real one (a benchmark hands in a stand-in to measure the rest). */
 export interface Workspace {
@@ -123,8 +124,8 @@ export interface Workspace {
   head(): Promise<string>;
   resetTo(commit: string): Promise<void>;
   findStepCommit(step: string, base: string): Promise<string | undefined>;
-  /** `refuse`: looks at the diff about to be committed and says why it must not be, if it must not */
-  commit(message: string, step: string, date: string, refuse?: (diff: string) => string | undefined): Promise<Committed>;
+  /** `secret`: finds a secret in text; a commit whose new files hold one is refused */
+  commit(message: string, step: string, date: string, secret?: Finder): Promise<Committed>;
   diff(from: string, to: string): Promise<string>;
 }
 
@@ -273,20 +274,32 @@ export class MissionGit implements Workspace {
   }
 
   /** Commits everything in the worktree; `undefined` when nothing changed. */
-  async commit(message: string, step: string, date: string, refuse?: (diff: string) => string | undefined): Promise<Committed> {
+  async commit(message: string, step: string, date: string, secret?: Finder): Promise<Committed> {
     const wt = await this.wt();
     this.clearStaleIndexLock();
     const parent = await this.head();
-    await wt.raw(["add", "-A", "--verbose"]);
+    const nested = await this.nestedRepositories(wt);
+    await wt.raw(["add", "-A", "--verbose", "--", ".", ...nested.map((p) => `:(exclude,literal)${p}`)]);
     const tree = (await wt.raw(["write-tree"])).trim();
     const parentTree = (await wt.raw(["rev-parse", `${parent}^{tree}`])).trim();
     if (tree === parentTree) return undefined;
-    if (refuse) {
-      // every changed file as text (-a), binary ones included: a key in a data file is still a key
-      const reason = refuse(await this.repo.raw(["diff", "-a", "--no-color", "--no-ext-diff", "--no-textconv", parentTree, tree]));
-      if (reason !== undefined) {
+    if (secret) {
+      const blobs = addedBlobs(await this.repo.raw(["diff-tree", "-r", "-z", "--no-renames", parentTree, tree]));
+      let held: boolean;
+      try {
+        held = await blobsHold(blobs, secret, { cwd: this.root, env: gitEnv({ gitDir: this.commonDir }) });
+      } catch (e) {
+        await wt.raw(["read-tree", parent]);
+        return {
+          refused: `the commit was refused: its files could not be checked for keys (${(e as Error).message.split("\n")[0]}); the work stays uncommitted`,
+        };
+      }
+      if (held) {
         await wt.raw(["read-tree", parent]); // the index back at the branch: nothing of it is staged
-        return { refused: reason };
+        return {
+          refused:
+            "the commit was refused: its files hold the value of a key this run loaded (plain, reversed or encoded); the work stays uncommitted",
+        };
       }
     }
     const env = {
@@ -304,7 +317,24 @@ export class MissionGit implements Workspace {
     // compare-and-swap: refused if the branch moved since `parent` was read
     // (the index already holds `tree`, written from it: the branch's move is the whole commit)
     await this.repo.raw(["update-ref", `refs/heads/${this.branch}`, commit, parent]);
-    return { commit, tree };
+    return { commit, tree, ...(nested.length ? { nested } : {}) };
+  }
+
+  /**
+   * Git repositories inside the worktree (gitlinks in the index, and untracked folders with a `.git`
+   * of their own), which `git add` would look into by running git there, with their config — a
+   * filter an agent planted in one would run in the runner. They are left out of every commit.
+   */
+  private async nestedRepositories(wt: SimpleGit): Promise<string[]> {
+    const links = (await wt.raw(["ls-files", "-s", "-z"]))
+      .split("\0")
+      .filter((l) => l.startsWith("160000 "))
+      .map((l) => l.slice(l.indexOf("\t") + 1));
+    const untracked = (await wt.raw(["ls-files", "-o", "--exclude-standard", "-z"]))
+      .split("\0")
+      .filter((p) => p.endsWith("/"))
+      .map((p) => p.slice(0, -1));
+    return [...new Set([...links, ...untracked])].filter(Boolean).sort();
   }
 
   async diff(from: string, to: string): Promise<string> {

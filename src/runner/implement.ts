@@ -39,21 +39,21 @@ export async function implement(ctx: RunContext, f: FeatureState): Promise<void>
   writeAtomic(file, ctx.redactValues(`${JSON.stringify(handoff, null, 2)}\n`));
   if (f.handoffAttempt !== attempt) ctx.record("handoff", { feature: f.name, attempt, handoff });
   const intent = ctx.record("commit_intent", { step: run, feature: f.name });
-  const commit = await ctx.git.commit(`${f.title ?? f.name} (feature ${f.name})`, trailer, intent.at, (diff) =>
-    ctx.leaksSecret(diff)
-      ? "the commit was refused: its diff holds the value of a key this run loaded (plain, reversed or encoded); the work stays uncommitted"
-      : undefined,
-  );
+  const commit = await ctx.git.commit(`${f.title ?? f.name} (feature ${f.name})`, trailer, intent.at, (text) => ctx.leaksSecret(text));
   if (commit && "refused" in commit) {
     // an issue of the step (fold adds it to the handoff), so the orchestrator decides what follows
     ctx.record("commit_refused", { feature: f.name, step: run, reason: commit.refused });
     writeAtomic(file, ctx.redactValues(`${JSON.stringify(ctx.state.features.get(f.name)!.handoff, null, 2)}\n`));
   }
   const made = commit && "commit" in commit ? commit : undefined;
+  if (made?.nested)
+    ctx.progress(
+      `  not committed: ${made.nested.join(", ")} (a git repository inside the worktree; its files belong in the worktree itself)`,
+    );
   const problems = hasProblems(ctx.state.features.get(f.name)!.handoff ?? handoff);
   ctx.record("committed", { feature: f.name, step: run, commit: made?.commit ?? null, tree: made?.tree ?? null, problems });
   ctx.progress(
-    `  handoff ${handoff.status}${problems ? " (with issues: the orchestrator decides)" : ""} · commit ${made ? made.commit.slice(0, 10) : commit ? "refused (it held a key)" : "(no change)"}`,
+    `  handoff ${handoff.status}${problems ? " (with issues: the orchestrator decides)" : ""} · commit ${made ? made.commit.slice(0, 10) : commit ? "refused" : "(no change)"}`,
   );
 }
 
