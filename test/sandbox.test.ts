@@ -353,7 +353,8 @@ describe("the runner's own defences, sandbox or not", () => {
       const head = await g.prepare();
       writeFileSync(join(g.worktree, `config-${i}.txt`), `${"x".repeat(70_000 + i * 4093)}token = ${form}\n`);
       const refusal = (text: string) => redactor.leaks(text);
-      expect(await g.commit("leak", "s", "2026-01-01T00:00:00Z", refusal)).toMatchObject({ refused: expect.stringContaining("key") });
+      const refused = await g.commit("leak", "s", "2026-01-01T00:00:00Z", refusal);
+      expect(refused && "refused" in refused ? refused.refused : "committed").toContain("hold the value of a key");
       expect(await g.head()).toBe(head);
       writeFileSync(join(g.worktree, `config-${i}.txt`), "token = from the environment\n");
       expect(await g.commit("clean", "s", "2026-01-01T00:00:00Z", refusal)).toHaveProperty("commit");

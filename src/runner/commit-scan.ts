@@ -18,9 +18,9 @@ export function addedBlobs(diffTree: string): string[] {
   const fields = diffTree.split("\0");
   for (let i = 0; i + 1 < fields.length; i += 2) {
     // ":100644 100644 <old> <new> M" then the path
-    const meta = fields[i]!.replace(/^:/, "").split(" ");
+    const meta = (fields[i] ?? "").replace(/^:/, "").split(" ");
     const [, newMode, , newSha, status] = meta;
-    if (!newSha || /^D/.test(status ?? "") || newMode === "160000" || /^0+$/.test(newSha)) continue;
+    if (!newSha || (status ?? "").startsWith("D") || newMode === "160000" || /^0+$/.test(newSha)) continue;
     blobs.push(newSha);
   }
   return blobs;
@@ -73,7 +73,9 @@ export function blobsHold(blobs: string[], find: Finder, git: { cwd: string; env
     });
     child.on("error", (e) => finish(false, e));
     child.on("close", (code) => {
-      if (!done) code === 0 ? finish(false) : finish(false, new Error(`git cat-file exited ${code}: ${stderr.trim()}`));
+      if (done) return;
+      if (code === 0) finish(false);
+      else finish(false, new Error(`git cat-file exited ${code}: ${stderr.trim()}`));
     });
     child.stdin.on("error", () => undefined);
     child.stdin.end(blobs.map((b) => `${b}\n`).join(""));
