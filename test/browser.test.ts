@@ -93,8 +93,25 @@ describe.skipIf(!chromium)("the browser tools, on the example app", () => {
       expect(away.isError).toBe(true);
       expect(away.content).toContain("is not this machine");
       const linkPort = await freePort();
-      const links = createServer((_, res) => {
+      // another service of this machine's, which the app's pages try to reach three ways
+      let decoyHits = 0;
+      const decoy = createServer((_, res) => {
+        decoyHits++;
+        res.setHeader("access-control-allow-origin", "*");
+        res.end("DECOY");
+      });
+      const decoyPort = await freePort();
+      await new Promise<void>((r) => decoy.listen(decoyPort, "127.0.0.1", () => r()));
+      const links = createServer((req, res) => {
+        if (req.url === "/go") {
+          res.writeHead(302, { location: `http://127.0.0.1:${decoyPort}/redirected` });
+          return res.end();
+        }
         res.setHeader("content-type", "text/html");
+        if (req.url === "/fetching")
+          return res.end(
+            `<title>fetching</title><img src="http://127.0.0.1:${decoyPort}/img.png"><p id="out">waiting</p><script>fetch("http://127.0.0.1:${decoyPort}/fetched").then(r=>r.text()).then(t=>{document.getElementById("out").textContent="got "+t},()=>{document.getElementById("out").textContent="fetch failed"})</script>`,
+          );
         res.end('<title>links</title><a id="away" href="http://203.0.113.7/">elsewhere</a>');
       });
       await new Promise<void>((r) => links.listen(linkPort, "127.0.0.1", () => r()));
@@ -115,9 +132,17 @@ describe.skipIf(!chromium)("the browser tools, on the example app", () => {
         const clicked = await runTool("browser_click", { selector: "#away" }, tools, linksCtx);
         expect(clicked.content).toContain("navigation refused: 203.0.113.7 is not this machine");
         expect(clicked.content).toContain("missionc: navigation refused"); // the page the browser got instead
+        // a redirect of the app's to another port, and a page's own fetch and image: none reaches it
+        const redirected = await runTool("browser_open", { url: `${linksBase}go` }, tools, linksCtx);
+        expect(redirected.content).not.toContain("DECOY");
+        const fetching = await runTool("browser_open", { url: `${linksBase}fetching` }, tools, linksCtx);
+        expect(fetching.content).not.toContain("got DECOY");
+        expect(fetching.content).toContain("request refused");
+        expect(decoyHits).toBe(0);
       } finally {
         await linksBrowser.close();
         await new Promise((r) => links.close(r));
+        await new Promise((r) => decoy.close(r));
       }
     } finally {
       await browser.close();

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import {
   closeSync,
   existsSync,
@@ -171,6 +171,33 @@ describe("files an agent reads and writes (issue 12's attacks on the file tools)
     const r = await runTool("search", { pattern: "(a+)+$" }, WORKER_TOOLS, ctx(root));
     expect(r).toMatchObject({ isError: true, content: "search stopped after 5 s: the pattern backtracks too much; simplify it" });
     expect((await runTool("search", { pattern: "alp" }, WORKER_TOOLS, ctx(root))).content).toBe("a.txt:1: alpha");
+  });
+});
+
+describe("a folder swapped for a link out while the tools use it (the app runs meanwhile)", () => {
+  it("read_file and write_file never reach outside, however the race falls", async () => {
+    const { root, outside } = workspace();
+    writeFileSync(join(outside, "secret"), "OUTSIDE-SECRET");
+    mkdirSync(join(root, "real"));
+    writeFileSync(join(root, "real", "secret"), "inside");
+    symlinkSync(outside, join(root, "link"));
+    // a real process swapping `d` between the folder and the link, as fast as it can
+    const swap =
+      "const f=require('fs');for(;;){try{f.renameSync('real','d');f.renameSync('d','real');f.renameSync('link','d');f.renameSync('d','link')}catch{}}";
+    const swapper = spawn(process.execPath, ["-e", swap], { cwd: root, stdio: "ignore" });
+    await new Promise((r) => setTimeout(r, 200)); // under way
+    const seen = new Set<string>();
+    try {
+      for (let i = 0; i < 1500; i++) {
+        seen.add((await runTool("read_file", { path: "d/secret" }, WORKER_TOOLS, ctx(root))).content);
+        await runTool("write_file", { path: `d/w${i}.txt`, content: "planted" }, WORKER_TOOLS, ctx(root));
+      }
+    } finally {
+      swapper.kill("SIGKILL");
+    }
+    expect([...seen].filter((c) => c.includes("OUTSIDE-SECRET"))).toEqual([]);
+    expect(readdirSync(outside).sort()).toEqual(["secret", "secret.txt"]);
+    expect(seen.size).toBeGreaterThan(1); // the race did happen: some reads were refused or missed
   });
 });
 

@@ -13,6 +13,13 @@ import type { ToolOutcome } from "./tools.js";
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome-stable", "/usr/bin/google-chrome"];
 const TEXT_CAP = 4000;
 const ACTION_MS = 10_000;
+const MAX_HOPS = 10;
+
+/** A page that moves the browser on, as a redirect would, by a navigation the route sees. */
+function goTo(href: string): string {
+  const json = JSON.stringify(href).replace(/</g, "\\u003c");
+  return `<!doctype html><meta http-equiv="refresh" content="0;url=${href.replace(/"/g, "&quot;")}"><script>location.replace(${json})</script>`;
+}
 
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const named = env["MISSIONC_CHROMIUM"];
@@ -30,9 +37,15 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
     handleSIGTERM: false,
     handleSIGHUP: false,
     // --no-sandbox: CI containers run as root, where Chromium's own sandbox refuses to start.
-    // The proxy listens nowhere and Chromium never proxies loopback: redirects, subresources,
-    // popups and the page's own requests can reach this machine and nothing else.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--proxy-server=http://127.0.0.1:9"],
+    // The proxy listens nowhere, and loopback is not exempt from it (<-loopback>): whatever the browser
+    // would fetch itself goes nowhere; what a page gets, the runner fetched for it (BrowserSession).
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--proxy-server=http://127.0.0.1:9",
+      "--proxy-bypass-list=<-loopback>",
+    ],
   });
 }
 
@@ -69,18 +82,40 @@ export class BrowserSession {
       await this.close();
       throw e;
     });
-    // a click may lead anywhere: the page itself may only move to this machine (its assets are its own affair)
-    await this.page.route("**/*", (route, request) => {
-      if (request.isNavigationRequest() && request.frame() === this.page?.mainFrame()) {
-        try {
-          appUrl(request.url(), this.base);
-        } catch (e) {
-          const why = `navigation refused: ${(e as Error).message}`;
-          this.errors.push(why);
-          return route.fulfill({ status: 403, contentType: "text/plain", body: `missionc: ${why}` }); // a clear page rather than a proxy error
-        }
+    // Every request the page makes — navigations, scripts' fetches, images — is the runner's to make
+    // (the browser itself reaches nothing: launchChromium): one to the app's origin is fetched here
+    // without following redirects, anything else refused. A redirect is followed here too, hop by
+    // hop, each hop checked; for the page itself it becomes a new navigation, which passes here again.
+    await this.page.route("**/*", async (route, request) => {
+      const navigation = request.isNavigationRequest() && request.frame() === this.page?.mainFrame();
+      const refuse = (e: unknown) => {
+        const why = `${navigation ? "navigation" : "request"} refused: ${(e as Error).message}`;
+        this.errors.push(why);
+        if (navigation) return route.fulfill({ status: 403, contentType: "text/plain", body: `missionc: ${why}` }); // a clear page rather than a proxy error
+        return route.abort("blockedbyclient");
+      };
+      let url: URL;
+      try {
+        url = appUrl(request.url(), this.base);
+      } catch (e) {
+        return refuse(e);
       }
-      return route.continue();
+      try {
+        for (let hop = 0; ; hop++) {
+          const response = await route.fetch({ url: url.href, maxRedirects: 0 });
+          const location = response.headers()["location"];
+          if (response.status() < 300 || response.status() >= 400 || !location || hop === MAX_HOPS)
+            return await route.fulfill({ response });
+          try {
+            url = appUrl(new URL(location, url).href, this.base);
+          } catch (e) {
+            return await refuse(e);
+          }
+          if (navigation) return await route.fulfill({ status: 200, contentType: "text/html", body: goTo(url.href) });
+        }
+      } catch {
+        return route.abort("connectionrefused");
+      }
     });
     this.page.on("pageerror", (e) => this.errors.push(`page error: ${e.message}`));
     this.page.on("console", (m) => {

@@ -190,19 +190,19 @@ async function execute(name: string, input: Record<string, string | number | und
     case "read_file": {
       const p = confine(ctx.root, String(input["path"]));
       if (!existsSync(p)) return { content: `no such file: ${shown(ctx.root, p)}`, isError: true };
-      const { text, truncated } = readPlainFile(p, READ_CAP);
+      const { text, truncated } = readPlainFile(p, READ_CAP, ctx.root);
       return ok(truncated ? `${text}\n[truncated at ${READ_CAP} characters]` : text);
     }
     case "write_file": {
       const p = confine(ctx.root, String(input["path"]));
       mkdirSync(dirname(p), { recursive: true });
-      writePlainFile(p, String(input["content"]));
+      writePlainFile(p, String(input["content"]), ctx.root);
       return ok(`wrote ${shown(ctx.root, p)} (${String(input["content"]).length} characters)`);
     }
     case "edit_file": {
       const p = confine(ctx.root, String(input["path"]));
       if (!existsSync(p)) return { content: `no such file: ${shown(ctx.root, p)}`, isError: true };
-      const { text, truncated } = readPlainFile(p, EDIT_CAP);
+      const { text, truncated } = readPlainFile(p, EDIT_CAP, ctx.root);
       if (truncated)
         return { content: `${shown(ctx.root, p)} is larger than ${EDIT_CAP} characters; write it whole instead`, isError: true };
       const old = String(input["old_text"]);
@@ -215,6 +215,7 @@ async function execute(name: string, input: Record<string, string | number | und
       writePlainFile(
         p,
         text.replace(old, () => String(input["new_text"])),
+        ctx.root,
       );
       return ok(`edited ${shown(ctx.root, p)}`);
     }
@@ -242,7 +243,7 @@ async function execute(name: string, input: Record<string, string | number | und
         if (!st.isFile() || st.size > READ_CAP || bytes > SEARCH_CAP) continue; // links, pipes and devices are not searched
         let text: string;
         try {
-          text = readPlainFile(join(root, f), READ_CAP).text;
+          text = readPlainFile(join(root, f), READ_CAP, root).text;
         } catch {
           continue; // swapped for a pipe, or given a second link, since the listing
         }

@@ -21,14 +21,14 @@ export interface LaunchOptions {
   /** a folder of the runner's shown read-write at `exchangePath()` */
   exchange?: string;
   /**
-   * user testing: the app's address inside, and the folder holding the Unix socket the runner's
-   * forward uses; `serve` beside the app, `reach` beside a user tester's command
+   * user testing: the app's address inside, and the folder (shown read-only) holding the runner's
+   * socket the relay connects to; `serve` beside the app, `reach` beside a user tester's command
    */
   relay?: { mode: "serve" | "reach"; host: string; port: number; socketDir: string };
 }
 
-/** The socket of an app's relay, in the folder the runner shares with its sandbox. */
-export const APP_SOCKET = "app.sock";
+/** The runner's socket each relay connects to, in the folder its sandbox sees (validators/app-door.ts). */
+export const RELAY_SOCKET = { serve: "pool.sock", reach: "reach.sock" } as const;
 const RELAY_SCRIPT = new URL("../../dist/sandbox/relay.js", import.meta.url);
 const RELAY_INSIDE = "/run/missionc-relay.mjs";
 const SOCKET_INSIDE = "/run/missionc-app";
@@ -167,7 +167,7 @@ export class Bubblewrap implements Sandbox {
         ...(options.exchange ? [{ host: options.exchange, inside: INSIDE.exchange, writable: true }] : []),
         ...(options.relay
           ? [
-              { host: options.relay.socketDir, inside: SOCKET_INSIDE, writable: true },
+              { host: options.relay.socketDir, inside: SOCKET_INSIDE, writable: false },
               { host: fileURLToPath(RELAY_SCRIPT), inside: RELAY_INSIDE, writable: false },
             ]
           : []),
@@ -177,7 +177,16 @@ export class Bubblewrap implements Sandbox {
     const shell = ["/bin/sh", "-c", command];
     const r = options.relay;
     const program = r
-      ? [realpathSync(process.execPath), RELAY_INSIDE, r.mode, `${SOCKET_INSIDE}/${APP_SOCKET}`, r.host, String(r.port), "--", ...shell]
+      ? [
+          realpathSync(process.execPath),
+          RELAY_INSIDE,
+          r.mode,
+          `${SOCKET_INSIDE}/${RELAY_SOCKET[r.mode]}`,
+          r.host,
+          String(r.port),
+          "--",
+          ...shell,
+        ]
       : shell;
     return {
       file: this.bwrap,

@@ -1,10 +1,10 @@
-import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
-import { connect, createServer, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
+import { connect } from "node:net";
+import { dirname } from "node:path";
 import { groupAlive } from "../runner/processes.js";
 import { DEFAULT_NETWORK } from "../sandbox/policy.js";
-import { APP_SOCKET, spawnLaunch, type Sandbox } from "../sandbox/sandbox.js";
+import { spawnLaunch, type Sandbox } from "../sandbox/sandbox.js";
+import { openAppDoor, type AppDoor } from "./app-door.js";
 
 /**
  * The application under test, for user testing: the `start` procedure runs in its own process group
@@ -12,10 +12,10 @@ import { APP_SOCKET, spawnLaunch, type Sandbox } from "../sandbox/sandbox.js";
  * ends the whole group — the app and everything it started — whatever happened meanwhile.
  *
  * In a sandbox the app has a loopback of its own, which nothing of the host can reach. The runner
- * owns the way in: a forward listening at the `ready` address on the host's loopback, piping each
- * connection to a Unix socket that a relay beside the app (inside its sandbox) connects to the app.
- * The readiness probe, http_request and the browser use the forward; a user tester's commands reach
- * the same socket through a relay of their own. A taken address is the forward's: the mission pauses.
+ * owns the way in (app-door.ts): it listens at the `ready` address on the host's loopback and pairs
+ * each client with a connection the relay beside the app keeps open to it. The readiness probe,
+ * http_request and the browser come in there; a user tester's commands through a relay of their own.
+ * A taken address is the door's: the mission pauses.
  */
 
 export interface AppOptions {
@@ -32,7 +32,7 @@ export interface AppOptions {
 export interface RunningApp {
   pgid: number;
   log: string;
-  /** the folder of the app relay's socket, when the app is sandboxed: a user tester's commands reach it there */
+  /** when the app is sandboxed, the folder of the socket a user tester's commands reach it through */
   socketDir?: string;
   stop(): Promise<void>;
 }
@@ -124,46 +124,6 @@ export function logTail(path: string, bytes = 1500): string {
   }
 }
 
-interface Forward {
-  server: Server;
-  close(): void;
-}
-
-/** Listens at the app's address on the host and pipes each connection to the relay's socket. */
-function openForward(url: string, socket: string): Promise<Forward | "busy"> {
-  const u = new URL(url);
-  const port = Number(u.port || (u.protocol === "https:" ? 443 : 80));
-  const open = new Set<Socket>();
-  const server = createServer((incoming) => {
-    const inner = connect({ path: socket });
-    open.add(incoming).add(inner);
-    incoming.pipe(inner);
-    inner.pipe(incoming);
-    const end = (): void => {
-      incoming.destroy();
-      inner.destroy();
-      open.delete(incoming);
-      open.delete(inner);
-    };
-    for (const s of [incoming, inner]) {
-      s.on("error", end);
-      s.on("close", end);
-    }
-  });
-  return new Promise((resolve) => {
-    server.once("error", () => resolve("busy"));
-    server.listen({ host: u.hostname.replace(/^\[|\]$/g, ""), port, exclusive: true }, () =>
-      resolve({
-        server,
-        close: () => {
-          server.close();
-          for (const s of open) s.destroy();
-        },
-      }),
-    );
-  });
-}
-
 export async function startApp(o: AppOptions): Promise<AppStart> {
   // an address that answers before the app starts belongs to something else: testing it would judge the wrong program
   if (await listening(o.ready))
@@ -172,29 +132,25 @@ export async function startApp(o: AppOptions): Promise<AppStart> {
       busy: true,
       reason: `something already listens at ${new URL(o.ready).host} (${o.ready}) before the app was started; stop it and run again`,
     };
-  let forward: Forward | undefined;
-  let socketDir: string | undefined;
+  let door: AppDoor | undefined;
   const ready = new URL(o.ready);
   if (o.sandbox.confined) {
-    socketDir = mkdtempSync(join(tmpdir(), "missionc-app-"));
-    const opened = await openForward(o.ready, join(socketDir, APP_SOCKET));
-    if (opened === "busy") {
-      rmSync(socketDir, { recursive: true, force: true });
+    const opened = await openAppDoor(o.ready);
+    if (opened === "busy")
       return { ok: false, busy: true, reason: `the address ${ready.host} (${o.ready}) is taken on this machine; free it and run again` };
-    }
-    forward = opened;
+    door = opened;
   }
   mkdirSync(dirname(o.log), { recursive: true });
   const fd = openSync(o.log, "a");
   const launch = o.sandbox.launch(o.command, {
     network: DEFAULT_NETWORK.app,
-    ...(socketDir
+    ...(door
       ? {
           relay: {
             mode: "serve" as const,
             host: ready.hostname.replace(/^\[|\]$/g, ""),
             port: Number(ready.port || (ready.protocol === "https:" ? 443 : 80)),
-            socketDir,
+            socketDir: door.poolDir,
           },
         }
       : {}),
@@ -209,10 +165,7 @@ export async function startApp(o: AppOptions): Promise<AppStart> {
     exited = 127;
   });
   const pgid = child.pid;
-  const cleanUp = (): void => {
-    forward?.close();
-    if (socketDir) rmSync(socketDir, { recursive: true, force: true });
-  };
+  const cleanUp = (): void => door?.close();
   if (pgid === undefined) {
     cleanUp();
     return { ok: false, reason: `\`${o.command}\` could not be started; see ${o.log}` };
@@ -222,7 +175,7 @@ export async function startApp(o: AppOptions): Promise<AppStart> {
   const app: RunningApp = {
     pgid,
     log: o.log,
-    ...(socketDir ? { socketDir } : {}),
+    ...(door ? { socketDir: door.reachDir } : {}),
     stop: async () => {
       await stopGroup(pgid);
       live.delete(pgid);
