@@ -271,6 +271,14 @@ describe("user testing drives the running app", () => {
       const decoy = createServer((_, res) => res.end("a local service of the user's"));
       const decoyPort = await freePort();
       await new Promise<void>((r) => decoy.listen(decoyPort, "127.0.0.1", () => r()));
+      // a Unix-socket service of the host's (docker.sock, an ssh agent): nothing may reach it
+      const hostSocket = join(mkdtempSync(join(tmpdir(), "missionc-hostsvc-")), "svc.sock");
+      let hostSocketReached = false;
+      const hostService = createServer((_, res) => {
+        hostSocketReached = true;
+        res.end("host unix service");
+      });
+      await new Promise<void>((r) => hostService.listen(hostSocket, () => r()));
       try {
         let port = 0;
         const made = await notesRepo((script) => {
@@ -282,6 +290,8 @@ describe("user testing drives the running app", () => {
             probe(
               `node -e "fetch('http://127.0.0.1:${decoyPort}/').then(r=>console.log('decoy answered'),e=>console.log('no decoy', e.cause?.code))"`,
             ),
+            // the relay's folder is read-only: its socket cannot be swapped for a link to one of the host's
+            probe(`rm -f /run/missionc-app/reach.sock && ln -s ${hostSocket} /run/missionc-app/reach.sock && echo swapped || echo refused`),
             { tools: [{ name: "http_request", input: { url: `http://127.0.0.1:${decoyPort}/` } }] },
             { tools: [{ name: "http_request", input: { url: `http://localhost:APP_PORT_HERE/health` } }] },
             ...script.runs["user_test:api#1"],
@@ -303,12 +313,15 @@ describe("user testing drives the running app", () => {
           });
         expect(results[0].content).toContain("app answered 200");
         expect(results[1].content).toContain("no decoy");
-        expect(results[2].is_error).toBe(true);
-        expect(results[2].content).toContain("is not the app");
-        expect(results[3].content).toContain("HTTP 200");
+        expect(results[2].content).toContain("refused");
+        expect(results[3].is_error).toBe(true);
+        expect(results[3].content).toContain("is not the app");
+        expect(results[4].content).toContain("HTTP 200");
+        expect(hostSocketReached).toBe(false);
         expect(r.stdout).not.toContain("without a sandbox"); // (that the app's sandbox is real: the SIGKILL test above)
       } finally {
         decoy.close();
+        hostService.close();
       }
     },
   );
