@@ -97,9 +97,10 @@ describe("missionc run on the hello example, offline", () => {
 describe("the journal is checked on load", () => {
   it("a torn last line is dropped; damage earlier stops the runner with a clear message", async () => {
     const repo = exampleRepo();
-    await runCli(["run", "hello.mission", "--offline"], repo, { MISSIONC_CRASH_AFTER_APPEND: "12" });
+    // after a model's answer (append 11), not inside the command it asks for (12 journals it started)
+    await runCli(["run", "hello.mission", "--offline"], repo, { MISSIONC_CRASH_AFTER_APPEND: "11" });
     const path = join(repo, ".missions/hello/journal.jsonl");
-    writeFileSync(path, `${readFileSync(path, "utf8")}{"seq":13,"type":"tool_re`);
+    writeFileSync(path, `${readFileSync(path, "utf8")}{"seq":12,"type":"tool_st`);
     const resumed = await runCli(["run", "hello.mission", "--offline"], repo);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/dropped a torn last line/);
