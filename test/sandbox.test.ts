@@ -46,6 +46,9 @@ describeSandboxed("the sandbox is real", () => {
     writeFileSync(join(state, "journal.jsonl"), "{}\n");
     worktree = join(state, "worktree");
     git(repo, "worktree", "add", "-q", "-b", "mission/hello", worktree);
+    // what a CI checkout leaves in the config: a token in a header, a password in a remote's URL
+    git(repo, "config", "http.https://github.com/.extraheader", "AUTHORIZATION: basic CONFIGTOKEN123456");
+    git(repo, "remote", "add", "origin", "https://someone:CONFIGPASSWORD987@example.com/r.git");
     sandbox = sandboxFor(worktree, join(repo, ".git"));
     hostPort = await freePort();
     hostServer = createServer((_, res) => res.end("host"));
@@ -71,6 +74,15 @@ describeSandboxed("the sandbox is real", () => {
     expect(seen.output).not.toContain("journal.jsonl");
     expect(seen.output).toContain("user=1");
     expect((await inside("id -u")).output.trim()).not.toBe("0");
+  });
+
+  it("shows the repository's git config without the credentials in it; git still works", async () => {
+    const r = await inside('cat "$(git rev-parse --git-common-dir)/config"; git log --oneline | head -1; git remote -v');
+    expect(r.output).not.toContain("CONFIGTOKEN");
+    expect(r.output).not.toContain("CONFIGPASSWORD");
+    expect(r.output).toContain("start");
+    expect(r.output).toContain("https://example.com/r.git");
+    expect(readFileSync(join(repo, ".git", "config"), "utf8")).toContain("CONFIGTOKEN"); // the real one is the user's, untouched
   });
 
   it("writes the worktree and nothing else; reads git history, cannot write it", async () => {

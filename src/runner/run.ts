@@ -142,7 +142,12 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
     options.progress(UNCONFINED_WARNING);
   } else {
     try {
-      sandbox = new Bubblewrap(findBubblewrap(), { worktree: layout.worktree, gitDir: commonDirOf(root), cache: layout.cache });
+      sandbox = new Bubblewrap(findBubblewrap(), {
+        worktree: layout.worktree,
+        gitDir: commonDirOf(root),
+        cache: layout.cache,
+        private: join(layout.dir, "sandbox"),
+      });
     } catch (e) {
       if (e instanceof SandboxUnavailable)
         return { exit: 2, status: "usage", message: `no sandbox for the agents' commands: ${e.message}` };

@@ -21,6 +21,8 @@ export interface BwrapSpec {
   worktree: string;
   /** the repository's git directory, read-only */
   gitDir?: string;
+  /** a copy of its config without credentials (git-config.ts), shown in the real one's place */
+  gitConfig?: string;
   /** the mission's package cache, read-write at INSIDE.cache */
   cache: string;
   mounts?: Mount[];
@@ -88,6 +90,7 @@ export function bwrapArgs(spec: BwrapSpec, program: readonly string[], masked: r
   const targets = [spec.gitDir, spec.worktree, ...(spec.mounts ?? []).map((m) => m.inside)].filter((t): t is string => !!t);
   for (const dir of skeleton(targets, spec.system)) args.push("--perms", "0555", "--dir", dir);
   if (spec.gitDir) args.push("--ro-bind", spec.gitDir, spec.gitDir);
+  if (spec.gitDir && spec.gitConfig) args.push("--ro-bind", spec.gitConfig, `${spec.gitDir}/config`);
   args.push("--bind", spec.worktree, spec.worktree);
   for (const m of spec.mounts ?? []) args.push(m.writable ? "--bind" : "--ro-bind", m.host, m.inside);
   if (spec.seccompFd !== undefined) args.push("--seccomp", String(spec.seccompFd));

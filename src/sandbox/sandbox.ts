@@ -1,10 +1,22 @@
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { scrubbedEnv } from "../agents/secrets.js";
 import { bwrapArgs, MASKED, type BwrapSpec, type Masked } from "./bwrap.js";
+import { maskedGitConfig } from "./git-config.js";
 import { INSIDE, sandboxEnv, type Network } from "./policy.js";
 import { canDenyInternet, denyInternetProgram } from "./seccomp.js";
 
@@ -81,6 +93,8 @@ export interface Place {
   worktree: string;
   gitDir?: string;
   cache: string;
+  /** where to keep the masked copy of the git config (a folder the sandbox does not show) */
+  private?: string;
 }
 
 const SYSTEM = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"];
@@ -152,8 +166,23 @@ export class Bubblewrap implements Sandbox {
     private readonly place: Place,
   ) {}
 
+  private maskedConfig: string | undefined;
+
+  /** The credential-free copy of the repository's config, written once per run. */
+  private gitConfig(): string | undefined {
+    const { gitDir, private: dir } = this.place;
+    if (!gitDir || !dir || !existsSync(join(gitDir, "config"))) return undefined;
+    if (!this.maskedConfig) {
+      mkdirSync(dir, { recursive: true });
+      this.maskedConfig = join(dir, "git-config");
+      writeFileSync(this.maskedConfig, maskedGitConfig(readFileSync(join(gitDir, "config"), "utf8")));
+    }
+    return this.maskedConfig;
+  }
+
   launch(command: string, options: LaunchOptions): Launch {
     mkdirSync(this.place.cache, { recursive: true });
+    const gitConfig = this.gitConfig();
     const none = options.network === "none";
     const spec: BwrapSpec = {
       network: options.network,
@@ -161,6 +190,7 @@ export class Bubblewrap implements Sandbox {
       cache: this.place.cache,
       system: this.system,
       ...(this.place.gitDir ? { gitDir: this.place.gitDir } : {}),
+      ...(gitConfig ? { gitConfig } : {}),
       ...(this.prefix ? { nodePrefix: this.prefix } : {}),
       mounts: [
         ...(options.network === "full" && this.resolver ? [{ host: this.resolver, inside: this.resolver, writable: false }] : []),

@@ -27,7 +27,7 @@ export function sandboxFor(worktree: string, gitDir?: string): Sandbox {
   if (!bwrapPath) return new Unconfined();
   const cache = join(worktree, "..", ".cache-" + worktree.split("/").pop());
   mkdirSync(cache, { recursive: true });
-  return new Bubblewrap(bwrapPath, { worktree, cache, ...(gitDir ? { gitDir } : {}) });
+  return new Bubblewrap(bwrapPath, { worktree, cache, private: `${cache}-private`, ...(gitDir ? { gitDir } : {}) });
 }
 
 /** `--no-sandbox` where no sandbox can start, so the CLI tests run everywhere. */
