@@ -74,6 +74,11 @@ describeSandboxed("the sandbox is real", () => {
     expect(seen.output).not.toContain("journal.jsonl");
     expect(seen.output).toContain("user=1");
     expect((await inside("id -u")).output.trim()).not.toBe("0");
+    // its memory-backed folders are bounded: /tmp at 2 GiB, the home at 256 MiB
+    expect((await inside("df -k /tmp ~ 2>/dev/null | tail -2 | tr -s ' ' | cut -d' ' -f2")).output.trim().split("\n")).toEqual([
+      "2097152",
+      "262144",
+    ]);
   });
 
   it("shows the repository's git config without the credentials in it; git still works", async () => {
@@ -174,6 +179,8 @@ function contained(r: Attacked, markers: string[] = []): void {
   });
   expect(canarySightings(canaryForms(Object.values(r.keys)), [r.repo, r.outside], r.repo, texts)).toEqual([]);
   for (const m of markers) expect(running(m), `a process with ${m} is left`).toEqual([]);
+  // no sandbox left either: every bwrap of the run names the worktree on its command line
+  expect(running(join(r.repo, ".missions")), "a process of the run is left").toEqual([]);
 }
 
 const cmd = (command: string) => ({ text: `run ${command}`, tools: [{ name: "run_command", input: { command } }] });
@@ -295,7 +302,7 @@ describeSandboxed("attacks by a worker's commands, with canary keys in the runne
     expect(r.runs).toHaveLength(1);
   });
 
-  it("cd .. && rm -rf worktree: the worktree is rebuilt from the mission branch", async () => {
+  it("cd .. && rm -rf worktree: its files go (the mount point stays), the runner puts its .git pointer back, the mission completes", async () => {
     const r = await attack({ turns: [cmd("cd .. && rm -rf worktree; echo gone")] });
     contained(r);
     expect(existsSync(join(r.repo, ".missions/hello/worktree/hello.js"))).toBe(true);
@@ -316,6 +323,13 @@ describe("without the sandbox (--no-sandbox)", () => {
     contained(r);
     expect(r.runs).toHaveLength(2);
     expect(results(r.repo)[0].content).toContain("the runner stopped while this call ran");
+  });
+
+  it("cd .. && rm -rf worktree removes it whole: the next tool call makes it again from the mission branch", async () => {
+    const r = await attack({ turns: [cmd("cd .. && rm -rf worktree; echo gone")], flags: ["--no-sandbox"] });
+    contained(r);
+    expect(r.runs).toHaveLength(1);
+    expect(existsSync(join(r.repo, ".missions/hello/worktree/hello.js"))).toBe(true);
   });
 
   it("a planted config is put back after the step, and journaled", async () => {

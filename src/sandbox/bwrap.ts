@@ -46,6 +46,8 @@ export interface Masked {
 }
 
 const WRITABLE_TOPS = ["/tmp", "/home", INSIDE.home];
+const TMP_BYTES = 2 * 1024 ** 3;
+const HOME_BYTES = 256 * 1024 ** 2;
 
 /** The ancestors of the bind targets that bwrap would make writable, shallowest first. */
 function skeleton(targets: string[], system: BwrapSpec["system"]): string[] {
@@ -83,7 +85,9 @@ export function bwrapArgs(spec: BwrapSpec, program: readonly string[], masked: r
   }
   if (spec.nodePrefix) args.push("--ro-bind", spec.nodePrefix, spec.nodePrefix);
   for (const m of masked) args.push(...(m.folder ? ["--tmpfs", m.path] : ["--ro-bind", "/dev/null", m.path]));
-  args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", dirname(INSIDE.home), "--dir", INSIDE.home);
+  // the private /tmp and the home are memory: bounded, so that filling them cannot take the machine's
+  args.push("--proc", "/proc", "--dev", "/dev", "--size", String(TMP_BYTES), "--tmpfs", "/tmp");
+  args.push("--size", String(HOME_BYTES), "--tmpfs", dirname(INSIDE.home), "--dir", INSIDE.home);
   args.push("--bind", spec.cache, INSIDE.cache);
   // the folders leading to the worktree are made for the binds in a writable tmpfs (/tmp, /home):
   // read-only ones, so that writing beside the worktree fails instead of landing in the sandbox's tmpfs
