@@ -178,12 +178,20 @@ describe("a folder swapped for a link out while the tools use it (the app runs m
   it("read_file and write_file never reach outside, however the race falls", async () => {
     const { root, outside } = workspace();
     writeFileSync(join(outside, "secret"), "OUTSIDE-SECRET");
-    mkdirSync(join(root, "real"));
-    writeFileSync(join(root, "real", "secret"), "inside");
-    symlinkSync(outside, join(root, "link"));
-    // a real process swapping `d` between the folder and the link, as fast as it can
-    const swap =
-      "const f=require('fs');for(;;){try{f.renameSync('real','d');f.renameSync('d','real');f.renameSync('link','d');f.renameSync('d','link')}catch{}}";
+    mkdirSync(join(root, "d"));
+    writeFileSync(join(root, "d", "secret"), "inside");
+    symlinkSync(outside, join(root, "lnk"));
+    // a real process turning `d` into a link out and back, as fast as it can (a folder the runner
+    // makes at `d` while it is away is moved aside, so that the swapping never stops)
+    const swap = `const f=require("fs");let n=0;
+      const is=(p,k)=>{try{const s=f.lstatSync(p);return k==="dir"?s.isDirectory():s.isSymbolicLink()}catch{return false}};
+      for(;;){try{
+        if(is("d","dir")&&is("hold","dir"))f.renameSync("d","stray"+n++);
+        if(is("d","dir"))f.renameSync("d","hold");
+        if(!is("d","dir")&&!is("d","link"))f.renameSync("lnk","d");
+        if(is("d","link"))f.renameSync("d","lnk");
+        if(!is("d","dir")&&is("hold","dir"))f.renameSync("hold","d");
+      }catch{}}`;
     const swapper = spawn(process.execPath, ["-e", swap], { cwd: root, stdio: "ignore" });
     await new Promise((r) => setTimeout(r, 200)); // under way
     const seen = new Set<string>();
@@ -194,13 +202,14 @@ describe("a folder swapped for a link out while the tools use it (the app runs m
       for (let i = 0; i < 1500 || (seen.size < 2 && Date.now() < until); i++) {
         seen.add((await runTool("read_file", { path: "d/secret" }, WORKER_TOOLS, ctx(root))).content);
         await runTool("write_file", { path: `d/w${i}.txt`, content: "planted" }, WORKER_TOOLS, ctx(root));
+        await runTool("write_file", { path: `d/new${i}/deeper/w.txt`, content: "planted" }, WORKER_TOOLS, ctx(root));
       }
     } finally {
       swapper.kill("SIGKILL");
     }
     expect([...seen].filter((c) => c.includes("OUTSIDE-SECRET"))).toEqual([]);
     expect(readdirSync(outside).sort()).toEqual(["secret", "secret.txt"]);
-    expect(seen.size).toBeGreaterThan(1); // the race did happen: some reads were refused or missed
+    expect(seen.size, [...seen].join(" / ")).toBeGreaterThan(1); // the race did happen: some reads met the link
   });
 });
 

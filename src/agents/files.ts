@@ -5,6 +5,7 @@ import {
   fchmodSync,
   fstatSync,
   lstatSync,
+  mkdirSync,
   openSync,
   readlinkSync,
   readSync,
@@ -13,7 +14,7 @@ import {
   rmSync,
   writeSync,
 } from "node:fs";
-import { basename, dirname, join, relative, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { PathRefused } from "./sandbox.js";
 
 /**
@@ -26,8 +27,10 @@ import { PathRefused } from "./sandbox.js";
  * it, so a link planted after the check is replaced, never written through.
  *
  * `confine` resolved the path a moment before it is opened; something running meanwhile (the app,
- * during user testing) can swap a folder on the way for a link out. So what was opened is checked
- * too: /proc/self/fd names where the descriptor really is, and it must be inside the repository.
+ * during user testing) can swap a folder on the way for a link out. So the folder is opened first
+ * and checked where it really is (/proc/self/fd names it), and the file is then opened, made and
+ * renamed through that folder's descriptor (`/proc/self/fd/N/name`, which is `openat`): a swap after
+ * the check changes nothing.
  */
 
 const UTF8_MAX = 4; // bytes a character may take
@@ -37,23 +40,70 @@ function refuseUnlessPlain(st: { isFile(): boolean; nlink: number }): void {
   if (st.nlink > 1) throw new PathRefused("it has another hard link, so it is also a file elsewhere");
 }
 
+const HAS_PROC = existsSync("/proc/self/fd");
+
 /** Refuses an open descriptor that is not in the repository `root` (or is in its `.git` or `.missions`). */
-function refuseUnlessInside(fd: number, root: string): void {
-  if (!existsSync("/proc/self/fd")) return; // no /proc: confine's check is what there is
+function refuseUnlessInside(fd: number, root: string, folder: boolean): void {
+  if (!HAS_PROC) return; // no /proc: confine's check is what there is
   const where = readlinkSync(`/proc/self/fd/${fd}`);
-  const top = realpathSync(root);
-  const rel = relative(top, where);
+  const rel = relative(realpathSync(root), where);
   const first = rel.split(sep)[0];
-  if (rel.startsWith("..") || rel === "" || where === rel || first === ".git" || first === ".missions")
-    throw new PathRefused("a folder on its way was swapped for a link out of the repository while it was opened");
+  if (rel.startsWith("..") || isAbsolute(rel) || (rel === "" && !folder) || first === ".git" || first === ".missions")
+    throw new PathRefused("a folder on its way was swapped for a link out of the repository");
+}
+
+/**
+ * The folder that holds `abs`, reached from the repository's root one folder at a time, each opened
+ * with O_NOFOLLOW through the descriptor of the one before (so no component can be a link, however
+ * it is swapped meanwhile), and made where missing when `make` says so; then a way to name a file in
+ * it that no later swap can redirect. `close` when done.
+ */
+function folderOf(abs: string, root: string, make = false): { at: (name: string) => string; close: () => void } {
+  if (!HAS_PROC) {
+    if (make) mkdirSync(dirname(abs), { recursive: true });
+    return { at: (name) => join(dirname(abs), name), close: () => undefined };
+  }
+  const top = realpathSync(root);
+  const rel = relative(top, dirname(abs));
+  if (rel.startsWith("..") || isAbsolute(rel)) throw new PathRefused("it leads outside the repository");
+  let dfd = openSync(top, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    for (const part of rel.split(sep).filter(Boolean)) {
+      const next = `/proc/self/fd/${dfd}/${part}`;
+      if (make) {
+        try {
+          mkdirSync(next);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        }
+      }
+      const fd = openSync(next, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+      closeSync(dfd);
+      dfd = fd;
+    }
+    refuseUnlessInside(dfd, root, true);
+  } catch (e) {
+    closeSync(dfd);
+    if ((e as NodeJS.ErrnoException).code === "ELOOP" || (e as NodeJS.ErrnoException).code === "ENOTDIR")
+      throw new PathRefused("a folder on its way is a link (it was swapped for one)");
+    throw e;
+  }
+  const held = dfd;
+  return { at: (name) => `/proc/self/fd/${held}/${name}`, close: () => closeSync(held) };
 }
 
 /** At most `cap` characters of the file, and whether there was more. */
 export function readPlainFile(abs: string, cap: number, root: string): { text: string; truncated: boolean } {
-  // O_NONBLOCK: opening a FIFO for reading would wait for a writer; O_NOFOLLOW: a link swapped in now
-  const fd = openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  const folder = folderOf(abs, root);
+  let fd: number;
   try {
-    refuseUnlessInside(fd, root);
+    // O_NONBLOCK: opening a FIFO for reading would wait for a writer; O_NOFOLLOW: a link swapped in now
+    fd = openSync(folder.at(basename(abs)), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } finally {
+    folder.close();
+  }
+  try {
+    refuseUnlessInside(fd, root, false);
     const st = fstatSync(fd);
     refuseUnlessPlain(st);
     const limit = Math.min(st.size, cap * UTF8_MAX);
@@ -71,11 +121,11 @@ export function readPlainFile(abs: string, cap: number, root: string): { text: s
   }
 }
 
-/** Whether a write may replace what is at `abs`: nothing, or a plain file (its mode is kept). */
-function existingMode(abs: string): number | undefined {
+/** Whether a write may replace what is at `path`: nothing, or a plain file (its mode is kept). */
+function existingMode(path: string): number | undefined {
   let st;
   try {
-    st = lstatSync(abs);
+    st = lstatSync(path);
   } catch {
     return undefined;
   }
@@ -85,28 +135,32 @@ function existingMode(abs: string): number | undefined {
 }
 
 /**
- * The temporary file is made (O_EXCL, a random name) and checked to be in the repository before a
- * byte is written; the rename then finds it only where it was made, so a folder swapped after the
- * check makes the rename fail rather than land elsewhere.
+ * The temporary file is made (O_EXCL, a random name) in the checked folder, written, and renamed
+ * over the target in the same folder, both named through the folder's descriptor.
  */
 export function writePlainFile(abs: string, content: string, root: string): void {
-  const mode = existingMode(abs);
-  const temp = join(dirname(abs), `.${basename(abs)}.missionc-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
-  let made = false;
+  const folder = folderOf(abs, root, true);
   try {
-    const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-    made = true;
+    const target = folder.at(basename(abs));
+    const mode = existingMode(target);
+    const temp = folder.at(`.${basename(abs)}.missionc-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+    let made = false;
     try {
-      refuseUnlessInside(fd, root);
-      const bytes = Buffer.from(content, "utf8");
-      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
-      if (mode !== undefined) fchmodSync(fd, mode);
+      const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      made = true;
+      try {
+        const bytes = Buffer.from(content, "utf8");
+        for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+        if (mode !== undefined) fchmodSync(fd, mode);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, target);
+      made = false;
     } finally {
-      closeSync(fd);
+      if (made) rmSync(temp, { force: true });
     }
-    renameSync(temp, abs);
-    made = false;
   } finally {
-    if (made) rmSync(temp, { force: true });
+    folder.close();
   }
 }

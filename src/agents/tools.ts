@@ -1,6 +1,6 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { createContext, runInContext } from "node:vm";
-import { dirname, join, relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import type { BrowserSession } from "./browser.js";
 import { runCommand } from "./command.js";
@@ -195,8 +195,7 @@ async function execute(name: string, input: Record<string, string | number | und
     }
     case "write_file": {
       const p = confine(ctx.root, String(input["path"]));
-      mkdirSync(dirname(p), { recursive: true });
-      writePlainFile(p, String(input["content"]), ctx.root);
+      writePlainFile(p, String(input["content"]), ctx.root); // making the folders on its way
       return ok(`wrote ${shown(ctx.root, p)} (${String(input["content"]).length} characters)`);
     }
     case "edit_file": {
