@@ -195,12 +195,14 @@ describe("a folder swapped for a link out while the tools use it (the app runs m
     const swapper = spawn(process.execPath, ["-e", swap], { cwd: root, stdio: "ignore" });
     await new Promise((r) => setTimeout(r, 200)); // under way
     const seen = new Set<string>();
+    const listed: string[] = [];
     try {
       // at least 1,500 rounds, and on until the race has shown (a read met the link, or no folder): a
       // busy machine may give the swapper little time
       const until = Date.now() + 20_000;
       for (let i = 0; i < 1500 || (seen.size < 2 && Date.now() < until); i++) {
         seen.add((await runTool("read_file", { path: "d/secret" }, WORKER_TOOLS, ctx(root))).content);
+        listed.push((await runTool("list_files", { path: "d" }, WORKER_TOOLS, ctx(root))).content);
         await runTool("write_file", { path: `d/w${i}.txt`, content: "planted" }, WORKER_TOOLS, ctx(root));
         await runTool("write_file", { path: `d/new${i}/deeper/w.txt`, content: "planted" }, WORKER_TOOLS, ctx(root));
       }
@@ -208,6 +210,7 @@ describe("a folder swapped for a link out while the tools use it (the app runs m
       swapper.kill("SIGKILL");
     }
     expect([...seen].filter((c) => c.includes("OUTSIDE-SECRET"))).toEqual([]);
+    expect(listed.filter((l) => l.includes("secret.txt"))).toEqual([]); // a name only the outside folder has
     expect(readdirSync(outside).sort()).toEqual(["secret", "secret.txt"]);
     expect(seen.size, [...seen].join(" / ")).toBeGreaterThan(1); // the race did happen: some reads met the link
   });

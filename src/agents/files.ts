@@ -7,7 +7,9 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readlinkSync,
+  type Dirent,
   readSync,
   realpathSync,
   renameSync,
@@ -59,12 +61,17 @@ function refuseUnlessInside(fd: number, root: string, folder: boolean): void {
  * it that no later swap can redirect. `close` when done.
  */
 function folderOf(abs: string, root: string, make = false): { at: (name: string) => string; close: () => void } {
+  return openFolder(dirname(abs), root, make);
+}
+
+/** The folder `dir` itself, reached as folderOf reaches a file's. */
+function openFolder(dir: string, root: string, make = false): { at: (name: string) => string; close: () => void } {
   if (!HAS_PROC) {
-    if (make) mkdirSync(dirname(abs), { recursive: true });
-    return { at: (name) => join(dirname(abs), name), close: () => undefined };
+    if (make) mkdirSync(dir, { recursive: true });
+    return { at: (name) => join(dir, name), close: () => undefined };
   }
   const top = realpathSync(root);
-  const rel = relative(top, dirname(abs));
+  const rel = relative(top, dir);
   if (rel.startsWith("..") || isAbsolute(rel)) throw new PathRefused("it leads outside the repository");
   let dfd = openSync(top, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
@@ -90,6 +97,16 @@ function folderOf(abs: string, root: string, make = false): { at: (name: string)
   }
   const held = dfd;
   return { at: (name) => `/proc/self/fd/${held}/${name}`, close: () => closeSync(held) };
+}
+
+/** The entries of a folder of the repository, read through its descriptor (a swap cannot redirect it). */
+export function readFolder(dir: string, root: string): Dirent[] {
+  const folder = openFolder(dir, root);
+  try {
+    return readdirSync(folder.at(""), { withFileTypes: true });
+  } finally {
+    folder.close();
+  }
 }
 
 /** At most `cap` characters of the file, and whether there was more. */

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import { createContext, runInContext } from "node:vm";
 import { join, relative, sep } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
@@ -7,7 +7,7 @@ import { runCommand } from "./command.js";
 import type { LaunchOptions, Sandbox } from "../sandbox/sandbox.js";
 import { DEFAULT_NETWORK } from "../sandbox/policy.js";
 import { httpRequest, type HttpInput } from "./http-tool.js";
-import { readPlainFile, writePlainFile } from "./files.js";
+import { readFolder, readPlainFile, writePlainFile } from "./files.js";
 import { PathRefused, confine, shown } from "./sandbox.js";
 
 /**
@@ -175,7 +175,7 @@ const IGNORED = new Set([".git", ".missions", "node_modules"]);
 
 /** Files under a folder: symbolic links are listed, never followed; only regular files count. */
 function walk(dir: string, root: string, out: string[], limit: number): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const entry of readFolder(dir, root).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (out.length >= limit) return;
     if (IGNORED.has(entry.name)) continue;
     const p = join(dir, entry.name);

@@ -279,7 +279,14 @@ export class MissionGit implements Workspace {
     this.clearStaleIndexLock();
     const parent = await this.head();
     const nested = await this.nestedRepositories(wt);
-    await wt.raw(["add", "-A", "--verbose", "--", ".", ...nested.map((p) => `:(exclude,literal)${p}`)]);
+    // the pathspecs in a file: an agent's 50,000 nested repositories would not fit on a command line
+    const pathspecs = join(this.worktreeGitDir() ?? this.commonDir, "missionc-pathspecs");
+    writeFileSync(pathspecs, [".", ...nested.map((p) => `:(exclude,literal)${p}`)].join("\0"));
+    try {
+      await wt.raw(["add", "-A", "--verbose", `--pathspec-from-file=${pathspecs}`, "--pathspec-file-nul"]);
+    } finally {
+      rmSync(pathspecs, { force: true });
+    }
     const tree = (await wt.raw(["write-tree"])).trim();
     const parentTree = (await wt.raw(["rev-parse", `${parent}^{tree}`])).trim();
     if (tree === parentTree) return undefined;
