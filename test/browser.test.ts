@@ -2,6 +2,7 @@ import { Unconfined } from "../src/sandbox/sandbox.js";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createSocket } from "node:dgram";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,12 +103,29 @@ describe.skipIf(!chromium)("the browser tools, on the example app", () => {
       });
       const decoyPort = await freePort();
       await new Promise<void>((r) => decoy.listen(decoyPort, "127.0.0.1", () => r()));
+      // and a UDP one, which WebRTC could reach around any proxy
+      let udpHits = 0;
+      const udp = createSocket("udp4");
+      udp.on("message", () => udpHits++);
+      await new Promise<void>((r) => udp.bind(0, "127.0.0.1", () => r()));
+      const udpPort = udp.address().port;
       const links = createServer((req, res) => {
         if (req.url === "/go") {
           res.writeHead(302, { location: `http://127.0.0.1:${decoyPort}/redirected` });
           return res.end();
         }
         res.setHeader("content-type", "text/html");
+        if (req.url?.startsWith("/hop/")) {
+          const n = Number(req.url.slice(5));
+          res.writeHead(302, { location: n >= 12 ? `http://127.0.0.1:${decoyPort}/chain-end` : `/hop/${n + 1}` });
+          return res.end();
+        }
+        if (req.url === "/webrtc") {
+          res.setHeader("content-type", "text/html");
+          return res.end(
+            `<title>webrtc</title><script>try{const pc=new RTCPeerConnection({iceServers:[{urls:"stun:127.0.0.1:${udpPort}"}]});pc.createDataChannel("x");pc.createOffer().then(o=>pc.setLocalDescription(o))}catch(e){document.title="no webrtc"}</script>`,
+          );
+        }
         if (req.url === "/fetching")
           return res.end(
             `<title>fetching</title><img src="http://127.0.0.1:${decoyPort}/img.png"><p id="out">waiting</p><script>fetch("http://127.0.0.1:${decoyPort}/fetched").then(r=>r.text()).then(t=>{document.getElementById("out").textContent="got "+t},()=>{document.getElementById("out").textContent="fetch failed"})</script>`,
@@ -138,11 +156,19 @@ describe.skipIf(!chromium)("the browser tools, on the example app", () => {
         const fetching = await runTool("browser_open", { url: `${linksBase}fetching` }, tools, linksCtx);
         expect(fetching.content).not.toContain("got DECOY");
         expect(fetching.content).toContain("request refused");
+        // a long chain of redirects that ends at another port: each hop checked, the last refused
+        const chain = await runTool("browser_open", { url: `${linksBase}hop/1` }, tools, linksCtx);
+        expect(chain.content).toContain("navigation refused");
+        const rtc = await runTool("browser_open", { url: `${linksBase}webrtc` }, tools, linksCtx);
+        expect(rtc.content).toContain('title "no webrtc"');
+        await new Promise((r) => setTimeout(r, 500));
+        expect(udpHits).toBe(0);
         expect(decoyHits).toBe(0);
       } finally {
         await linksBrowser.close();
         await new Promise((r) => links.close(r));
         await new Promise((r) => decoy.close(r));
+        udp.close();
       }
     } finally {
       await browser.close();

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { AddressRefused, appUrl } from "./loopback.js";
 import type { ToolOutcome } from "./tools.js";
@@ -27,7 +28,18 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
   return CANDIDATES.find((p) => existsSync(p));
 }
 
-export async function launchChromium(executablePath: string): Promise<Browser> {
+/**
+ * A proxy of the runner's that answers nothing: every connection is closed at once. The browser is
+ * pointed at it, with loopback not exempt, so whatever it would fetch itself (not through the
+ * route, which the runner serves) goes nowhere — rather than to whatever listens at a fixed port.
+ */
+export async function deadEnd(): Promise<Server> {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return server;
+}
+
+export async function launchChromium(executablePath: string, proxyPort?: number): Promise<Browser> {
   const { chromium } = await import("playwright-core");
   return chromium.launch({
     executablePath,
@@ -37,14 +49,17 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
     handleSIGTERM: false,
     handleSIGHUP: false,
     // --no-sandbox: CI containers run as root, where Chromium's own sandbox refuses to start.
-    // The proxy listens nowhere, and loopback is not exempt from it (<-loopback>): whatever the browser
-    // would fetch itself goes nowhere; what a page gets, the runner fetched for it (BrowserSession).
+    // The proxy answers nothing, and loopback is not exempt from it (<-loopback>); WebRTC may not
+    // send UDP around it: whatever the browser would fetch itself goes nowhere, and what a page
+    // gets, the runner fetched for it (BrowserSession).
     args: [
       "--no-sandbox",
       "--disable-gpu",
       "--disable-dev-shm-usage",
-      "--proxy-server=http://127.0.0.1:9",
+      `--proxy-server=http://127.0.0.1:${proxyPort ?? 9}`,
       "--proxy-bypass-list=<-loopback>",
+      "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+      "--webrtc-ip-handling-policy=disable_non_proxied_udp",
     ],
   });
 }
@@ -61,6 +76,7 @@ export interface ScreenshotPlace {
 export class BrowserSession {
   private browser: Browser | undefined;
   private page: Page | undefined;
+  private deadEnd: Server | undefined;
   private errors: string[] = [];
   private shots = 0;
   readonly screenshots: string[] = [];
@@ -77,7 +93,8 @@ export class BrowserSession {
 
   private async current(): Promise<Page> {
     if (this.page) return this.page;
-    this.browser = await launchChromium(this.executable!);
+    this.deadEnd ??= await deadEnd();
+    this.browser = await launchChromium(this.executable!, (this.deadEnd.address() as AddressInfo).port);
     this.page = await this.browser.newPage({ viewport: { width: 1100, height: 800 } }).catch(async (e: unknown) => {
       await this.close();
       throw e;
@@ -116,6 +133,11 @@ export class BrowserSession {
       } catch {
         return route.abort("connectionrefused");
       }
+    });
+    // no peer connections at all: they would send UDP from this machine to any address a page names
+    await this.page.addInitScript(() => {
+      for (const name of ["RTCPeerConnection", "webkitRTCPeerConnection", "RTCDataChannel"])
+        Object.defineProperty(globalThis, name, { value: undefined, configurable: false, writable: false });
     });
     this.page.on("pageerror", (e) => this.errors.push(`page error: ${e.message}`));
     this.page.on("console", (m) => {
@@ -194,5 +216,7 @@ export class BrowserSession {
     this.browser = undefined;
     this.page = undefined;
     await b?.close().catch(() => undefined);
+    this.deadEnd?.close();
+    this.deadEnd = undefined;
   }
 }
