@@ -382,6 +382,11 @@ describe("the runner's own defences, sandbox or not", () => {
       const refused = await g.commit("leak", "s", "2026-01-01T00:00:00Z", refusal);
       expect(refused && "refused" in refused ? refused.refused : "committed").toContain("hold the value of a key");
       expect(await g.head()).toBe(head);
+      // checked before `git add`: the refused file never reached the object store
+      const objects = execFileSync("git", ["cat-file", "--batch-all-objects", "--batch"], { cwd: repo, maxBuffer: 1 << 28 }).toString(
+        "latin1",
+      );
+      expect(objects.includes(form)).toBe(false);
       writeFileSync(join(g.worktree, `config-${i}.txt`), "token = from the environment\n");
       expect(await g.commit("clean", "s", "2026-01-01T00:00:00Z", refusal)).toHaveProperty("commit");
     }

@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
-import { addedBlobs, blobsHold, type Finder } from "./commit-scan.js";
+import { filesHold, type Finder } from "./commit-scan.js";
 
 /**
  * Git as the runner uses it, through simple-git: the mission branch, a worktree for it that agents
@@ -279,6 +279,10 @@ export class MissionGit implements Workspace {
     this.clearStaleIndexLock();
     const parent = await this.head();
     const nested = await this.nestedRepositories(wt);
+    if (secret) {
+      const refused = await this.refusal(wt, nested, secret);
+      if (refused) return { refused };
+    }
     // the pathspecs in a file: an agent's 50,000 nested repositories would not fit on a command line
     const pathspecs = join(this.worktreeGitDir() ?? this.commonDir, "missionc-pathspecs");
     writeFileSync(pathspecs, [".", ...nested.map((p) => `:(exclude,literal)${p}`)].join("\0"));
@@ -290,25 +294,6 @@ export class MissionGit implements Workspace {
     const tree = (await wt.raw(["write-tree"])).trim();
     const parentTree = (await wt.raw(["rev-parse", `${parent}^{tree}`])).trim();
     if (tree === parentTree) return undefined;
-    if (secret) {
-      const blobs = addedBlobs(await this.repo.raw(["diff-tree", "-r", "-z", "--no-renames", parentTree, tree]));
-      let held: boolean;
-      try {
-        held = await blobsHold(blobs, secret, { cwd: this.root, env: gitEnv({ gitDir: this.commonDir }) });
-      } catch (e) {
-        await wt.raw(["read-tree", parent]);
-        return {
-          refused: `the commit was refused: its files could not be checked for keys (${(e as Error).message.split("\n")[0]}); the work stays uncommitted`,
-        };
-      }
-      if (held) {
-        await wt.raw(["read-tree", parent]); // the index back at the branch: nothing of it is staged
-        return {
-          refused:
-            "the commit was refused: its files hold the value of a key this run loaded (plain, reversed or encoded); the work stays uncommitted",
-        };
-      }
-    }
     const env = {
       ...gitEnv({ gitDir: this.commonDir }),
       GIT_AUTHOR_NAME: IDENTITY.name,
@@ -325,6 +310,20 @@ export class MissionGit implements Workspace {
     // (the index already holds `tree`, written from it: the branch's move is the whole commit)
     await this.repo.raw(["update-ref", `refs/heads/${this.branch}`, commit, parent]);
     return { commit, tree, ...(nested.length ? { nested } : {}) };
+  }
+
+  /** Why the worktree's new and changed files may not be committed, if one of them holds a secret. */
+  private async refusal(wt: SimpleGit, nested: string[], secret: Finder): Promise<string | undefined> {
+    const inNested = (p: string) => nested.some((n) => p === n || p.startsWith(`${n}/`));
+    const changed = (await wt.raw(["ls-files", "-z", "-m", "-o", "--exclude-standard"]))
+      .split("\0")
+      .filter((p) => p && !p.endsWith("/") && !inNested(p));
+    try {
+      if (!(await filesHold(this.worktree, [...new Set(changed)], secret))) return undefined;
+      return "the commit was refused: its files hold the value of a key this run loaded (plain, reversed or encoded); the work stays uncommitted";
+    } catch (e) {
+      return `the commit was refused: its files could not be checked for keys (${(e as Error).message.split("\n")[0]}); the work stays uncommitted`;
+    }
   }
 
   /**

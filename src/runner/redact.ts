@@ -14,6 +14,24 @@ const SHAPES = [
   /\b(?:AKIA|ASIA)[A-Z2-7]{16}\b/g,
 ];
 
+/**
+ * A value as it appears inside base64 text, wherever it started: base64 encodes three bytes as four
+ * characters, so the value has three encodings depending on its offset in what was encoded (the
+ * characters its neighbours share are left off); each also in the URL-safe alphabet.
+ */
+function base64Forms(value: string): string[] {
+  const out: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), Buffer.from(value)]).toString("base64");
+    // the first block mixes in the unknown bytes before (when shifted); the last, those after
+    const body = encoded.slice(shift ? 4 : 0, encoded.length - 4);
+    if (body.length < 12) continue;
+    out.push(body, body.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  out.push(Buffer.from(value).toString("base64")); // the whole value encoded on its own, padding and all
+  return out;
+}
+
 export class Redactor {
   private readonly values: string[];
 
@@ -24,8 +42,10 @@ export class Redactor {
       const reversed = v.split("").reverse().join("");
       for (const form of [v, reversed]) {
         forms.add(form);
-        forms.add(Buffer.from(form).toString("base64"));
-        forms.add(Buffer.from(form).toString("hex"));
+        for (const b64 of base64Forms(form)) forms.add(b64);
+        const hex = Buffer.from(form).toString("hex");
+        forms.add(hex);
+        forms.add(hex.toUpperCase());
         forms.add(encodeURIComponent(form));
       }
     }
