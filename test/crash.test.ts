@@ -5,7 +5,7 @@ import { readStatus } from "../src/control/status.js";
 import { groupAlive } from "../src/runner/processes.js";
 import { layoutOf } from "../src/runner/layout.js";
 import { crashAt, resume, type CrashPoint } from "./helpers/crash.js";
-import { exampleRepo, git, journalEvents, missionCommits, pool, runCli, toolResult } from "./helpers/missions.js";
+import { exampleRepo, git, journalEvents, missionCommits, pool, runCli } from "./helpers/missions.js";
 
 /**
  * Crash safety, exhaustively: the demo mission is stopped dead right after each journal append in
@@ -110,18 +110,28 @@ async function crashAndResume(point: CrashPoint) {
 function cutCommand(repo: string): boolean {
   if (!existsSync(join(repo, ".missions/hello/journal.jsonl"))) return false;
   let open = false;
+  const checks = new Set<string>();
   for (const e of journalEvents(repo, "hello")) {
+    const check = `${String(e.data["milestone"])}#${String(e.data["round"])}:${String(e.data["kind"])}:${String(e.data["name"])}`;
     if (e.type === "tool_started") open = true;
     else if (e.type === "tool_result") open = false;
+    else if (e.type === "check_started") checks.add(check);
+    else if (e.type === "check_result") checks.delete(check);
   }
-  return open;
+  return open || checks.size > 0;
 }
 
-/** After a crash in a worker's command: the call answered, not repeated; the mission resumable. */
+/** The text a journaled result holds (a tool's, or a check's output). */
+function resultText(repo: string, e: ReturnType<typeof journalEvents>[number]): string {
+  const ref = String(e.type === "check_result" ? (e.data["check"] as { blob: string }).blob : e.data["blob"]);
+  return ref.startsWith("=") ? ref.slice(1) : readFileSync(join(repo, ".missions/hello/blobs", ref), "utf8");
+}
+
+/** After a crash in a command: the command answered, not repeated; the mission resumable. */
 function expectCutCommandAnswered(repo: string, resumedStatus: string, where: string): void {
   expect(["done", "paused"], where).toContain(resumedStatus);
   const stopped = journalEvents(repo, "hello").filter(
-    (e) => e.type === "tool_result" && toolResult(repo, "hello", e).content.startsWith("the runner stopped while this call ran"),
+    (e) => (e.type === "tool_result" || e.type === "check_result") && resultText(repo, e).includes("the runner stopped while this"),
   );
   expect(stopped, `${where}: the call the runner died in is answered, not run again`).toHaveLength(1);
 }
@@ -150,7 +160,7 @@ describe("a mission killed at any point and resumed ends as an uninterrupted run
     expect(results).toHaveLength(appends);
     for (const r of results) expectResumedAsUninterrupted(r, expected, `crash point ${r.point.n} of ${appends}`);
     console.log(
-      `crash safety: ${results.length} crash points (every journal append of the demo mission), all resumed to the same commits and state but ${results.filter((r) => r.cut).length} inside a worker's command (answered "the runner stopped", not run again)`,
+      `crash safety: ${results.length} crash points (every journal append of the demo mission), all resumed to the same commits and state but ${results.filter((r) => r.cut).length} inside a command (answered "the runner stopped", not run again)`,
     );
   }, 600_000);
 

@@ -332,6 +332,23 @@ describe("without the sandbox (--no-sandbox)", () => {
     expect(existsSync(join(r.repo, ".missions/hello/worktree/hello.js"))).toBe(true);
   });
 
+  it("a validation procedure that kills the runner kills it once a round: resumed, it counts as failed, not run again", async () => {
+    const repo = exampleRepo("hello", (dir) => {
+      const file = join(dir, "hello.mission");
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8").replace('procedure test = "node --test"', 'procedure test = "node --test; kill -9 $PPID"'),
+      );
+    });
+    const codes: (number | null)[] = [];
+    for (let i = 0; i < 5 && codes.at(-1) !== 0; i++)
+      codes.push((await runCli(["run", "hello.mission", "--offline", "--no-sandbox"], repo)).code);
+    // the demo validates twice (round 1 fails, round 2 passes): each round's run of `test` kills the runner once
+    expect(codes).toEqual([null, null, 0]);
+    const answered = journalEvents(repo, "hello").filter((e) => e.type === "check_result" && e.data["name"] === "test");
+    expect(answered.map((e) => (e.data["check"] as { exit_code: number }).exit_code)).toEqual([137, 137]);
+  });
+
   it("a planted config is put back after the step, and journaled", async () => {
     const marker = join(tmpdir(), `missionc-pwned-${process.pid}-unconfined`);
     const r = await attack({

@@ -66,6 +66,8 @@ export interface MilestoneState {
   accepted: boolean;
   /** per round: the checks run, the verdicts given, the report */
   checks: Map<number, Map<string, CheckRecord>>;
+  /** `round` → `kind:name` of the procedures and checks journaled as started (one without a result was cut short) */
+  checksStarted: Map<number, Set<string>>;
   verdicts: Map<number, Map<string, Verdict[]>>;
   reports: Map<number, { passed: boolean; failing: string[]; blob: string }>;
   gates: Set<number>;
@@ -116,6 +118,7 @@ function milestoneState(name: string): MilestoneState {
     round: 1,
     accepted: false,
     checks: new Map(),
+    checksStarted: new Map(),
     verdicts: new Map(),
     reports: new Map(),
     gates: new Set(),
@@ -336,6 +339,14 @@ export function apply(s: MissionState, e: JournalEvent): void {
       }
       break;
     }
+    case "check_started": {
+      const m = s.milestones.get(d["milestone"]);
+      if (!m) break;
+      const set = m.checksStarted.get(d["round"]) ?? new Set<string>();
+      set.add(`${d["kind"]}:${d["name"]}`);
+      m.checksStarted.set(d["round"], set);
+      break;
+    }
     case "check_result": {
       const m = s.milestones.get(d["milestone"]);
       if (!m) break;
@@ -473,6 +484,8 @@ export function summarize(e: JournalEvent): string {
       return `${d["feature"]}: ${d["reason"]}`;
     case "committed":
       return `${d["feature"]} ${d["commit"] ? String(d["commit"]).slice(0, 10) : "(no change)"}`;
+    case "check_started":
+      return `${d["milestone"]}#${d["round"]} ${d["kind"]} ${d["name"]}`;
     case "check_result":
       return `${d["milestone"]}#${d["round"]} ${d["kind"]} ${d["name"]} → exit ${d["check"]?.exit_code}`;
     case "validation_finished":

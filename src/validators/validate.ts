@@ -1,6 +1,7 @@
 import { checksOf } from "../plan/checks.js";
 import { join } from "node:path";
 import { runCommand } from "../agents/command.js";
+import { STOPPED_DURING } from "../agents/loop.js";
 import { DEFAULT_NETWORK } from "../sandbox/policy.js";
 import { systemPrompt } from "../agents/prompts.js";
 import { READ_ONLY } from "../agents/tools.js";
@@ -52,8 +53,28 @@ async function runOnce(
   command: string,
   regression: boolean,
 ): Promise<CheckRecord> {
-  const done = ctx.state.milestones.get(milestone)!.checks.get(round)?.get(`${kind}:${name}`);
+  const key = `${kind}:${name}`;
+  const m = ctx.state.milestones.get(milestone)!;
+  const done = m.checks.get(round)?.get(key);
   if (done) return done;
+  // the runner died while this ran last time, and it may be why (a test that kills its parent,
+  // the memory it took): it is answered as failed, not run again — see STOPPED_DURING
+  const cut = m.checksStarted.get(round)?.has(key) === true;
+  if (!cut) ctx.record("check_started", { milestone, round, kind, name });
+  if (cut) {
+    const check: CheckRecord = {
+      kind,
+      name,
+      command,
+      exit_code: 137,
+      duration_ms: 0,
+      blob: ctx.blobs.put(`missionc: ${STOPPED_DURING}`),
+      ...(regression ? { regression } : {}),
+    };
+    ctx.record("check_result", { milestone, round, kind, name, check });
+    ctx.progress(`  ${kind} ${name}: the runner stopped while it ran; not run again (counted as failed)`);
+    return check;
+  }
   const timeout = (kind === "procedure" ? ctx.plan.procedures[name]?.timeout_seconds : undefined) ?? 600;
   const r = await runCommand(command, {
     cwd: ctx.layout.worktree,
