@@ -50,7 +50,10 @@ export async function openAppDoor(ready: string): Promise<AppDoor | "busy"> {
   };
   const pool = createServer((offered) => {
     track(offered);
-    offered.on("close", () => idle.splice(idle.indexOf(offered) >>> 0, idle.includes(offered) ? 1 : 0));
+    offered.on("close", () => {
+      const at = idle.indexOf(offered);
+      if (at >= 0) idle.splice(at, 1); // a waiting one gone: the relay's sandbox ended
+    });
     const waiter = waiting.shift();
     if (waiter) waiter(offered);
     else idle.push(offered);
