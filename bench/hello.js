@@ -22,7 +22,8 @@ const costs = [];
 function kindOf(file, args) {
   if (file === "git" || file.endsWith("/git"))
     return { kind: "git", label: `git ${args.find((a) => !a.startsWith("-") && !a.includes("=")) ?? ""}` };
-  if (file === "/bin/sh") return { kind: "command", label: args[args.length - 1] ?? "" };
+  // a command: its shell, or the sandbox around it (bwrap … -- /bin/sh -c COMMAND)
+  if (file === "/bin/sh" || file.endsWith("/bwrap")) return { kind: "command", label: args[args.length - 1] ?? "" };
   return { kind: "other process", label: file };
 }
 
@@ -39,7 +40,9 @@ function instrument() {
     child.once("exit", () => {
       costs.push({ kind, label, ms: performance.now() - started });
       // simple-git waits 50 ms after a git process that printed nothing (src/runner/git.ts, SILENT)
-      if (kind === "git" && !printed) costs.push({ kind: "simple-git wait", label, ms: 50 });
+      // (the runner's listings run through execFile, which passes maxBuffer and does not wait)
+      const viaExecFile = typeof args[2] === "object" && args[2] !== null && "maxBuffer" in args[2];
+      if (kind === "git" && !printed && !viaExecFile) costs.push({ kind: "simple-git wait", label, ms: 50 });
     });
     return child;
   };
@@ -134,7 +137,11 @@ export async function benchHello() {
     `${count("command")} (${[...commands].map(([c, n]) => `${n}× ${c.length > 28 ? `${c.slice(0, 28)}…` : c}`).join(", ")})`,
   );
   row("git", sum("git"), `${count("git")} calls`);
-  row("simple-git's wait after silence", sum("simple-git wait"), `${count("simple-git wait")} git calls printed nothing (50 ms each)`);
+  row(
+    "simple-git's wait after silence",
+    sum("simple-git wait"),
+    `${count("simple-git wait")} git calls printed nothing (50 ms each: ${[...new Set(costs.filter((c) => c.kind === "simple-git wait").map((c) => c.label))].join(", ")})`,
+  );
   if (count("other process")) row("other processes", sum("other process"), `${count("other process")}`);
   row("fsync", sum("fsync"), `${count("fsync")} calls`);
   row("ajv compiles", sum("ajv compile"), `${count("ajv compile")} schemas`);

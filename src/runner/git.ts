@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
+import { execFile } from "node:child_process";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { filesHold, type Finder } from "./commit-scan.js";
 
@@ -41,8 +42,8 @@ export class GitError extends Error {}
 /*
  * SILENT: simple-git waits 50 ms after every git process that printed nothing (its heuristic for
  * output still in flight; no option turns it off), which was half a second of an offline `hello`
- * run. Calls are written to print something where git can say what it did (`add --verbose`, a
- * `worktree add` that reports, `branch` that refuses an existing branch), and none is made twice.
+ * run. Calls that print something go through simple-git; those that may print nothing (update-ref,
+ * a new branch, worktree prune, listings that can be empty) run through `listing`, directly.
  */
 
 /**
@@ -56,6 +57,25 @@ function gitAt(baseDir: string, dirs: { gitDir: string; workTree?: string }, con
     config: [...SAFE, ...config],
     unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true, allowUnsafeSshCommand: true },
   }).env(gitEnv(dirs));
+}
+
+/**
+ * Git for the calls that often print nothing (a listing of no untracked file, no filter in the
+ * config): run directly, since simple-git waits 50 ms after each silent one (see SILENT).
+ */
+function listing(cwd: string, dirs: { gitDir: string; workTree?: string }, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      [...SAFE.flatMap((c) => ["-c", c]), ...args],
+      { cwd, env: gitEnv(dirs), maxBuffer: 1 << 30, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        // `git config --get-regexp` exits 1 when nothing matches: an empty answer, not a failure
+        if (error && !(error.code === 1 && stdout === "" && stderr === "")) reject(new GitError(stderr.trim() || error.message));
+        else resolve(stdout);
+      },
+    );
+  });
 }
 
 function gitEnv(dirs?: { gitDir: string; workTree?: string }): Record<string, string> {
@@ -182,7 +202,7 @@ export class MissionGit implements Workspace {
     if (!head)
       throw new GitError(`the repository at ${this.root} has no commit yet; commit something first (the mission branch starts from HEAD)`);
     // made when missing; git refuses, saying so, when it is there (one call, and never a silent one: see SILENT)
-    await this.repo.raw(["branch", this.branch, head]).catch((e: Error) => {
+    await this.quiet(["branch", this.branch, head]).catch((e: Error) => {
       if (!/already exists/.test(e.message)) throw e;
     });
     await this.ensureWorktree();
@@ -211,7 +231,7 @@ export class MissionGit implements Workspace {
       }
       return;
     }
-    await this.repo.raw(["worktree", "prune"]);
+    await this.quiet(["worktree", "prune"]);
     const stale = this.worktreeGitDir();
     if (stale) rmSync(stale, { recursive: true, force: true });
     rmSync(this.worktree, { recursive: true, force: true });
@@ -228,8 +248,20 @@ export class MissionGit implements Workspace {
       });
   }
 
+  /** Git on the repository for a call that prints nothing when it succeeds (see `listing`). */
+  private quiet(args: string[]): Promise<string> {
+    return listing(this.root, { gitDir: this.commonDir }, args);
+  }
+
   private async configListing(): Promise<string> {
-    return this.repo.raw(["config", "--get-regexp", "^filter\\."]).catch(() => ""); // exit 1: none
+    return listing(this.root, { gitDir: this.commonDir }, ["config", "--get-regexp", "^filter\\."]);
+  }
+
+  /** A listing in the worktree (ls-files), run without simple-git's wait after silence. */
+  private worktreeListing(args: string[]): Promise<string> {
+    const gitDir = this.worktreeGitDir();
+    if (!gitDir) throw new GitError(`the mission's worktree at ${this.worktree} is not registered with the repository`);
+    return listing(this.worktree, { gitDir, workTree: this.worktree }, args);
   }
 
   /** Git on the worktree, with its git directory named and the configuration's filters off. */
@@ -254,7 +286,7 @@ export class MissionGit implements Workspace {
   async resetTo(commit: string): Promise<void> {
     const wt = await this.wt();
     this.clearStaleIndexLock();
-    await this.repo.raw(["update-ref", `refs/heads/${this.branch}`, commit]);
+    await this.quiet(["update-ref", `refs/heads/${this.branch}`, commit]);
     await wt.raw(["reset", "--hard", "--quiet", commit]);
     await wt.raw(["clean", "-fdq"]);
   }
@@ -278,9 +310,9 @@ export class MissionGit implements Workspace {
     const wt = await this.wt();
     this.clearStaleIndexLock();
     const parent = await this.head();
-    const nested = await this.nestedRepositories(wt);
+    const nested = await this.nestedRepositories();
     if (secret) {
-      const refused = await this.refusal(wt, nested, secret);
+      const refused = await this.refusal(nested, secret);
       if (refused) return { refused };
     }
     // the pathspecs in a file: an agent's 50,000 nested repositories would not fit on a command line
@@ -308,14 +340,14 @@ export class MissionGit implements Workspace {
     ).trim();
     // compare-and-swap: refused if the branch moved since `parent` was read
     // (the index already holds `tree`, written from it: the branch's move is the whole commit)
-    await this.repo.raw(["update-ref", `refs/heads/${this.branch}`, commit, parent]);
+    await this.quiet(["update-ref", `refs/heads/${this.branch}`, commit, parent]);
     return { commit, tree, ...(nested.length ? { nested } : {}) };
   }
 
   /** Why the worktree's new and changed files may not be committed, if one of them holds a secret. */
-  private async refusal(wt: SimpleGit, nested: string[], secret: Finder): Promise<string | undefined> {
+  private async refusal(nested: string[], secret: Finder): Promise<string | undefined> {
     const inNested = (p: string) => nested.some((n) => p === n || p.startsWith(`${n}/`));
-    const changed = (await wt.raw(["ls-files", "-z", "-m", "-o", "--exclude-standard"]))
+    const changed = (await this.worktreeListing(["ls-files", "-z", "-m", "-o", "--exclude-standard"]))
       .split("\0")
       .filter((p) => p && !p.endsWith("/") && !inNested(p));
     try {
@@ -331,12 +363,12 @@ export class MissionGit implements Workspace {
    * of their own), which `git add` would look into by running git there, with their config — a
    * filter an agent planted in one would run in the runner. They are left out of every commit.
    */
-  private async nestedRepositories(wt: SimpleGit): Promise<string[]> {
-    const links = (await wt.raw(["ls-files", "-s", "-z"]))
+  private async nestedRepositories(): Promise<string[]> {
+    const links = (await this.worktreeListing(["ls-files", "-s", "-z"]))
       .split("\0")
       .filter((l) => l.startsWith("160000 "))
       .map((l) => l.slice(l.indexOf("\t") + 1));
-    const untracked = (await wt.raw(["ls-files", "-o", "--exclude-standard", "-z"]))
+    const untracked = (await this.worktreeListing(["ls-files", "-o", "--exclude-standard", "-z"]))
       .split("\0")
       .filter((p) => p.endsWith("/"))
       .map((p) => p.slice(0, -1));
