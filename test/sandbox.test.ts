@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -362,15 +362,20 @@ describe("without the sandbox (--no-sandbox)", () => {
   });
 });
 
+/** A folder to be all of PATH: node, git and sh, and no bwrap (the machine's may well have one). */
+function pathWithoutBwrap(): string {
+  const bin = mkdtempSync(join(tmpdir(), "missionc-nobwrap-"));
+  for (const tool of ["git", "node", "sh"]) {
+    const where = execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim();
+    symlinkSync(where, join(bin, tool));
+  }
+  return bin;
+}
+
 describe("run refuses without a sandbox it can start", () => {
   it("exits 2 naming bubblewrap and --no-sandbox when bwrap is not on PATH", async () => {
     const repo = exampleRepo("hello");
-    // PATH with node and git but no bwrap
-    const bin = mkdtempSync(join(tmpdir(), "missionc-nobwrap-"));
-    for (const tool of ["git", "node", "sh"]) {
-      const where = execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim();
-      execFileSync("ln", ["-s", where, join(bin, tool)]);
-    }
+    const bin = pathWithoutBwrap();
     const r = await runCliExactly(["run", "hello.mission", "--offline"], repo, { PATH: bin });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("bwrap");
@@ -441,11 +446,7 @@ describe("the runner's own defences, sandbox or not", () => {
 
 describe("the demo without a sandbox", () => {
   it("runs its scripted agents unconfined where bwrap is missing, saying so, and completes", async () => {
-    const bin = mkdtempSync(join(tmpdir(), "missionc-nobwrap-"));
-    for (const tool of ["git", "node", "sh"]) {
-      const where = execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim();
-      execFileSync("ln", ["-s", where, join(bin, tool)]);
-    }
+    const bin = pathWithoutBwrap();
     const r = await runCliExactly(["demo"], tmpdir(), { PATH: bin });
     rmSync(bin, { recursive: true, force: true });
     expect(r.code, r.stdout + r.stderr).toBe(0);

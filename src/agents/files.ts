@@ -17,10 +17,10 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
-import { PathRefused } from "./sandbox.js";
+import { PathRefused } from "./confine.js";
 
 /**
- * Reading and writing the files an agent names, after `confine` (sandbox.ts) has placed the path in
+ * Reading and writing the files an agent names, after `confine` (confine.ts) has placed the path in
  * the repository. Only a regular file with one link is read or written: a FIFO would block the
  * runner (and again at every resume), a device never ends, and a file with a second hard link is
  * also a file elsewhere (`ln ../../../t.mission hl`). The checks are made on the open descriptor,

@@ -8,7 +8,7 @@ import type { LaunchOptions, Sandbox } from "../sandbox/sandbox.js";
 import { DEFAULT_NETWORK } from "../sandbox/policy.js";
 import { httpRequest, type HttpInput } from "./http-tool.js";
 import { readFolder, readPlainFile, writePlainFile } from "./files.js";
-import { PathRefused, confine, shown } from "./sandbox.js";
+import { PathRefused, confine, shown } from "./confine.js";
 
 /**
  * The tools agents call. Each has a JSON schema for its input (checked before it runs: bad arguments

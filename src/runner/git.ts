@@ -92,7 +92,7 @@ function gitEnv(dirs?: { gitDir: string; workTree?: string }): Record<string, st
  * `-c filter.<name>.{clean,smudge,process}=` for every filter the configuration names (an empty
  * command is no filter): config-defined filters are commands, and none of them is the runner's.
  */
-export function filtersOff(configListing: string): string[] {
+function filtersOff(configListing: string): string[] {
   const names = new Set<string>();
   for (const line of configListing.split("\n")) {
     const m = /^filter\.(.+)\.[^.\s]+(\s|$)/i.exec(line);

@@ -138,7 +138,7 @@ function nodePrefix(): string | undefined {
   return SYSTEM.some((s) => prefix === s || prefix.startsWith(s + sep)) ? undefined : prefix;
 }
 
-export function findOnPath(name: string, path = process.env["PATH"] ?? ""): string | undefined {
+function findOnPath(name: string, path = process.env["PATH"] ?? ""): string | undefined {
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
@@ -151,7 +151,7 @@ export function findOnPath(name: string, path = process.env["PATH"] ?? ""): stri
   return undefined;
 }
 
-export const INSTALL_HINT =
+const INSTALL_HINT =
   "install bubblewrap (Debian and Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`; Arch: `sudo pacman -S bubblewrap`), or run with `--no-sandbox` to run the agents' commands unconfined";
 
 export class Bubblewrap implements Sandbox {
