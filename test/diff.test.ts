@@ -10,7 +10,7 @@ import { diffPlans } from "../src/plan/diff.js";
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "../src/plan/render-diff.js";
 import { ROOT, matchGolden } from "./helpers/cases.js";
 import { hasStackTrace, missionc } from "./helpers/cli.js";
-import { planOfFile } from "./helpers/plans.js";
+import { planOf, planOfFile } from "./helpers/plans.js";
 
 const plain = new Chalk({ level: 0 });
 const KINDS = ["added", "removed", "changed", "moved"] as const;
@@ -27,6 +27,36 @@ describe("diff: one case per kind of change, golden in text, markdown and json",
       matchGolden(join(dir, "expected.json"), renderDiffJson(d));
     });
   }
+
+  it("widened permissions: each role and procedure an entity, every widening marked (and no narrowing)", () => {
+    const dir = join(ROOT, "test/diff/widened");
+    const d = diffPlans(planOfFile("test/diff/widened/old.mission"), planOfFile("test/diff/widened/new.mission"));
+    expect(d.changes.map((c) => [c.entity, c.widens ?? []])).toEqual([
+      ["permission/reviewer", ["tools + run"]],
+      ["permission/user_tester", []],
+      ["permission/worker", ["network loopback → full", "tools + research"]],
+      ["procedure/install", []],
+      ["procedure/test", ["network loopback → full"]],
+    ]);
+    matchGolden(join(dir, "expected.txt"), renderDiffText(d, plain));
+    matchGolden(join(dir, "expected.md"), renderDiffMarkdown(d));
+    matchGolden(join(dir, "expected.json"), renderDiffJson(d));
+    // a procedure added with more than its default network is a widening too; one added with its default is not
+    const added = diffPlans(
+      planOfFile("test/diff/widened/old.mission"),
+      planOf(
+        readFileSync(join(dir, "old.mission"), "utf8").replace(
+          'procedure test    = "npm test"',
+          'procedure test    = "npm test"\n  procedure e2e = "npm run e2e" { network full }\n  procedure lint = "npm run lint"',
+        ),
+        join(dir, "added.mission"),
+      ),
+    );
+    expect(added.changes.map((c) => [c.kind, c.entity, c.widens ?? []])).toEqual([
+      ["added", "procedure/e2e", ["network loopback → full"]],
+      ["added", "procedure/lint", []],
+    ]);
+  });
 
   it("names entities as DESIGN §4 writes them", () => {
     const changed = diffPlans(planOfFile("test/diff/changed/old.mission"), planOfFile("test/diff/changed/new.mission"));

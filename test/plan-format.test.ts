@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../src/plan/canonical.js";
 import { same, stayed } from "../src/plan/diff.js";
 import { planFromJson } from "../src/plan/load.js";
-import { upgradePlanV1, type PlanV1 } from "../src/plan/upgrade.js";
+import { upgradePlan, type PlanV1, type PlanV2 } from "../src/plan/upgrade.js";
 import { readStatus } from "../src/control/status.js";
 import { layoutOf } from "../src/runner/layout.js";
 import { runMission } from "../src/runner/run.js";
@@ -14,33 +14,45 @@ import { ROOT } from "./helpers/cases.js";
 import { missionc } from "./helpers/cli.js";
 import { git, journalEvents, missionCommits } from "./helpers/missions.js";
 import { planOfFile, validPlan } from "./helpers/plans.js";
+import { bwrapPath } from "./helpers/sandbox.js";
 
 /**
  * missionc.plan/2 (issue 11): validation steps refer to the checks of earlier milestones instead of
- * copying them, so a plan grows with the mission, not with its square. Plans and missions written in
- * /1 (test/fixtures/plan-v1, made by the last missionc that wrote /1) still read, diff and resume.
+ * copying them, so a plan grows with the mission, not with its square. missionc.plan/3 (issue 13)
+ * adds permissions. Plans and missions written in /1 and /2 (test/fixtures/plan-v1 and plan-v2,
+ * made by the last missionc that wrote each) still read, diff and resume.
  */
 const V1 = join(ROOT, "test/fixtures/plan-v1");
+const V2 = join(ROOT, "test/fixtures/plan-v2");
 const v1Plan = (name: string) => JSON.parse(readFileSync(join(V1, `${name}.plan.json`), "utf8")) as PlanV1;
+const OLD = [
+  { format: "missionc.plan/1", dir: V1 },
+  { format: "missionc.plan/2", dir: V2 },
+] as const;
 
-describe("missionc.plan/2", () => {
-  it("a /1 plan, upgraded, is the very plan its mission lowers to today, digest included", () => {
+describe("missionc.plan/3", () => {
+  it.each(OLD)("a $format plan, upgraded, is the very plan its mission lowers to today, digest included", ({ format, dir }) => {
     for (const [name, mission] of [
       ["hello", "hello/hello.mission"],
       ["slack-clone", "slack-clone/slack-clone.mission"],
     ] as const) {
-      const old = v1Plan(name);
-      expect(old.format).toBe("missionc.plan/1");
-      const upgraded = validPlan(upgradePlanV1(old));
-      expect(canonicalJson(upgraded)).toBe(canonicalJson(planOfFile(mission, join(V1, "sources"))));
+      const old = JSON.parse(readFileSync(join(dir, `${name}.plan.json`), "utf8")) as PlanV1 | PlanV2;
+      expect(old.format).toBe(format);
+      const upgraded = validPlan(upgradePlan(old));
+      expect(canonicalJson(upgraded)).toBe(canonicalJson(planOfFile(mission, join(dir, "sources"))));
       // and no feature changes its digest: a replan after the upgrade resets nothing
       expect(upgraded.features.map((f) => f.digest)).toEqual(old.features.map((f) => f.digest));
+      // every role and procedure has the permissions it had before there were any
+      expect(upgraded.permissions.reviewer).toEqual({ network: "loopback", tools: ["read"] });
+      expect(Object.values(upgraded.procedures).map((p) => p.network)).toContain("loopback");
     }
   });
 
   it("reads /1 plan files against their own schema, and says which formats it knows", () => {
     const ok = planFromJson(readFileSync(join(V1, "slack-clone.plan.json"), "utf8"), "old.json");
-    expect(ok.ok && ok.plan.format).toBe("missionc.plan/2");
+    expect(ok.ok && ok.plan.format).toBe("missionc.plan/3");
+    const ok2 = planFromJson(readFileSync(join(V2, "slack-clone.plan.json"), "utf8"), "old.json");
+    expect(ok2.ok && ok2.plan.format).toBe("missionc.plan/3");
     const broken = { ...v1Plan("hello"), steps: [{ kind: "validate" }] };
     const bad = planFromJson(JSON.stringify(broken), "old.json");
     // checked against the shape of the step its kind names
@@ -50,8 +62,8 @@ describe("missionc.plan/2", () => {
     if (validate) delete (validate as Partial<typeof validate>).checks;
     const missingChecks = planFromJson(JSON.stringify(noChecks), "old.json");
     expect(!missingChecks.ok && missingChecks.reason).toMatch(/\/steps\/\d+ must have required property 'checks'$/);
-    // a /2 step is checked against the shape its kind names
-    const v2 = upgradePlanV1(v1Plan("hello"));
+    // a /3 step is checked against the shape its kind names
+    const v2 = upgradePlan(v1Plan("hello"));
     const step = v2.steps.find((x) => x.kind === "validate");
     if (step) delete (step as Partial<typeof step>).regressions;
     const missing = planFromJson(JSON.stringify(v2), "new.json");
@@ -60,17 +72,21 @@ describe("missionc.plan/2", () => {
     );
     const unknown = planFromJson(JSON.stringify({ ...v1Plan("hello"), format: "missionc.plan/9" }), "x.json");
     expect(!unknown.ok && unknown.reason).toBe(
-      'x.json is not a missionc plan: its "format" is "missionc.plan/9", expected "missionc.plan/2" (or the older "missionc.plan/1")',
+      'x.json is not a missionc plan: its "format" is "missionc.plan/9", expected "missionc.plan/3" (or the older "missionc.plan/2" or "missionc.plan/1")',
     );
+    // a /2 plan with a /3 field is checked against /2's schema
+    const v2File = JSON.parse(readFileSync(join(V2, "hello.plan.json"), "utf8")) as PlanV2;
+    const mixed = planFromJson(JSON.stringify({ ...v2File, permissions: {} }), "v2.json");
+    expect(!mixed.ok && mixed.reason).toBe("v2.json does not match specs/plan-v2.schema.json: (top) must NOT have additional properties");
   });
 
-  it("missionc diff compares a /1 plan file with a /2 one and with a mission", () => {
-    const dir = mkdtempSync(join(tmpdir(), "plan-v1-diff-"));
-    cpSync(join(V1, "sources/slack-clone"), dir, { recursive: true });
+  it.each(OLD)("missionc diff compares a $format plan file with a /3 one and with a mission", ({ dir: fixtures }) => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-old-diff-"));
+    cpSync(join(fixtures, "sources/slack-clone"), dir, { recursive: true });
     const v2 = join(dir, "now.plan.json");
     expect(missionc(["plan", join(dir, "slack-clone.mission"), "-o", v2]).status).toBe(0);
-    expect(JSON.parse(readFileSync(v2, "utf8"))).toMatchObject({ format: "missionc.plan/2" });
-    const old = join(V1, "slack-clone.plan.json");
+    expect(JSON.parse(readFileSync(v2, "utf8"))).toMatchObject({ format: "missionc.plan/3" });
+    const old = join(fixtures, "slack-clone.plan.json");
     const same = missionc(["diff", old, v2, "--exit-code"]);
     expect([same.status, same.stderr]).toEqual([0, ""]);
     const mission = join(dir, "slack-clone.mission");
@@ -135,24 +151,29 @@ describe("missionc.plan/2", () => {
   });
 });
 
-describe("a mission started by a missionc that wrote plan/1", () => {
-  it("resumes without --replan, records the upgrade, and completes with the work already done", async () => {
-    const repo = mkdtempSync(join(tmpdir(), "plan-v1-resume-"));
+describe("a mission started by a missionc that wrote an older plan format", () => {
+  it.each(OLD)("$format: resumes without --replan, records the upgrade, and completes with the work already done", async ({ dir }) => {
+    const repo = mkdtempSync(join(tmpdir(), "plan-old-resume-"));
     git(repo, "init", "-q", "-b", "main");
-    git(repo, "fetch", "-q", "--update-head-ok", join(V1, "hello-crashed/repo.bundle"), "refs/heads/*:refs/heads/*");
+    git(repo, "fetch", "-q", "--update-head-ok", join(dir, "hello-crashed/repo.bundle"), "refs/heads/*:refs/heads/*");
     git(repo, "reset", "-q", "--hard", "main");
     mkdirSync(join(repo, ".missions"));
-    cpSync(join(V1, "hello-crashed/state"), join(repo, ".missions/hello"), { recursive: true });
+    cpSync(join(dir, "hello-crashed/state"), join(repo, ".missions/hello"), { recursive: true });
     const before = journalEvents(repo, "hello");
     expect(before.at(-1)?.type).toBe("committed");
     const oldDigest = (JSON.parse(readFileSync(join(repo, ".missions/hello/plan.json"), "utf8")) as PlanV1).digest;
     const progress: string[] = [];
-    const outcome = await runMission({ missionFile: join(repo, "hello.mission"), offline: true, progress: (l) => progress.push(l) });
+    const outcome = await runMission({
+      missionFile: join(repo, "hello.mission"),
+      offline: true,
+      progress: (l) => progress.push(l),
+      ...(bwrapPath ? {} : { sandbox: false }),
+    });
     expect(outcome, progress.join("\n")).toMatchObject({ exit: 0, status: "done" });
     const events = journalEvents(repo, "hello");
     const upgraded = events.filter((e) => e.type === "plan_upgraded");
     expect(upgraded.map((e) => e.data)).toEqual([
-      { from: oldDigest, to: expect.stringMatching(/^sha256:/) as unknown, format: "missionc.plan/2" },
+      { from: oldDigest, to: expect.stringMatching(/^sha256:/) as unknown, format: "missionc.plan/3" },
     ]);
     expect(events.some((e) => e.type === "replanned")).toBe(false);
     // the new session starts (run_started) before it upgrades: the hours since the crash are not
@@ -165,10 +186,15 @@ describe("a mission started by a missionc that wrote plan/1", () => {
     expect(events.filter((e) => e.type === "committed" && e.data["feature"] === "greeter")).toHaveLength(1);
     expect(missionCommits(repo).map((c) => c.subject)[0]).toBe("The greeting program (feature greeter)");
     const stored = JSON.parse(readFileSync(join(repo, ".missions/hello/plan.json"), "utf8")) as { format: string; digest: string };
-    expect(stored).toMatchObject({ format: "missionc.plan/2", digest: upgraded[0]?.data["to"] });
+    expect(stored).toMatchObject({ format: "missionc.plan/3", digest: upgraded[0]?.data["to"] });
     expect(existsSync(join(repo, ".missions/hello/lock"))).toBe(false);
     // a second run finds nothing to upgrade
-    await runMission({ missionFile: join(repo, "hello.mission"), offline: true, progress: () => {} });
+    await runMission({
+      missionFile: join(repo, "hello.mission"),
+      offline: true,
+      progress: () => {},
+      ...(bwrapPath ? {} : { sandbox: false }),
+    });
     expect(journalEvents(repo, "hello").filter((e) => e.type === "plan_upgraded")).toHaveLength(1);
   });
 });

@@ -12,7 +12,7 @@ import { planOf, planOfFile } from "./helpers/plans.js";
 import { missionc } from "./helpers/cli.js";
 
 const plain = new Chalk({ level: 0 });
-const EXAMPLES = ["examples/hello/hello.mission", "examples/slack-clone/slack-clone.mission"];
+const EXAMPLES = ["examples/hello/hello.mission", "examples/slack-clone/slack-clone.mission", "test/plan/permissions.mission"];
 
 describe("the plan", () => {
   for (const example of EXAMPLES) {

@@ -95,6 +95,8 @@ function declaration(p: Printer, d: A.Declaration, width: number): void {
     case "budget":
     case "policy":
       return settingsStatement(p, d.kind, d.settings, d.span);
+    case "permissions":
+      return permissions(p, d);
     case "model": {
       p.line(`model ${d.name.text.padEnd(width)} = ${d.provider.text} ${d.id.raw}`);
       return optionsBlock(p, d.options, d.span);
@@ -120,7 +122,25 @@ function declaration(p: Printer, d: A.Declaration, width: number): void {
 
 function settingText(s: A.Setting): string {
   if (s.body) return `${s.name.text} { ${s.body.map(settingText).join("  ")} }`;
-  return `${s.name.text} ${s.value?.raw ?? ""}`.trimEnd();
+  const values = s.value ? [s.value, ...(s.more ?? [])] : [];
+  return `${s.name.text} ${values.map((v) => v.raw).join(", ")}`.trimEnd();
+}
+
+/** One role a line, the roles' blocks aligned, as a table of who may do what. */
+function permissions(p: Printer, d: A.PermissionsDecl): void {
+  p.line("permissions");
+  if (d.roles.length === 0 && !p.hasCommentWithin(d.span)) return p.append(" {}");
+  const width = Math.max(...d.roles.map((r) => r.name.text.length));
+  p.block(d.span, () =>
+    d.roles.forEach((r, i) =>
+      p.statement(r.span, i === 0, () => {
+        if (!r.body) return p.line(settingText(r));
+        p.line(r.name.text.padEnd(width));
+        if (r.body.length === 0 && !p.hasCommentWithin(r.span)) return p.append(" {}");
+        inlineOrBlock(p, r.body.map(settingText), r.span, () => settingsList(p, r.body!));
+      }),
+    ),
+  );
 }
 
 /** `{ a 1  b 2 }` on the statement's line when it is short and holds no comment; else one a line. */

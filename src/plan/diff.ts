@@ -1,4 +1,5 @@
-import type { Plan, PlanAssertion, PlanFeature } from "./types.js";
+import { defaultProcedureNetwork, wider } from "../semantics/permissions.js";
+import type { Network, Plan, PlanAssertion, PlanFeature, PlanProcedure } from "./types.js";
 
 /**
  * What a spec change does to the plan, as data: one entry per entity that was added, removed,
@@ -19,6 +20,8 @@ export interface Change {
   /** for `added` / `removed`: the entity's value */
   before?: unknown;
   after?: unknown;
+  /** what the change lets an agent or a command do that it could not before: `network loopback → full`, `tools + write` */
+  widens?: string[];
 }
 
 export interface PlanDiff {
@@ -151,7 +154,12 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   tableDiff("policy", before.policy, after.policy, changes);
   tableDiff("model", before.models, after.models, changes);
   tableDiff("role", before.roles, after.roles, changes);
+  tableDiff("permission", before.permissions, after.permissions, changes);
   tableDiff("procedure", before.procedures, after.procedures, changes);
+  for (const c of changes) {
+    const widens = widening(c, before, after);
+    if (widens.length) c.widens = widens;
+  }
   tableDiff("skill", before.skills, after.skills, changes);
   orderedDiff("milestone", before.milestones, after.milestones, (m) => m.name, ["features"], changes);
   // a feature's digest changes with what it asks for; its fields say what
@@ -169,4 +177,22 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   const summary: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0, moved: 0 };
   for (const c of changes) summary[c.kind]++;
   return { before: before.digest, after: after.digest, changes, summary };
+}
+
+/**
+ * What a permission or procedure change grants beyond what was granted before: the lines a reviewer
+ * must not miss. A procedure added is compared with the network a procedure of its name gets by default.
+ */
+function widening(c: Change, before: Plan, after: Plan): string[] {
+  const [kind, name] = [c.entity.slice(0, c.entity.indexOf("/")), c.entity.slice(c.entity.indexOf("/") + 1)];
+  const net = (from: Network, to: Network): string[] => (wider(to, from) ? [`network ${from} → ${to}`] : []);
+  if (kind === "permission" && c.kind === "changed") {
+    const [a, b] = [before.permissions[name as keyof Plan["permissions"]], after.permissions[name as keyof Plan["permissions"]]];
+    return [...net(a.network, b.network), ...b.tools.filter((t) => !a.tools.includes(t)).map((t) => `tools + ${t}`)];
+  }
+  if (kind === "procedure" && c.kind !== "removed") {
+    const b = after.procedures[name] as PlanProcedure;
+    return net(c.kind === "added" ? defaultProcedureNetwork(name) : (before.procedures[name] as PlanProcedure).network, b.network);
+  }
+  return [];
 }

@@ -6,7 +6,7 @@ import { absolute, type SourceHost } from "../syntax/host.js";
 import { loadProgram } from "../syntax/includes.js";
 import { lower } from "./lower.js";
 import { PLAN_FORMAT, type Plan } from "./types.js";
-import { PLAN_FORMAT_V1, upgradePlanV1, type PlanV1 } from "./upgrade.js";
+import { PLAN_FORMAT_V1, PLAN_FORMAT_V2, upgradePlan, type PlanV1, type PlanV2 } from "./upgrade.js";
 
 /** Where plans come from: a mission file (checked, then lowered) or a plan JSON (validated). */
 
@@ -16,15 +16,19 @@ export type Loaded =
 
 type Validate = ((v: unknown) => boolean) & { errors?: unknown };
 const validators = new Map<string, Validate>();
-const SCHEMA_OF: Record<string, string> = { [PLAN_FORMAT]: "plan.schema.json", [PLAN_FORMAT_V1]: "plan-v1.schema.json" };
+const SCHEMA_OF: Record<string, string> = {
+  [PLAN_FORMAT]: "plan.schema.json",
+  [PLAN_FORMAT_V2]: "plan-v2.schema.json",
+  [PLAN_FORMAT_V1]: "plan-v1.schema.json",
+};
 
 export function planSchema(file = "plan.schema.json"): object {
   return JSON.parse(readFileSync(new URL(`../../specs/${file}`, import.meta.url), "utf8")) as object;
 }
 
 /**
- * Validates a plan against the schema of its format (specs/plan.schema.json, or plan-v1.schema.json
- * for `/1`); the first error, in words, when it fails.
+ * Validates a plan against the schema of its format (specs/plan.schema.json, or plan-v2.schema.json
+ * and plan-v1.schema.json for the older ones); the first error, in words, when it fails.
  */
 export function planSchemaError(value: unknown, format: string = PLAN_FORMAT): string | undefined {
   const file = SCHEMA_OF[format] ?? "plan.schema.json";
@@ -76,15 +80,15 @@ export function planFromJson(text: string, name: string): Loaded {
     return { ok: false, reason: `${name} is not JSON: ${(e as Error).message}` };
   }
   const format = (value as { format?: unknown } | null)?.format;
-  if (format !== PLAN_FORMAT && format !== PLAN_FORMAT_V1) {
+  if (format !== PLAN_FORMAT && format !== PLAN_FORMAT_V2 && format !== PLAN_FORMAT_V1) {
     return {
       ok: false,
-      reason: `${name} is not a missionc plan: its "format" is ${JSON.stringify(format)}, expected "${PLAN_FORMAT}" (or the older "${PLAN_FORMAT_V1}")`,
+      reason: `${name} is not a missionc plan: its "format" is ${JSON.stringify(format)}, expected "${PLAN_FORMAT}" (or the older "${PLAN_FORMAT_V2}" or "${PLAN_FORMAT_V1}")`,
     };
   }
   const error = planSchemaError(value, format);
   if (error) return { ok: false, reason: `${name} does not match specs/${SCHEMA_OF[format]}: ${error}` };
-  return { ok: true, plan: format === PLAN_FORMAT_V1 ? upgradePlanV1(value as PlanV1) : (value as Plan) };
+  return { ok: true, plan: format === PLAN_FORMAT ? (value as Plan) : upgradePlan(value as PlanV1 | PlanV2) };
 }
 
 /** A side of `diff` or the input of `graph`: `.json` is a plan, anything else a mission. */

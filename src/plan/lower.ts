@@ -3,7 +3,8 @@ import type * as A from "../syntax/ast.js";
 import type { SourceHost } from "../syntax/host.js";
 import type { CheckedMission } from "../semantics/check.js";
 import { validatorsOf } from "../semantics/coverage.js";
-import type { BoundMission } from "../semantics/model.js";
+import { ROLES, type BoundMission } from "../semantics/model.js";
+import { permissionOf, procedureNetwork, roleBlocks, roleModel } from "../semantics/permissions.js";
 import { checksValidator } from "./checks.js";
 import { groupBy } from "./group.js";
 import { digestOf, sha256 } from "./canonical.js";
@@ -14,6 +15,7 @@ import {
   type PlanAssertion,
   type PlanFeature,
   type PlanModel,
+  type PlanPermission,
   type PlanProcedure,
   type PlanSkill,
   type PlanStep,
@@ -42,6 +44,11 @@ export function lower(checked: CheckedMission, host: SourceHost): Plan {
   const contract = lowerContract(checked);
   const features = lowerFeatures(m, roles, skills);
   const procedures = Object.fromEntries([...m.procedures].map(([k, v]) => [k, lowerProcedure(v)]));
+  const models = Object.fromEntries([...m.models].map(([k, v]) => [k, lowerModel(v)]));
+  const blocks = roleBlocks(m);
+  const permissions = Object.fromEntries(
+    ROLES.map((r) => [r, permissionOf(r, blocks.get(r)?.body, roleModel(m, r)?.provider.text === "command")]),
+  ) as Plan["permissions"];
   const milestones = [...m.milestones.values()].map((ms) => ({
     features: ms.features.filter((f) => m.features.get(f.name.text)?.decl === f).map((f) => f.name.text),
     name: ms.name.text,
@@ -59,14 +66,15 @@ export function lower(checked: CheckedMission, host: SourceHost): Plan {
     },
     budget: lowerBudget(m),
     policy: lowerPolicy(m),
-    models: Object.fromEntries([...m.models].map(([k, v]) => [k, lowerModel(v)])),
+    models,
     roles,
+    permissions,
     procedures,
     skills,
     contract,
     milestones,
     features,
-    steps: stepsOf({ milestones, features, contract, roles, procedures }),
+    steps: stepsOf({ milestones, features, contract, models, roles, permissions, procedures }),
   };
   return { ...body, digest: digestOf(body) };
 }
@@ -117,7 +125,7 @@ function lowerModel(d: A.ModelDecl): PlanModel {
 }
 
 function lowerProcedure(d: A.ProcedureDecl): PlanProcedure {
-  const p: PlanProcedure = { command: String(d.command.value) };
+  const p: PlanProcedure = { command: String(d.command.value), network: procedureNetwork(d) };
   const timeout = setting(d.options, "timeout");
   if (timeout !== undefined) p.timeout_seconds = timeout;
   const ready = d.options.find((o) => o.name.text === "ready")?.value?.value;
@@ -207,7 +215,14 @@ function lowerFeatures(m: BoundMission, roles: Record<RoleName, string>, skills:
  * gate. Linear in the mission: every assertion and feature is named once, and the regression checks
  * of earlier milestones are a flag on the step that runs them, not a copy.
  */
-export function stepsOf(p: Pick<Plan, "milestones" | "features" | "contract" | "roles" | "procedures">): PlanStep[] {
+export function stepsOf(
+  p: Pick<Plan, "milestones" | "features" | "contract" | "models" | "roles" | "permissions" | "procedures">,
+): PlanStep[] {
+  // a step whose model is an external command runs it with full network (semantics/permissions.ts)
+  const permitted = (role: RoleName, model: string): PlanPermission =>
+    p.models[model]?.provider === "command" && p.permissions[role].network !== "full"
+      ? { network: "full", tools: p.permissions[role].tools }
+      : p.permissions[role];
   const featuresOf = groupBy(p.features, (f) => f.milestone);
   const assertionsOf = groupBy(p.contract, (a) => a.milestone);
   const steps: PlanStep[] = [];
@@ -215,7 +230,15 @@ export function stepsOf(p: Pick<Plan, "milestones" | "features" | "contract" | "
     const name = ms.name;
     const features = featuresOf.get(name) ?? [];
     for (const f of features) {
-      steps.push({ feature: f.name, id: `implement:${f.name}`, kind: "implement", milestone: name, model: f.model, role: "worker" });
+      steps.push({
+        feature: f.name,
+        id: `implement:${f.name}`,
+        kind: "implement",
+        milestone: name,
+        model: f.model,
+        permission: permitted("worker", f.model),
+        role: "worker",
+      });
     }
     const here = assertionsOf.get(name) ?? [];
     const runsChecks = checksValidator(ms.validators);
@@ -227,6 +250,7 @@ export function stepsOf(p: Pick<Plan, "milestones" | "features" | "contract" | "
       kind: "validate",
       milestone: name,
       model: v === "scrutiny" ? p.roles.reviewer : p.roles.user_tester,
+      permission: v === "scrutiny" ? permitted("reviewer", p.roles.reviewer) : permitted("user_tester", p.roles.user_tester),
       procedures: (v === "scrutiny" ? SCRUTINY_PROCEDURES : USER_TESTING_PROCEDURES).filter((x) => x in p.procedures),
       regressions: v === runsChecks,
       role: v === "scrutiny" ? "reviewer" : "user_tester",
@@ -239,7 +263,14 @@ export function stepsOf(p: Pick<Plan, "milestones" | "features" | "contract" | "
       (step ?? checksStep)?.assertions.push(a.id);
     }
     steps.push(...validates);
-    steps.push({ id: `gate:${name}`, kind: "gate", milestone: name, model: p.roles.orchestrator, role: "orchestrator" });
+    steps.push({
+      id: `gate:${name}`,
+      kind: "gate",
+      milestone: name,
+      model: p.roles.orchestrator,
+      permission: permitted("orchestrator", p.roles.orchestrator),
+      role: "orchestrator",
+    });
   }
   return steps;
 }

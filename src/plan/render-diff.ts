@@ -29,7 +29,9 @@ function describe(c: Change): string[] {
 export function summaryLine(d: PlanDiff): string {
   const { added, removed, changed, moved } = d.summary;
   if (d.changes.length === 0) return "No changes: the two missions give the same plan.";
-  return `Plan: ${added} to add, ${changed} to change, ${removed} to remove, ${moved} to move.`;
+  const widening = d.changes.filter((c) => c.widens).length;
+  const widens = widening ? ` ${widening} ${widening === 1 ? "change widens" : "changes widen"} permissions.` : "";
+  return `Plan: ${added} to add, ${changed} to change, ${removed} to remove, ${moved} to move.${widens}`;
 }
 
 export function renderDiffText(d: PlanDiff, c: ChalkInstance): string {
@@ -37,8 +39,11 @@ export function renderDiffText(d: PlanDiff, c: ChalkInstance): string {
   const lines: string[] = [];
   for (const change of d.changes) {
     const [head, ...rest] = describe(change);
+    const widens = change.widens ? ` ${c.bold.red(`(widens: ${change.widens.join(", ")})`)}` : "";
     lines.push(
-      colour[change.kind](`${SIGN[change.kind]} ${head}${change.kind === "changed" || change.kind === "moved" ? "" : ` (${change.kind})`}`),
+      colour[change.kind](
+        `${SIGN[change.kind]} ${head}${change.kind === "changed" || change.kind === "moved" ? "" : ` (${change.kind})`}`,
+      ) + widens,
     );
     for (const r of rest) lines.push(`    ${r}`);
   }
@@ -60,7 +65,8 @@ export function renderDiffMarkdown(d: PlanDiff): string {
           : change.kind === "changed"
             ? rest.join("; ")
             : change.kind;
-      out.push(`| ${SIGN[change.kind]} | \`${change.entity}\` | ${cell(what)} |`);
+      const widens = change.widens ? `**⚠ widens: ${cell(change.widens.join(", "))}** — ` : "";
+      out.push(`| ${SIGN[change.kind]} | \`${change.entity}\` | ${widens}${cell(what)} |`);
     }
     out.push("");
   }

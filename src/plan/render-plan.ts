@@ -1,6 +1,11 @@
 import type { ChalkInstance } from "chalk";
 import { groupBy } from "./group.js";
-import type { Plan, PlanStep, ValidateStep } from "./types.js";
+import type { Plan, PlanStep, RoleName, ValidateStep } from "./types.js";
+
+const modelText = (p: Plan, model: string): string => {
+  const m = p.models[model];
+  return `${model}${m ? ` (${m.provider} "${m.id}")` : ""}`;
+};
 
 /** `missionc plan` without --json: the plan as a tree, in the spirit of `terraform plan`. */
 
@@ -60,9 +65,19 @@ export function renderPlanTree(p: Plan, c: ChalkInstance): string {
   out.push(
     `  branch ${p.mission.branch} · budget ${budgetLine(p)} · max_rounds ${p.policy.max_rounds} · concurrency ${p.policy.concurrency}`,
   );
-  for (const [role, model] of Object.entries(p.roles)) {
+  const roleWidth = Math.max(...Object.entries(p.roles).map(([, model]) => modelText(p, model).length));
+  for (const [role, model] of Object.entries(p.roles) as [RoleName, string][]) {
     const m = p.models[model];
-    out.push(`  ${role.padEnd(12)} ${c.bold(model)}${m ? c.dim(` (${m.provider} "${m.id}")`) : ""}`);
+    const granted = p.permissions[role];
+    const shown = `${c.bold(model)}${m ? c.dim(` (${m.provider} "${m.id}")`) : ""}`;
+    out.push(
+      `  ${role.padEnd(12)} ${shown}${" ".repeat(roleWidth - modelText(p, model).length)}  network ${granted.network} · tools ${granted.tools.join(", ") || "none"}`,
+    );
+  }
+  const procedureWidth = Math.max(0, ...Object.entries(p.procedures).map(([n, x]) => `${n} ${JSON.stringify(x.command)}`.length));
+  for (const [name, proc] of Object.entries(p.procedures)) {
+    const pad = " ".repeat(procedureWidth - `${name} ${JSON.stringify(proc.command)}`.length);
+    out.push(`  procedure    ${name} ${c.dim(JSON.stringify(proc.command))}${pad}  network ${proc.network}`);
   }
   const features = new Map(p.features.map((f) => [f.name, f]));
   const width = Math.max(13, ...p.features.map((f) => f.name.length));

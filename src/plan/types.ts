@@ -2,10 +2,11 @@
  * The execution plan: what `missionc plan --json` writes and the runner interprets. Its JSON is
  * public interface (specs/plan.schema.json); `format` names its version and readers check it.
  * `/2` refers to the machine checks of earlier milestones where `/1` copied them into every later
- * validation step (quadratic: 395 MB at 10,000 features); src/plan/upgrade.ts reads `/1`.
+ * validation step (quadratic: 395 MB at 10,000 features); `/3` adds permissions: each role's tools
+ * and network, each procedure's network, and each step's. src/plan/upgrade.ts reads `/1` and `/2`.
  */
 
-export const PLAN_FORMAT = "missionc.plan/2";
+export const PLAN_FORMAT = "missionc.plan/3";
 
 export type RoleName = "orchestrator" | "worker" | "reviewer" | "user_tester" | "researcher";
 export type Judge = "check" | "reviewer" | "user_tester";
@@ -19,8 +20,18 @@ export interface PlanModel {
   price?: Record<string, number>;
 }
 
+export type Network = "none" | "loopback" | "full";
+export type ToolGroup = "read" | "write" | "run" | "research" | "http" | "browser";
+
+/** What an agent may do: its tool groups, and the network its commands reach. */
+export interface PlanPermission {
+  network: Network;
+  tools: ToolGroup[];
+}
+
 export interface PlanProcedure {
   command: string;
+  network: Network;
   timeout_seconds?: number;
   ready?: string;
 }
@@ -79,6 +90,7 @@ export interface ImplementStep {
   feature: string;
   role: "worker";
   model: string;
+  permission: PlanPermission;
 }
 
 export interface ValidateStep {
@@ -88,6 +100,7 @@ export interface ValidateStep {
   validator: Validator;
   role: "reviewer" | "user_tester";
   model: string;
+  permission: PlanPermission;
   procedures: string[];
   /** assertions whose machine check (their `check` in the contract) first runs here */
   checks: string[];
@@ -105,6 +118,7 @@ export interface GateStep {
   milestone: string;
   role: "orchestrator";
   model: string;
+  permission: PlanPermission;
 }
 
 export type PlanStep = ImplementStep | ValidateStep | GateStep;
@@ -117,6 +131,7 @@ export interface Plan {
   policy: { max_rounds: number; concurrency: number };
   models: Record<string, PlanModel>;
   roles: Record<RoleName, string>;
+  permissions: Record<RoleName, PlanPermission>;
   procedures: Record<string, PlanProcedure>;
   skills: Record<string, PlanSkill>;
   contract: PlanAssertion[];

@@ -1,32 +1,50 @@
 import { readFileSync } from "node:fs";
+import { ROLES } from "../semantics/model.js";
+import { defaultPermission, defaultProcedureNetwork } from "../semantics/permissions.js";
+import { stepsOf } from "./lower.js";
 import { digestOf } from "./canonical.js";
 import { checksValidator } from "./checks.js";
-import { PLAN_FORMAT, type GateStep, type ImplementStep, type Plan, type PlanCheck, type PlanStep, type ValidateStep } from "./types.js";
+import {
+  PLAN_FORMAT,
+  type GateStep,
+  type ImplementStep,
+  type Plan,
+  type PlanCheck,
+  type PlanProcedure,
+  type ValidateStep,
+} from "./types.js";
 
 /**
- * Plans of the previous format, `missionc.plan/1` (specs/plan-v1.schema.json), read as `/2`: what a
- * `diff` against an old plan file and a mission started before the change need. The two formats say
- * the same thing; `/1` spelled each validation step's checks out, the regressions included.
+ * Plans of the previous formats, read as today's: what a `diff` against an old plan file and a
+ * mission started before the change need. `/1` (specs/plan-v1.schema.json) spelled each validation
+ * step's checks out, the regressions included; `/2` (plan-v2.schema.json) had no permissions, which
+ * meant the defaults every role and procedure still gets when its mission says nothing.
  */
 
 export const PLAN_FORMAT_V1 = "missionc.plan/1";
+export const PLAN_FORMAT_V2 = "missionc.plan/2";
 
-interface ValidateStepV1 extends Omit<ValidateStep, "checks" | "regressions"> {
+type Unpermitted<T> = Omit<T, "permission">;
+type ProcedureV2 = Omit<PlanProcedure, "network">;
+
+interface ValidateStepV1 extends Omit<Unpermitted<ValidateStep>, "checks" | "regressions"> {
   checks: PlanCheck[];
 }
 
-export interface PlanV1 extends Omit<Plan, "format" | "steps"> {
-  format: typeof PLAN_FORMAT_V1;
-  steps: (ImplementStep | ValidateStepV1 | GateStep)[];
+export interface PlanV2 extends Omit<Plan, "format" | "steps" | "permissions" | "procedures"> {
+  format: typeof PLAN_FORMAT_V2;
+  procedures: Record<string, ProcedureV2>;
+  steps: (Unpermitted<ImplementStep> | Unpermitted<ValidateStep> | Unpermitted<GateStep>)[];
 }
 
-/**
- * The `/2` plan a `/1` plan means, with its `/2` digest: for an unchanged mission, the very plan
- * `lower` makes today, so a stored plan and the mission file still agree after the upgrade.
- */
-export function upgradePlanV1(old: PlanV1): Plan {
+export interface PlanV1 extends Omit<PlanV2, "format" | "steps"> {
+  format: typeof PLAN_FORMAT_V1;
+  steps: (Unpermitted<ImplementStep> | ValidateStepV1 | Unpermitted<GateStep>)[];
+}
+
+function upgradeV1(old: PlanV1): PlanV2 {
   const validators = new Map(old.milestones.map((m) => [m.name, m.validators]));
-  const steps: PlanStep[] = old.steps.map((s) => {
+  const steps: PlanV2["steps"] = old.steps.map((s) => {
     if (s.kind !== "validate") return s;
     const { checks, ...rest } = s;
     return {
@@ -35,18 +53,38 @@ export function upgradePlanV1(old: PlanV1): Plan {
       regressions: s.validator === checksValidator(validators.get(s.milestone) ?? []),
     };
   });
-  const { digest: _old, format: _format, ...same } = old;
-  const body: Omit<Plan, "digest"> = { ...same, format: PLAN_FORMAT, steps };
+  return { ...old, format: PLAN_FORMAT_V2, steps };
+}
+
+/** `/2` had no permissions: every role and procedure had its default, and the steps follow from the tables. */
+function upgradeV2(old: PlanV2): Plan {
+  const permissions = Object.fromEntries(
+    ROLES.map((role) => [role, defaultPermission(role, old.models[old.roles[role]]?.provider === "command")]),
+  ) as Plan["permissions"];
+  const procedures: Plan["procedures"] = Object.fromEntries(
+    Object.entries(old.procedures).map(([name, p]) => [name, { ...p, network: defaultProcedureNetwork(name) }]),
+  );
+  const { digest: _old, format: _format, procedures: _procedures, steps: _steps, ...same } = old;
+  const tables = { ...same, permissions, procedures };
+  const body: Omit<Plan, "digest"> = { ...tables, format: PLAN_FORMAT, steps: stepsOf(tables) };
   return { ...body, digest: digestOf(body) };
 }
 
 /**
- * The plan a mission's state folder holds (its `plan.json`), as `/2`: a mission started by a missionc
- * that wrote `/1` reads the same. `upgradedFrom` is the stored `/1` plan's digest when it was upgraded.
- * Not validated: the runner wrote it.
+ * Today's plan an older one means, with today's digest: for an unchanged mission, the very plan
+ * `lower` makes today, so a stored plan and the mission file still agree after the upgrade.
+ */
+export function upgradePlan(old: PlanV1 | PlanV2): Plan {
+  return upgradeV2(old.format === PLAN_FORMAT_V1 ? upgradeV1(old) : old);
+}
+
+/**
+ * The plan a mission's state folder holds (its `plan.json`), in today's format: a mission started
+ * by a missionc that wrote an older one reads the same. `upgradedFrom` is the stored plan's digest
+ * when it was upgraded. Not validated: the runner wrote it.
  */
 export function readStoredPlan(path: string): { plan: Plan; upgradedFrom?: string } {
-  const value = JSON.parse(readFileSync(path, "utf8")) as Plan | PlanV1;
-  if (value.format === PLAN_FORMAT_V1) return { plan: upgradePlanV1(value), upgradedFrom: value.digest };
+  const value = JSON.parse(readFileSync(path, "utf8")) as Plan | PlanV1 | PlanV2;
+  if (value.format === PLAN_FORMAT_V1 || value.format === PLAN_FORMAT_V2) return { plan: upgradePlan(value), upgradedFrom: value.digest };
   return { plan: value };
 }

@@ -51,6 +51,9 @@ export function bind(mission: A.MissionDecl, declarations: readonly A.Declaratio
       case "policy":
         m.policy ??= d;
         break;
+      case "permissions":
+        m.permissions ??= d;
+        break;
       case "model":
         declare(m.models, d.name, d, (v) => v.name.span, "model", out);
         break;

@@ -11,6 +11,7 @@ import { checkContract, coverageOf, placeAssertions, sumCoverage, type Assertion
 import type { BoundMission } from "./model.js";
 import { checkNeeds } from "./needs.js";
 import { checkReferences } from "./references.js";
+import { checkPermissions } from "./permissions.js";
 import { checkRoles } from "./roles.js";
 import { BUDGET, POLICY, PROCEDURE_OPTIONS, checkModel, checkSettings } from "./settings.js";
 
@@ -115,6 +116,7 @@ function checkMission(m: BoundMission, program: Program, host: SourceHost, out: 
   checkSettings(m.budget?.settings ?? [], BUDGET, out);
   checkSettings(m.policy?.settings ?? [], POLICY, out);
   for (const p of m.procedures.values()) checkSettings(p.options, PROCEDURE_OPTIONS, out);
+  checkPermissions(m, out);
   const absOf = (display: string): string => program.files.get(display)?.abs ?? absolute(display);
   checkReferences(m, host, absOf, out);
   const repo = m.repo?.value;

@@ -19,6 +19,7 @@ export interface BoundMission {
   repo?: A.RepoDecl;
   budget?: A.BudgetDecl;
   policy?: A.PolicyDecl;
+  permissions?: A.PermissionsDecl;
   models: Map<string, A.ModelDecl>;
   roles: Map<string, A.RoleDecl>;
   procedures: Map<string, A.ProcedureDecl>;

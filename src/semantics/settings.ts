@@ -11,6 +11,10 @@ interface SettingRule {
   kinds: Kind[];
   positive?: boolean;
   integer?: boolean;
+  /** takes a comma-separated list (`tools read, write`) */
+  list?: boolean;
+  /** what to call the expected value in a message, when its kind says too little (`a name`) */
+  expected?: string;
 }
 
 export const BUDGET: Record<string, SettingRule> = {
@@ -22,9 +26,15 @@ export const POLICY: Record<string, SettingRule> = {
   max_rounds: { kinds: ["number"], positive: true, integer: true },
   concurrency: { kinds: ["number"], positive: true, integer: true },
 };
+const NETWORK: SettingRule = { kinds: ["name"], expected: "none, loopback or full" };
 export const PROCEDURE_OPTIONS: Record<string, SettingRule> = {
   timeout: { kinds: ["duration"] },
   ready: { kinds: ["string"] },
+  network: NETWORK,
+};
+export const PERMISSION: Record<string, SettingRule> = {
+  network: NETWORK,
+  tools: { kinds: ["name"], list: true, expected: "tool names (read, write, run, research, http, browser)" },
 };
 const PRICE = "price";
 export const PRICE_FIELDS: Record<string, SettingRule> = {
@@ -53,16 +63,24 @@ export const PROVIDERS: Record<string, Record<string, SettingRule>> = {
 /** Checks one setting's value against its rule: kind (M0001) and, for budgets and policies, range (M0501). */
 export function checkValue(s: A.Setting, rule: SettingRule, out: Diagnostic[]): void {
   const v = s.value;
-  const expected = rule.kinds.map((k) => KIND_NAMES[k]).join(" or ");
+  const expected = rule.expected ?? rule.kinds.map((k) => KIND_NAMES[k]).join(" or ");
   if (!v) {
     const why = s.body ? "takes a value, not a block" : "needs a value";
     out.push(diagnostic("M0001", s.name.span, `\`${s.name.text}\` ${why}: ${expected}`));
     return;
   }
-  if (v.kind === "malformed") return; // already M0003
-  if (!rule.kinds.includes(v.kind)) {
-    out.push(diagnostic("M0001", v.span, `expected ${expected} for \`${s.name.text}\`, found ${KIND_NAMES[v.kind]} \`${v.raw}\``));
+  if (s.more?.length && !rule.list) {
+    out.push(diagnostic("M0001", s.more[0].span, `\`${s.name.text}\` takes one value, not a list: ${expected}`));
     return;
+  }
+  for (const each of [v, ...(s.more ?? [])]) {
+    if (each.kind === "malformed") return; // already M0003
+    if (!rule.kinds.includes(each.kind)) {
+      out.push(
+        diagnostic("M0001", each.span, `expected ${expected} for \`${s.name.text}\`, found ${KIND_NAMES[each.kind]} \`${each.raw}\``),
+      );
+      return;
+    }
   }
   const n = v.value as number;
   if (rule.positive && (typeof n !== "number" || n <= 0)) {

@@ -40,7 +40,9 @@ export interface Setting {
   kind: "setting";
   name: Name;
   value?: Literal;
-  /** only for `price { ... }` */
+  /** the values after the first when a list was written (`tools read, write, run`) */
+  more?: Literal[];
+  /** a nested block: `price { ... }`, a role's `worker { ... }` in permissions */
   body?: Setting[];
   span: Span;
 }
@@ -82,6 +84,13 @@ export interface BudgetDecl {
 export interface PolicyDecl {
   kind: "policy";
   settings: Setting[];
+  span: Span;
+}
+
+/** `permissions { worker { network loopback  tools read, write } ... }`: a setting per role. */
+export interface PermissionsDecl {
+  kind: "permissions";
+  roles: Setting[];
   span: Span;
 }
 
@@ -160,6 +169,7 @@ export type Declaration =
   | RepoDecl
   | BudgetDecl
   | PolicyDecl
+  | PermissionsDecl
   | ModelDecl
   | RoleDecl
   | ProcedureDecl

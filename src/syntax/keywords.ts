@@ -7,6 +7,7 @@ export const KEYWORDS = [
   "repo",
   "budget",
   "policy",
+  "permissions",
   "model",
   "role",
   "procedure",

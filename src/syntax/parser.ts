@@ -257,15 +257,24 @@ export class MissionParser extends EmbeddedActionsParser {
     });
   });
 
-  /** `name [value] [{ settings }]`: the statements of budget, policy, price and option blocks. */
+  /**
+   * `name value [, value ...]` or `name { settings }`: the statements of budget, policy, price,
+   * option and permission blocks. Which settings take a list (`tools read, write`) is checked later.
+   */
   private setting = this.RULE("setting", (): A.Setting => {
     const head = this.CONSUME(T.NameToken);
     let value: A.Literal | undefined;
+    const more: A.Literal[] = [];
     let body: A.Setting[] | undefined;
     this.OR2([
       {
         ALT: () => {
           value = this.SUBRULE(this.value);
+          this.MANY(() => {
+            const comma = this.CONSUME(T.Comma);
+            const next = this.OPTION(() => this.SUBRULE2(this.value));
+            this.ACTION(() => (next ? more.push(next) : this.danglingComma(comma, "a value")));
+          });
         },
       },
       {
@@ -277,6 +286,7 @@ export class MissionParser extends EmbeddedActionsParser {
     return this.ACTION(() => {
       const s: A.Setting = { kind: "setting", name: this.nameOf(head), span: this.spanFrom(head) };
       if (value) s.value = value;
+      if (more.length) s.more = more;
       if (body) s.body = body;
       return s;
     });
@@ -352,6 +362,7 @@ export class MissionParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.goalDecl) },
         { ALT: () => this.SUBRULE(this.branchOrRepo) },
         { ALT: () => this.SUBRULE(this.budgetOrPolicy) },
+        { ALT: () => this.SUBRULE(this.permissionsDecl) },
         { ALT: () => this.SUBRULE(this.modelDecl) },
         { ALT: () => this.SUBRULE(this.roleDecl) },
         { ALT: () => this.SUBRULE(this.procedureDecl) },
@@ -405,6 +416,16 @@ export class MissionParser extends EmbeddedActionsParser {
       const kind = kw.image === "policy" ? "policy" : "budget";
       checkBlockFields(kind, settings ?? [], this.problems);
       return { kind, settings: settings ?? [], span: this.spanFrom(kw) };
+    });
+  });
+
+  /** `permissions { ROLE { network N  tools T, ... } ... }`: roles are checked by the checker (M0601). */
+  private permissionsDecl = this.RULE("permissionsDecl", (): A.PermissionsDecl => {
+    const kw = this.CONSUME(T.KW.permissions);
+    const roles = this.SUBRULE(this.settingsBlock);
+    return this.ACTION(() => {
+      for (const r of roles ?? []) if (r.body) checkBlockFields("permission", r.body, this.problems);
+      return { kind: "permissions", roles: roles ?? [], span: this.spanFrom(kw) };
     });
   });
 
