@@ -1,5 +1,5 @@
 import { defaultProcedureNetwork, wider } from "../semantics/permissions.js";
-import type { Network, Plan, PlanAssertion, PlanFeature, PlanProcedure } from "./types.js";
+import type { Network, Plan, PlanAssertion, PlanFeature } from "./types.js";
 
 /**
  * What a spec change does to the plan, as data: one entry per entity that was added, removed,
@@ -191,8 +191,7 @@ function widening(c: Change, before: Plan, after: Plan): string[] {
     return [...net(a.network, b.network), ...b.tools.filter((t) => !a.tools.includes(t)).map((t) => `tools + ${t}`)];
   }
   if (kind === "procedure" && c.kind !== "removed") {
-    const b = after.procedures[name] as PlanProcedure;
-    return net(c.kind === "added" ? defaultProcedureNetwork(name) : (before.procedures[name] as PlanProcedure).network, b.network);
+    return net(c.kind === "added" ? defaultProcedureNetwork(name) : before.procedures[name].network, after.procedures[name].network);
   }
   return [];
 }
