@@ -67,7 +67,14 @@ describe.skipIf(!chromium)("the browser tools, on the example app", () => {
       prefix: "api-round1",
       shown: "validation/screenshots",
     });
-    const ctx = { root: dir, sandbox: new Unconfined(), commandTimeoutMs: 10_000, app: { base, browser } };
+    const ctx = {
+      root: dir,
+      sandbox: new Unconfined(),
+      network: "loopback" as const,
+      readOnly: true,
+      commandTimeoutMs: 10_000,
+      app: { base, browser },
+    };
     const tools = ["browser_open", "browser_fill", "browser_click", "browser_text", "browser_screenshot", "http_request"];
     try {
       const opened = await runTool("browser_open", { url: "/" }, tools, ctx);

@@ -19,7 +19,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCommand } from "../src/agents/command.js";
 import { groupAlive } from "../src/runner/processes.js";
-import { READ_ONLY, WORKER_TOOLS, runTool } from "../src/agents/tools.js";
+import { runTool } from "../src/agents/tools.js";
+import { toolsOf } from "../src/agents/toolbox.js";
 import { Unconfined } from "../src/sandbox/sandbox.js";
 import { bwrapPath, sandboxFor } from "./helpers/sandbox.js";
 import { running } from "./helpers/containment.js";
@@ -37,7 +38,16 @@ function workspace(): { root: string; outside: string } {
 }
 
 // the commands' time-out is not the subject here: generous, so a busy machine cannot trip it
-const ctx = (root: string) => ({ root, sandbox: new Unconfined(), commandTimeoutMs: 60_000 });
+const ctx = (root: string) => ({
+  root,
+  sandbox: new Unconfined(),
+  network: "loopback" as const,
+  readOnly: false,
+  commandTimeoutMs: 60_000,
+});
+// the tool groups of the language (specs/language.md, permissions), as the runner grants them
+const WORKER_TOOLS = toolsOf({ network: "loopback", tools: ["read", "write", "run"] });
+const READ_ONLY = toolsOf({ network: "loopback", tools: ["read"] });
 
 describe("tools confine every path to the repository", () => {
   it("refuses `..`, absolute paths, symlinks that leave (also dangling ones and links in folders), and the runner's folders", async () => {

@@ -25,6 +25,7 @@ export function runCommand(
     cwd: string;
     sandbox: Sandbox;
     network: Network;
+    readOnly?: boolean;
     relay?: LaunchOptions["relay"];
     timeoutMs: number;
     cap?: number;
@@ -35,7 +36,11 @@ export function runCommand(
   const cap = options.cap ?? 16_000;
   const started = Date.now();
   return new Promise((resolveResult) => {
-    const launch = options.sandbox.launch(command, { network: options.network, ...(options.relay ? { relay: options.relay } : {}) });
+    const launch = options.sandbox.launch(command, {
+      network: options.network,
+      ...(options.readOnly ? { readOnly: true } : {}),
+      ...(options.relay ? { relay: options.relay } : {}),
+    });
     const child = spawnLaunch(launch, options.cwd, ["ignore", "pipe", "pipe"]);
     let output = "";
     let truncated = false;

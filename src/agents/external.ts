@@ -11,7 +11,8 @@ import { estimateTokens, ProviderError, type ModelRequest, type ModelResponse, t
  * the worktree with the prompt on stdin and writes its answer (a handoff, a decision, verdicts) as
  * JSON to the file named by MISSION_OUTPUT, whose schema is in MISSION_OUTPUT_SCHEMA. It runs in the
  * run's sandbox with the internet (it talks to its provider) and gets only the one key its
- * `api_key_env` names. Its answer comes back as a call of the run's
+ * `api_key_env` names, and the role's permission as JSON in MISSION_PERMISSIONS (its own tools are
+ * its own: a role without `write` gets the worktree read-only). Its answer comes back as a call of the run's
  * terminal tool, so it is validated like any other agent's (and sent back with the errors if wrong).
  */
 
@@ -47,11 +48,18 @@ export class CommandProvider implements Provider {
       MISSION_OUTPUT: join(inside, "output.json"),
       MISSION_OUTPUT_SCHEMA: join(inside, "schema.json"),
       ...(this.key ? { [this.key.name]: this.key.value } : {}),
+      ...(request.permission ? { MISSION_PERMISSIONS: JSON.stringify(request.permission) } : {}),
     };
+    const readOnly = request.permission !== undefined && !request.permission.tools.includes("write");
     const timeoutMs = (typeof this.model.options["timeout_seconds"] === "number" ? this.model.options["timeout_seconds"] : 1800) * 1000;
     try {
       const code = await new Promise<number>((resolve, reject) => {
-        const launch = this.sandbox.launch(this.model.id, { network: DEFAULT_NETWORK.command_agent, env, exchange: dir });
+        const launch = this.sandbox.launch(this.model.id, {
+          network: DEFAULT_NETWORK.command_agent,
+          env,
+          exchange: dir,
+          ...(readOnly ? { readOnly: true } : {}),
+        });
         const child = spawnLaunch(launch, this.cwd, ["pipe", "ignore", "pipe"]);
         let stderr = "";
         child.stderr!.on("data", (d: Buffer) => {

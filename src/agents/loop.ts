@@ -1,4 +1,6 @@
+import type { PlanPermission } from "../plan/types.js";
 import type { Message, ModelResponse, Provider, ToolCall, ToolResult } from "./provider.js";
+import { ALL_TOOLS, toolsOf } from "./toolbox.js";
 import { runTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tools.js";
 
 /**
@@ -16,10 +18,10 @@ export interface AgentRun<T> {
   run: string;
   system: string[];
   prompt: string;
-  /** tools the agent may call, terminal one included */
+  /** tools the agent is shown, terminal one included */
   tools: ToolSpec[];
-  /** the names among them that `runTool` executes */
-  executable: readonly string[];
+  /** what it may do: the tools among them it may call, and what its commands reach (the plan step's) */
+  permission: PlanPermission;
   terminal: string;
   accept: (input: unknown) => Acceptance<T>;
   maxTurns: number;
@@ -71,6 +73,7 @@ export type AgentOutcome<T> = { kind: "done"; value: T; turns: number } | { kind
 
 export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<AgentOutcome<T>> {
   const messages: Message[] = [{ role: "user", content: agent.prompt }];
+  const callable = toolsOf(agent.permission);
   let invalid = 0;
   for (let turn = 1; turn <= agent.maxTurns; turn++) {
     host.atTurnBoundary(agent.run, turn);
@@ -78,7 +81,14 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
     const replayed = response !== undefined;
     if (!response) {
       host.beforeModelCall(agent.run, turn);
-      response = await host.provider.complete({ run: agent.run, turn, system: agent.system, messages: [...messages], tools: agent.tools });
+      response = await host.provider.complete({
+        run: agent.run,
+        turn,
+        system: agent.system,
+        messages: [...messages],
+        tools: agent.tools,
+        permission: agent.permission,
+      });
       host.recordResponse(agent.run, turn, response);
     }
     messages.push({
@@ -124,8 +134,11 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
           if (!replayed) invalid++;
           outcome = { content: `rejected: ${verdict.error}. Fix it and call \`${agent.terminal}\` again.`, isError: true };
         }
+      } else if (!callable.includes(call.name)) {
+        // refused before anything runs, the runner's own tools (research) included
+        outcome = { content: refusal(call.name, callable, agent.terminal), isError: true };
       } else {
-        outcome = (await host.extraTool?.(agent.run, turn, call)) ?? (await runTool(call.name, call.input, agent.executable, host.tools));
+        outcome = (await host.extraTool?.(agent.run, turn, call)) ?? (await runTool(call.name, call.input, callable, host.tools));
       }
       if (host.redact) outcome = { ...outcome, content: host.redact(outcome.content) };
       const journaled = host.journaledResult(agent.run, turn, index);
@@ -137,4 +150,11 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
     if (invalid >= agent.maxInvalid) return { kind: "gave_up", reason: `${invalid} invalid answers to \`${agent.terminal}\``, turns: turn };
   }
   return { kind: "gave_up", reason: `no answer within ${agent.maxTurns} turns`, turns: agent.maxTurns };
+}
+
+export function refusal(name: string, callable: readonly string[], terminal: string): string {
+  const yours = [...callable, terminal].join(", ");
+  return ALL_TOOLS.some((t) => t.name === name)
+    ? `\`${name}\` is not one of your tools (this mission's permissions do not grant it); your tools: ${yours}`
+    : `unknown tool \`${name}\`; your tools: ${yours}`;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Plan } from "../plan/types.js";
+import type { Plan, PlanPermission, RoleName } from "../plan/types.js";
+import { toolsOf } from "./toolbox.js";
 import type { FeatureState, Handoff } from "../runner/state.js";
 
 /**
@@ -42,10 +43,26 @@ export function systemPrompt(role: string, plan: Plan): string[] {
     "# The roles",
     ...ROLE_FILES.map((r) => `## The ${r.replace("_", " ")}\n\n${roleSkill(r).replace(/^#+ /gm, "### ")}`),
   ].join("\n\n");
+  const granted = plan.permissions[role as RoleName];
   return [
     mission,
-    `# Your role\n\nYou are the ${role.replace("_", " ")} of this mission: follow the instructions of "The ${role.replace("_", " ")}" above.`,
+    `# Your role\n\nYou are the ${role.replace("_", " ")} of this mission: follow the instructions of "The ${role.replace("_", " ")}" above.${granted ? `\n\n${permissionText(granted)}` : ""}`,
   ];
+}
+
+const REACH: Record<PlanPermission["network"], string> = {
+  none: "no network at all",
+  loopback: "a loopback of their own (servers they start themselves)",
+  full: "the internet",
+};
+
+/** What this mission lets the role do, as the runner enforces it: other tools are refused. */
+export function permissionText(p: PlanPermission): string {
+  const tools = toolsOf(p);
+  const run = p.tools.includes("run")
+    ? ` Your commands reach ${REACH[p.network]}${p.tools.includes("write") ? "" : ", and see the worktree read-only"}.`
+    : "";
+  return `Your tools (this mission's permissions): ${tools.length ? tools.join(", ") : "none"}, and the one that ends your run; any other is refused.${run}`;
 }
 
 /** A short summary of a handoff, built from its fields (no model call), for later workers. */

@@ -1,3 +1,4 @@
+import type { PlanPermission } from "../plan/types.js";
 import type { ToolSpec } from "./tools.js";
 
 /** The provider interface: `{ system, messages, tools }` in, `{ content, tool_calls, usage }` out. */
@@ -41,6 +42,8 @@ export interface ModelRequest {
   system: string[];
   messages: Message[];
   tools: ToolSpec[];
+  /** what the agent may do: an external agent (command provider) runs its own tools within it */
+  permission?: PlanPermission;
 }
 
 export interface ModelResponse {

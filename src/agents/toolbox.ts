@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
+import type { PlanPermission, ToolGroup } from "../plan/types.js";
 import { TOOL_SPECS, type ToolSpec } from "./tools.js";
 
 /**
  * Every tool an agent may be shown, in one fixed order: every request of every role carries the
  * same list, so the list is one cached prefix for the whole mission. What a role may really call is
- * the runner's to enforce (a tool outside its set is answered with an error naming its tools).
+ * the runner's to enforce: its permission's tools (a tool outside them is answered with an error
+ * naming its tools, and never runs), which its prompt lists.
  */
 
 const schema = (name: string): Record<string, unknown> =>
@@ -64,3 +66,18 @@ const GENERIC = [
 ];
 
 export const ALL_TOOLS: ToolSpec[] = [...GENERIC.map((n) => TOOL_SPECS[n]), RESEARCH, SUBMIT_HANDOFF, DECIDE, SUBMIT_VERDICTS, ANSWER];
+
+/** The tools each group of the language's `tools` grants (specs/language.md, permissions). */
+export const TOOL_GROUPS: Record<ToolGroup, readonly string[]> = {
+  read: ["read_file", "list_files", "search"],
+  write: ["write_file", "edit_file"],
+  run: ["run_command"],
+  research: ["research"],
+  http: ["http_request"],
+  browser: ["browser_open", "browser_click", "browser_fill", "browser_text", "browser_screenshot"],
+};
+
+/** The names of the tools a permission lets an agent call, its terminal tool aside. */
+export function toolsOf(permission: PlanPermission): string[] {
+  return permission.tools.flatMap((g) => TOOL_GROUPS[g]);
+}

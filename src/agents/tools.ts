@@ -5,7 +5,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import type { BrowserSession } from "./browser.js";
 import { runCommand } from "./command.js";
 import type { LaunchOptions, Sandbox } from "../sandbox/sandbox.js";
-import { DEFAULT_NETWORK } from "../sandbox/policy.js";
+import type { Network } from "../sandbox/policy.js";
 import { httpRequest, type HttpInput } from "./http-tool.js";
 import { readFolder, readPlainFile, writePlainFile } from "./files.js";
 import { PathRefused, confine, shown } from "./confine.js";
@@ -37,8 +37,10 @@ export interface AppInReach {
 
 export interface ToolContext {
   root: string;
-  /** where run_command runs */
+  /** where run_command runs, reaching what, and whether it may change the worktree (the role's permission) */
   sandbox: Sandbox;
+  network: Network;
+  readOnly: boolean;
   /** makes the worktree again when it is gone (an agent's `cd .. && rm -rf worktree`) */
   restoreRoot?: () => Promise<void>;
   commandTimeoutMs: number;
@@ -153,10 +155,6 @@ export const TOOL_SPECS: Record<string, ToolSpec> = {
 };
 
 export const BROWSER_TOOLS = ["browser_open", "browser_click", "browser_fill", "browser_text", "browser_screenshot"];
-export const APP_TOOLS = ["http_request", ...BROWSER_TOOLS];
-
-export const READ_ONLY = ["read_file", "list_files", "search"];
-export const WORKER_TOOLS = ["read_file", "write_file", "edit_file", "list_files", "search", "run_command"];
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validators = new Map<string, ValidateFunction>();
@@ -260,8 +258,10 @@ async function execute(name: string, input: Record<string, string | number | und
       const r = await runCommand(String(input["command"]), {
         cwd: ctx.root,
         sandbox: ctx.sandbox,
-        network: DEFAULT_NETWORK.agent,
-        ...(ctx.app?.socketDir ? { relay: appRelay(ctx.app.base, ctx.app.socketDir) } : {}),
+        network: ctx.network,
+        readOnly: ctx.readOnly,
+        // with no network at all there is no socket to reach the app through either
+        ...(ctx.app?.socketDir && ctx.network !== "none" ? { relay: appRelay(ctx.app.base, ctx.app.socketDir) } : {}),
         timeoutMs: Math.min(timeout, ctx.commandTimeoutMs),
         ...(ctx.onCommandStart ? { onStart: ctx.onCommandStart } : {}),
       });

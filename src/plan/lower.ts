@@ -211,6 +211,16 @@ function lowerFeatures(m: BoundMission, roles: Record<RoleName, string>, skills:
 }
 
 /**
+ * What an agent of `role` played by `model` may do: the role's permission, with full network when
+ * the model is an external command, which calls its own API (semantics/permissions.ts). The steps
+ * carry it; the runner asks it again for the work the orchestrator adds.
+ */
+export function permissionFor(p: Pick<Plan, "models" | "permissions">, role: RoleName, model: string): PlanPermission {
+  const granted = p.permissions[role];
+  return p.models[model]?.provider === "command" && granted.network !== "full" ? { network: "full", tools: granted.tools } : granted;
+}
+
+/**
  * The steps, from the plan's own tables: each milestone's features in order, its validators, its
  * gate. Linear in the mission: every assertion and feature is named once, and the regression checks
  * of earlier milestones are a flag on the step that runs them, not a copy.
@@ -218,11 +228,7 @@ function lowerFeatures(m: BoundMission, roles: Record<RoleName, string>, skills:
 export function stepsOf(
   p: Pick<Plan, "milestones" | "features" | "contract" | "models" | "roles" | "permissions" | "procedures">,
 ): PlanStep[] {
-  // a step whose model is an external command runs it with full network (semantics/permissions.ts)
-  const permitted = (role: RoleName, model: string): PlanPermission =>
-    p.models[model]?.provider === "command" && p.permissions[role].network !== "full"
-      ? { network: "full", tools: p.permissions[role].tools }
-      : p.permissions[role];
+  const permitted = (role: RoleName, model: string): PlanPermission => permissionFor(p, role, model);
   const featuresOf = groupBy(p.features, (f) => f.milestone);
   const assertionsOf = groupBy(p.contract, (a) => a.milestone);
   const steps: PlanStep[] = [];

@@ -265,7 +265,7 @@ export class RunContext {
     let outcome: AgentOutcome<T> | undefined;
     let end = "stopped";
     try {
-      outcome = await runAgent(spec, this.agentHost(role, model, spec.run, extras.extraTool, extras.app));
+      outcome = await runAgent(spec, this.agentHost(role, model, spec, extras.extraTool, extras.app));
       end = outcome.kind;
       return outcome;
     } catch (e) {
@@ -281,13 +281,23 @@ export class RunContext {
     }
   }
 
-  agentHost(role: string, model: string, run: string, extraTool?: AgentHost["extraTool"], app?: ToolContext["app"]): AgentHost {
+  agentHost(
+    role: string,
+    model: string,
+    spec: Pick<AgentRun<unknown>, "run" | "permission">,
+    extraTool?: AgentHost["extraTool"],
+    app?: ToolContext["app"],
+  ): AgentHost {
+    const run = spec.run;
     const host: AgentHost = {
       provider: this.retrying(model, run),
       redact: (text) => this.redactor.redact(text),
       tools: {
         root: this.layout.worktree,
         sandbox: this.sandbox,
+        network: spec.permission.network,
+        // a role that may not write sees the worktree read-only from its commands too
+        readOnly: !spec.permission.tools.includes("write"),
         ...(this.git.ensureWorktree ? { restoreRoot: () => this.git.ensureWorktree!() } : {}),
         commandTimeoutMs: this.settings.commandTimeoutMs,
         // journaled so that a resumed runner can kill what a killed one left running

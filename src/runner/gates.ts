@@ -1,7 +1,7 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import type { Acceptance } from "../agents/loop.js";
 import { handoffSummary, systemPrompt } from "../agents/prompts.js";
-import { READ_ONLY } from "../agents/tools.js";
+import { permissionFor } from "../plan/lower.js";
 import { ALL_TOOLS, DECIDE } from "../agents/toolbox.js";
 import type { ValidationReport } from "../validators/validate.js";
 import { Stop, type RunContext } from "./context.js";
@@ -91,7 +91,7 @@ async function decide(ctx: RunContext, run: string, prompt: string, facts: GateF
       system: ctx.system("orchestrator", () => systemPrompt("orchestrator", ctx.plan)),
       prompt: prompt + messages.text,
       tools: ALL_TOOLS,
-      executable: READ_ONLY,
+      permission: permissionFor(ctx.plan, "orchestrator", ctx.plan.roles.orchestrator),
       terminal: "decide",
       accept: acceptDecision(ctx, facts),
       maxTurns: ctx.settings.maxTurns,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { systemPrompt, workerPrompt } from "../agents/prompts.js";
-import { WORKER_TOOLS } from "../agents/tools.js";
+import { permissionFor } from "../plan/lower.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
 import type { RunContext } from "./context.js";
 import { writeAtomic } from "./files.js";
@@ -76,7 +76,7 @@ async function work(ctx: RunContext, f: FeatureState, run: string): Promise<Hand
       system: ctx.system("worker", () => systemPrompt("worker", ctx.plan)),
       prompt: workerPrompt(ctx.plan, f, ctx.layout.worktree, skillText, earlier),
       tools: ALL_TOOLS,
-      executable: WORKER_TOOLS,
+      permission: permissionFor(ctx.plan, "worker", f.model),
       terminal: "submit_handoff",
       accept: acceptHandoff(f.name),
       maxTurns: ctx.settings.maxTurns,

@@ -1,6 +1,6 @@
 import type { AgentHost } from "../agents/loop.js";
 import { systemPrompt } from "../agents/prompts.js";
-import { READ_ONLY } from "../agents/tools.js";
+import { permissionFor } from "../plan/lower.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
 import type { RunContext } from "./context.js";
 
@@ -19,7 +19,7 @@ export function researchTool(ctx: RunContext): NonNullable<AgentHost["extraTool"
       system: ctx.system("researcher", () => systemPrompt("researcher", ctx.plan)),
       prompt: `# Question\n\n${question}`,
       tools: ALL_TOOLS,
-      executable: READ_ONLY,
+      permission: permissionFor(ctx.plan, "researcher", model),
       terminal: "answer",
       accept: (input) => {
         const a = (input as { answer?: unknown } | null)?.answer;

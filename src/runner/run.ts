@@ -19,7 +19,6 @@ import { writeDurable } from "./files.js";
 import { handoffGate, messageGate, milestoneGate } from "./gates.js";
 import { commonDirOf, excludeStateDir, GitError, MissionGit, repositoryRoot, type Workspace } from "./git.js";
 import { Bubblewrap, findBubblewrap, SandboxUnavailable, Unconfined, UNCONFINED_WARNING, type Sandbox } from "../sandbox/sandbox.js";
-import { DEFAULT_NETWORK } from "../sandbox/policy.js";
 import { implement } from "./implement.js";
 import { RepositoryGuard } from "./repo-guard.js";
 import { Journal, JournalCorrupt, loadJournal, type JournalEvent } from "./journal.js";
@@ -306,7 +305,7 @@ async function installBeforeWork(ctx: RunContext): Promise<void> {
   const r = await runCommand(install.command, {
     cwd: ctx.layout.worktree,
     sandbox: ctx.sandbox,
-    network: DEFAULT_NETWORK.install,
+    network: install.network,
     timeoutMs: (install.timeout_seconds ?? 600) * 1000,
     cap: 2000,
     onStart: (pgid) => ctx.recordCommand("install", pgid),

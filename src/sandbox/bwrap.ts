@@ -17,8 +17,9 @@ export interface Mount {
 
 export interface BwrapSpec {
   network: Network;
-  /** read-write, and the working directory */
+  /** the working directory: read-write, or read-only for a role without `write` */
   worktree: string;
+  readOnlyWorktree?: boolean;
   /** the repository's git directory, read-only */
   gitDir?: string;
   /** a copy of its config without credentials (git-config.ts), shown in the real one's place */
@@ -95,7 +96,7 @@ export function bwrapArgs(spec: BwrapSpec, program: readonly string[], masked: r
   for (const dir of skeleton(targets, spec.system)) args.push("--perms", "0555", "--dir", dir);
   if (spec.gitDir) args.push("--ro-bind", spec.gitDir, spec.gitDir);
   if (spec.gitDir && spec.gitConfig) args.push("--ro-bind", spec.gitConfig, `${spec.gitDir}/config`);
-  args.push("--bind", spec.worktree, spec.worktree);
+  args.push(spec.readOnlyWorktree ? "--ro-bind" : "--bind", spec.worktree, spec.worktree);
   for (const m of spec.mounts ?? []) args.push(m.writable ? "--bind" : "--ro-bind", m.host, m.inside);
   if (spec.seccompFd !== undefined) args.push("--seccomp", String(spec.seccompFd));
   args.push("--remount-ro", "/", "--chdir", spec.worktree, "--", ...program);

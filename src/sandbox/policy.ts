@@ -1,17 +1,14 @@
 /**
- * What a confined command may reach. The defaults are fixed here (the next step makes them part of
- * the mission file): installing packages needs the internet; an agent's commands, the procedures
- * and the contract's checks get a loopback of their own; a `command` agent talks to its provider.
+ * What a confined command may reach. An agent's commands and the procedures get what the plan says
+ * (the mission's permissions, src/semantics/permissions.ts); the rest is fixed here: the contract's
+ * checks and the app under test get a loopback of their own, and a `command` agent talks to its provider.
  */
 
 export type Network = "none" | "loopback" | "full";
 
-export type CommandKind = "agent" | "install" | "procedure" | "check" | "app" | "command_agent";
+export type CommandKind = "check" | "app" | "command_agent";
 
 export const DEFAULT_NETWORK: Record<CommandKind, Network> = {
-  agent: "loopback",
-  install: "full",
-  procedure: "loopback",
   check: "loopback",
   app: "loopback",
   command_agent: "full",

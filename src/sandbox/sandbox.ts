@@ -28,6 +28,8 @@ import { canDenyInternet, denyInternetProgram } from "./seccomp.js";
 
 export interface LaunchOptions {
   network: Network;
+  /** the worktree shown read-only: the commands of a role without `write` */
+  readOnly?: boolean;
   /** variables beyond the allow-list (a command agent's own key, where its answer goes) */
   env?: Record<string, string>;
   /** a folder of the runner's shown read-write at `exchangePath()` */
@@ -187,6 +189,7 @@ export class Bubblewrap implements Sandbox {
     const spec: BwrapSpec = {
       network: options.network,
       worktree: this.place.worktree,
+      ...(options.readOnly ? { readOnlyWorktree: true } : {}),
       cache: this.place.cache,
       system: this.system,
       ...(this.place.gitDir ? { gitDir: this.place.gitDir } : {}),

@@ -136,6 +136,17 @@ export function checkPermissions(m: BoundMission, out: Diagnostic[]): void {
     if (!setting) continue;
     const value = networkValue(setting, out);
     const base = defaultProcedureNetwork(p.name.text);
+    if (value === "none" && p.name.text === "start")
+      out.push(
+        diagnostic(
+          "M0602",
+          setting.value!.span,
+          "the app's `start` procedure cannot run with network `none`: user testing reaches the app over loopback",
+          {
+            help: "leave `network` out (loopback), or give it `full` if the app calls services on the internet",
+          },
+        ),
+      );
     if (value && wider(value, base))
       out.push(
         diagnostic(

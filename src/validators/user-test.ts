@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { systemPrompt } from "../agents/prompts.js";
-import { APP_TOOLS, READ_ONLY, type AppInReach } from "../agents/tools.js";
+import type { AppInReach } from "../agents/tools.js";
+import { permissionFor } from "../plan/lower.js";
+import type { PlanPermission } from "../plan/types.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
 import { BrowserSession, findChromium } from "../agents/browser.js";
 import { appUrl } from "../agents/loopback.js";
@@ -58,7 +60,7 @@ export async function userTest(
   if (!start) {
     ctx.progress(`  user testing — user_tester ${ctx.plan.roles.user_tester}`);
     const prompt = `# User testing of milestone ${milestone}\n\nExercise the software as a user would (no app is started for you: use run_command) and judge each assertion:\n\n${assertionList(ctx, ids)}`;
-    give(await judge(ctx, run, prompt, ids, [...READ_ONLY, "run_command"]));
+    give(await judge(ctx, run, prompt, ids));
     return;
   }
   const install = ctx.plan.procedures["install"];
@@ -88,6 +90,7 @@ export async function userTest(
       cwd: ctx.layout.worktree,
       sandbox: ctx.sandbox,
       ready,
+      network: start.network,
       timeoutMs: (start.timeout_seconds ?? DEFAULT_READY_S) * 1000,
       log,
       onStart: (pgid) => ctx.recordCommand(`app:${label}`, pgid),
@@ -122,10 +125,10 @@ export async function userTest(
       `# User testing of milestone ${milestone}`,
       `The app is running at ${ready} (started with \`${start.command}\`). Exercise it as a user would and judge each assertion:`,
       assertionList(ctx, ids),
-      `Your tools: http_request (paths are relative to ${new URL(ready).origin}), run_command, ${chromium ? "browser_open / browser_click / browser_fill / browser_text / browser_screenshot (a headless Chromium; screenshots are kept as evidence)" : "no browser: none is installed on this machine"}, and read-only file tools.`,
+      appTools(permissionFor(ctx.plan, "user_tester", ctx.plan.roles.user_tester), ready, chromium !== undefined),
     ].join("\n\n");
     give(
-      await judge(ctx, run, prompt, ids, [...READ_ONLY, "run_command", ...APP_TOOLS], {
+      await judge(ctx, run, prompt, ids, {
         base: ready,
         browser,
         ...(app.socketDir ? { socketDir: app.socketDir } : {}),
@@ -141,14 +144,7 @@ export async function userTest(
   }
 }
 
-async function judge(
-  ctx: RunContext,
-  run: string,
-  prompt: string,
-  ids: string[],
-  executable: string[],
-  app?: AppInReach,
-): Promise<Verdict[]> {
+async function judge(ctx: RunContext, run: string, prompt: string, ids: string[], app?: AppInReach): Promise<Verdict[]> {
   const outcome = await ctx.agent(
     "user_tester",
     ctx.plan.roles.user_tester,
@@ -157,7 +153,7 @@ async function judge(
       system: ctx.system("user_tester", () => systemPrompt("user_tester", ctx.plan)),
       prompt,
       tools: ALL_TOOLS,
-      executable,
+      permission: permissionFor(ctx.plan, "user_tester", ctx.plan.roles.user_tester),
       terminal: "submit_verdicts",
       accept: acceptVerdicts(ids),
       maxTurns: ctx.settings.maxTurns,
@@ -168,4 +164,19 @@ async function judge(
   return outcome.kind === "done"
     ? outcome.value
     : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the user tester gave no verdict: ${outcome.reason}` }));
+}
+
+/** How the user tester reaches the app, in the words of the tools its permission grants. */
+function appTools(p: PlanPermission, ready: string, chromium: boolean): string {
+  const parts = [
+    p.tools.includes("http") ? `http_request (paths are relative to ${new URL(ready).origin})` : "",
+    p.tools.includes("run") ? `run_command${p.network === "none" ? " (with no network: it cannot reach the app)" : ""}` : "",
+    p.tools.includes("browser")
+      ? chromium
+        ? "browser_open / browser_click / browser_fill / browser_text / browser_screenshot (a headless Chromium; screenshots are kept as evidence)"
+        : "no browser: none is installed on this machine"
+      : "",
+    p.tools.includes("read") ? "read-only file tools" : "",
+  ].filter(Boolean);
+  return `Your tools: ${parts.length ? parts.join(", ") : "none but your verdicts"}.`;
 }

@@ -4,7 +4,7 @@ import { runCommand } from "../agents/command.js";
 import { STOPPED_DURING } from "../agents/loop.js";
 import { DEFAULT_NETWORK } from "../sandbox/policy.js";
 import { systemPrompt } from "../agents/prompts.js";
-import { READ_ONLY } from "../agents/tools.js";
+import { permissionFor } from "../plan/lower.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
 import type { PlanAssertion, ValidateStep } from "../plan/types.js";
 import type { RunContext } from "../runner/context.js";
@@ -79,7 +79,7 @@ async function runOnce(
   const r = await runCommand(command, {
     cwd: ctx.layout.worktree,
     sandbox: ctx.sandbox,
-    network: kind === "procedure" && name === "install" ? DEFAULT_NETWORK.install : DEFAULT_NETWORK[kind],
+    network: kind === "procedure" ? (ctx.plan.procedures[name]?.network ?? "loopback") : DEFAULT_NETWORK.check,
     timeoutMs: timeout * 1000,
     cap: TAIL,
     onStart: (pgid) => ctx.recordCommand(`validate:${milestone}#${round}`, pgid),
@@ -120,7 +120,7 @@ async function review(ctx: RunContext, milestone: string, round: number, f: Feat
     system: ctx.system("reviewer", () => systemPrompt("reviewer", ctx.plan)),
     prompt,
     tools: ALL_TOOLS,
-    executable: READ_ONLY,
+    permission: permissionFor(ctx.plan, "reviewer", ctx.plan.roles.reviewer),
     terminal: "submit_verdicts",
     accept: acceptVerdicts(ids),
     maxTurns: ctx.settings.maxTurns,
