@@ -8,7 +8,8 @@ import { stringify } from "yaml";
 import { CommandProvider } from "../src/agents/external.js";
 import type { Script } from "../src/agents/scripted.js";
 import { ANSWER } from "../src/agents/toolbox.js";
-import { exampleRepo, helloScript, journalEvents, missionCommits, runCli, toolResult, type Exit } from "./helpers/missions.js";
+import { parse as parseYaml } from "yaml";
+import { exampleRepo, freePort, helloScript, journalEvents, missionCommits, runCli, toolResult, type Exit } from "./helpers/missions.js";
 import { describeSandboxed, sandboxFor } from "./helpers/sandbox.js";
 
 /**
@@ -172,5 +173,44 @@ writeFileSync(process.env.MISSION_OUTPUT, JSON.stringify({ answer: JSON.stringif
     const writer = await ask(["read", "write", "run"]);
     expect(writer.wrote).toBe("written");
     expect(existsSync(join(worktree, "planted.txt"))).toBe(true);
+  });
+
+  it("a user tester without network, http or browser: its requests are refused and its commands cannot reach the app", async () => {
+    const port = await freePort();
+    const repo = exampleRepo("notes", (dir) => {
+      const mission = join(dir, "notes.mission");
+      writeFileSync(
+        mission,
+        readFileSync(mission, "utf8")
+          .replaceAll("4317", String(port))
+          .replace("  procedure install", "  permissions { user_tester { network none  tools read, run } }\n\n  procedure install"),
+      );
+      const path = join(dir, "notes.script.yaml");
+      const script = parseYaml(readFileSync(path, "utf8").replaceAll("4317", String(port))) as Script;
+      script.runs["user_test:api#1"] = [
+        call("http_request", { url: "/notes" }),
+        call("browser_open", { url: "/" }),
+        cmd(
+          `node -e "fetch('http://127.0.0.1:${port}/notes').then(r=>console.log('app: '+r.status),e=>console.log('app: '+(e.cause&&e.cause.code||e.message)))"`,
+        ),
+        ...script.runs["user_test:api#1"],
+      ];
+      writeFileSync(path, stringify(script, { lineWidth: 0 }));
+    });
+    await runCli(["run", "notes.mission", "--offline"], repo);
+    const results = journalEvents(repo, "notes")
+      .filter((e) => e.type === "tool_result" && e.data["run"] === "user_test:api#1")
+      .map((e) => toolResult(repo, "notes", e));
+    expect(results.length).toBeGreaterThan(3);
+    const [http, browser, command, later] = results;
+    for (const refused of [http, browser]) {
+      expect(refused.is_error).toBe(true);
+      expect(refused.content).toMatch(
+        /is not one of your tools .*your tools: read_file, list_files, search, run_command, submit_verdicts$/,
+      );
+    }
+    expect(command.content).toMatch(/app: (EACCES|EPERM)/);
+    // the script's own requests, after the probes, are refused the same way
+    expect(later.content).toMatch(/`http_request` is not one of your tools/);
   });
 });
