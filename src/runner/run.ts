@@ -272,7 +272,7 @@ async function drive(
     // here, and an event before it would count the hours the mission lay stopped (state.ts, fold)
     ctx.record("run_started", { pid: options.runner?.pid ?? process.pid, offline: options.offline });
     if (resuming && storedPlan?.upgradedFrom) {
-      // started by a missionc that wrote plan/1: the same plan, stored in today's format
+      // started by a missionc that wrote an older plan format: the same plan, stored in today's format
       // journaled first: a crash before the write leaves /1 on disk, upgraded (and journaled) again next time
       ctx.record("plan_upgraded", { from: storedPlan.upgradedFrom, to: storedPlan.plan.digest, format: storedPlan.plan.format });
       writeDurable(layout.plan, canonicalJson(storedPlan.plan));
