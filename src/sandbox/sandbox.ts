@@ -275,4 +275,4 @@ export function findBubblewrap(path = process.env["PATH"]): string {
 
 /** What running without a sandbox gives up, printed when `--no-sandbox` is chosen. */
 export const UNCONFINED_WARNING =
-  "running without a sandbox (--no-sandbox): the agents' commands, the procedures and the checks run as you, with your files, your network and your processes in reach; only variables with secret-looking names are hidden from them";
+  "running without a sandbox (--no-sandbox): the agents' commands, the procedures and the checks run as you, with your files, your network and your processes in reach; only variables with secret-looking names are hidden from them, and of the mission's permissions only the tools hold (not networks, not a read-only worktree)";
