@@ -5,9 +5,13 @@ import { describe, expect, it } from "vitest";
 import { CATALOGUE } from "../src/diagnostics/catalogue.js";
 import { check } from "../src/semantics/check.js";
 import { explanation } from "../src/cli/explain.js";
+import { Chalk } from "chalk";
+import { renderPretty } from "../src/diagnostics/render-pretty.js";
+import { renderSummary } from "../src/diagnostics/render-summary.js";
 import { ROOT, discoverCases, readExpectations } from "./helpers/cases.js";
 
 const doc = readFileSync(join(ROOT, "specs/diagnostics.md"), "utf8");
+const plain = new Chalk({ level: 0 });
 const codes = Object.keys(CATALOGUE);
 const expected = new Set(
   discoverCases(join(ROOT, "test/cases")).flatMap((c) => {
@@ -37,6 +41,10 @@ describe("the catalogue, its documentation and its tests stay in step", () => {
       writeFileSync(join(dir, "example.mission"), example!);
       const result = check(["example.mission"], { cwd: dir });
       expect(result.diagnostics.map((d) => d.code)).toContain(code);
+      // the output the page shows is the output `check` prints for it, help lines included
+      const shown = /### Example[\s\S]*?```mission\n[\s\S]*?```\n```text\n([\s\S]*?)```/.exec(entry)?.[1];
+      const pretty = renderPretty(result.diagnostics, (f) => result.sources.get(f), plain);
+      expect(`${pretty}${pretty ? "\n" : ""}${renderSummary(result, plain)}`).toBe(shown);
     });
   }
 });

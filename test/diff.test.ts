@@ -41,7 +41,7 @@ describe("diff: one case per kind of change, golden in text, markdown and json",
     matchGolden(join(dir, "expected.txt"), renderDiffText(d, plain));
     matchGolden(join(dir, "expected.md"), renderDiffMarkdown(d));
     matchGolden(join(dir, "expected.json"), renderDiffJson(d));
-    // a procedure added with more than its default network is a widening too; one added with its default is not
+    // a procedure added with the internet runs the project's code with it: a widening; one with a loopback is not
     const added = diffPlans(
       planOfFile("test/diff/widened/old.mission"),
       planOf(
@@ -53,7 +53,7 @@ describe("diff: one case per kind of change, golden in text, markdown and json",
       ),
     );
     expect(added.changes.map((c) => [c.kind, c.entity, c.widens ?? []])).toEqual([
-      ["added", "procedure/e2e", ["network loopback → full"]],
+      ["added", "procedure/e2e", ["network full"]],
       ["added", "procedure/lint", []],
     ]);
   });

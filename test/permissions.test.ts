@@ -162,6 +162,7 @@ writeFileSync(process.env.MISSION_OUTPUT, JSON.stringify({ answer: JSON.stringif
         system: ["a researcher"],
         messages: [{ role: "user", content: "a question" }],
         tools: [ANSWER],
+        terminal: "answer",
         permission: { network: "full", tools },
       });
       return JSON.parse(String((r.tool_calls[0].input as { answer: string }).answer)) as { permissions: string; wrote: string };

@@ -16,8 +16,6 @@ import { estimateTokens, ProviderError, type ModelRequest, type ModelResponse, t
  * terminal tool, so it is validated like any other agent's (and sent back with the errors if wrong).
  */
 
-export const TERMINAL_TOOLS = ["submit_handoff", "decide", "submit_verdicts", "answer"];
-
 export class CommandProvider implements Provider {
   readonly name = "command";
 
@@ -29,7 +27,8 @@ export class CommandProvider implements Provider {
   ) {}
 
   async complete(request: ModelRequest, signal?: AbortSignal): Promise<ModelResponse> {
-    const terminal = request.tools.find((t) => TERMINAL_TOOLS.includes(t.name));
+    // every role is shown every tool (one cached list): the run names the one that ends it
+    const terminal = request.tools.find((t) => t.name === request.terminal);
     if (!terminal) throw new ProviderError("a command agent needs a run that ends with a structured answer");
     const dir = mkdtempSync(join(tmpdir(), "missionc-cmd-"));
     const inside = this.sandbox.exchangePath(dir);

@@ -1,6 +1,6 @@
 import type { PlanPermission } from "../plan/types.js";
 import type { Message, ModelResponse, Provider, ToolCall, ToolResult } from "./provider.js";
-import { ALL_TOOLS, toolsOf } from "./toolbox.js";
+import { ALL_TOOLS, TERMINAL_TOOLS, toolsOf } from "./toolbox.js";
 import { runTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tools.js";
 
 /**
@@ -88,6 +88,7 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
         messages: [...messages],
         tools: agent.tools,
         permission: agent.permission,
+        terminal: agent.terminal,
       });
       host.recordResponse(agent.run, turn, response);
     }
@@ -154,6 +155,7 @@ export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<
 
 export function refusal(name: string, callable: readonly string[], terminal: string): string {
   const yours = [...callable, terminal].join(", ");
+  if (TERMINAL_TOOLS.includes(name)) return `\`${name}\` ends another role's run; yours ends with \`${terminal}\`. Your tools: ${yours}`;
   return ALL_TOOLS.some((t) => t.name === name)
     ? `\`${name}\` is not one of your tools (this mission's permissions do not grant it); your tools: ${yours}`
     : `unknown tool \`${name}\`; your tools: ${yours}`;

@@ -44,6 +44,8 @@ export interface ModelRequest {
   tools: ToolSpec[];
   /** what the agent may do: an external agent (command provider) runs its own tools within it */
   permission?: PlanPermission;
+  /** the tool whose call ends the run: an external agent's answer is a call of it */
+  terminal?: string;
 }
 
 export interface ModelResponse {

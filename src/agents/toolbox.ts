@@ -65,6 +65,9 @@ const GENERIC = [
   "browser_screenshot",
 ];
 
+/** The tools that end a run, one per kind of role: a worker's handoff, a decision, verdicts, an answer. */
+export const TERMINAL_TOOLS = [SUBMIT_HANDOFF.name, DECIDE.name, SUBMIT_VERDICTS.name, ANSWER.name];
+
 export const ALL_TOOLS: ToolSpec[] = [...GENERIC.map((n) => TOOL_SPECS[n]), RESEARCH, SUBMIT_HANDOFF, DECIDE, SUBMIT_VERDICTS, ANSWER];
 
 /** The tools each group of the language's `tools` grants (specs/language.md, permissions). */

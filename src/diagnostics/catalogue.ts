@@ -27,9 +27,10 @@ export const CATALOGUE = {
   M0402: { severity: "warning", summary: "a validator role uses the same provider as the worker" },
   M0501: { severity: "error", summary: "budget or policy value out of range" },
   M0601: { severity: "error", summary: "permissions: unknown role, tool or network" },
-  M0602: { severity: "error", summary: "permissions: a tool the role cannot use, or a network `start` cannot run with" },
+  M0602: { severity: "error", summary: "permissions: a tool the role cannot use, or a network for `start` other than loopback" },
   M0603: { severity: "warning", summary: "permissions: wider than the default" },
   M0604: { severity: "warning", summary: "permissions: a network the runner cannot enforce on a command agent" },
+  M0605: { severity: "warning", summary: "permissions: a procedure runs the worker's code with a wider network by default" },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type Code = keyof typeof CATALOGUE;

@@ -1,4 +1,4 @@
-import { defaultProcedureNetwork, wider } from "../semantics/permissions.js";
+import { wider } from "../semantics/permissions.js";
 import type { Network, Plan, PlanAssertion, PlanFeature } from "./types.js";
 
 /**
@@ -29,6 +29,8 @@ export interface PlanDiff {
   after: string;
   changes: Change[];
   summary: Record<ChangeKind, number>;
+  /** how many changes widen a permission (each has `widens`) */
+  widenings: number;
 }
 
 /**
@@ -176,7 +178,7 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   orderedDiff<PlanAssertion>("assertion", before.contract, after.contract, (a) => a.id, ["features"], changes);
   const summary: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0, moved: 0 };
   for (const c of changes) summary[c.kind]++;
-  return { before: before.digest, after: after.digest, changes, summary };
+  return { before: before.digest, after: after.digest, changes, summary, widenings: changes.filter((c) => c.widens).length };
 }
 
 /**
@@ -190,8 +192,8 @@ function widening(c: Change, before: Plan, after: Plan): string[] {
     const [a, b] = [before.permissions[name as keyof Plan["permissions"]], after.permissions[name as keyof Plan["permissions"]]];
     return [...net(a.network, b.network), ...b.tools.filter((t) => !a.tools.includes(t)).map((t) => `tools + ${t}`)];
   }
-  if (kind === "procedure" && c.kind !== "removed") {
-    return net(c.kind === "added" ? defaultProcedureNetwork(name) : before.procedures[name].network, after.procedures[name].network);
-  }
+  // a procedure added runs the project's code where nothing ran: with the internet, that is new reach
+  if (kind === "procedure" && c.kind === "added") return after.procedures[name].network === "full" ? ["network full"] : [];
+  if (kind === "procedure" && c.kind === "changed") return net(before.procedures[name].network, after.procedures[name].network);
   return [];
 }

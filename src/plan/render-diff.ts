@@ -29,7 +29,7 @@ function describe(c: Change): string[] {
 export function summaryLine(d: PlanDiff): string {
   const { added, removed, changed, moved } = d.summary;
   if (d.changes.length === 0) return "No changes: the two missions give the same plan.";
-  const widening = d.changes.filter((c) => c.widens).length;
+  const widening = d.widenings;
   const widens = widening ? ` ${widening} ${widening === 1 ? "change widens" : "changes widen"} permissions.` : "";
   return `Plan: ${added} to add, ${changed} to change, ${removed} to remove, ${moved} to move.${widens}`;
 }

@@ -17,7 +17,7 @@ export interface Mount {
 
 export interface BwrapSpec {
   network: Network;
-  /** the working directory: read-write, or read-only for a role without `write` */
+  /** the working directory: read-write, or read-only (the package cache too) for a role without `write` */
   worktree: string;
   readOnlyWorktree?: boolean;
   /** the repository's git directory, read-only */
@@ -89,7 +89,8 @@ export function bwrapArgs(spec: BwrapSpec, program: readonly string[], masked: r
   // the private /tmp and the home are memory: bounded, so that filling them cannot take the machine's
   args.push("--proc", "/proc", "--dev", "/dev", "--size", String(TMP_BYTES), "--tmpfs", "/tmp");
   args.push("--size", String(HOME_BYTES), "--tmpfs", dirname(INSIDE.home), "--dir", INSIDE.home);
-  args.push("--bind", spec.cache, INSIDE.cache);
+  // a role that may not write leaves nothing behind for the next step, in its package cache either
+  args.push(spec.readOnlyWorktree ? "--ro-bind" : "--bind", spec.cache, INSIDE.cache);
   // the folders leading to the worktree are made for the binds in a writable tmpfs (/tmp, /home):
   // read-only ones, so that writing beside the worktree fails instead of landing in the sandbox's tmpfs
   const targets = [spec.gitDir, spec.worktree, ...(spec.mounts ?? []).map((m) => m.inside)].filter((t): t is string => !!t);

@@ -82,7 +82,8 @@ export function permissionOf(role: RoleKind, block: readonly A.Setting[] | undef
   const tools = block?.find((s) => s.name.text === "tools");
   const named = tools ? listOf(tools).map((l) => String(l.value)) : undefined;
   return {
-    network: typeof network === "string" && isNetwork(network) ? network : base.network,
+    // a command agent runs with full network whatever is declared (M0604): the plan says what runs
+    network: !commandAgent && typeof network === "string" && isNetwork(network) ? network : base.network,
     // in the order of TOOLS, so that `tools write, read` and `tools read, write` lower alike
     tools: named ? TOOLS.filter((t) => named.includes(t) && CAN_USE[role].includes(t)) : [...base.tools],
   };
@@ -112,6 +113,8 @@ export function checkPermissions(m: BoundMission, out: Diagnostic[]): void {
     const name = r.name.text;
     if (!isRole(name)) {
       unknown(r.name, "role", ROLES, out);
+      // what it grants is still read, so that its other slips show now, not one fix later
+      if (r.body) checkValues(r.body, out);
       continue;
     }
     const earlier = seen.get(name);
@@ -131,22 +134,56 @@ export function checkPermissions(m: BoundMission, out: Diagnostic[]): void {
     }
     checkRole(m, name, r.body, out);
   }
+  checkProcedures(m, out);
+  const worker = seen.get("worker")?.body?.find((s) => s.name.text === "network");
+  if (worker) checkWorkerCode(m, worker, out);
+}
+
+/**
+ * The worker's network holds its commands, not its code: every procedure runs what the worker wrote
+ * (an `install` runs package scripts), so one that gets the internet by default undoes a narrower
+ * worker. Written out (`{ network full }`), the mission asked for it and the diff shows it.
+ */
+function checkWorkerCode(m: BoundMission, setting: A.Setting, out: Diagnostic[]): void {
+  const declared = setting.value?.kind === "name" ? String(setting.value.value) : "";
+  if (!isNetwork(declared) || declared === "full" || roleModel(m, "worker")?.provider.text === "command") return;
+  for (const p of m.procedures.values()) {
+    if (p.options.some((o) => o.name.text === "network")) continue;
+    const implied = defaultProcedureNetwork(p.name.text);
+    if (implied !== "full") continue; // a loopback of its own reaches nothing outside
+    out.push(
+      diagnostic(
+        "M0605",
+        setting.value!.span,
+        `the worker's network \`${declared}\` does not hold its code: \`${p.name.text}\` runs it with network \`${implied}\` by default`,
+        {
+          labels: [{ span: p.name.span, message: `runs the worker's code (package scripts too) with network \`${implied}\`` }],
+          help: `write \`{ network ${implied} }\` on \`${p.name.text}\` to accept it, or give it \`network ${declared === "none" ? "none" : "loopback"}\` (with the packages vendored or cached)`,
+        },
+      ),
+    );
+  }
+}
+
+function checkProcedures(m: BoundMission, out: Diagnostic[]): void {
   for (const p of m.procedures.values()) {
     const setting = p.options.find((o) => o.name.text === "network");
     if (!setting) continue;
     const value = networkValue(setting, out);
     const base = defaultProcedureNetwork(p.name.text);
-    if (value === "none" && p.name.text === "start")
+    if (value && value !== "loopback" && p.name.text === "start") {
       out.push(
         diagnostic(
           "M0602",
           setting.value!.span,
-          "the app's `start` procedure cannot run with network `none`: user testing reaches the app over loopback",
+          `the app's \`start\` cannot run with network \`${value}\`: it runs on a loopback of its own`,
           {
-            help: "leave `network` out (loopback), or give it `full` if the app calls services on the internet",
+            help: "user testing reaches the app through the runner's relay into that loopback; leave `network` out",
           },
         ),
       );
+      continue;
+    }
     if (value && wider(value, base))
       out.push(
         diagnostic(
@@ -164,6 +201,16 @@ export function checkPermissions(m: BoundMission, out: Diagnostic[]): void {
   }
 }
 
+/** The values of a role's block whatever the role: each network and tool a name it knows. */
+function checkValues(body: readonly A.Setting[], out: Diagnostic[]): void {
+  checkSettings(body, PERMISSION, out);
+  const network = body.find((s) => s.name.text === "network");
+  if (network) networkValue(network, out);
+  const tools = body.find((s) => s.name.text === "tools");
+  for (const v of tools && tools.value?.kind === "name" ? listOf(tools) : [])
+    if (v.kind === "name" && !isTool(String(v.value)) && v.value !== NO_TOOLS) unknown(v, "tool", TOOLS, out);
+}
+
 function checkRole(m: BoundMission, role: RoleKind, body: readonly A.Setting[], out: Diagnostic[]): void {
   checkSettings(body, PERMISSION, out);
   const model = roleModel(m, role);
@@ -171,7 +218,9 @@ function checkRole(m: BoundMission, role: RoleKind, body: readonly A.Setting[], 
   const base = defaultPermission(role, commandAgent);
   const network = body.find((s) => s.name.text === "network");
   const value = network ? networkValue(network, out) : undefined;
-  if (network && value && wider(value, base.network))
+  // a network only matters to a role that runs commands (a command agent runs its own)
+  const runs = permissionOf(role, body, commandAgent).tools.includes("run") || commandAgent;
+  if (network && value && runs && wider(value, base.network))
     out.push(
       diagnostic("M0603", network.value!.span, `the ${role} gets network \`${value}\`, wider than its default \`${base.network}\``, {
         help:
@@ -259,8 +308,33 @@ function networkValue(s: A.Setting, out: Diagnostic[]): NetworkName | undefined 
   return undefined;
 }
 
+/** The language's tool for each tool an agent calls: `search` is granted by `read`. */
+const GROUP_OF: Record<string, ToolName> = {
+  read_file: "read",
+  list_files: "read",
+  search: "read",
+  write_file: "write",
+  edit_file: "write",
+  run_command: "run",
+  http_request: "http",
+  browser_open: "browser",
+  browser_click: "browser",
+  browser_fill: "browser",
+  browser_text: "browser",
+  browser_screenshot: "browser",
+};
+
 function unknown(v: { span: A.Span; text?: string; raw?: string }, what: string, known: readonly string[], out: Diagnostic[]): void {
   const text = v.text ?? v.raw ?? "";
+  const group = what === "tool" ? GROUP_OF[text] : undefined;
+  if (group) {
+    out.push(
+      diagnostic("M0601", v.span, `unknown tool \`${text}\`: permissions grant tools by group`, {
+        help: `\`${text}\` is granted by \`${group}\`; tools: ${known.join(", ")}`,
+      }),
+    );
+    return;
+  }
   const guess = nearest(text, known);
   out.push(
     diagnostic("M0601", v.span, `unknown ${what} \`${text}\``, {

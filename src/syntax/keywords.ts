@@ -7,7 +7,6 @@ export const KEYWORDS = [
   "repo",
   "budget",
   "policy",
-  "permissions",
   "model",
   "role",
   "procedure",

@@ -14,6 +14,9 @@ import { LineIndex, SourceSpan } from "./source-span.js";
  * Statements the grammar does not know in a block are parsed as generic fields, so that an unknown
  * field is one M0206 from `checkBlockFields`, never a syntax error.
  */
+/** The word that begins a `permissions` block: an identifier, not a reserved word (specs/language.md). */
+const PERMISSIONS = "permissions";
+
 export class MissionParser extends EmbeddedActionsParser {
   file = "";
   lines = new LineIndex("");
@@ -362,7 +365,11 @@ export class MissionParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.goalDecl) },
         { ALT: () => this.SUBRULE(this.branchOrRepo) },
         { ALT: () => this.SUBRULE(this.budgetOrPolicy) },
-        { ALT: () => this.SUBRULE(this.permissionsDecl) },
+        // `permissions` is no keyword (a feature may be called so): it begins this statement only before `{`
+        {
+          GATE: () => this.LA(1).image === PERMISSIONS && this.LA(2).tokenType === T.LBrace,
+          ALT: () => this.SUBRULE(this.permissionsDecl),
+        },
         { ALT: () => this.SUBRULE(this.modelDecl) },
         { ALT: () => this.SUBRULE(this.roleDecl) },
         { ALT: () => this.SUBRULE(this.procedureDecl) },
@@ -421,7 +428,7 @@ export class MissionParser extends EmbeddedActionsParser {
 
   /** `permissions { ROLE { network N  tools T, ... } ... }`: roles are checked by the checker (M0601). */
   private permissionsDecl = this.RULE("permissionsDecl", (): A.PermissionsDecl => {
-    const kw = this.CONSUME(T.KW.permissions);
+    const kw = this.CONSUME(T.Identifier);
     const roles = this.SUBRULE(this.settingsBlock);
     return this.ACTION(() => {
       for (const r of roles ?? []) if (r.body) checkBlockFields("permission", r.body, this.problems);

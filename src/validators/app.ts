@@ -2,7 +2,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname } from "node:path";
 import { groupAlive } from "../runner/processes.js";
-import { DEFAULT_NETWORK, type Network } from "../sandbox/policy.js";
+import { DEFAULT_NETWORK } from "../sandbox/policy.js";
 import { spawnLaunch, type Sandbox } from "../sandbox/sandbox.js";
 import { openAppDoor, type AppDoor } from "./app-door.js";
 
@@ -23,8 +23,6 @@ export interface AppOptions {
   cwd: string;
   sandbox: Sandbox;
   ready: string;
-  /** what the app reaches: its `start` procedure's network (loopback by default; never none, M0602) */
-  network?: Network;
   timeoutMs: number;
   log: string;
   /** the group's id, journaled so that a resumed runner can kill what a killed one left running */
@@ -145,7 +143,8 @@ export async function startApp(o: AppOptions): Promise<AppStart> {
   mkdirSync(dirname(o.log), { recursive: true });
   const fd = openSync(o.log, "a");
   const launch = o.sandbox.launch(o.command, {
-    network: o.network ?? DEFAULT_NETWORK.app,
+    // always a loopback of its own: the runner's door on the host holds the `ready` address (M0602)
+    network: DEFAULT_NETWORK.app,
     ...(door
       ? {
           relay: {

@@ -90,7 +90,6 @@ export async function userTest(
       cwd: ctx.layout.worktree,
       sandbox: ctx.sandbox,
       ready,
-      network: start.network,
       timeoutMs: (start.timeout_seconds ?? DEFAULT_READY_S) * 1000,
       log,
       onStart: (pgid) => ctx.recordCommand(`app:${label}`, pgid),
