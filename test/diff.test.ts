@@ -58,6 +58,23 @@ describe("diff: one case per kind of change, golden in text, markdown and json",
     ]);
   });
 
+  it("a role handed to a command agent gets its full network, and the diff says so", () => {
+    const base = readFileSync(join(ROOT, "test/diff/widened/old.mission"), "utf8").replace(
+      "worker      { network loopback  tools read, write, run }",
+      "worker      { network none  tools read, write, run }",
+    );
+    const cli = base
+      .replace('model judge = openai "gpt-5"', 'model judge = openai "gpt-5"\n  model cli = command "claude -p"')
+      .replace("role worker = coder", "role worker = cli");
+    const d = diffPlans(planOf(base, join(ROOT, "test/diff/widened/a.mission")), planOf(cli, join(ROOT, "test/diff/widened/b.mission")));
+    expect(d.changes.find((c) => c.entity === "permission/worker")).toMatchObject({
+      kind: "changed",
+      fields: { network: { before: "none", after: "full" } },
+      widens: ["network none → full"],
+    });
+    expect(d.widenings).toBe(1);
+  });
+
   it("names entities as DESIGN §4 writes them", () => {
     const changed = diffPlans(planOfFile("test/diff/changed/old.mission"), planOfFile("test/diff/changed/new.mission"));
     const entities = changed.changes.map((c) => c.entity);

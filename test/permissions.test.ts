@@ -80,6 +80,8 @@ describeSandboxed("permissions: the runner enforces what the mission grants", ()
           cmd("echo planted > planted-by-command.txt; touch hello.js && echo touched"),
           cmd("cat README.md"),
           cmd(hostProbe()),
+          // nor in the package cache the next step's commands see
+          cmd("echo x > ~/.cache/planted && echo cached || echo refused"),
         ],
       },
       `procedure test = "${hostProbe().replace(/"/g, '\\"')}" { network full }`,
@@ -91,7 +93,8 @@ describeSandboxed("permissions: the runner enforces what the mission grants", ()
     expect(hostSeen.content).toMatch(/host: (EACCES|EPERM)/);
     expect(research).toMatchObject({ is_error: true });
     expect(research.content).toMatch(/`research` is not one of your tools/);
-    const [write, edit, written, read, reviewerHost] = r.results(REVIEWER);
+    const [write, edit, written, read, reviewerHost, cached] = r.results(REVIEWER);
+    expect(cached.content).toMatch(/Read-only file system[\s\S]*refused/);
     for (const refused of [write, edit]) {
       expect(refused.is_error).toBe(true);
       expect(refused.content).toMatch(/is not one of your tools .*your tools: read_file, list_files, search, run_command, submit_verdicts/);
@@ -108,7 +111,7 @@ describeSandboxed("permissions: the runner enforces what the mission grants", ()
     expect(readFileSync(join(worktree, "hello.js"), "utf8")).not.toContain("Pwned");
     // the refused calls never ran: no command of them was journaled as started
     const started = journalEvents(r.repo, "hello").filter((e) => e.type === "tool_started" && e.data["run"] === REVIEWER);
-    expect(started).toHaveLength(3);
+    expect(started).toHaveLength(4);
     // the test procedure, declared `network full`, reached the host's service
     const procedureOutputs = journalEvents(r.repo, "hello")
       .filter((e) => e.type === "check_result" && (e.data["check"] as { name: string }).name === "test")
