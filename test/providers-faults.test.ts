@@ -84,16 +84,32 @@ for (const p of providers()) {
       }
     });
 
-    it("429 with retry-after: 3600 waits no longer than the cap", async () => {
+    it("429 with retry-after: 3600, longer than the cap: not asked again; the error says when to run again", async () => {
       p.mock().faults.push({ status: 429, headers: { "retry-after": "3600" } });
+      const before = p.mock().requests.length;
       const delays: number[] = [];
-      // the delay reported is the one slept: an hour's wait would outlast the test's time-out
+      const asked = Date.now();
+      const failed = await withRetries(
+        () => p.make().complete(request),
+        FAST,
+        (_, __, d) => delays.push(d),
+      ).then(
+        () => undefined,
+        (e: Error) => e.message,
+      );
+      expect(delays).toEqual([]);
+      expect(p.mock().requests.length - before).toBe(1);
+      const when = /run again after (\S+Z)$/.exec(failed ?? "")?.[1];
+      expect(failed).toMatch(/asks for a wait of 60 min \(retry-after, HTTP 429\), longer than the runner waits \(1 s\)/);
+      expect(Math.abs(Date.parse(when!) - (asked + 3_600_000))).toBeLessThan(5000);
+      // within the cap, retry-after is honoured
+      p.mock().faults.push({ status: 429, headers: { "retry-after": "0.1" } });
       await withRetries(
         () => p.make().complete(request),
         FAST,
         (_, __, d) => delays.push(d),
       );
-      expect(delays).toEqual([200]);
+      expect(delays).toEqual([100]);
     });
 
     it("500s are retried; when the attempts are spent, the error says why", async () => {

@@ -4,7 +4,9 @@ import { ProviderError } from "./provider.js";
  * One retry policy, owned by the runner (the SDKs' own retries are off): transient failures (429,
  * 408, 409, 5xx, overloaded, connection errors, time-outs, a stream that ended early) are retried
  * with capped exponential backoff, honouring retry-after up to the cap; the wait ends at once on
- * abort. When the attempts are spent the error says why, and the mission pauses.
+ * abort. When the attempts are spent the error says why, and the mission pauses. A provider that
+ * asks for a longer wait than the cap is not asked again: the mission pauses at once, saying when
+ * the provider will take requests again.
  */
 
 export interface RetryPolicy {
@@ -91,10 +93,23 @@ export async function withRetries<T>(
         throw new ProviderError(
           `the provider failed ${attempt} times; last: ${failure.status ? `HTTP ${failure.status} ` : ""}${failure.message}`,
         );
+      if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.capMs) {
+        const until = new Date(Date.now() + failure.retryAfterMs);
+        throw new ProviderError(
+          `the provider asks for a wait of ${waitText(failure.retryAfterMs)} (retry-after${failure.status ? `, HTTP ${failure.status}` : ""}), longer than the runner waits (${waitText(policy.capMs)}): run again after ${until.toISOString().replace(/\.\d+Z$/, "Z")}`,
+        );
+      }
       const backoff = policy.baseMs * 2 ** (attempt - 1);
       const delay = Math.min(policy.capMs, failure.retryAfterMs ?? backoff);
       onRetry(attempt, failure, delay);
       await sleep(delay, signal);
     }
   }
+}
+
+function waitText(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.ceil(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
 }
