@@ -64,7 +64,7 @@ function milestoneFigures(
       rounds: rounds.length,
       assertions: own.length,
       passed,
-      failing: last?.failing ?? own.map((a) => a.id),
+      failing: last ? [...last.failing, ...last.failingProcedures.map((p) => `procedure ${p}`)] : own.map((a) => a.id),
     };
   });
 }

@@ -23,10 +23,13 @@ export interface Status {
   /** while a runner works: the agents in flight now (several when reviewers run in parallel) */
   agents?: { run: string; role: string; model: string }[];
   features: {
+    /** implemented and committed */
     done: number;
+    /** finished without a change: nothing was committed, whatever its handoff says */
+    no_change: number;
     pending: number;
     total: number;
-    items: { name: string; milestone: string; status: "done" | "pending"; origin: string; commit?: string }[];
+    items: { name: string; milestone: string; status: "done" | "no_change" | "pending"; origin: string; commit?: string }[];
   };
   elapsed_seconds: number;
   tokens: {
@@ -47,7 +50,7 @@ export interface Status {
   last_handoff?: string;
   changes_of_course: { gate: string; action: string; reason: string }[];
   last_events: { seq: number; type: string; at: string; summary: string }[];
-  last_validation?: { milestone: string; round: number; passed: boolean; failing: string[] };
+  last_validation?: { milestone: string; round: number; passed: boolean; failing: string[]; failing_procedures: string[] };
   journal: { events: number; torn_tail_bytes: number };
 }
 
@@ -166,7 +169,15 @@ export function statusOf(layout: Layout, plan: Plan, events: readonly JournalEve
   cost.usd = Math.round(cost.usd * 1e6) / 1e6;
   const current = plan.milestones.find((m) => !s.milestones.get(m.name)?.accepted)?.name;
   const lastReport = [...s.milestones.values()]
-    .flatMap((m) => [...m.reports].map(([round, r]) => ({ milestone: m.name, round, passed: r.passed, failing: r.failing, seq: 0 })))
+    .flatMap((m) =>
+      [...m.reports].map(([round, r]) => ({
+        milestone: m.name,
+        round,
+        passed: r.passed,
+        failing: r.failing,
+        procedures: r.failingProcedures,
+      })),
+    )
     .pop();
   const status: Status = {
     format: "missionc.status/1",
@@ -174,7 +185,8 @@ export function statusOf(layout: Layout, plan: Plan, events: readonly JournalEve
     ...(plan.mission.title ? { title: plan.mission.title } : {}),
     state: !s.started ? "not_started" : s.completed ? "done" : running ? "running" : s.paused ? "paused" : "stopped",
     features: {
-      done: features.filter((f) => f.done).length,
+      done: features.filter((f) => f.done && f.commit).length,
+      no_change: features.filter((f) => f.done && !f.commit).length,
       pending: features.filter((f) => !f.done).length,
       total: features.length,
       items: plan.milestones
@@ -182,7 +194,7 @@ export function statusOf(layout: Layout, plan: Plan, events: readonly JournalEve
         .map((f) => ({
           name: f.name,
           milestone: f.milestone,
-          status: f.done ? ("done" as const) : ("pending" as const),
+          status: !f.done ? ("pending" as const) : f.commit ? ("done" as const) : ("no_change" as const),
           origin: f.origin,
           ...(f.commit ? { commit: f.commit } : {}),
         })),
@@ -216,6 +228,7 @@ export function statusOf(layout: Layout, plan: Plan, events: readonly JournalEve
       round: lastReport.round,
       passed: lastReport.passed,
       failing: lastReport.failing,
+      failing_procedures: lastReport.procedures,
     };
   return status;
 }
@@ -236,7 +249,7 @@ export function renderStatus(st: Status): string {
       ? `milestone ${st.milestone}${st.step ? ` · ${st.state === "running" ? "now" : "next"}: ${st.step.id} (${st.step.role} ${st.step.model})` : ""}`
       : "",
     st.agents?.length ? `agents now: ${st.agents.map((a) => `${a.run} (${a.role} ${a.model})`).join(", ")}` : "",
-    `features: ${st.features.done} done, ${st.features.pending} pending of ${st.features.total}`,
+    `features: ${st.features.done} done, ${st.features.no_change ? `${st.features.no_change} finished without a change, ` : ""}${st.features.pending} pending of ${st.features.total}`,
     ...st.features.items.map(
       (f) =>
         `  ${f.status === "done" ? "✓" : "·"} ${f.name} (${f.milestone}${f.origin === "follow_up" ? ", follow-up" : ""})${f.commit ? ` ${f.commit.slice(0, 10)}` : ""}`,
@@ -250,7 +263,7 @@ export function renderStatus(st: Status): string {
     budgetLine(st.budget),
     st.last_handoff ? `last handoff: ${st.last_handoff}` : "",
     st.last_validation
-      ? `last validation: ${st.last_validation.milestone} round ${st.last_validation.round} ${st.last_validation.passed ? "passed" : `failed (${st.last_validation.failing.join(", ")})`}`
+      ? `last validation: ${st.last_validation.milestone} round ${st.last_validation.round} ${st.last_validation.passed ? "passed" : `failed (${[...st.last_validation.failing, ...st.last_validation.failing_procedures.map((p) => `procedure ${p}`)].join(", ")})`}`
       : "",
     ...(st.changes_of_course.length
       ? ["changes of course:", ...st.changes_of_course.map((c) => `  ${c.gate}: ${c.action} — ${c.reason}`)]

@@ -125,7 +125,12 @@ function lowerModel(d: A.ModelDecl): PlanModel {
 }
 
 function lowerProcedure(d: A.ProcedureDecl): PlanProcedure {
-  const p: PlanProcedure = { command: String(d.command.value), network: procedureNetwork(d) };
+  const advisory = d.options.find((o) => o.name.text === "advisory")?.value?.value === true;
+  const p: PlanProcedure = {
+    ...(advisory ? { advisory: true as const } : {}),
+    command: String(d.command.value),
+    network: procedureNetwork(d),
+  };
   const timeout = setting(d.options, "timeout");
   if (timeout !== undefined) p.timeout_seconds = timeout;
   const ready = d.options.find((o) => o.name.text === "ready")?.value?.value;

@@ -30,6 +30,8 @@ export interface PlanPermission {
 }
 
 export interface PlanProcedure {
+  /** reported but not blocking: a failure does not fail its milestone's validation */
+  advisory?: true;
   command: string;
   network: Network;
   timeout_seconds?: number;

@@ -3,7 +3,7 @@ import type { Acceptance } from "../agents/loop.js";
 import { handoffSummary, systemPrompt } from "../agents/prompts.js";
 import { permissionFor } from "../plan/lower.js";
 import { ALL_TOOLS, DECIDE } from "../agents/toolbox.js";
-import type { ValidationReport } from "../validators/validate.js";
+import { failingText, type ValidationReport } from "../validators/validate.js";
 import { Stop, type RunContext } from "./context.js";
 import type { FeatureState } from "./state.js";
 import { researchTool } from "./research.js";
@@ -176,12 +176,17 @@ export async function milestoneGate(ctx: RunContext, milestone: string, round: n
     throw new Stop(`milestone ${milestone} failed ${m.failedRounds} round(s) (max_rounds ${ctx.plan.policy.max_rounds})`, "rounds");
   }
   ctx.progress(`gate: ${milestone} round ${round} — orchestrator ${ctx.plan.roles.orchestrator}`);
-  const prompt = `# Milestone gate: ${milestone}, round ${round}\n\n${report.passed ? "Every assertion passed. Accept the milestone." : `Failing or unverified: ${report.failing.join(", ")}. Create follow-up features that fix them.`}\n\n## Validation report\n\n\`\`\`json\n${JSON.stringify(report, null, 2)}\n\`\`\``;
+  const failingProcedures = report.failing_procedures ?? [];
+  const verdict = report.passed
+    ? "Every assertion and every procedure passed. Accept the milestone."
+    : `Failing or unverified: ${failingText(report)}. Create follow-up features that fix them.${failingProcedures.length ? " A failing procedure fails the milestone whatever the verdicts: a follow-up that fixes it fulfils the assertions its failure puts in doubt." : ""}`;
+  const prompt = `# Milestone gate: ${milestone}, round ${round}\n\n${verdict}\n\n## Validation report\n\n\`\`\`json\n${JSON.stringify(report, null, 2)}\n\`\`\``;
+  // a failing procedure (the test suite) puts every assertion of the milestone in doubt
+  const own = ctx.plan.contract.filter((a) => a.milestone === milestone).map((a) => a.id);
+  const fixable = failingProcedures.length ? [...new Set([...report.failing, ...own])] : report.failing;
   const { d, messages } = await decide(ctx, run, prompt, {
-    fixable: report.failing,
-    acceptable: report.passed
-      ? true
-      : `the milestone cannot be accepted: ${report.failing.join(", ")} did not pass; create follow-up features`,
+    fixable,
+    acceptable: report.passed ? true : `the milestone cannot be accepted: ${failingText(report)} did not pass; create follow-up features`,
     rescopable: false,
   });
   ctx.record("decision", { gate: run, milestone, round, messages, decision: d, default_model: ctx.plan.roles.worker });

@@ -69,7 +69,7 @@ export interface MilestoneState {
   /** `round` → `kind:name` of the procedures and checks journaled as started (one without a result was cut short) */
   checksStarted: Map<number, Set<string>>;
   verdicts: Map<number, Map<string, Verdict[]>>;
-  reports: Map<number, { passed: boolean; failing: string[]; blob: string }>;
+  reports: Map<number, { passed: boolean; failing: string[]; failingProcedures: string[]; blob: string }>;
   gates: Set<number>;
   /** rounds whose validation has started */
   validating: Set<number>;
@@ -366,7 +366,12 @@ export function apply(s: MissionState, e: JournalEvent): void {
     case "validation_finished": {
       const m = s.milestones.get(d["milestone"]);
       if (!m) break;
-      m.reports.set(d["round"], { passed: d["passed"], failing: d["failing"], blob: d["blob"] });
+      m.reports.set(d["round"], {
+        passed: d["passed"],
+        failing: d["failing"],
+        failingProcedures: d["failing_procedures"] ?? [],
+        blob: d["blob"],
+      });
       if (!d["passed"]) m.failedRounds++;
       break;
     }
@@ -489,7 +494,7 @@ export function summarize(e: JournalEvent): string {
     case "check_result":
       return `${d["milestone"]}#${d["round"]} ${d["kind"]} ${d["name"]} → exit ${d["check"]?.exit_code}`;
     case "validation_finished":
-      return `${d["milestone"]}#${d["round"]} ${d["passed"] ? "passed" : `failed: ${(d["failing"] as string[]).join(", ")}`}`;
+      return `${d["milestone"]}#${d["round"]} ${d["passed"] ? "passed" : `failed: ${[...(d["failing"] as string[]), ...((d["failing_procedures"] as string[] | undefined) ?? []).map((p) => `procedure ${p}`)].join(", ")}`}`;
     case "decision": {
       const made = ((d["decision"]?.features ?? []) as { name: string }[]).map((f) => f.name);
       return `${d["gate"]}: ${d["decision"]?.action}${made.length ? ` ${made.join(", ")}` : ""} — ${String(d["decision"]?.reason ?? "").slice(0, 100)}`;

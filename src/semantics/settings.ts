@@ -31,6 +31,7 @@ export const PROCEDURE_OPTIONS: Record<string, SettingRule> = {
   timeout: { kinds: ["duration"] },
   ready: { kinds: ["string"] },
   network: NETWORK,
+  advisory: { kinds: ["boolean"] },
 };
 export const PERMISSION: Record<string, SettingRule> = {
   network: NETWORK,

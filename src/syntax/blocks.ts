@@ -33,7 +33,7 @@ export const BLOCK_FIELDS = {
   feature: ["spec", "fulfills", "needs", "skills", "worker"],
   budget: ["tokens", "time", "cost"],
   policy: ["max_rounds", "concurrency"],
-  procedure: ["timeout", "ready", "network"],
+  procedure: ["timeout", "ready", "network", "advisory"],
   permission: ["network", "tools"],
   price: ["input", "output", "cache_read", "cache_write"],
 } as const;
@@ -78,7 +78,7 @@ const SHAPES: Record<string, string> = {
   model: 'model NAME = PROVIDER "model-id" [{ options }]',
   role: "role ROLE = MODEL",
   permissions: "permissions { worker { network loopback  tools read, write, run } }",
-  procedure: 'procedure NAME = "command" [{ timeout 10m  ready "url"  network full }]',
+  procedure: 'procedure NAME = "command" [{ timeout 10m  ready "url"  network full  advisory true }]',
   skill: 'skill NAME = "path.md"',
   contract: 'contract { assert ID "text" ... }',
   assert: 'assert ID "text" [{ check "cmd"  by reviewer }]',

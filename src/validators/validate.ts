@@ -32,14 +32,29 @@ export interface ReportEntry {
   run?: string;
   exchanges?: Exchange[];
 }
+export interface ProcedureEntry {
+  name: string;
+  command: string;
+  exit_code: number;
+  duration_ms: number;
+  output_tail: string;
+  passed: boolean;
+  /** declared `advisory true`: shown, never blocking */
+  advisory?: true;
+}
+
 export interface ValidationReport {
   milestone: string;
   round: number;
+  /** every assertion and every procedure that is not advisory passed */
   passed: boolean;
+  /** assertions (and regressions) that did not pass */
   failing: string[];
+  /** procedures that failed and block: a test suite that fails fails the milestone, whatever the verdicts */
+  failing_procedures: string[];
   assertions: ReportEntry[];
   regressions: ReportEntry[];
-  procedures: { name: string; command: string; exit_code: number; duration_ms: number; output_tail: string }[];
+  procedures: ProcedureEntry[];
 }
 
 const TAIL = 2000;
@@ -186,8 +201,15 @@ export async function validateMilestone(ctx: RunContext, milestone: string, roun
   );
   const blob = ctx.blobs.put(report);
   writeAtomic(join(ctx.layout.validation, `${milestone}-round${round}.json`), ctx.redactValues(`${JSON.stringify(report, null, 2)}\n`));
-  ctx.record("validation_finished", { milestone, round, passed: report.passed, failing: report.failing, blob });
-  ctx.progress(`  ${report.passed ? "passed" : `did not pass: ${report.failing.join(", ")}`}`);
+  ctx.record("validation_finished", {
+    milestone,
+    round,
+    passed: report.passed,
+    failing: report.failing,
+    failing_procedures: report.failing_procedures,
+    blob,
+  });
+  ctx.progress(`  ${report.passed ? "passed" : `did not pass: ${failingText(report)}`}`);
 }
 
 function buildReport(ctx: RunContext, milestone: string, round: number, assertions: PlanAssertion[], checked: string[]): ValidationReport {
@@ -219,7 +241,7 @@ function buildReport(ctx: RunContext, milestone: string, round: number, assertio
   }
   const own = new Set(assertions.map((a) => a.id));
   const regressions = checked.filter((id) => !own.has(id)).map((id) => ({ ...fromCheck(id)!, regression: true }));
-  const procedures = [...records.values()]
+  const procedures: ProcedureEntry[] = [...records.values()]
     .filter((c) => c.kind === "procedure")
     .map((c) => ({
       name: c.name,
@@ -227,7 +249,28 @@ function buildReport(ctx: RunContext, milestone: string, round: number, assertio
       exit_code: c.exit_code,
       duration_ms: c.duration_ms,
       output_tail: ctx.blobs.text(c.blob).slice(-TAIL),
+      passed: c.exit_code === 0,
+      ...(ctx.plan.procedures[c.name]?.advisory ? { advisory: true as const } : {}),
     }));
   const failing = [...entries, ...regressions].filter((e) => e.verdict !== "pass").map((e) => e.id);
-  return { milestone, round, passed: failing.length === 0, failing, assertions: entries, regressions, procedures };
+  const failingProcedures = procedures.filter((p) => !p.passed && !p.advisory).map((p) => p.name);
+  return {
+    milestone,
+    round,
+    passed: failing.length === 0 && failingProcedures.length === 0,
+    failing,
+    failing_procedures: failingProcedures,
+    assertions: entries,
+    regressions,
+    procedures,
+  };
+}
+
+/** What did not pass, assertions and procedures alike: `auth.login, procedure test (exit 1)`. */
+export function failingText(r: Pick<ValidationReport, "failing" | "failing_procedures"> & { procedures?: ProcedureEntry[] }): string {
+  const procedure = (name: string): string => {
+    const p = r.procedures?.find((x) => x.name === name);
+    return `procedure ${name}${p ? ` (exit ${p.exit_code})` : ""}`;
+  };
+  return [...r.failing, ...(r.failing_procedures ?? []).map(procedure)].join(", ");
 }
