@@ -116,6 +116,10 @@ describe("gates", () => {
     const status = parseAs<Status>((await runCli(["status", "--json"], repo)).stdout);
     expect(status.state).toBe("paused");
     expect(status.last_validation).toMatchObject({ round: 2, passed: false, failing: ["greet.default"] });
+    // the follow-up that changed nothing is not counted as done (issue 14)
+    expect(status.features.items.find((f) => f.name === "default_name")?.status).toBe("no_change");
+    expect(status.features).toMatchObject({ done: 1, no_change: 1, pending: 0 });
+    expect((await runCli(["status"], repo)).stdout).toMatch(/features: 1 done, 1 finished without a change, 0 pending of 2/);
     // a human looked; resuming hands the report to the orchestrator
     s.runs["gate:greeting#2"] = [
       {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Status } from "../src/control/status.js";
@@ -72,5 +72,19 @@ describe("a failing procedure fails its milestone", () => {
     const second = report(repo, 2);
     expect(second).toMatchObject({ passed: true, failing: [], failing_procedures: [] });
     expect(second.procedures.find((p) => p.name === "test")).toMatchObject({ passed: false, advisory: true });
+  });
+});
+
+describe("a mission that can do no work", () => {
+  it("is refused by check (M0208) and by run, which never says it completed", async () => {
+    const repo = helloWith((m) => m.replace(/\n  milestone greeting[\s\S]*\n  }\n/, "\n").replace(/\n  contract \{[\s\S]*?\n  }\n/, "\n"));
+    expect(readFileSync(join(repo, "hello.mission"), "utf8")).not.toContain("feature");
+    const check = await runCli(["check", "hello.mission"], repo);
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toMatch(/error\[M0208\]: mission `hello` has no feature: it can do no work/);
+    const r = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain("mission complete");
+    expect(existsSync(join(repo, ".missions/hello/journal.jsonl"))).toBe(false);
   });
 });

@@ -20,6 +20,7 @@ export const CATALOGUE = {
   M0205: { severity: "warning", summary: "milestone without features" },
   M0206: { severity: "error", summary: "field not allowed in this block, or given twice" },
   M0207: { severity: "info", summary: "fragment checked alone: a file without a mission, meant to be included" },
+  M0208: { severity: "error", summary: "a mission with no feature: it can do no work" },
   M0301: { severity: "error", summary: "assertion fulfilled by no feature" },
   M0302: { severity: "warning", summary: "feature fulfils no assertion" },
   M0303: { severity: "error", summary: "assertion judged by a validator its milestone does not run" },

@@ -115,6 +115,8 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
     return { exit: 2, status: "usage", message: loaded.reason };
   }
   const plan = loaded.plan;
+  // `check` reports it (M0208); a run of it would call doing nothing a success
+  if (plan.features.length === 0) return { exit: 2, status: "usage", message: `${options.missionFile} has no feature: nothing to do` };
   const start = startProblem(plan);
   if (start) return { exit: 2, status: "usage", message: `${options.missionFile}: ${start}` };
   if (options.until && !plan.milestones.some((m) => m.name === options.until)) {

@@ -50,7 +50,7 @@ export interface CheckOptions {
 }
 
 /** Findings about something missing, which a file with syntax errors or cut short cannot support. */
-const ABSENCE = new Set(["M0202", "M0205", "M0301", "M0302"]);
+const ABSENCE = new Set(["M0202", "M0205", "M0208", "M0301", "M0302"]);
 const SYNTAX = new Set(["M0001", "M0002", "M0003", "M0004"]);
 
 function truncated(program: Program): boolean {
@@ -128,6 +128,17 @@ function checkMission(m: BoundMission, program: Program, host: SourceHost, out: 
     );
   }
   checkNeeds(m, out);
+  if (m.order.length === 0) {
+    // a run of it would "complete" having done nothing: no worker, no validator, no gate
+    out.push(
+      diagnostic("M0208", m.decl.name.span, `mission \`${m.decl.name.text}\` has no feature: it can do no work`, {
+        help:
+          m.milestones.size === 0
+            ? "add a milestone with a feature: milestone NAME { feature NAME { fulfills ASSERTION } }"
+            : "add a feature to a milestone: feature NAME { fulfills ASSERTION }",
+      }),
+    );
+  }
 }
 
 /** Reads, parses and checks one root file; `undefined` with a reason when it cannot be read. */
