@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Status } from "../src/control/status.js";
 import type { ValidationReport } from "../src/validators/validate.js";
+import { ROOT } from "./helpers/cases.js";
 import { exampleRepo, journalEvents, runCli, toolResult } from "./helpers/missions.js";
 
 /**
@@ -86,5 +87,36 @@ describe("a mission that can do no work", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain("mission complete");
     expect(existsSync(join(repo, ".missions/hello/journal.jsonl"))).toBe(false);
+  });
+});
+
+describe("a command agent plays any role", () => {
+  it("a command orchestrator, reviewer and worker complete the demo mission, each answering with its own role's tool", async () => {
+    const repo = exampleRepo("hello", (dir) => {
+      copyFileSync(join(ROOT, "test/fixtures/fake-any-agent.mjs"), join(dir, "fake-any-agent.mjs"));
+      const file = join(dir, "hello.mission");
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8")
+          .replace(/model lead[^\n]*\n/, 'model lead = command "node fake-any-agent.mjs" { timeout 1m }\n')
+          .replace(/model coder[^\n]*\n/, "")
+          .replace(/model judge[^\n]*\n/, 'model judge = command "node fake-any-agent.mjs --judge" { timeout 1m }\n')
+          .replace("role worker       = coder", "role worker       = lead"),
+      );
+    });
+    const r = await runCli(["run", "hello.mission"], repo);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("mission complete");
+    const events = journalEvents(repo, "hello");
+    expect(events.filter((e) => e.type === "decision").map((e) => (e.data["decision"] as { action: string }).action)).toEqual(["accept"]);
+    const verdicts = events
+      .filter((e) => e.type === "verdicts")
+      .flatMap((e) => e.data["verdicts"] as { assertion: string; verdict: string; evidence: string }[]);
+    expect(verdicts.map((v) => [v.assertion, v.verdict])).toEqual([["greet.readme", "pass"]]);
+    // each agent was told its role's permissions: the reviewer reads, its worktree read-only
+    expect(verdicts[0].evidence).toContain('{"network":"full","tools":["read"]}');
+    expect(readFileSync(join(repo, ".missions/hello/handoffs/greeter-1.json"), "utf8")).toContain(
+      'permissions: {\\"network\\":\\"full\\",\\"tools\\":[\\"read\\",\\"write\\",\\"run\\",\\"research\\"]}',
+    );
   });
 });
