@@ -73,6 +73,15 @@ describe("diff: one case per kind of change, golden in text, markdown and json",
       widens: ["network none → full"],
     });
     expect(d.widenings).toBe(1);
+    // a feature of its own command worker: the feature's line says what it adds
+    const featured = base
+      .replace('model judge = openai "gpt-5"', 'model judge = openai "gpt-5"\n  model cli = command "claude -p"')
+      .replace('feature card "Card payments" { fulfills pay.card }', 'feature card "Card payments" { worker cli  fulfills pay.card }');
+    const f = diffPlans(
+      planOf(base, join(ROOT, "test/diff/widened/a.mission")),
+      planOf(featured, join(ROOT, "test/diff/widened/c.mission")),
+    );
+    expect(f.changes.filter((c) => c.widens).map((c) => [c.entity, c.widens])).toEqual([["feature/card", ["network none → full"]]]);
   });
 
   it("names entities as DESIGN §4 writes them", () => {

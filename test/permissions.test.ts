@@ -217,4 +217,31 @@ writeFileSync(process.env.MISSION_OUTPUT, JSON.stringify({ answer: JSON.stringif
     // the script's own requests, after the probes, are refused the same way
     expect(later.content).toMatch(/`http_request` is not one of your tools/);
   });
+
+  it("a user tester given network full reaches the app on this machine's network, without the relay", async () => {
+    const port = await freePort();
+    const repo = exampleRepo("notes", (dir) => {
+      const mission = join(dir, "notes.mission");
+      writeFileSync(
+        mission,
+        readFileSync(mission, "utf8")
+          .replaceAll("4317", String(port))
+          .replace("  procedure install", "  permissions { user_tester { network full } }\n\n  procedure install"),
+      );
+      const path = join(dir, "notes.script.yaml");
+      const script = parseYaml(readFileSync(path, "utf8").replaceAll("4317", String(port))) as Script;
+      script.runs["user_test:api#1"] = [
+        cmd(
+          `node -e "fetch('http://127.0.0.1:${port}/notes').then(r=>console.log('app: '+r.status),e=>console.log('app: '+(e.cause&&e.cause.code||e.message)))"`,
+        ),
+        ...script.runs["user_test:api#1"],
+      ];
+      writeFileSync(path, stringify(script, { lineWidth: 0 }));
+    });
+    await runCli(["run", "notes.mission", "--offline"], repo);
+    const [command] = journalEvents(repo, "notes")
+      .filter((e) => e.type === "tool_result" && e.data["run"] === "user_test:api#1")
+      .map((e) => toolResult(repo, "notes", e));
+    expect(command.content).toMatch(/^exit code 0\napp: 200/);
+  });
 });

@@ -260,8 +260,9 @@ async function execute(name: string, input: Record<string, string | number | und
         sandbox: ctx.sandbox,
         network: ctx.network,
         readOnly: ctx.readOnly,
-        // with no network at all there is no socket to reach the app through either
-        ...(ctx.app?.socketDir && ctx.network !== "none" ? { relay: appRelay(ctx.app.base, ctx.app.socketDir) } : {}),
+        // a loopback of its own reaches the app through a relay; with none there is no socket for one, and
+        // with full the command shares the machine's network, where the runner's door holds the address
+        ...(ctx.app?.socketDir && ctx.network === "loopback" ? { relay: appRelay(ctx.app.base, ctx.app.socketDir) } : {}),
         timeoutMs: Math.min(timeout, ctx.commandTimeoutMs),
         ...(ctx.onCommandStart ? { onStart: ctx.onCommandStart } : {}),
       });

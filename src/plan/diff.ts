@@ -1,4 +1,5 @@
 import { wider } from "../semantics/permissions.js";
+import { permissionFor } from "./lower.js";
 import type { Network, Plan, PlanAssertion, PlanFeature } from "./types.js";
 
 /**
@@ -158,10 +159,6 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   tableDiff("role", before.roles, after.roles, changes);
   tableDiff("permission", before.permissions, after.permissions, changes);
   tableDiff("procedure", before.procedures, after.procedures, changes);
-  for (const c of changes) {
-    const widens = widening(c, before, after);
-    if (widens.length) c.widens = widens;
-  }
   tableDiff("skill", before.skills, after.skills, changes);
   orderedDiff("milestone", before.milestones, after.milestones, (m) => m.name, ["features"], changes);
   // a feature's digest changes with what it asks for; its fields say what
@@ -176,6 +173,16 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
     (a, b) => a.digest === b.digest,
   );
   orderedDiff<PlanAssertion>("assertion", before.contract, after.contract, (a) => a.id, ["features"], changes);
+  const sides = {
+    before,
+    after,
+    featuresBefore: new Map(before.features.map((f) => [f.name, f])),
+    featuresAfter: new Map(after.features.map((f) => [f.name, f])),
+  };
+  for (const c of changes) {
+    const widens = widening(c, sides);
+    if (widens.length) c.widens = widens;
+  }
   const summary: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0, moved: 0 };
   for (const c of changes) summary[c.kind]++;
   return { before: before.digest, after: after.digest, changes, summary, widenings: changes.filter((c) => c.widens).length };
@@ -185,12 +192,29 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
  * What a permission or procedure change grants beyond what was granted before: the lines a reviewer
  * must not miss. A procedure added is compared with the network a procedure of its name gets by default.
  */
-function widening(c: Change, before: Plan, after: Plan): string[] {
+interface Sides {
+  before: Plan;
+  after: Plan;
+  featuresBefore: Map<string, PlanFeature>;
+  featuresAfter: Map<string, PlanFeature>;
+}
+
+function widening(c: Change, { before, after, featuresBefore, featuresAfter }: Sides): string[] {
   const [kind, name] = [c.entity.slice(0, c.entity.indexOf("/")), c.entity.slice(c.entity.indexOf("/") + 1)];
   const net = (from: Network, to: Network): string[] => (wider(to, from) ? [`network ${from} → ${to}`] : []);
   if (kind === "permission" && c.kind === "changed") {
     const [a, b] = [before.permissions[name as keyof Plan["permissions"]], after.permissions[name as keyof Plan["permissions"]]];
     return [...net(a.network, b.network), ...b.tools.filter((t) => !a.tools.includes(t)).map((t) => `tools + ${t}`)];
+  }
+  // a feature's worker model may be an external command, which runs with full network (lower.ts, permissionFor)
+  // (the worker's own network is permission/worker's line; here only what the feature's model adds)
+  if (kind === "feature" && (c.kind === "added" || c.kind === "changed")) {
+    const model = featuresAfter.get(name)!.model;
+    const old = c.kind === "added" ? after.roles.worker : featuresBefore.get(name)!.model;
+    if (model === old && c.kind === "changed") return [];
+    const was = c.kind === "added" ? after.permissions.worker.network : permissionFor(before, "worker", old).network;
+    const now = permissionFor(after, "worker", model).network;
+    return wider(now, after.permissions.worker.network) ? net(was, now) : [];
   }
   // a procedure added runs the project's code where nothing ran: with the internet, that is new reach
   if (kind === "procedure" && c.kind === "added") return after.procedures[name].network === "full" ? ["network full"] : [];

@@ -91,7 +91,7 @@ export function renderPlanTree(p: Plan, c: ChalkInstance): string {
       if (step.kind === "implement") {
         const f = features.get(step.feature)!;
         out.push(
-          `    ${c.green("+ implement")} ${f.name.padEnd(width)} worker ${c.bold(step.model)}${f.needs.length ? `  needs ${f.needs.join(", ")}` : ""}`,
+          `    ${c.green("+ implement")} ${f.name.padEnd(width)} worker ${c.bold(step.model)}${step.permission.network !== p.permissions.worker.network ? ` (network ${step.permission.network})` : ""}${f.needs.length ? `  needs ${f.needs.join(", ")}` : ""}`,
         );
         if (f.fulfills.length) out.push(`      fulfills: ${f.fulfills.join(", ")}`);
       } else if (step.kind === "validate") {

@@ -231,6 +231,7 @@ function checkRole(m: BoundMission, role: RoleKind, body: readonly A.Setting[], 
     );
   const tools = body.find((s) => s.name.text === "tools");
   if (tools) checkTools(role, tools, out);
+  if (role === "worker" && network && value && value !== "full") featureCommandWorkers(m, network, value, out);
   if (model && commandAgent && value && value !== "full")
     out.push(
       diagnostic(
@@ -243,6 +244,25 @@ function checkRole(m: BoundMission, role: RoleKind, body: readonly A.Setting[], 
         },
       ),
     );
+}
+
+/** A feature of its own `worker MODEL` that is an external command runs with full network too (M0604). */
+function featureCommandWorkers(m: BoundMission, network: A.Setting, value: NetworkName, out: Diagnostic[]): void {
+  for (const { decl } of m.order) {
+    const model = decl.worker ? m.models.get(decl.worker.text) : undefined;
+    if (model?.provider.text !== "command") continue;
+    out.push(
+      diagnostic(
+        "M0604",
+        decl.worker!.span,
+        `feature \`${decl.name.text}\` is implemented by \`${model.name.text}\`, an external command, which runs with full network`,
+        {
+          labels: [{ span: network.value!.span, message: `the worker's network is \`${value}\`` }],
+          help: "the runner cannot hold a command agent to a narrower network: give the feature an anthropic or openai model",
+        },
+      ),
+    );
+  }
 }
 
 /** The model that plays a role: the validator and researcher roles default to the orchestrator's (plan/lower.ts). */
