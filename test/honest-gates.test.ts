@@ -1,10 +1,12 @@
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Status } from "../src/control/status.js";
 import type { ValidationReport } from "../src/validators/validate.js";
 import { ROOT } from "./helpers/cases.js";
-import { exampleRepo, journalEvents, runCli, toolResult } from "./helpers/missions.js";
+import { exampleRepo, git, journalEvents, runCli, toolResult } from "./helpers/missions.js";
 
 /**
  * Issue 14: nothing passes without evidence. Each case is the offline hello mission with one thing
@@ -118,5 +120,141 @@ describe("a command agent plays any role", () => {
     expect(readFileSync(join(repo, ".missions/hello/handoffs/greeter-1.json"), "utf8")).toContain(
       'permissions: {\\"network\\":\\"full\\",\\"tools\\":[\\"read\\",\\"write\\",\\"run\\",\\"research\\"]}',
     );
+  });
+});
+
+describe("the journal and the branch agree, or the runner stops", () => {
+  const commits = (repo: string): string[] => git(repo, "log", "--format=%s", "mission/hello").trim().split("\n");
+
+  it.each([
+    ["emptied", (j: string) => writeFileSync(j, "")],
+    ["deleted", (j: string) => rmSync(j)],
+  ])("a journal %s after a complete run: run refuses (exit 2) and adds no commit", async (_, lose) => {
+    const repo = exampleRepo();
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
+    const before = commits(repo);
+    lose(join(repo, ".missions/hello/journal.jsonl"));
+    const r = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /the journal \(.*journal\.jsonl\) is (empty|missing), but this mission has done work: 2 commit\(s\) of missionc on mission\/hello and 2 handoff\(s\)/,
+    );
+    expect(r.stderr).toMatch(/git branch -D mission\/hello/);
+    expect(commits(repo)).toEqual(before);
+  });
+
+  it("a plan.json alone (a kill before the first journal line) is a fresh start", async () => {
+    const repo = exampleRepo();
+    mkdirSync(join(repo, ".missions/hello"), { recursive: true });
+    writeFileSync(join(repo, ".missions/hello/plan.json"), (await runCli(["plan", "hello.mission", "--json"], repo)).stdout);
+    const r = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+
+  it("a commit missionc did not make on the mission branch is refused; --adopt takes it over, journaled", async () => {
+    const repo = exampleRepo();
+    const first = await runCli(["run", "hello.mission", "--offline", "--until", "greeting"], repo);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    // someone commits to the mission branch, in its worktree
+    const worktree = join(repo, ".missions/hello/worktree");
+    writeFileSync(join(worktree, "NOTES.md"), "a human's notes\n");
+    git(worktree, "add", "NOTES.md");
+    git(worktree, "commit", "-qm", "notes by hand");
+    // a finished mission runs nothing more; an edit makes the runner look again
+    const r = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /since the mission started, mission\/hello has received 1 commit\(s\) missionc did not make \(the first: [0-9a-f]{10} "notes by hand"\)/,
+    );
+    expect(r.stderr).toMatch(/--adopt/);
+    const adopted = await runCli(["run", "hello.mission", "--offline", "--adopt"], repo);
+    expect(adopted.code, adopted.stdout + adopted.stderr).toBe(0);
+    expect(
+      journalEvents(repo, "hello")
+        .filter((e) => e.type === "adopted")
+        .map((e) => e.data["subjects"]),
+    ).toEqual([["notes by hand"]]);
+    // adopted once, it is the mission's: the next run does not ask again
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
+  });
+
+  it("an existing mission branch with someone else's commits is not adopted silently", async () => {
+    const repo = exampleRepo();
+    git(repo, "checkout", "-q", "-b", "mission/hello");
+    writeFileSync(join(repo, "other.txt"), "someone else's work\n");
+    git(repo, "add", "other.txt");
+    git(repo, "commit", "-qm", "someone else's work");
+    git(repo, "checkout", "-q", "main");
+    const r = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/mission\/hello exists already and holds 1 commit\(s\) missionc did not make .*"someone else's work"/);
+    expect(journalEvents(repo, "hello")).toEqual([]);
+    const adopted = await runCli(["run", "hello.mission", "--offline", "--adopt"], repo);
+    expect(adopted.code, adopted.stdout + adopted.stderr).toBe(0);
+    expect(git(repo, "log", "--format=%s", "mission/hello")).toContain("someone else's work");
+  });
+});
+
+describe("one runner per mission, and signals only to it", () => {
+  it("50 processes starting at once over a stale lock: exactly one holds it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "missionc-lock-race-"));
+    const lock = join(dir, "lock");
+    // a runner that died: its pid is no process now
+    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), started: "2026-01-01T00:00:00Z", start: "1" }));
+    const script = `
+      const { existsSync, appendFileSync } = require("node:fs");
+      const { MissionLock, LockHeld } = require(${JSON.stringify(join(ROOT, "dist/runner/lock.js"))});
+      const [lock, go, done, log] = process.argv.slice(1);
+      const nap = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      while (!existsSync(go)) nap();
+      try {
+        MissionLock.acquire(lock);
+        appendFileSync(log, "held " + process.pid + "\\n");
+        while (!existsSync(done)) nap(); // holds it while the others try
+      } catch (e) {
+        appendFileSync(log, (e instanceof LockHeld ? "refused " : "error " + e.message + " ") + process.pid + "\\n");
+      }
+    `;
+    const files = { go: join(dir, "go"), done: join(dir, "done"), log: join(dir, "log") };
+    const children = Array.from({ length: 50 }, () =>
+      spawn(process.execPath, ["--input-type=commonjs", "-e", script, lock, files.go, files.done, files.log], { stdio: "ignore" }),
+    );
+    const exited = children.map((c) => new Promise<void>((r) => c.on("exit", () => r())));
+    await new Promise((r) => setTimeout(r, 1500)); // every process started and waiting at the line
+    writeFileSync(files.go, "");
+    const lines = async () => (existsSync(files.log) ? readFileSync(files.log, "utf8").trim().split("\n") : []);
+    const until = Date.now() + 60_000;
+    while ((await lines()).length < 50 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    writeFileSync(files.done, "");
+    await Promise.all(exited);
+    const log = await lines();
+    expect(log.filter((l) => l.startsWith("error"))).toEqual([]);
+    expect(log.filter((l) => l.startsWith("held"))).toHaveLength(1);
+    expect(log.filter((l) => l.startsWith("refused"))).toHaveLength(49);
+  }, 90_000);
+
+  it("a lock naming a live process that is no runner of this mission: pause and msg leave it alone", async () => {
+    const repo = exampleRepo();
+    // a mission under way: killed after its fifth event
+    await runCli(["run", "hello.mission", "--offline"], repo, { MISSIONC_CRASH_AFTER_APPEND: "5" });
+    const bystander = spawn("sleep", ["60"], { stdio: "ignore" });
+    try {
+      const start = readFileSync(`/proc/${bystander.pid}/stat`, "utf8").split(") ")[1].split(" ")[19];
+      // what an agent run with --no-sandbox could write: a lock naming someone else's process, start time and all
+      writeFileSync(
+        join(repo, ".missions/hello/lock"),
+        JSON.stringify({ pid: bystander.pid, host: hostname(), started: new Date().toISOString(), start }),
+      );
+      for (const args of [["pause"], ["msg", "stop and look"]]) {
+        const r = await runCli([...args, "hello.mission"], repo);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).not.toMatch(/runner \d+ will act/);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(bystander.exitCode).toBeNull();
+      expect(bystander.signalCode).toBeNull();
+    } finally {
+      bystander.kill("SIGKILL");
+    }
   });
 });

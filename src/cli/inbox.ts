@@ -5,6 +5,7 @@ import { readStatus } from "../control/status.js";
 import { findMission, TargetError } from "../control/target.js";
 import { writeDurable } from "../runner/files.js";
 import { holderAlive, readLock } from "../runner/lock.js";
+import { holdsOpen } from "../runner/processes.js";
 import { hostname } from "node:os";
 import { EXIT, InputError } from "./errors.js";
 import { write } from "./output.js";
@@ -22,7 +23,9 @@ async function post(target: string | undefined, mission: string | undefined, ite
   writeDurable(join(layout.inbox, `${id}.json`), JSON.stringify({ id, ...item }));
   const lock = readLock(layout.lock);
   let note = "the mission is not running; it will be read when `missionc run` resumes it";
-  if (lock && holderAlive(lock) && lock.host === hostname()) {
+  // the lock is a file an agent run with --no-sandbox could write: only a process that has this
+  // mission's journal open is its runner, whatever the lock says (a signal to another would kill it)
+  if (lock && holderAlive(lock) && lock.host === hostname() && holdsOpen(lock.pid, layout.journal)) {
     try {
       process.kill(lock.pid, "SIGUSR2");
       note = `runner ${lock.pid} will act at its next turn`;

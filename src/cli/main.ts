@@ -59,6 +59,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .option("--script <file>", "The script for --offline (default: beside the mission, NAME.script.yaml)")
     .option("--until <milestone>", "Stop once this milestone is accepted")
     .option("--replan", "Accept an edited mission file: unchanged done features stay done")
+    .option("--adopt", "Take over commits on the mission branch that missionc did not make (journaled)")
     .option("--record <script>", "Record every model turn of this run as a script that --offline --script replays")
     .option("--no-sandbox", "Run the agents' commands, procedures and checks unconfined (you decide this, never the mission file)")
     .example("missionc run specs/app.mission --offline")

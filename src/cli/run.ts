@@ -9,6 +9,7 @@ export interface RunFlags {
   script?: string;
   until?: string;
   replan?: boolean;
+  adopt?: boolean;
   record?: string;
   /** false with --no-sandbox (cac's negated flag) */
   sandbox?: boolean;
@@ -63,6 +64,7 @@ export async function runAndReport(file: string, flags: RunFlags): Promise<RunOu
       ...(flags.script ? { script: flags.script } : {}),
       ...(flags.until ? { until: flags.until } : {}),
       replan: flags.replan === true,
+      ...(flags.adopt === true ? { adopt: true } : {}),
       signal,
       ...(flags.record ? { record: flags.record } : {}),
       ...(flags.sandbox === false ? { sandbox: false } : {}),

@@ -147,6 +147,16 @@ export interface Workspace {
   /** `secret`: finds a secret in text; a commit whose new files hold one is refused */
   commit(message: string, step: string, date: string, secret?: Finder): Promise<Committed>;
   diff(from: string, to: string): Promise<string>;
+  /** what the mission branch holds beyond `base` (before the mission starts, beyond the repository's HEAD) */
+  history?(base?: string): Promise<BranchHistory>;
+}
+
+/** The mission branch's commits beyond a point, by who made them: the runner's carry a step trailer. */
+export interface BranchHistory {
+  exists: boolean;
+  steps: string[];
+  /** commits without a `Missionc-Step` trailer, oldest first */
+  foreign: { commit: string; subject: string }[];
 }
 
 export class MissionGit implements Workspace {
@@ -289,6 +299,29 @@ export class MissionGit implements Workspace {
     await this.quiet(["update-ref", `refs/heads/${this.branch}`, commit]);
     await wt.raw(["reset", "--hard", "--quiet", commit]);
     await wt.raw(["clean", "-fdq"]);
+  }
+
+  async history(base?: string): Promise<BranchHistory> {
+    const ref = `refs/heads/${this.branch}`;
+    const exists = (await this.quiet(["for-each-ref", "--format=%(refname)", ref])).trim() === ref;
+    if (!exists) return { exists, steps: [], foreign: [] };
+    // before the mission: what the branch has that the repository's HEAD does not
+    const from = base ?? (await this.quiet(["rev-parse", "--verify", "--quiet", "HEAD"]).catch(() => "")).trim();
+    const log = await this.quiet([
+      "log",
+      "--reverse",
+      `--format=%H%x00%s%x00%(trailers:key=${STEP_TRAILER},valueonly)%x01`,
+      from ? `${from}..${ref}` : ref,
+    ]);
+    const steps: string[] = [];
+    const foreign: BranchHistory["foreign"] = [];
+    for (const entry of log.split("\x01")) {
+      const [commit, subject, step] = entry.trim().split("\x00");
+      if (!commit) continue;
+      if (step?.trim()) steps.push(commit);
+      else foreign.push({ commit, subject: subject ?? "" });
+    }
+    return { exists, steps, foreign };
   }
 
   /** The commit whose trailer names `step`, on the branch since `base`, if one was made. */

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 
 /**
  * Which process is which, so that a pid the kernel has handed to someone else is never signalled:
@@ -64,5 +64,31 @@ export function groupAlive(pgid: number): boolean {
   return entries.some((pid) => {
     const fields = stat(Number(pid));
     return fields !== undefined && fields[2] === String(pgid) && fields[0] !== "Z";
+  });
+}
+
+/**
+ * Whether a process has `file` open: how `pause` and `msg` tell the mission's runner (it holds the
+ * journal open from start to end) from any process a lock file might name. Unknown without /proc: no.
+ */
+export function holdsOpen(pid: number, file: string): boolean {
+  let target: string;
+  try {
+    target = realpathSync(file);
+  } catch {
+    return false;
+  }
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  return fds.some((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`) === target;
+    } catch {
+      return false;
+    }
   });
 }

@@ -20,6 +20,7 @@ import { handoffGate, messageGate, milestoneGate } from "./gates.js";
 import { commonDirOf, excludeStateDir, GitError, MissionGit, repositoryRoot, type Workspace } from "./git.js";
 import { Bubblewrap, findBubblewrap, SandboxUnavailable, Unconfined, UNCONFINED_WARNING, type Sandbox } from "../sandbox/sandbox.js";
 import { implement } from "./implement.js";
+import { checkProvenance } from "./provenance.js";
 import { RepositoryGuard } from "./repo-guard.js";
 import { Journal, JournalCorrupt, loadJournal, type JournalEvent } from "./journal.js";
 import { layoutOf, type Layout } from "./layout.js";
@@ -41,6 +42,8 @@ export interface RunOptions {
   script?: string;
   until?: string;
   replan?: boolean;
+  /** take over commits on the mission branch that missionc did not make (journaled) */
+  adopt?: boolean;
   progress: Progress;
   settings?: Partial<RunSettings>;
   /** set by the CLI's SIGINT / SIGTERM / SIGHUP handler */
@@ -264,6 +267,19 @@ async function drive(
       Object.defineProperty(ctx, "interrupted", { get: () => options.signal!.interrupted });
       Object.defineProperty(ctx, "interruptedBy", { get: () => options.signal!.by ?? "SIGINT" });
     }
+    const provenance = await checkProvenance(
+      git,
+      layout,
+      plan.mission.branch,
+      {
+        started: ctx.state.started,
+        base: ctx.state.base,
+        adopted: ctx.state.adopted,
+        journalExists: existsSync(layout.journal),
+      },
+      options.adopt === true,
+    );
+    if (!provenance.ok) return { exit: 2, status: "usage", message: provenance.message };
     const head = await git.prepare();
     const resuming = ctx.state.started;
     if (!resuming) {
@@ -273,6 +289,10 @@ async function drive(
     // first, before anything this session journals: the mission's active time starts a new stretch
     // here, and an event before it would count the hours the mission lay stopped (state.ts, fold)
     ctx.record("run_started", { pid: options.runner?.pid ?? process.pid, offline: options.offline });
+    if (provenance.adopted.length) {
+      ctx.record("adopted", { commits: provenance.adopted.map((c) => c.commit), subjects: provenance.adopted.map((c) => c.subject) });
+      ctx.progress(`adopted ${provenance.adopted.length} commit(s) missionc did not make on ${plan.mission.branch} (--adopt)`);
+    }
     if (resuming && storedPlan?.upgradedFrom) {
       // started by a missionc that wrote an older plan format: the same plan, stored in today's format
       // journaled first: a crash before the write leaves /1 on disk, upgraded (and journaled) again next time

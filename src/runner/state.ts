@@ -90,6 +90,8 @@ export interface RunRecord {
 export interface MissionState {
   started: boolean;
   base: string;
+  /** commits on the mission branch missionc did not make, taken over with `--adopt` */
+  adopted: Set<string>;
   planDigest: string;
   features: Map<string, FeatureState>;
   /** execution order: milestone by milestone, follow-ups after the features of their milestone */
@@ -133,6 +135,7 @@ export function initialState(plan: Plan): MissionState {
   const s: MissionState = {
     started: false,
     base: "",
+    adopted: new Set(),
     planDigest: plan.digest,
     features: new Map(),
     milestones: new Map(),
@@ -205,6 +208,9 @@ export function apply(s: MissionState, e: JournalEvent): void {
   const d = e.data as D;
   s.events = e.seq;
   switch (e.type) {
+    case "adopted":
+      for (const c of d["commits"] as string[]) s.adopted.add(c);
+      break;
     case "mission_started":
       s.started = true;
       s.base = d["base"];
