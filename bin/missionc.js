@@ -3,11 +3,19 @@
 const { existsSync } = require("node:fs");
 const { join } = require("node:path");
 
-// `missionc … | head`: the reader has gone; stop quietly, as other command-line tools do
+// `missionc … | head`: the reader has gone; stop quietly, as other command-line tools do. Any other
+// failure to write the output (a full disk, `> /dev/full`, a closed descriptor) is one line and exit 2
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (/** @type {NodeJS.ErrnoException} */ e) => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw e;
+    if (stream === process.stdout) {
+      try {
+        require("node:fs").writeSync(2, `error: cannot write the output: ${e.code ?? e.message}\n`);
+      } catch {
+        /* stderr is gone too */
+      }
+    }
+    process.exit(2);
   });
 }
 

@@ -1,8 +1,10 @@
-import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml, stringify } from "yaml";
+import type { Script } from "../src/agents/scripted.js";
 import type { Status } from "../src/control/status.js";
 import type { ValidationReport } from "../src/validators/validate.js";
 import { ROOT } from "./helpers/cases.js";
@@ -256,5 +258,64 @@ describe("one runner per mission, and signals only to it", () => {
     } finally {
       bystander.kill("SIGKILL");
     }
+  });
+});
+
+describe("damaged state and failed output are one clear line, exit 2", () => {
+  it("a damaged plan.json: status, log, report and run each say so, without 'internal error'", async () => {
+    const repo = exampleRepo();
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
+    for (const damage of ['{"format": "missionc.plan/3", "bro', '{"format":"missionc.plan/3"}', "[]"]) {
+      writeFileSync(join(repo, ".missions/hello/plan.json"), damage);
+      for (const args of [["status"], ["status", "--json"], ["log"], ["report"], ["run", "hello.mission", "--offline"]]) {
+        const r = await runCli(args, repo);
+        expect([r.code, r.stderr.trim().split("\n").length], `${args.join(" ")} on ${damage}`).toEqual([2, 1]);
+        expect(r.stderr).toMatch(/^error: .*plan\.json (is damaged|cannot be read)/);
+        expect(r.stderr).not.toMatch(/internal error|    at /);
+      }
+    }
+  });
+
+  it("output to a full disk: one line on stderr, exit 2, no stack trace", async () => {
+    const repo = exampleRepo();
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
+    for (const args of [["status"], ["log"], ["check", "hello.mission"], ["plan", "hello.mission", "--json"]]) {
+      const r = spawnSync(process.execPath, [join(ROOT, "bin/missionc.js"), ...args], {
+        cwd: repo,
+        stdio: ["ignore", openSync("/dev/full", "w"), "pipe"],
+        encoding: "utf8",
+      });
+      expect([r.status, r.stderr], args.join(" ")).toEqual([2, "error: cannot write the output: ENOSPC\n"]);
+    }
+  });
+
+  it("a 10 MB handoff is refused back to the worker; no journal line holds it", async () => {
+    const repo = exampleRepo("hello", (dir) => {
+      const path = join(dir, "hello.script.yaml");
+      const script = parseYaml(readFileSync(path, "utf8")) as Script;
+      const turns = script.runs["implement:greeter#1"];
+      const done = turns.at(-1)!;
+      const call = done.tools![0];
+      const huge = { ...call, input: { ...(call.input as object), notes: "x".repeat(10 * 1024 * 1024) } };
+      script.runs["implement:greeter#1"] = [...turns.slice(0, -1), { ...done, tools: [huge] }, done];
+      writeFileSync(path, stringify(script, { lineWidth: 0 }));
+      // its tokens are counted (estimated) like any answer's: a budget that affords it
+      const mission = join(dir, "hello.mission");
+      writeFileSync(mission, readFileSync(mission, "utf8").replace("tokens 2M", "tokens 100M"));
+    });
+    const r = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const refused = journalEvents(repo, "hello").filter(
+      (e) => e.type === "tool_result" && e.data["name"] === "submit_handoff" && e.data["is_error"],
+    );
+    expect(refused.map((e) => toolResult(repo, "hello", e).content)).toEqual([
+      expect.stringMatching(/^rejected: the handoff is 10240 KB; keep it under 64 KB/) as unknown,
+    ]);
+    const longest = Math.max(
+      ...readFileSync(join(repo, ".missions/hello/journal.jsonl"), "utf8")
+        .split("\n")
+        .map((l) => l.length),
+    );
+    expect(longest).toBeLessThan(64 * 1024);
   });
 });

@@ -5,6 +5,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../src/plan/canonical.js";
 import { isTestFile } from "../src/control/code-size.js";
+import type { EventData, EventType } from "../src/runner/events.js";
 import { Journal } from "../src/runner/journal.js";
 import { Redactor } from "../src/runner/redact.js";
 import { ROOT } from "./helpers/cases.js";
@@ -70,7 +71,7 @@ function knownMission(): string {
   writeFileSync(join(dir, "plan.json"), canonicalJson(plan));
   let now = T0;
   const journal = new Journal(join(dir, "journal.jsonl"), [], new Redactor([]), { now: () => new Date(now) });
-  const at = (s: number, type: string, data: object): void => {
+  const at = <K extends EventType>(s: number, type: K, data: EventData[K]): void => {
     now = T0 + s * 1000;
     journal.append(type, data);
   };

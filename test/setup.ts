@@ -11,6 +11,13 @@ import { afterAll } from "vitest";
 const scratch = mkdtempSync(join(tmpdir(), "missionc-tests-"));
 process.env["TMPDIR"] = scratch;
 
+/**
+ * Every journal event any test writes, in this process or a child's (a CLI run inherits it), is
+ * checked against specs/journal.schema.json as it is written: a field the types let through (a
+ * spread, a cast) and the schema does not know fails the test that wrote it.
+ */
+process.env["MISSIONC_CHECK_JOURNAL"] = "1";
+
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
 });

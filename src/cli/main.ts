@@ -1,6 +1,7 @@
 import { cac, type CAC } from "cac";
 import { nearest } from "../semantics/suggest.js";
 import { EXIT, InputError, UsageError } from "./errors.js";
+import { StateDamaged } from "../runner/files.js";
 import { writeError } from "./output.js";
 import { version } from "./version.js";
 
@@ -201,7 +202,7 @@ function report(e: unknown, command: string | undefined): number {
     writeError(`hint: run \`missionc ${command ? `${command} ` : ""}--help\` for the options`);
     return EXIT.usage;
   }
-  if (e instanceof InputError) {
+  if (e instanceof InputError || e instanceof StateDamaged) {
     writeError(`error: ${e.message}`);
     return EXIT.usage;
   }

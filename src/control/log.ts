@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readStoredPlan } from "../plan/upgrade.js";
+import { readStoredPlan } from "../runner/stored-plan.js";
 import { loadJournal } from "../runner/journal.js";
 import type { Layout } from "../runner/layout.js";
 import { summarize } from "../runner/state.js";

@@ -1,4 +1,4 @@
-import { readStoredPlan } from "../plan/upgrade.js";
+import { readStoredPlan } from "../runner/stored-plan.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan } from "../plan/types.js";

@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { Ajv } from "ajv";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { checkProgram, type CheckedMission } from "../semantics/check.js";
 import { absolute, type SourceHost } from "../syntax/host.js";
@@ -7,41 +5,15 @@ import { loadProgram } from "../syntax/includes.js";
 import { lower } from "./lower.js";
 import { PLAN_FORMAT, type Plan } from "./types.js";
 import { PLAN_FORMAT_V1, PLAN_FORMAT_V2, upgradePlan, type PlanV1, type PlanV2 } from "./upgrade.js";
+import { SCHEMA_OF, planSchemaError } from "./schema.js";
+
+export { planSchema, planSchemaError } from "./schema.js";
 
 /** Where plans come from: a mission file (checked, then lowered) or a plan JSON (validated). */
 
 export type Loaded =
   | { ok: true; plan: Plan; checked?: CheckedMission }
   | { ok: false; reason: string; diagnostics?: Diagnostic[]; sources?: Map<string, string> };
-
-type Validate = ((v: unknown) => boolean) & { errors?: unknown };
-const validators = new Map<string, Validate>();
-const SCHEMA_OF: Record<string, string> = {
-  [PLAN_FORMAT]: "plan.schema.json",
-  [PLAN_FORMAT_V2]: "plan-v2.schema.json",
-  [PLAN_FORMAT_V1]: "plan-v1.schema.json",
-};
-
-export function planSchema(file = "plan.schema.json"): object {
-  return JSON.parse(readFileSync(new URL(`../../specs/${file}`, import.meta.url), "utf8")) as object;
-}
-
-/**
- * Validates a plan against the schema of its format (specs/plan.schema.json, or plan-v2.schema.json
- * and plan-v1.schema.json for the older ones); the first error, in words, when it fails.
- */
-export function planSchemaError(value: unknown, format: string = PLAN_FORMAT): string | undefined {
-  const file = SCHEMA_OF[format] ?? "plan.schema.json";
-  let validate = validators.get(file);
-  if (!validate) {
-    // discriminator: a step's errors are those of the step its `kind` names, not of the first of the oneOf
-    validate = new Ajv({ allErrors: false, strict: false, discriminator: true }).compile(planSchema(file));
-    validators.set(file, validate);
-  }
-  if (validate(value)) return undefined;
-  const e = (validate.errors as { instancePath: string; message?: string }[] | undefined)?.[0];
-  return e ? `${e.instancePath || "(top)"} ${e.message ?? "is invalid"}` : "does not match the plan schema";
-}
 
 export function planFromMissionText(abs: string, text: string, host: SourceHost): Loaded {
   const checked = checkProgram(loadProgram(abs, text, host), host);

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { ROLES } from "../semantics/model.js";
 import { defaultPermission, defaultProcedureNetwork } from "../semantics/permissions.js";
 import { stepsOf } from "./lower.js";
@@ -76,15 +75,4 @@ function upgradeV2(old: PlanV2): Plan {
  */
 export function upgradePlan(old: PlanV1 | PlanV2): Plan {
   return upgradeV2(old.format === PLAN_FORMAT_V1 ? upgradeV1(old) : old);
-}
-
-/**
- * The plan a mission's state folder holds (its `plan.json`), in today's format: a mission started
- * by a missionc that wrote an older one reads the same. `upgradedFrom` is the stored plan's digest
- * when it was upgraded. Not validated: the runner wrote it.
- */
-export function readStoredPlan(path: string): { plan: Plan; upgradedFrom?: string } {
-  const value = JSON.parse(readFileSync(path, "utf8")) as Plan | PlanV1 | PlanV2;
-  if (value.format === PLAN_FORMAT_V1 || value.format === PLAN_FORMAT_V2) return { plan: upgradePlan(value), upgradedFrom: value.digest };
-  return { plan: value };
 }

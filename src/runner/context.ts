@@ -11,7 +11,8 @@ import type { Plan } from "../plan/types.js";
 import type { Blobs } from "./blobs.js";
 import type { Workspace } from "./git.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
-import type { Journal, JournalEvent } from "./journal.js";
+import type { Journal } from "./journal.js";
+import type { AnyEvent, Event, EventData, EventType } from "./events.js";
 import { apply, type MissionState } from "./state.js";
 import type { Layout } from "./layout.js";
 
@@ -130,9 +131,9 @@ export class RunContext {
   }
 
   /** Journals an event and folds it into the state: the only way state changes. */
-  record<D extends object>(type: string, data: D, options?: { durable?: boolean }): JournalEvent<D> {
+  record<K extends EventType>(type: K, data: EventData[K], options?: { durable?: boolean }): Event<K> {
     const e = this.journal.append(type, data, options);
-    apply(this.state, e as unknown as JournalEvent);
+    apply(this.state, e as AnyEvent);
     return e;
   }
 

@@ -1,6 +1,12 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
+/**
+ * A file of a mission's state (the journal, the stored plan) that cannot be used as it is: one clear
+ * line and exit 2 for the person, never a guess past the damage and never a stack trace.
+ */
+export class StateDamaged extends Error {}
+
 /** Durable file writes: the data is on disk, and so is the name that points at it. */
 
 export function fsyncDir(dir: string): void {

@@ -21,8 +21,18 @@ function schemaErrors(value: unknown): string | undefined {
     .join("; ");
 }
 
+/** The largest handoff accepted, as JSON: a summary for the orchestrator and the next workers, not a log. */
+export const HANDOFF_CAP = 64 * 1024;
+
 export function acceptHandoff(feature: string): (input: unknown) => Acceptance<Handoff> {
   return (input) => {
+    // a handoff is journaled whole: one line, read at every resume
+    const size = JSON.stringify(input ?? null).length;
+    if (size > HANDOFF_CAP)
+      return {
+        ok: false,
+        error: `the handoff is ${Math.round(size / 1024)} KB; keep it under ${HANDOFF_CAP / 1024} KB: summarise, and leave long output in files of the repository`,
+      };
     const error = schemaErrors(input);
     if (error) return { ok: false, error: `the handoff does not match specs/handoff.schema.json: ${error}` };
     const h = input as Handoff;

@@ -1,7 +1,12 @@
 import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
-import { fsyncDir } from "./files.js";
+import { StateDamaged, fsyncDir } from "./files.js";
+import { checkEvent } from "./event-schema.js";
+import type { Event, EventData, EventType } from "./events.js";
+
+/** Set (by the test suite) to check every event against specs/journal.schema.json as it is written. */
+const CHECKED = process.env["MISSIONC_CHECK_JOURNAL"] === "1";
 import type { Redactor } from "./redact.js";
 
 /**
@@ -19,7 +24,7 @@ export interface JournalEvent<D = Record<string, unknown>> {
   hash: string;
 }
 
-export class JournalCorrupt extends Error {}
+export class JournalCorrupt extends StateDamaged {}
 
 const GENESIS = "0".repeat(64);
 
@@ -110,16 +115,17 @@ export class Journal {
    * they reach the disk with the next durable append — the same descriptor's fdatasync flushes
    * every write before it — and a killed process loses nothing written, only a machine crash can.
    */
-  append<D extends object>(type: string, data: D, options: { durable?: boolean } = {}): JournalEvent<D> {
-    const safe = JSON.parse(this.redactor.redactValues(JSON.stringify(data))) as D;
+  append<K extends EventType>(type: K, data: EventData[K], options: { durable?: boolean } = {}): Event<K> {
+    const safe = JSON.parse(this.redactor.redactValues(JSON.stringify(data))) as EventData[K];
     const body = { seq: this.seq + 1, type, at: this.now().toISOString(), data: safe, prev: this.prev };
     const hash = hashOf(JSON.stringify(body));
-    const event = { ...body, hash };
+    const event: Event<K> = { ...body, hash };
+    if (CHECKED) checkEvent(event);
     writeSync(this.fd, `${JSON.stringify(event)}\n`);
     if (options.durable !== false) fdatasyncSync(this.fd); // the data and the file's new length; an append needs no other metadata
     this.seq = event.seq;
     this.prev = hash;
-    this.afterAppend?.(event as JournalEvent);
+    this.afterAppend?.(event);
     return event;
   }
 

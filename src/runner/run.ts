@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { canonicalJson } from "../plan/canonical.js";
 import { planFromMission } from "../plan/load.js";
-import { readStoredPlan } from "../plan/upgrade.js";
+import { readStoredPlan } from "./stored-plan.js";
 import type { Plan } from "../plan/types.js";
 import { nodeHost } from "../syntax/host.js";
 import { loadScript, ScriptError, ScriptedProvider } from "../agents/scripted.js";

@@ -1,5 +1,6 @@
 import type { Usage } from "../agents/provider.js";
 import type { Plan } from "../plan/types.js";
+import type { AnyEvent, EventData } from "./events.js";
 import type { JournalEvent } from "./journal.js";
 
 /**
@@ -196,24 +197,19 @@ function addUsage(s: MissionState, role: string, u: Usage): void {
   s.usage.set(role, t);
 }
 
-// Journal events are untyped: nothing checks their data when it is written (specs/journal.schema.json
-// describes the events, but the runner never validates against it), and the fold reads it loosely
-// until the honest-gates issue gives each event type its own shape. Until then the fold is also
-// exempt from the no-unsafe-* rules.
-// oxlint-disable-next-line typescript/no-explicit-any -- see above: untyped journal data, to be typed by the honest-gates issue
-type D = Record<string, any>;
-
-/** Applies one event. The switch is the whole of the runner's memory. */
-export function apply(s: MissionState, e: JournalEvent): void {
-  const d = e.data as D;
+/**
+ * Applies one event. The switch is the whole of the runner's memory: each case reads its event's
+ * data as typed (events.ts), and a kind without a case does not compile.
+ */
+export function apply(s: MissionState, e: AnyEvent): void {
   s.events = e.seq;
   switch (e.type) {
     case "adopted":
-      for (const c of d["commits"] as string[]) s.adopted.add(c);
+      for (const c of e.data.commits) s.adopted.add(c);
       break;
     case "mission_started":
       s.started = true;
-      s.base = d["base"];
+      s.base = e.data.base;
       break;
     case "run_started":
       s.paused = undefined;
@@ -224,11 +220,11 @@ export function apply(s: MissionState, e: JournalEvent): void {
         }
       break;
     case "plan_upgraded":
-      s.planDigest = d["to"];
+      s.planDigest = e.data.to;
       break;
     case "replanned": {
-      s.planDigest = d["to"];
-      for (const name of d["reset"] as string[]) {
+      s.planDigest = e.data.to;
+      for (const name of e.data.reset) {
         const f = s.features.get(name);
         if (!f) continue;
         // the feature runs again, and its milestone is validated again in a new round that reviews it
@@ -243,7 +239,7 @@ export function apply(s: MissionState, e: JournalEvent): void {
         if (m) f.round = m.round - 1;
       }
       // milestones after the first one touched are validated again: their checks ran on older code
-      const touched = (d["reset"] as string[]).map((n) => s.features.get(n)?.milestone).filter(Boolean);
+      const touched = e.data.reset.map((n) => s.features.get(n)?.milestone).filter(Boolean);
       let after = false;
       for (const m of s.milestones.values()) {
         if (touched.includes(m.name)) {
@@ -255,7 +251,7 @@ export function apply(s: MissionState, e: JournalEvent): void {
           m.round = Math.max(...m.reports.keys(), m.round) + 1;
         }
       }
-      for (const spec of (d["specs"] ?? []) as {
+      for (const spec of (e.data.specs ?? []) as {
         feature: string;
         spec?: string;
         title?: string;
@@ -276,58 +272,58 @@ export function apply(s: MissionState, e: JournalEvent): void {
       break;
     }
     case "step_started": {
-      s.steps.set(d["step"], { base: d["base"], run: d["run"] });
-      const f = s.features.get(d["feature"]);
+      s.steps.set(e.data.step, { base: e.data.base, run: e.data.run });
+      const f = s.features.get(e.data.feature);
       if (f) {
-        f.attempts = d["attempt"];
-        f.base = d["base"];
+        f.attempts = e.data.attempt;
+        f.base = e.data.base;
         f.inProgress = true;
       }
       break;
     }
     case "model_response": {
-      run(s, d["run"]).responses.set(d["turn"], { blob: d["blob"], usage: d["usage"] });
-      addUsage(s, d["role"], d["usage"]);
-      const key = `${d["role"]}\t${d["model"]}`;
+      run(s, e.data.run).responses.set(e.data.turn, { blob: e.data.blob, usage: e.data.usage });
+      addUsage(s, e.data.role, e.data.usage);
+      const key = `${e.data.role}\t${e.data.model}`;
       const entry: { role: string; model: string; usage: Usage } = s.usageByModel.get(key) ?? {
-        role: d["role"],
-        model: d["model"],
+        role: e.data.role,
+        model: e.data.model,
         usage: { input: 0, cache_read: 0, cache_write: 0, output: 0 },
       };
-      for (const k of ["input", "cache_read", "cache_write", "output"] as const) entry.usage[k] += (d["usage"] as Usage)[k] ?? 0;
-      if ((d["usage"] as Usage).estimated) entry.usage.estimated = true;
+      for (const k of ["input", "cache_read", "cache_write", "output"] as const) entry.usage[k] += e.data.usage[k] ?? 0;
+      if (e.data.usage.estimated) entry.usage.estimated = true;
       s.usageByModel.set(key, entry);
       break;
     }
     case "tool_started":
-      run(s, d["run"]).started.add(`${d["turn"]}/${d["index"]}`);
+      run(s, e.data.run).started.add(`${e.data.turn}/${e.data.index}`);
       break;
     case "tool_result":
-      run(s, d["run"]).results.set(`${d["turn"]}/${d["index"]}`, {
-        blob: d["blob"],
-        is_error: d["is_error"],
-        ...(d["command"] ? { command: d["command"] } : {}),
+      run(s, e.data.run).results.set(`${e.data.turn}/${e.data.index}`, {
+        blob: e.data.blob,
+        is_error: e.data.is_error,
+        ...(e.data.command ? { command: e.data.command } : {}),
       });
       break;
     case "command_started":
-      run(s, d["run"]).pgids.push({ pgid: d["pgid"], ...(d["start"] ? { start: d["start"] } : {}) });
+      run(s, e.data.run).pgids.push({ pgid: e.data.pgid, ...(e.data.start ? { start: e.data.start } : {}) });
       break;
     case "handoff": {
-      const f = s.features.get(d["feature"]);
+      const f = s.features.get(e.data.feature);
       if (f) {
-        f.handoff = d["handoff"];
-        f.handoffAttempt = d["attempt"];
+        f.handoff = e.data.handoff;
+        f.handoffAttempt = e.data.attempt;
       }
-      s.lastHandoff = d["handoff"];
+      s.lastHandoff = e.data.handoff;
       break;
     }
     case "commit_intent":
-      s.commitIntents.add(d["step"]);
+      s.commitIntents.add(e.data.step);
       break;
     case "commit_refused": {
       // the refusal is an issue of the step's handoff: the orchestrator sees it and decides
-      const f = s.features.get(d["feature"]);
-      const text = `runner: ${d["reason"]}`;
+      const f = s.features.get(e.data.feature);
+      const text = `runner: ${e.data.reason}`;
       if (f?.handoff && !f.handoff.issues.some((i) => i.text === text)) {
         const handoff = { ...f.handoff, issues: [...f.handoff.issues, { severity: "high" as const, text }] };
         if (s.lastHandoff === f.handoff) s.lastHandoff = handoff;
@@ -336,119 +332,133 @@ export function apply(s: MissionState, e: JournalEvent): void {
       break;
     }
     case "committed": {
-      const f = s.features.get(d["feature"]);
+      const f = s.features.get(e.data.feature);
       if (f) {
         f.done = true;
         f.inProgress = false;
-        f.commit = d["commit"];
-        f.gate = d["problems"] ? "pending" : "none";
+        f.commit = e.data.commit;
+        f.gate = e.data.problems ? "pending" : "none";
       }
       break;
     }
     case "check_started": {
-      const m = s.milestones.get(d["milestone"]);
+      const m = s.milestones.get(e.data.milestone);
       if (!m) break;
-      const set = m.checksStarted.get(d["round"]) ?? new Set<string>();
-      set.add(`${d["kind"]}:${d["name"]}`);
-      m.checksStarted.set(d["round"], set);
+      const set = m.checksStarted.get(e.data.round) ?? new Set<string>();
+      set.add(`${e.data.kind}:${e.data.name}`);
+      m.checksStarted.set(e.data.round, set);
       break;
     }
     case "check_result": {
-      const m = s.milestones.get(d["milestone"]);
+      const m = s.milestones.get(e.data.milestone);
       if (!m) break;
-      const map = m.checks.get(d["round"]) ?? new Map<string, CheckRecord>();
-      map.set(`${d["kind"]}:${d["name"]}`, d["check"] as CheckRecord);
-      m.checks.set(d["round"], map);
+      const map = m.checks.get(e.data.round) ?? new Map<string, CheckRecord>();
+      map.set(`${e.data.kind}:${e.data.name}`, e.data.check);
+      m.checks.set(e.data.round, map);
       break;
     }
     case "verdicts": {
-      const m = s.milestones.get(d["milestone"]);
+      const m = s.milestones.get(e.data.milestone);
       if (!m) break;
-      const map = m.verdicts.get(d["round"]) ?? new Map<string, Verdict[]>();
-      map.set(d["run"], d["verdicts"]);
-      m.verdicts.set(d["round"], map);
+      const map = m.verdicts.get(e.data.round) ?? new Map<string, Verdict[]>();
+      map.set(e.data.run, e.data.verdicts);
+      m.verdicts.set(e.data.round, map);
       break;
     }
     case "validation_finished": {
-      const m = s.milestones.get(d["milestone"]);
+      const m = s.milestones.get(e.data.milestone);
       if (!m) break;
-      m.reports.set(d["round"], {
-        passed: d["passed"],
-        failing: d["failing"],
-        failingProcedures: d["failing_procedures"] ?? [],
-        blob: d["blob"],
+      m.reports.set(e.data.round, {
+        passed: e.data.passed,
+        failing: e.data.failing,
+        failingProcedures: e.data.failing_procedures ?? [],
+        blob: e.data.blob,
       });
-      if (!d["passed"]) m.failedRounds++;
+      if (!e.data.passed) m.failedRounds++;
       break;
     }
     case "decision":
-      applyDecision(s, d);
+      applyDecision(s, e.data);
       break;
     case "message_received":
-      s.messages.push({ id: d["id"], text: d["text"], delivered: false, ...(d["interrupt"] ? { interrupt: true } : {}) });
+      s.messages.push({ id: e.data.id, text: e.data.text, delivered: false, ...(e.data.interrupt ? { interrupt: true } : {}) });
       break;
     case "messages_delivered":
       for (const m of s.messages)
-        if ((d["ids"] as string[]).includes(m.id)) {
+        if (e.data.ids.includes(m.id)) {
           m.delivered = true;
-          m.answeredAt = d["run"];
+          m.answeredAt = e.data.run;
         }
       break;
     case "validation_started":
-      s.milestones.get(d["milestone"])?.validating.add(d["round"]);
+      s.milestones.get(e.data.milestone)?.validating.add(e.data.round);
       break;
     case "paused": {
-      s.paused = { reason: d["reason"] };
-      const m = d["milestone"] ? s.milestones.get(d["milestone"]) : undefined;
-      if (m && d["kind"] === "rounds") m.pausedForRounds = m.failedRounds;
+      s.paused = { reason: e.data.reason };
+      const m = e.data.milestone ? s.milestones.get(e.data.milestone) : undefined;
+      if (m && e.data.kind === "rounds") m.pausedForRounds = m.failedRounds;
       break;
     }
     case "milestone_accepted": {
-      const m = s.milestones.get(d["milestone"]);
+      const m = s.milestones.get(e.data.milestone);
       if (m) m.accepted = true;
       break;
     }
     case "mission_completed":
       s.completed = true;
       break;
-    default:
+    // kinds for the record (timings, processes, the app's life, retries, restorations): no state of the runner's
+    case "agent_started":
+    case "agent_finished":
+    case "provider_retry":
+    case "leftover_killed":
+    case "app_started":
+    case "app_stopped":
+    case "procedure_finished":
+    case "repository_restored":
+    case "pause_requested":
+    case "turn_interrupted":
       break;
+    default: {
+      // every kind has its case: a kind added to events.ts without one does not compile
+      const unhandled: never = e;
+      return unhandled;
+    }
   }
 }
 
-function applyDecision(s: MissionState, d: D): void {
-  const decision = d["decision"] as { action: string; reason: string; features?: D[]; amendments?: { feature: string; spec: string }[] };
-  s.decisions.push({ gate: d["gate"], action: decision.action, reason: decision.reason });
+function applyDecision(s: MissionState, d: EventData["decision"]): void {
+  const decision = d.decision;
+  s.decisions.push({ gate: d.gate, action: decision.action, reason: decision.reason });
   for (const m of s.messages)
-    if (((d["messages"] ?? []) as string[]).includes(m.id)) {
+    if ((d.messages ?? []).includes(m.id)) {
       m.delivered = true;
-      m.answeredAt = d["gate"];
+      m.answeredAt = d.gate;
     }
-  const gate = String(d["gate"]);
-  if (gate.startsWith("handoff:")) {
-    const f = s.features.get(d["feature"]);
+  if (d.gate.startsWith("handoff:")) {
+    const f = d.feature ? s.features.get(d.feature) : undefined;
     if (f) f.gate = "answered";
   }
-  const m = d["milestone"] ? s.milestones.get(d["milestone"]) : undefined;
-  if (gate.startsWith("gate:") && m) {
-    m.gates.add(d["round"]);
-    if (decision.action === "follow_up") m.round = d["round"] + 1;
+  const m = d.milestone ? s.milestones.get(d.milestone) : undefined;
+  if (d.gate.startsWith("gate:") && m && d.round !== undefined) {
+    m.gates.add(d.round);
+    if (decision.action === "follow_up") m.round = d.round + 1;
   }
   for (const f of decision.features ?? []) {
-    s.features.set(f["name"], {
-      name: f["name"],
-      ...(f["title"] ? { title: f["title"] } : {}),
-      milestone: d["milestone"],
-      spec: f["spec"],
-      fulfills: f["fulfills"],
-      skills: f["skills"] ?? [],
-      model: f["worker"] ?? d["default_model"],
+    s.features.set(f.name, {
+      name: f.name,
+      ...(f.title ? { title: f.title } : {}),
+      milestone: d.milestone ?? "",
+      spec: f.spec,
+      fulfills: f.fulfills,
+      skills: f.skills ?? [],
+      model: f.worker ?? d.default_model,
       origin: "follow_up",
       attempts: 0,
       inProgress: false,
       done: false,
       gate: "none",
-      ...(d["round"] !== undefined ? { round: d["round"] } : {}),
+      ...(d.round !== undefined ? { round: d.round } : {}),
     });
   }
   for (const a of decision.amendments ?? []) {
@@ -465,7 +475,7 @@ export function fold(plan: Plan, events: JournalEvent[]): MissionState {
   let segmentStart: number | undefined;
   let last = 0;
   for (const e of events) {
-    apply(s, e);
+    apply(s, e as AnyEvent); // written typed, and checked against the schema wherever the tests run
     const t = Date.parse(e.at);
     if (e.type === "run_started" || e.type === "mission_started") {
       if (segmentStart !== undefined) s.activeMs += last - segmentStart;
@@ -478,70 +488,75 @@ export function fold(plan: Plan, events: JournalEvent[]): MissionState {
   return s;
 }
 
-export function summarize(e: JournalEvent): string {
-  const d = e.data as D;
+/** One line about an event, for `status` and `log`. Read from journals of any version: nested fields are looked into with care. */
+export function summarize(event: JournalEvent): string {
+  const e = event as AnyEvent;
   switch (e.type) {
     case "step_started":
-      return `${d["step"]} (attempt ${d["attempt"]})`;
+      return `${e.data.step} (attempt ${e.data.attempt})`;
     case "model_response":
-      return `${d["run"]} turn ${d["turn"]}`;
+      return `${e.data.run} turn ${e.data.turn}`;
     case "tool_started":
-      return `${d["run"]} ${d["name"]}`;
+      return `${e.data.run} ${e.data.name}`;
     case "tool_result":
-      return `${d["run"]} ${d["name"]}${d["is_error"] ? " (error)" : ""}`;
+      return `${e.data.run} ${e.data.name}${e.data.is_error ? " (error)" : ""}`;
     case "handoff":
-      return `${d["feature"]}: ${d["handoff"]?.status}`;
+      return `${e.data.feature}: ${e.data.handoff?.status}`;
     case "commit_refused":
-      return `${d["feature"]}: ${d["reason"]}`;
+      return `${e.data.feature}: ${e.data.reason}`;
     case "committed":
-      return `${d["feature"]} ${d["commit"] ? String(d["commit"]).slice(0, 10) : "(no change)"}`;
+      return `${e.data.feature} ${e.data.commit ? e.data.commit.slice(0, 10) : "(no change)"}`;
     case "check_started":
-      return `${d["milestone"]}#${d["round"]} ${d["kind"]} ${d["name"]}`;
+      return `${e.data.milestone}#${e.data.round} ${e.data.kind} ${e.data.name}`;
     case "check_result":
-      return `${d["milestone"]}#${d["round"]} ${d["kind"]} ${d["name"]} → exit ${d["check"]?.exit_code}`;
-    case "validation_finished":
-      return `${d["milestone"]}#${d["round"]} ${d["passed"] ? "passed" : `failed: ${[...(d["failing"] as string[]), ...((d["failing_procedures"] as string[] | undefined) ?? []).map((p) => `procedure ${p}`)].join(", ")}`}`;
+      return `${e.data.milestone}#${e.data.round} ${e.data.kind} ${e.data.name} → exit ${e.data.check?.exit_code}`;
+    case "validation_finished": {
+      const failing = [...(e.data.failing ?? []), ...(e.data.failing_procedures ?? []).map((p) => `procedure ${p}`)];
+      return `${e.data.milestone}#${e.data.round} ${e.data.passed ? "passed" : `failed: ${failing.join(", ")}`}`;
+    }
     case "decision": {
-      const made = ((d["decision"]?.features ?? []) as { name: string }[]).map((f) => f.name);
-      return `${d["gate"]}: ${d["decision"]?.action}${made.length ? ` ${made.join(", ")}` : ""} — ${String(d["decision"]?.reason ?? "").slice(0, 100)}`;
+      const made = (e.data.decision?.features ?? []).map((f) => f.name);
+      return `${e.data.gate}: ${e.data.decision?.action}${made.length ? ` ${made.join(", ")}` : ""} — ${(e.data.decision?.reason ?? "").slice(0, 100)}`;
     }
     case "paused":
-      return String(d["reason"]);
+      return e.data.reason;
     case "provider_retry":
-      return `${d["run"]} turn ${d["turn"]}: ${d["status"] ? `HTTP ${d["status"]}` : d["reason"]}, retry ${d["attempt"]} after ${d["delay_ms"]} ms`;
+      return `${e.data.run} turn ${e.data.turn}: ${e.data.status ? `HTTP ${e.data.status}` : e.data.reason}, retry ${e.data.attempt} after ${e.data.delay_ms} ms`;
     case "message_received":
-      return String(d["text"]).slice(0, 80);
+      return (e.data.text ?? "").slice(0, 80);
     case "replanned":
-      return `${(d["reset"] as string[]).join(", ") || "no done feature"} to run again`;
+      return `${(e.data.reset ?? []).join(", ") || "no done feature"} to run again`;
     case "plan_upgraded":
-      return `the stored plan now in ${d["format"]}, ${String(d["to"]).slice(0, 19)}`;
+      return `the stored plan now in ${e.data.format}, ${(e.data.to ?? "").slice(0, 19)}`;
     case "command_started":
-      return String(d["run"]);
+      return e.data.run;
     case "leftover_killed":
-      return `${d["run"]} group ${d["pgid"]}`;
+      return `${e.data.run} group ${e.data.pgid}`;
     case "procedure_finished":
-      return `${d["name"]} → exit ${d["exit_code"]}`;
+      return `${e.data.name} → exit ${e.data.exit_code}`;
     case "commit_intent":
-      return String(d["step"]);
+      return e.data.step;
     case "verdicts": {
-      const v = (d["verdicts"] ?? []) as { verdict: string }[];
+      const v = e.data.verdicts ?? [];
       const n = (k: string): number => v.filter((x) => x.verdict === k).length;
-      return `${d["run"]}: ${n("pass")} pass, ${n("fail")} fail, ${n("unverified")} unverified`;
+      return `${e.data.run}: ${n("pass")} pass, ${n("fail")} fail, ${n("unverified")} unverified`;
     }
     case "agent_started":
-      return `${d["run"]} (${d["role"]} ${d["model"]})`;
+      return `${e.data.run} (${e.data.role} ${e.data.model})`;
     case "agent_finished":
-      return `${d["run"]}: ${d["outcome"]} after ${d["turns"]} turn(s)`;
+      return `${e.data.run}: ${e.data.outcome} after ${e.data.turns} turn(s)`;
     case "validation_started":
-      return `${d["milestone"]} round ${d["round"]}`;
+      return `${e.data.milestone} round ${e.data.round}`;
     case "app_started":
-      return `${d["milestone"]}#${d["round"]} group ${d["pgid"]} ready at ${d["ready"]} in ${d["ready_ms"]} ms`;
+      return `${e.data.milestone}#${e.data.round} group ${e.data.pgid} ready at ${e.data.ready} in ${e.data.ready_ms} ms`;
     case "app_stopped":
-      return `${d["milestone"]}#${d["round"]} group ${d["pgid"]}`;
+      return `${e.data.milestone}#${e.data.round} group ${e.data.pgid}`;
     case "turn_interrupted":
-      return `${d["run"]} turn ${d["turn"]}`;
+      return `${e.data.run} turn ${e.data.turn}`;
     case "messages_delivered":
-      return `${(d["ids"] as string[]).length} message(s) to ${d["run"]}`;
+      return `${(e.data.ids ?? []).length} message(s) to ${e.data.run}`;
+    case "adopted":
+      return `${(e.data.commits ?? []).length} commit(s) taken over`;
     default:
       return "";
   }
