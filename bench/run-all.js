@@ -6,6 +6,7 @@ import { benchStartup } from "./startup.js";
 import { benchRun } from "./run.js";
 import { benchHello } from "./hello.js";
 import { benchSandbox } from "./sandbox.js";
+import { benchJournal } from "./journal.js";
 
 const started = performance.now();
 /** @type {[string, number][]} */
@@ -24,6 +25,7 @@ await section("diff", benchDiffPlan);
 await section("run", benchRun);
 await section("hello", benchHello);
 await section("sandbox", benchSandbox);
+await section("journal", benchJournal);
 console.log(
   `npm run bench: ${((performance.now() - started) / 1000).toFixed(0)} s after the build (${took.map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(", ")})`,
 );

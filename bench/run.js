@@ -21,6 +21,14 @@ import { Blobs } from "../dist/runner/blobs.js";
 import { readStatus } from "../dist/control/status.js";
 import { readReport } from "../dist/control/report.js";
 
+/**
+ * The runner's modules this benchmark times: this build's, or (bench/journal.js) another build's,
+ * so that two versions are measured side by side in one process.
+ * @typedef {{ runMission: typeof runMission, loadJournal: typeof loadJournal, fold: typeof fold, nextAction: typeof nextAction }} Runner
+ * @type {Runner}
+ */
+const THIS_BUILD = { runMission, loadJournal, fold, nextAction };
+
 const FEATURES = 1000;
 const PER_MILESTONE = 50;
 
@@ -111,12 +119,12 @@ function noGit() {
   });
 }
 
-/** @param {boolean} withGit */
-export async function timedRun(withGit) {
+/** @param {boolean} withGit @param {Runner} runner */
+export async function timedRun(withGit, runner = THIS_BUILD) {
   const dir = repo();
   const steps = loadedPlan(join(dir, "bench.mission"), dir).steps.length;
   const started = process.hrtime.bigint();
-  const outcome = await runMission({
+  const outcome = await runner.runMission({
     missionFile: join(dir, "bench.mission"),
     offline: true,
     progress: () => {},
@@ -128,7 +136,8 @@ export async function timedRun(withGit) {
   return { ms, steps };
 }
 
-async function resume() {
+/** A 100,000-event journal of the bench mission, and its plan. */
+export function bigJournal() {
   const dir = mkdtempSync(join(tmpdir(), "missionc-journal-"));
   const mdir = join(dir, "m");
   mkdirSync(mdir);
@@ -158,11 +167,22 @@ async function resume() {
     }
   }
   j.close();
+  return { dir, path, plan };
+}
+
+/** Load, verify, fold, choose: what a resumed runner does before its first step. @param {string} path @param {import("../dist/plan/types.js").Plan} plan @param {Runner} runner */
+export function timedResume(path, plan, runner = THIS_BUILD) {
   const started = process.hrtime.bigint();
-  const loaded = loadJournal(path);
-  const state = fold(plan, loaded.events);
-  nextAction(plan, state);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const loaded = runner.loadJournal(path);
+  const state = runner.fold(plan, loaded.events);
+  runner.nextAction(plan, state);
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, events: loaded.events.length };
+}
+
+async function resume() {
+  const { dir, path, plan } = bigJournal();
+  const { ms, events } = timedResume(path, plan);
+  const loaded = { events: { length: events } };
   writeFileSync(join(dir, "plan.json"), canonicalJson(plan));
   const layout = layoutAt(dir, dir);
   let t = process.hrtime.bigint();
