@@ -143,6 +143,8 @@ describe("the journal and the branch agree, or the runner stops", () => {
     );
     expect(r.stderr).toMatch(/git branch -D mission\/hello/);
     expect(commits(repo)).toEqual(before);
+    // status says "not started", and why that is not the whole story
+    expect((await runCli(["status"], repo)).stdout).toMatch(/warning: the journal is missing or empty, but 2 handoff\(s\)/);
   });
 
   it("a plan.json alone (a kill before the first journal line) is a fresh start", async () => {

@@ -18,6 +18,8 @@ export interface Status {
   title?: string;
   state: "not_started" | "running" | "paused" | "done" | "stopped";
   paused_reason?: string;
+  /** something about the state that needs a person: a journal lost while the mission has done work */
+  warning?: string;
   milestone?: string;
   step?: { kind: string; id: string; role: string; model: string };
   /** while a runner works: the agents in flight now (several when reviewers run in parallel) */
@@ -217,6 +219,9 @@ export function statusOf(layout: Layout, plan: Plan, events: readonly JournalEve
     journal: { events: events.length, torn_tail_bytes: droppedBytes },
   };
   if (s.paused && !s.completed) status.paused_reason = s.paused.reason;
+  const handoffs = s.started ? 0 : filesIn(layout.handoffs);
+  if (handoffs)
+    status.warning = `the journal is missing or empty, but ${handoffs} handoff(s) in ${layout.handoffs} show this mission has done work: \`missionc run\` refuses until the journal is put back`;
   if (current && !s.completed) status.milestone = current;
   const st = s.completed ? undefined : step(plan, s);
   if (st) status.step = st;
@@ -245,6 +250,7 @@ function budgetLine(b: Status["budget"]): string {
 export function renderStatus(st: Status): string {
   const lines = [
     `mission ${st.mission}${st.title ? ` "${st.title}"` : ""}: ${st.state.replace("_", " ")}${st.paused_reason ? ` (${st.paused_reason})` : ""}`,
+    ...(st.warning ? [`warning: ${st.warning}`] : []),
     st.milestone
       ? `milestone ${st.milestone}${st.step ? ` · ${st.state === "running" ? "now" : "next"}: ${st.step.id} (${st.step.role} ${st.step.model})` : ""}`
       : "",
@@ -272,4 +278,12 @@ export function renderStatus(st: Status): string {
     ...st.last_events.map((e) => `  #${e.seq} ${e.type}${e.summary ? ` ${e.summary}` : ""}`),
   ];
   return `${lines.filter((l) => l !== "").join("\n")}\n`;
+}
+
+function filesIn(dir: string): number {
+  try {
+    return readdirSync(dir).length;
+  } catch {
+    return 0;
+  }
 }
