@@ -3,11 +3,15 @@
 const { existsSync } = require("node:fs");
 const { join } = require("node:path");
 
-// `missionc … | head`: the reader has gone; stop quietly, as other command-line tools do. Any other
-// failure to write the output (a full disk, `> /dev/full`, a closed descriptor) is one line and exit 2
+// Output that cannot be written (the reader of `missionc … | head` has gone, a full disk, `> /dev/full`,
+// a closed descriptor) is one line and exit 2: never 0, which for `run` means "done". A run is not cut
+// off mid-step for it: it is stopped as SIGTERM stops it (at the next turn, journaled), and resumes.
+const argv = process.argv.slice(2);
+let outputFailed = false;
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (/** @type {NodeJS.ErrnoException} */ e) => {
-    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    if (outputFailed) return;
+    outputFailed = true;
     if (stream === process.stdout) {
       try {
         require("node:fs").writeSync(2, `error: cannot write the output: ${e.code ?? e.message}\n`);
@@ -15,16 +19,16 @@ for (const stream of [process.stdout, process.stderr]) {
         /* stderr is gone too */
       }
     }
-    process.exit(2);
+    if (argv[0] === "run") process.kill(process.pid, "SIGTERM");
+    else process.exit(2);
   });
 }
 
-const argv = process.argv.slice(2);
 const bundle = join(__dirname, "..", "dist", "bundle");
 
 /** @param {number} code */
 const done = (code) => {
-  process.exitCode = code;
+  process.exitCode = outputFailed ? 2 : code;
 };
 
 if (existsSync(join(bundle, "manifest.json"))) {

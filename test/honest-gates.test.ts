@@ -321,3 +321,83 @@ describe("damaged state and failed output are one clear line, exit 2", () => {
     expect(longest).toBeLessThan(64 * 1024);
   });
 });
+
+describe("second review of issue 14", () => {
+  it("a run whose output reader goes away exits 2, saying so, and resumes later", async () => {
+    const repo = exampleRepo();
+    const direct = spawnSync(
+      "bash",
+      [
+        "-c",
+        `node ${JSON.stringify(join(ROOT, "bin/missionc.js"))} run hello.mission --offline --no-sandbox | head -1 >/dev/null; echo "\${PIPESTATUS[0]}"`,
+      ],
+      {
+        cwd: repo,
+        encoding: "utf8",
+      },
+    );
+    expect(direct.stdout.trim()).toBe("2");
+    expect(direct.stderr).toMatch(/^error: cannot write the output: EPIPE/m);
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
+  });
+
+  it("pause leaves alone a process that only reads the journal (tail -f), whatever the lock says", async () => {
+    const repo = exampleRepo();
+    await runCli(["run", "hello.mission", "--offline"], repo, { MISSIONC_CRASH_AFTER_APPEND: "5" });
+    const reader = spawn("tail", ["-f", join(repo, ".missions/hello/journal.jsonl")], { stdio: "ignore" });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const start = readFileSync(`/proc/${reader.pid}/stat`, "utf8").split(") ")[1].split(" ")[19];
+      writeFileSync(
+        join(repo, ".missions/hello/lock"),
+        JSON.stringify({ pid: reader.pid, host: hostname(), started: new Date().toISOString(), start }),
+      );
+      const r = await runCli(["pause", "hello.mission"], repo);
+      expect(r.stdout).not.toMatch(/will act/);
+      await new Promise((res) => setTimeout(res, 300));
+      expect([reader.exitCode, reader.signalCode]).toEqual([null, null]);
+      // and run says what the lock is, instead of sending the person to pause
+      const locked = await runCli(["run", "hello.mission", "--offline"], repo);
+      expect(locked.code).toBe(4);
+      expect(locked.stderr).toMatch(/that process is not `missionc run`: if no runner of this mission is running, remove .*lock/);
+    } finally {
+      reader.kill("SIGKILL");
+    }
+  });
+
+  it("a journal line that is JSON but no event, and an edited plan.json, are damage: one line, exit 2", async () => {
+    const repo = exampleRepo();
+    expect((await runCli(["run", "hello.mission", "--offline", "--until", "greeting"], repo)).code).toBe(0);
+    const journal = join(repo, ".missions/hello/journal.jsonl");
+    const kept = readFileSync(journal, "utf8");
+    writeFileSync(journal, `${kept}null\n`);
+    for (const args of [["status"], ["log"], ["report"], ["run", "hello.mission", "--offline"]]) {
+      const r = await runCli(args, repo);
+      expect([r.code, r.stderr], args.join(" ")).toEqual([
+        2,
+        expect.stringMatching(/^error: the journal is damaged at line \d+: not an event/) as unknown,
+      ]);
+    }
+    writeFileSync(journal, kept);
+    const planPath = join(repo, ".missions/hello/plan.json");
+    const plan = JSON.parse(readFileSync(planPath, "utf8")) as { milestones: unknown[] };
+    writeFileSync(planPath, JSON.stringify({ ...plan, milestones: [] }));
+    const r = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      expect.stringMatching(/plan\.json is damaged: its content does not match its digest/) as unknown,
+    ]);
+  });
+
+  it("a journal cut short after a complete run: run refuses rather than doing the steps again", async () => {
+    const repo = exampleRepo();
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
+    const commits = git(repo, "log", "--format=%H", "mission/hello");
+    const journal = join(repo, ".missions/hello/journal.jsonl");
+    writeFileSync(journal, `${readFileSync(journal, "utf8").split("\n").slice(0, 5).join("\n")}\n`);
+    const r = await runCli(["run", "hello.mission", "--offline"], repo);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the journal \(.*\) ends before the work on mission\/hello: 2 commit\(s\) of missionc are not in it/);
+    expect(git(repo, "log", "--format=%H", "mission/hello")).toBe(commits);
+  });
+});

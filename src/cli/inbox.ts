@@ -5,7 +5,7 @@ import { readStatus } from "../control/status.js";
 import { findMission, TargetError } from "../control/target.js";
 import { writeDurable } from "../runner/files.js";
 import { holderAlive, readLock } from "../runner/lock.js";
-import { holdsOpen } from "../runner/processes.js";
+import { holdsOpen, isMissionRunner } from "../runner/processes.js";
 import { hostname } from "node:os";
 import { EXIT, InputError } from "./errors.js";
 import { write } from "./output.js";
@@ -25,7 +25,7 @@ async function post(target: string | undefined, mission: string | undefined, ite
   let note = "the mission is not running; it will be read when `missionc run` resumes it";
   // the lock is a file an agent run with --no-sandbox could write: only a process that has this
   // mission's journal open is its runner, whatever the lock says (a signal to another would kill it)
-  if (lock && holderAlive(lock) && lock.host === hostname() && holdsOpen(lock.pid, layout.journal)) {
+  if (lock && holderAlive(lock) && lock.host === hostname() && holdsOpen(lock.pid, layout.journal) && isMissionRunner(lock.pid)) {
     try {
       process.kill(lock.pid, "SIGUSR2");
       note = `runner ${lock.pid} will act at its next turn`;

@@ -139,7 +139,14 @@ export function buildReport(
     },
     follow_ups: [...s.features.values()]
       .filter((f) => f.origin === "follow_up")
-      .map((f) => ({ name: f.name, milestone: f.milestone, fulfills: f.fulfills, done: f.done, created_by: creators.get(f.name) ?? "" })),
+      // finished without a change is not done (status says "finished without a change")
+      .map((f) => ({
+        name: f.name,
+        milestone: f.milestone,
+        fulfills: f.fulfills,
+        done: f.done && Boolean(f.commit),
+        created_by: creators.get(f.name) ?? "",
+      })),
     milestones,
     assertions: { total: milestones.reduce((n, m) => n + m.assertions, 0), passed: milestones.reduce((n, m) => n + m.passed, 0) },
     cost: status.cost,

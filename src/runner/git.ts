@@ -154,7 +154,8 @@ export interface Workspace {
 /** The mission branch's commits beyond a point, by who made them: the runner's carry a step trailer. */
 export interface BranchHistory {
   exists: boolean;
-  steps: string[];
+  /** commits with a `Missionc-Step` trailer, oldest first, and the step each names */
+  steps: { commit: string; step: string }[];
   /** commits without a `Missionc-Step` trailer, oldest first */
   foreign: { commit: string; subject: string }[];
 }
@@ -313,12 +314,12 @@ export class MissionGit implements Workspace {
       `--format=%H%x00%s%x00%(trailers:key=${STEP_TRAILER},valueonly)%x01`,
       from ? `${from}..${ref}` : ref,
     ]);
-    const steps: string[] = [];
+    const steps: BranchHistory["steps"] = [];
     const foreign: BranchHistory["foreign"] = [];
     for (const entry of log.split("\x01")) {
       const [commit, subject, step] = entry.trim().split("\x00");
       if (!commit) continue;
-      if (step?.trim()) steps.push(commit);
+      if (step?.trim()) steps.push({ commit, step: step.trim() });
       else foreign.push({ commit, subject: subject ?? "" });
     }
     return { exists, steps, foreign };

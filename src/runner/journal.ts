@@ -68,6 +68,8 @@ export function loadJournal(path: string, options: { readOnly?: boolean } = {}):
     } catch {
       throw new JournalCorrupt(`the journal is damaged at line ${line}: not JSON`);
     }
+    if (typeof e !== "object" || e === null || Array.isArray(e))
+      throw new JournalCorrupt(`the journal is damaged at line ${line}: not an event`);
     // the hash covers the line as written without its last member (`"hash"`): no need to serialise it again
     const cut = raw.lastIndexOf(',"hash":"');
     const hash = e.hash;

@@ -92,3 +92,19 @@ export function holdsOpen(pid: number, file: string): boolean {
     }
   });
 }
+
+/**
+ * Whether a process is `missionc run` by its command line (/proc/<pid>/cmdline): node running
+ * missionc's entry with the `run` command. With holdsOpen, what tells the runner from a process that
+ * merely reads its journal (a `tail -f`) or that a lock file names.
+ */
+export function isMissionRunner(pid: number): boolean {
+  let args: string[];
+  try {
+    args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return false;
+  }
+  const entry = args.findIndex((a) => /(^|\/)missionc(\.js)?$/.test(a));
+  return entry >= 0 && args.slice(entry + 1).includes("run");
+}

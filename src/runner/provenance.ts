@@ -21,6 +21,8 @@ export interface Journaled {
   adopted: ReadonlySet<string>;
   /** whether the journal file exists at all (a missing one is said so) */
   journalExists: boolean;
+  /** the trailers of the steps whose commit the journal announced (`commit_intent`): every step commit on the branch must be one */
+  intents: ReadonlySet<string>;
 }
 
 export async function checkProvenance(
@@ -47,6 +49,14 @@ export async function checkProvenance(
     return foreignProblem(history.foreign, branch, adopt, `${branch} exists already and holds`);
   }
   const history = await git.history(journaled.base);
+  // a step commit the journal never announced: the journal has lost its end (truncated, restored
+  // from an older copy), and the steps it no longer knows would be done again over their commits
+  const unknown = history.steps.filter((c) => !journaled.intents.has(c.step));
+  if (unknown.length)
+    return {
+      ok: false,
+      message: `the journal (${layout.journal}) ends before the work on ${branch}: ${unknown.length} commit(s) of missionc are not in it (the first: ${unknown[0].commit.slice(0, 10)}, step ${unknown[0].step}); it was cut short or restored from an older copy. Put back the whole journal; or, to start the mission over, delete the branch (\`git branch -D ${branch}\`) and ${layout.dir}`,
+    };
   const foreign = history.foreign.filter((c) => !journaled.adopted.has(c.commit));
   return foreignProblem(foreign, branch, adopt, `since the mission started, ${branch} has received`);
 }

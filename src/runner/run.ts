@@ -21,6 +21,8 @@ import { commonDirOf, excludeStateDir, GitError, MissionGit, repositoryRoot, typ
 import { Bubblewrap, findBubblewrap, SandboxUnavailable, Unconfined, UNCONFINED_WARNING, type Sandbox } from "../sandbox/sandbox.js";
 import { implement } from "./implement.js";
 import { checkProvenance } from "./provenance.js";
+import { isMissionRunner } from "./processes.js";
+import { hostname } from "node:os";
 import { RepositoryGuard } from "./repo-guard.js";
 import { Journal, JournalCorrupt, loadJournal, type JournalEvent } from "./journal.js";
 import { layoutOf, type Layout } from "./layout.js";
@@ -192,7 +194,14 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
     lock = MissionLock.acquire(layout.lock, options.runner);
   } catch (e) {
     if (e instanceof LockHeld)
-      return { exit: 4, status: "locked", message: `${e.message}; wait for it, or stop it with \`missionc pause\`` };
+      return {
+        exit: 4,
+        status: "locked",
+        message:
+          e.holder.host === hostname() && e.holder.pid > 0 && !isMissionRunner(e.holder.pid)
+            ? `${e.message}, but that process is not \`missionc run\`: if no runner of this mission is running, remove ${layout.lock}`
+            : `${e.message}; wait for it, or stop it with \`missionc pause\``,
+      };
     throw e;
   }
   try {
@@ -220,6 +229,7 @@ async function drive(
     throw e;
   }
   const redactor = new Redactor(secretValues(process.env, confinement.keyNames));
+  const journalExisted = existsSync(layout.journal); // before the Journal makes it
   const journal = new Journal(layout.journal, journalEvents, redactor, options.afterAppend ? { afterAppend: options.afterAppend } : {});
   const blobs = new Blobs(layout.blobs, redactor);
   const git = options.workspace
@@ -275,7 +285,9 @@ async function drive(
         started: ctx.state.started,
         base: ctx.state.base,
         adopted: ctx.state.adopted,
-        journalExists: existsSync(layout.journal),
+        journalExists: journalExisted,
+        // as the trailers write them (implement.ts): mission/step
+        intents: new Set([...ctx.state.commitIntents].map((step) => `${plan.mission.name}/${step}`)),
       },
       options.adopt === true,
     );

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { digestOf } from "../plan/canonical.js";
 import { SCHEMA_OF, planSchemaError } from "../plan/schema.js";
 import { PLAN_FORMAT, type Plan } from "../plan/types.js";
 import { PLAN_FORMAT_V1, PLAN_FORMAT_V2, upgradePlan, type PlanV1, type PlanV2 } from "../plan/upgrade.js";
@@ -23,6 +24,10 @@ export function readStoredPlan(path: string): { plan: Plan; upgradedFrom?: strin
     throw new StateDamaged(`${path} is damaged: its format is ${JSON.stringify(format)}, not a missionc plan's; ${RECOVER}`);
   const error = planSchemaError(value, format);
   if (error) throw new StateDamaged(`${path} is damaged: ${error} (specs/${SCHEMA_OF[format]}); ${RECOVER}`);
+  // an edit that still fits the schema is damage too: the runner would follow a plan nobody checked
+  const { digest, ...body } = value;
+  if (digestOf(body) !== digest)
+    throw new StateDamaged(`${path} is damaged: its content does not match its digest (it was edited); ${RECOVER}`);
   if (format === PLAN_FORMAT_V1 || format === PLAN_FORMAT_V2) {
     const old = value as PlanV1 | PlanV2;
     return { plan: upgradePlan(old), upgradedFrom: old.digest };

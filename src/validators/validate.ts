@@ -109,7 +109,8 @@ async function runOnce(
     ...(regression ? { regression } : {}),
   };
   ctx.record("check_result", { milestone, round, kind, name, check });
-  ctx.progress(`  ${kind} ${name}: \`${command}\` → exit ${r.exitCode}`);
+  const advisory = kind === "procedure" && ctx.plan.procedures[name]?.advisory ? " (advisory: does not block)" : "";
+  ctx.progress(`  ${kind} ${name}: \`${command}\` → exit ${r.exitCode}${r.exitCode !== 0 ? advisory : ""}`);
   return check;
 }
 
