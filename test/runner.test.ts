@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { stringify as toYaml } from "yaml";
+import { refusal } from "../src/agents/loop.js";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/cases.js";
 import {
@@ -275,7 +276,7 @@ describe("exit codes for what cannot run", () => {
 });
 
 describe("bad answers from agents go back to them as errors, never a crash", () => {
-  it("a handoff missing fields, bad tool arguments, an unknown tool, path escapes", async () => {
+  it("a handoff missing fields, bad tool arguments, path escapes", async () => {
     const repo = exampleRepo();
     const s = script();
     s.runs["implement:greeter#1"] = [
@@ -283,7 +284,6 @@ describe("bad answers from agents go back to them as errors, never a crash", () 
         tools: [
           { name: "submit_handoff", input: { feature: "greeter", status: "done" } },
           { name: "write_file", input: { path: "x.txt" } },
-          { name: "teleport", input: {} },
           { name: "read_file", input: { path: "../../../../etc/passwd" } },
           { name: "write_file", input: { path: "/tmp/escape.txt", content: "x" } },
           { name: "write_file", input: { path: ".git/hooks/pre-commit", content: "x" } },
@@ -295,18 +295,37 @@ describe("bad answers from agents go back to them as errors, never a crash", () 
     const r = await runCli(["run", "hello.mission", "--offline", "--script", "bad.script.yaml"], repo);
     expect(r.code, r.stderr).toBe(0);
     const results = journalOf(repo).filter((e) => e.type === "tool_result" && e.data.run === "implement:greeter#1" && e.data.turn === 1);
-    expect(results.map((e) => e.data.is_error)).toEqual([true, true, true, true, true, true]);
+    expect(results.map((e) => e.data.is_error)).toEqual([true, true, true, true, true]);
     const text = (e: (typeof results)[number]) => toolResult(repo, "hello", e).content;
     expect(text(results[0])).toMatch(
       /rejected: the handoff does not match specs\/handoff\.schema\.json: .*must have required property 'implemented'/,
     );
     expect(text(results[1])).toMatch(/bad arguments for write_file: .*content/);
-    expect(text(results[2])).toMatch(/unknown tool `teleport`/);
-    expect(text(results[3])).toMatch(/path refused: `\.\.` leads outside the repository/);
-    expect(text(results[4])).toMatch(/path refused: absolute paths are refused/);
-    expect(text(results[5])).toMatch(/path refused: `\.git` is the runner's/);
+    expect(text(results[2])).toMatch(/path refused: `\.\.` leads outside the repository/);
+    expect(text(results[3])).toMatch(/path refused: absolute paths are refused/);
+    expect(text(results[4])).toMatch(/path refused: `\.git` is the runner's/);
     expect(existsSync("/tmp/escape.txt") && readFileSync("/tmp/escape.txt", "utf8") === "x").toBe(false);
     expect(readdirSync(join(repo, ".missions/hello/handoffs"))).toContain("greeter-1.json");
+  });
+
+  it("a script is checked against the plan before any work: a misspelled tool, an unknown run, a run the plan never reaches", async () => {
+    const repo = exampleRepo();
+    const s = script();
+    s.runs["implement:greeter#1"] = [{ tools: [{ name: "teleport", input: {} }] }, { tools: [{ name: "red_file", input: { path: "a" } }] }];
+    s.runs["gate:greting#1"] = [];
+    s.runs["user_test:greeting#1"] = [];
+    s.runs["implemnt:x#1"] = [];
+    writeFileSync(join(repo, "bad.script.yaml"), toYaml(s));
+    const r = await runCli(["run", "hello.mission", "--offline", "--script", "bad.script.yaml"], repo);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/run `implement:greeter#1` turn 1 calls `teleport`, which is no tool/);
+    expect(r.stderr).toMatch(/run `implement:greeter#1` turn 2 calls `red_file`, which is no tool: did you mean `read_file`\?/);
+    expect(r.stderr).toMatch(/run `gate:greting#1` names milestone `greting`, which the plan does not have \(did you mean `greeting`\?\)/);
+    expect(r.stderr).toMatch(/run `user_test:greeting#1` is a user test, but milestone `greeting` does not run `user_testing`/);
+    expect(r.stderr).toMatch(/run `implemnt:x#1` is no run of a mission \(did you mean `implement:…`\?\)/);
+    expect(existsSync(join(repo, ".missions/hello/journal.jsonl"))).toBe(false);
+    // a model may still call a tool that does not exist: it is answered, never run
+    expect(refusal("teleport", ["read_file"], "submit_handoff")).toBe("unknown tool `teleport`; your tools: read_file, submit_handoff");
   });
 
   it("a script that runs out names the run and the turn, and pauses the mission (exit 3)", async () => {

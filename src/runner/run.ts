@@ -21,6 +21,7 @@ import { commonDirOf, excludeStateDir, GitError, MissionGit, repositoryRoot, typ
 import { Bubblewrap, findBubblewrap, SandboxUnavailable, Unconfined, UNCONFINED_WARNING, type Sandbox } from "../sandbox/sandbox.js";
 import { implement } from "./implement.js";
 import { checkProvenance } from "./provenance.js";
+import { scriptProblems } from "../agents/script-check.js";
 import { isMissionRunner } from "./processes.js";
 import { hostname } from "node:os";
 import { RepositoryGuard } from "./repo-guard.js";
@@ -98,7 +99,10 @@ function providers(options: RunOptions, plan: Plan, worktree: string, sandbox: S
   const path = options.script ? resolve(options.script) : defaultScriptPath(options.missionFile);
   if (!existsSync(path)) return `--offline needs a script: none at ${path}${options.script ? "" : " (give one with --script FILE)"}`;
   try {
-    const scripted = new ScriptedProvider(loadScript(path), path);
+    const script = loadScript(path);
+    const problems = scriptProblems(script, plan, path);
+    if (problems.length) return `the script does not fit the mission:\n${problems.join("\n")}`;
+    const scripted = new ScriptedProvider(script, path);
     return () => scripted;
   } catch (e) {
     if (e instanceof ScriptError) return e.message;

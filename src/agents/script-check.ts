@@ -1,0 +1,54 @@
+import type { Plan } from "../plan/types.js";
+import { nearest } from "../semantics/suggest.js";
+import type { Script } from "./scripted.js";
+import { ALL_TOOLS } from "./toolbox.js";
+
+/**
+ * An offline script checked against the plan before any work: a misspelled tool or a run the plan
+ * can never reach would otherwise surface hours in as "the script ran out". Features the
+ * orchestrator creates (follow-ups) are not in the plan, so a feature's name is not checked; the
+ * kind of run, its milestone and the validator it needs are.
+ */
+
+const KINDS = ["implement", "handoff", "review", "user_test", "gate", "message", "research"];
+
+export function scriptProblems(script: Script, plan: Plan, path: string): string[] {
+  const tools = ALL_TOOLS.map((t) => t.name);
+  const milestones = new Map(plan.milestones.map((m) => [m.name, m]));
+  const problems: string[] = [];
+  for (const [run, turns] of Object.entries(script.runs)) {
+    const kind = /^([a-z_]+):/.exec(run)?.[1];
+    if (!kind || !KINDS.includes(kind)) {
+      const guess = nearest(kind ?? run, KINDS);
+      problems.push(
+        `run \`${run}\` is no run of a mission${guess ? ` (did you mean \`${guess}:…\`?)` : ""}; runs: ${KINDS.map((k) => `${k}:…`).join(", ")} (specs/scripts.md)`,
+      );
+      continue;
+    }
+    const milestone = /^(?:review|gate|user_test):([^#:]+)#/.exec(run)?.[1];
+    if (milestone !== undefined) {
+      const m = milestones.get(milestone);
+      if (!m) {
+        const guess = nearest(milestone, [...milestones.keys()]);
+        problems.push(
+          `run \`${run}\` names milestone \`${milestone}\`, which the plan does not have${guess ? ` (did you mean \`${guess}\`?)` : ""}`,
+        );
+      } else if (kind === "review" && !m.validators.includes("scrutiny"))
+        problems.push(`run \`${run}\` is a review, but milestone \`${milestone}\` does not run \`scrutiny\`: the plan never reaches it`);
+      else if (kind === "user_test" && !m.validators.includes("user_testing"))
+        problems.push(
+          `run \`${run}\` is a user test, but milestone \`${milestone}\` does not run \`user_testing\`: the plan never reaches it`,
+        );
+    }
+    turns.forEach((turn, i) => {
+      for (const call of turn.tools ?? []) {
+        if (tools.includes(call.name)) continue;
+        const guess = nearest(call.name, tools);
+        problems.push(
+          `run \`${run}\` turn ${i + 1} calls \`${call.name}\`, which is no tool${guess ? `: did you mean \`${guess}\`?` : ""}`,
+        );
+      }
+    });
+  }
+  return problems.map((p) => `${path}: ${p}`);
+}
