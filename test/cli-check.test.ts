@@ -116,10 +116,21 @@ describe("bad input: a clear message, exit 2 (I/O) or 1 (diagnostics), never a s
     expect(hasStackTrace(r.stderr + r.stdout)).toBe(false);
   });
 
-  it("a directory", () => {
+  it("a directory means every .mission file under it (issue 15); one without any is a usage error", () => {
     const r = missionc(["check", "examples"]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/examples.*directory/);
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of ["examples/hello/hello.mission", "examples/notes/notes.mission", "examples/slack-clone/slack-clone.mission"])
+      expect(r.stdout).toContain(`ok  ${f}`);
+    const empty = scratch();
+    const none = missionc(["check", empty]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/no \.mission file in/);
+  });
+
+  it("- reads the mission from stdin (issue 15)", () => {
+    const r = missionc(["check", "-", "--format", "json"], { input: readFileSync(join(ROOT, "examples/hello/hello.mission"), "utf8") });
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { files: { file: string }[] }).files.map((f) => f.file)).toEqual(["<stdin>"]);
   });
 
   it("a binary file", () => {
@@ -235,7 +246,9 @@ describe("the rest of the command line", () => {
     const r = missionc(["check", SLACK, "--frmat", "json"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown option `--frmat`/);
-    expect(r.stderr).toMatch(/missionc check --help/);
+    expect(r.stderr).toMatch(/hint: did you mean `--format`\?/);
+    const far = missionc(["check", SLACK, "--colourful"]);
+    expect(far.stderr).toMatch(/missionc check --help/);
   });
 
   it("flags go anywhere: --warnings-as-errors before the files takes no file for its value; --version after a command is refused", () => {

@@ -153,9 +153,15 @@ function normaliseFlags(argv: string[]): string[] {
   return argv.map((a) =>
     KEBAB_BOOLEANS.includes(a)
       ? a.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/^-([A-Z])/, (_, c: string) => `--${c.toLowerCase()}`)
-      : a,
+      : // cac drops a lone `-`; `check -` reads stdin
+        a === "-"
+        ? STDIN_ARG
+        : a,
   );
 }
+
+/** What a lone `-` (stdin) reaches the commands as. */
+export const STDIN_ARG = "<stdin>";
 
 export async function main(argv: string[]): Promise<number> {
   const cli = cac("missionc");
@@ -186,11 +192,14 @@ export async function main(argv: string[]): Promise<number> {
     await cli.runMatchedCommand();
     return pending ? await pending : EXIT.ok;
   } catch (e) {
-    return report(e, cli.matchedCommandName);
+    const options = (cli.matchedCommand?.options ?? []).flatMap((o) =>
+      o.names.map((n) => (n.length === 1 ? `-${n}` : `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)),
+    );
+    return report(e, cli.matchedCommandName, options);
   }
 }
 
-function report(e: unknown, command: string | undefined): number {
+function report(e: unknown, command: string | undefined, options: string[] = []): number {
   if (e instanceof UsageError) {
     writeError(`error: ${e.message}`);
     writeError(e.hint ? `hint: ${e.hint}` : `hint: run \`missionc ${command ? `${command} ` : ""}--help\``);
@@ -199,7 +208,8 @@ function report(e: unknown, command: string | undefined): number {
   if (e instanceof Error && e.name === "CACError") {
     const unknownOption = /Unknown option `(.+)`/.exec(e.message);
     writeError(`error: ${unknownOption ? `unknown option \`${unknownOption[1]}\`` : e.message}`);
-    writeError(`hint: run \`missionc ${command ? `${command} ` : ""}--help\` for the options`);
+    const guess = unknownOption ? nearest(unknownOption[1], options) : undefined;
+    writeError(guess ? `hint: did you mean \`${guess}\`?` : `hint: run \`missionc ${command ? `${command} ` : ""}--help\` for the options`);
     return EXIT.usage;
   }
   if (e instanceof InputError || e instanceof StateDamaged) {

@@ -60,7 +60,7 @@ export function renderReportHtml(r: Report): string {
       ? [
           "<h2>Follow-ups</h2>",
           table(
-            ["feature", "milestone", "fulfils", "created at", "done"],
+            ["feature", "milestone", "fulfills", "created at", "done"],
             r.follow_ups.map((f) => [f.name, f.milestone, f.fulfills.join(", "), f.created_by, f.done ? "yes" : "no"]),
           ),
         ]

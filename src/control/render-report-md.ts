@@ -59,7 +59,7 @@ export function renderReportMarkdown(r: Report): string {
       ? [
           "## Follow-ups",
           table(
-            ["feature", "milestone", "fulfils", "created at", "done"],
+            ["feature", "milestone", "fulfills", "created at", "done"],
             r.follow_ups.map((f) => [f.name, f.milestone, f.fulfills.join(", "), f.created_by, f.done ? "yes" : "no"]),
           ),
         ]

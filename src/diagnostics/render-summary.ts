@@ -18,7 +18,9 @@ export function renderCoverage(cov: Coverage, c: ChalkInstance): string {
   const width = Math.max(0, ...names.map((n) => n.length));
   for (const name of names) {
     const m = cov.milestones[name];
-    lines.push(`  ${name.padEnd(width)}  ${String(m.assertions).padStart(4)} assertions  ${String(m.checked).padStart(4)} checked`);
+    lines.push(
+      `  ${name.padEnd(width)}  ${String(m.assertions).padStart(4)} ${m.assertions === 1 ? "assertion " : "assertions"}  ${String(m.checked).padStart(4)} checked`,
+    );
   }
   if (cov.unfulfilled.length) lines.push(`  ${c.red("unfulfilled")}: ${cov.unfulfilled.join(", ")}`);
   return `${lines.join("\n")}\n`;
