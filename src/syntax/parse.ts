@@ -68,6 +68,22 @@ function lexicalDiagnostics(file: string, lines: LineIndex, lexed: ILexingResult
       tokenDiagnostic(file, lines, tok, out);
   }
   for (const tok of comments) tokenDiagnostic(file, lines, tok, out);
+  for (const tok of lexed.tokens) {
+    if ((tok.tokenType !== T.Identifier && tok.tokenType !== T.DottedId) || !/[^\x00-\x7F]/.test(tok.image)) continue;
+    const ascii = tok.image.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    out.push(
+      diagnostic(
+        "M0004",
+        tokenSpan(file, lines, tok),
+        `\`${tok.image}\` is not an ASCII name: names are letters a–z and A–Z, digits, \`_\` and \`-\``,
+        {
+          help: /^[\x00-\x7F]+$/.test(ascii)
+            ? `write \`${ascii}\``
+            : "spell it with ASCII letters; titles and specs (strings) may hold any text",
+        },
+      ),
+    );
+  }
   for (const e of lexed.errors) {
     const chars = text.slice(e.offset, e.offset + e.length);
     out.push(

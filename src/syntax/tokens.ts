@@ -87,11 +87,17 @@ export const Comma = createToken({ name: "Comma", pattern: ",", categories: [Str
 
 /** Anything spelled like a name: an identifier or a keyword. Where a keyword may not stand, the parser says so. */
 export const NameToken = createToken({ name: "NameToken", pattern: Lexer.NA });
-export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_-]*/, categories: [NameToken] });
+/**
+ * Names are ASCII, but a word with accented, Greek or Cyrillic letters (`störe`) is read as one name,
+ * so that its fault is one diagnostic (M0004, parse.ts), not a name cut in pieces and their cascade.
+ */
+const LETTER = "A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF";
+const WORD = `[${LETTER}][${LETTER}0-9-]*`;
+export const Identifier = createToken({ name: "Identifier", pattern: new RegExp(WORD), categories: [NameToken] });
 /** An assertion id is one token: `auth.signup`, `auth.check`. */
 export const DottedId = createToken({
   name: "DottedId",
-  pattern: /[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)+/,
+  pattern: new RegExp(`${WORD}(?:\\.${WORD})+`),
   categories: [Stray],
 });
 
