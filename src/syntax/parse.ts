@@ -59,6 +59,9 @@ function tokenDiagnostic(file: string, lines: LineIndex, tok: IToken, out: Diagn
   if (open) out.push(diagnostic("M0002", tokenSpan(file, lines, tok, open.length), `unterminated ${open.what}`, { help: open.help }));
 }
 
+/** A character past ASCII (code point 128 and up). */
+const NON_ASCII = /[^ -~\t\n\r]/;
+
 /** Lexical faults: M0002 at the opening of an unterminated literal, M0003 over a malformed run, M0004. */
 function lexicalDiagnostics(file: string, lines: LineIndex, lexed: ILexingResult, comments: IToken[], text: string): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -69,7 +72,7 @@ function lexicalDiagnostics(file: string, lines: LineIndex, lexed: ILexingResult
   }
   for (const tok of comments) tokenDiagnostic(file, lines, tok, out);
   for (const tok of lexed.tokens) {
-    if ((tok.tokenType !== T.Identifier && tok.tokenType !== T.DottedId) || !/[^\x00-\x7F]/.test(tok.image)) continue;
+    if ((tok.tokenType !== T.Identifier && tok.tokenType !== T.DottedId) || !NON_ASCII.test(tok.image)) continue;
     const ascii = tok.image.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
     out.push(
       diagnostic(
