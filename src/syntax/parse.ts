@@ -80,7 +80,7 @@ function lexicalDiagnostics(file: string, lines: LineIndex, lexed: ILexingResult
         tokenSpan(file, lines, tok),
         `\`${tok.image}\` is not an ASCII name: names are letters a–z and A–Z, digits, \`_\` and \`-\``,
         {
-          help: /^[\x00-\x7F]+$/.test(ascii)
+          help: !NON_ASCII.test(ascii)
             ? `write \`${ascii}\``
             : "spell it with ASCII letters; titles and specs (strings) may hold any text",
         },
