@@ -107,6 +107,9 @@ describe("keys and external agents", () => {
     expect(r.stderr).toMatch(
       /role orchestrator, role researcher use model `lead` \(anthropic "claude-opus-4-1"\), which needs the environment variable ANTHROPIC_API_KEY: it is not set/,
     );
+    // every model without its key, in one run (issue 15): not one a run
+    expect(r.stderr).toMatch(/role worker uses model `coder`/);
+    expect(r.stderr).toMatch(/role reviewer uses model `judge`/);
     const { existsSync } = await import("node:fs");
     expect(existsSync(join(repo, ".missions/hello/journal.jsonl"))).toBe(false);
   });

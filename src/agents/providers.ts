@@ -37,6 +37,8 @@ export function buildProviders(
   env: NodeJS.ProcessEnv = process.env,
 ): Map<string, Provider> {
   const providers = new Map<string, Provider>();
+  // every missing key at once: a person setting them one run at a time would start the mission N times
+  const missing: string[] = [];
   for (const [name, users] of modelsInUse(plan)) {
     const model = plan.models[name];
     if (!model) continue;
@@ -44,9 +46,10 @@ export function buildProviders(
     const local = typeof model.options["base_url"] === "string";
     const named = typeof model.options["api_key_env"] === "string";
     if (named && !key?.value) {
-      throw new MissingKey(
+      missing.push(
         `${users.join(", ")} ${users.length > 1 ? "use" : "uses"} model \`${name}\` (${model.provider} "${model.id}"), whose api_key_env names ${key?.name}: it is not set`,
       );
+      continue;
     }
     if (model.provider === "command") {
       providers.set(name, new CommandProvider(model, worktree, sandbox, key?.value ? { name: key.name, value: key.value } : undefined));
@@ -54,9 +57,10 @@ export function buildProviders(
     }
     if (model.provider === "scripted") continue;
     if (!key?.value && !(model.provider === "openai" && local)) {
-      throw new MissingKey(
+      missing.push(
         `${users.join(", ")} ${users.length > 1 ? "use" : "uses"} model \`${name}\` (${model.provider} "${model.id}"), which needs the environment variable ${key?.name}: it is not set`,
       );
+      continue;
     }
     // a local OpenAI-compatible server takes any key
     const value = key?.value ?? "missionc-local";
@@ -67,5 +71,6 @@ export function buildProviders(
       model.provider === "anthropic" ? new AnthropicProvider(model, value, timeoutMs) : new OpenAIProvider(model, value, timeoutMs),
     );
   }
+  if (missing.length) throw new MissingKey(missing.join("\n"));
   return providers;
 }

@@ -80,9 +80,7 @@ function lexicalDiagnostics(file: string, lines: LineIndex, lexed: ILexingResult
         tokenSpan(file, lines, tok),
         `\`${tok.image}\` is not an ASCII name: names are letters a–z and A–Z, digits, \`_\` and \`-\``,
         {
-          help: !NON_ASCII.test(ascii)
-            ? `write \`${ascii}\``
-            : "spell it with ASCII letters; titles and specs (strings) may hold any text",
+          help: !NON_ASCII.test(ascii) ? `write \`${ascii}\`` : "spell it with ASCII letters; titles and specs (strings) may hold any text",
         },
       ),
     );
