@@ -23,7 +23,11 @@ describe("diff: one case per kind of change, golden in text, markdown and json",
       expect(d.changes.length).toBeGreaterThan(0);
       expect(d.changes.every((c) => c.kind === kind || (kind === "changed" && c.kind === "changed"))).toBe(true);
       matchGolden(join(dir, "expected.txt"), renderDiffText(d, plain));
-      matchGolden(join(dir, "expected.md"), renderDiffMarkdown(d));
+      // named as the command line names them, so that `missionc diff --format markdown` prints the golden
+      matchGolden(
+        join(dir, "expected.md"),
+        renderDiffMarkdown(d, { before: `test/diff/${kind}/old.mission`, after: `test/diff/${kind}/new.mission` }),
+      );
       matchGolden(join(dir, "expected.json"), renderDiffJson(d));
     });
   }
@@ -131,7 +135,12 @@ describe("missionc diff", () => {
     const r = missionc(["diff", "test/diff/moved/old.mission", "test/diff/moved/new.mission", "--format", "markdown", "--exit-code"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(readFileSync(join(ROOT, "test/diff/moved/expected.md"), "utf8"));
-    expect(r.stdout.split("\n")[0]).toMatch(/^\*\*missionc diff\*\* — Plan: 0 to add, 0 to change, 0 to remove, 3 to move\.$/);
+    // the comment names its file: the CI recipe concatenates one per mission (issue 15)
+    expect(r.stdout.split("\n")[0]).toBe(
+      "**missionc diff** `test/diff/moved/new.mission` (against `test/diff/moved/old.mission`) — Plan: 0 to add, 0 to change, 0 to remove, 3 to move.",
+    );
+    const added = missionc(["diff", "test/diff/added/old.mission", "test/diff/added/new.mission", "--format", "markdown"]);
+    expect(added.stdout).toContain('| + | `assertion/pay.refund` | added: "A payment can be refunded" (by user_tester) |');
   });
 
   it("reads REV:path from a real git repository, includes and skills at that revision too", () => {

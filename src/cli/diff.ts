@@ -15,7 +15,11 @@ export async function diffCommand(before: string, after: string, options: { form
   if ("exit" in b) return b.exit;
   const d = diffPlans(a.plan, b.plan);
   write(
-    format === "json" ? renderDiffJson(d) : format === "markdown" ? renderDiffMarkdown(d) : renderDiffText(d, colourFor(process.stdout)),
+    format === "json"
+      ? renderDiffJson(d)
+      : format === "markdown"
+        ? renderDiffMarkdown(d, { before, after })
+        : renderDiffText(d, colourFor(process.stdout)),
   );
   return options.exitCode && d.changes.length > 0 ? EXIT.findings : EXIT.ok;
 }

@@ -53,8 +53,23 @@ export function renderDiffText(d: PlanDiff, c: ChalkInstance): string {
 
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-export function renderDiffMarkdown(d: PlanDiff): string {
-  const out = [`**missionc diff** — ${summaryLine(d)}`, ""];
+/** What an added entity is, in a word or a phrase: an assertion's text and its check, a procedure's command. */
+function addedText(c: Change): string {
+  const v = c.after as Record<string, unknown> | undefined;
+  if (c.entity.startsWith("assertion/") && v)
+    return `added: ${JSON.stringify(v["text"])}${v["check"] !== undefined ? `, check \`${String(v["check"])}\`` : ""} (by ${String(v["by"])})`;
+  if (c.entity.startsWith("procedure/") && v) return `added: \`${String(v["command"])}\`, network ${String(v["network"])}`;
+  if (c.entity.startsWith("budget/")) return `added: ${show(v)}`;
+  return "added";
+}
+
+/**
+ * The diff as a pull-request comment. `files` names what was compared: the CI recipe concatenates one
+ * comment per mission file, and a reader must know which file each is about.
+ */
+export function renderDiffMarkdown(d: PlanDiff, files?: { before: string; after: string }): string {
+  const about = files ? ` \`${files.after}\`${files.before !== files.after ? ` (against \`${files.before}\`)` : ""}` : "";
+  const out = [`**missionc diff**${about} — ${summaryLine(d)}`, ""];
   if (d.changes.length) {
     out.push("| | entity | change |", "| --- | --- | --- |");
     for (const change of d.changes) {
@@ -64,7 +79,9 @@ export function renderDiffMarkdown(d: PlanDiff): string {
           ? describe(change)[0].replace(`${change.entity}: `, "moved: ")
           : change.kind === "changed"
             ? rest.join("; ")
-            : change.kind;
+            : change.kind === "added"
+              ? addedText(change)
+              : change.kind;
       const widens = change.widens ? `**⚠ widens: ${cell(change.widens.join(", "))}** — ` : "";
       out.push(`| ${SIGN[change.kind]} | \`${change.entity}\` | ${widens}${cell(what)} |`);
     }
