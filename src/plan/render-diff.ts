@@ -55,11 +55,11 @@ const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** What an added entity is, in a word or a phrase: an assertion's text and its check, a procedure's command. */
 function addedText(c: Change): string {
-  const v = c.after as Record<string, unknown> | undefined;
+  const v = c.after as { text?: string; check?: string; by?: string; command?: string; network?: string } | undefined;
   if (c.entity.startsWith("assertion/") && v)
-    return `added: ${JSON.stringify(v["text"])}${v["check"] !== undefined ? `, check \`${String(v["check"])}\`` : ""} (by ${String(v["by"])})`;
-  if (c.entity.startsWith("procedure/") && v) return `added: \`${String(v["command"])}\`, network ${String(v["network"])}`;
-  if (c.entity.startsWith("budget/")) return `added: ${show(v)}`;
+    return `added: ${JSON.stringify(v.text)}${v.check !== undefined ? `, check \`${v.check}\`` : ""} (by ${v.by})`;
+  if (c.entity.startsWith("procedure/") && v) return `added: \`${v.command}\`, network ${v.network}`;
+  if (c.entity.startsWith("budget/")) return `added: ${show(c.after)}`;
   return "added";
 }
 
