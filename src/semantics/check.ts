@@ -52,6 +52,8 @@ export interface CheckOptions {
 /** Findings about something missing, which a file with syntax errors or cut short cannot support. */
 const ABSENCE = new Set(["M0202", "M0205", "M0208", "M0301", "M0302"]);
 const SYNTAX = new Set(["M0001", "M0002", "M0003", "M0004"]);
+/** An M0206 whose help names the statement the author meant. */
+const MISSPELT = /^did you mean `/;
 
 function truncated(program: Program): boolean {
   for (const f of program.files.values()) if (f.source.truncated) return true;
@@ -93,8 +95,11 @@ export function checkProgram(program: Program, host: SourceHost): CheckedMission
   checkMission(mission, program, host, out);
   const places = placeAssertions(mission);
   checkContract(mission, places, out);
-  // something missing is no finding while the text that would hold it could not be read
-  const unreadable = truncated(program) || program.diagnostics.some((d) => SYNTAX.has(d.code));
+  // something missing is no finding while the text that would hold it could not be read, or was
+  // written under a misspelt keyword (`milestne later { ... }`: M0206 with its "did you mean", and
+  // not also every assertion its features would have fulfilled)
+  const unreadable =
+    truncated(program) || program.diagnostics.some((d) => SYNTAX.has(d.code) || (d.code === "M0206" && MISSPELT.test(d.help ?? "")));
   const diagnostics = unreadable
     ? out.filter((d) => !ABSENCE.has(d.code))
     : program.incomplete
