@@ -13,6 +13,8 @@ import { checkNeeds } from "./needs.js";
 import { checkReferences } from "./references.js";
 import { checkPermissions } from "./permissions.js";
 import { checkRoles } from "./roles.js";
+import { applySuppressions } from "./suppress.js";
+import { checkUnused } from "./unused.js";
 import { BUDGET, POLICY, PROCEDURE_OPTIONS, checkModel, checkSettings } from "./settings.js";
 
 /** A checked mission: what later phases (plan, run) start from when it has no errors. */
@@ -105,12 +107,13 @@ export function checkProgram(program: Program, host: SourceHost): CheckedMission
     : program.incomplete
       ? out.filter((d) => d.code !== "M0102" && d.code !== "M0301")
       : out;
+  const comments = [...program.files].map(([file, f]) => ({ file, comments: f.source.comments }));
   return {
     program,
     mission,
     places,
     coverage: coverageOf(mission, places),
-    diagnostics: diagnostics.sort(compareDiagnostics),
+    diagnostics: applySuppressions(diagnostics, comments).sort(compareDiagnostics),
     fragment: false,
   };
 }
@@ -133,6 +136,7 @@ function checkMission(m: BoundMission, program: Program, host: SourceHost, out: 
     );
   }
   checkNeeds(m, out);
+  checkUnused(m, out);
   if (m.order.length === 0) {
     // a run of it would "complete" having done nothing: no worker, no validator, no gate
     out.push(
