@@ -123,6 +123,17 @@ describe("the canonical layout", () => {
     matchGolden(join(ROOT, "test/fmt/messy.formatted.mission"), r.text!);
   });
 
+  it("keeps a CRLF file's line endings (issue 15): formatted, the same text with CRLF, idempotent, the same plan", () => {
+    const path = join(ROOT, "test/fmt/messy.mission");
+    const lf = readFileSync(path, "utf8");
+    const windows = lf.replace(/\n/g, "\r\n");
+    const formatted = format(windows, "messy.mission").text!;
+    expect(formatted).toBe(format(lf, "messy.mission").text!.replace(/\n/g, "\r\n"));
+    expect(formatted.replace(/\r\n/g, "")).not.toContain("\n");
+    expect(format(formatted, "messy.mission").text).toBe(formatted);
+    expect(planOf(formatted, path).digest).toBe(planOf(lf, path).digest);
+  });
+
   it("refuses a file with syntax errors, saying so", () => {
     const r = format("mission x { goal }", "x.mission");
     expect(r.text).toBeUndefined();

@@ -24,7 +24,9 @@ export function format(text: string, path = "<input>"): FormatResult {
   if (parsed.diagnostics.some((d) => d.severity === "error")) return { diagnostics: parsed.diagnostics };
   const p = new Printer(text, parsed.file.comments);
   body(p, parsed.file.declarations);
-  return { text: p.finish(), diagnostics: [] };
+  // the file's line endings are kept: a CRLF file (written on Windows) stays CRLF
+  const printed = p.finish().replace(/\r\n/g, "\n");
+  return { text: crlf(text) ? printed.replace(/\n/g, "\r\n") : printed, diagnostics: [] };
 }
 
 function literal(l: A.Literal, depth: number): string {
@@ -226,4 +228,10 @@ function feature(p: Printer, f: A.FeatureDecl): void {
 function field(p: Printer, f: A.Field): void {
   p.line(`${f.name.text}${f.values.map((v) => ` ${v.raw}`).join("")}`);
   if (f.body) p.block(f.span, () => f.body!.forEach((x, i) => p.statement(x.span, i === 0, () => field(p, x))));
+}
+
+/** Whether most of a text's line breaks are CRLF. */
+function crlf(text: string): boolean {
+  const windows = text.split("\r\n").length - 1;
+  return windows > 0 && windows >= text.split("\n").length - 1 - windows;
 }
