@@ -65,6 +65,35 @@ async function permitted(block: string, probes: Record<string, Turn[]>, procedur
   return { repo, exit, results };
 }
 
+/** A command that asks the notes app for its list: what a user tester's command reaches. */
+const appProbe = (port: number): string =>
+  `node -e "fetch('http://127.0.0.1:${port}/notes').then(r=>console.log('app: '+r.status),e=>console.log('app: '+(e.cause&&e.cause.code||e.message)))"`;
+
+/**
+ * The notes example (user testing a real app, on a port of its own) with the user tester's
+ * permissions and probes put before its script's turns; the user test's tool results.
+ */
+async function userTested(permission: string, probes: (port: number) => Turn[]): Promise<{ content: string; is_error: boolean }[]> {
+  const port = await freePort();
+  const repo = exampleRepo("notes", (dir) => {
+    const mission = join(dir, "notes.mission");
+    writeFileSync(
+      mission,
+      readFileSync(mission, "utf8")
+        .replaceAll("4317", String(port))
+        .replace("  procedure install", `  permissions { user_tester { ${permission} } }\n\n  procedure install`),
+    );
+    const path = join(dir, "notes.script.yaml");
+    const script = parseYaml(readFileSync(path, "utf8").replaceAll("4317", String(port))) as Script;
+    script.runs["user_test:api#1"] = [...probes(port), ...script.runs["user_test:api#1"]];
+    writeFileSync(path, stringify(script, { lineWidth: 0 }));
+  });
+  await runCli(["run", "notes.mission", "--offline"], repo);
+  return journalEvents(repo, "notes")
+    .filter((e) => e.type === "tool_result" && e.data["run"] === "user_test:api#1")
+    .map((e) => toolResult(repo, "notes", e));
+}
+
 const WORKER = "implement:greeter#1";
 const REVIEWER = "review:greeting#1:greeter";
 
@@ -180,31 +209,11 @@ writeFileSync(process.env.MISSION_OUTPUT, JSON.stringify({ answer: JSON.stringif
   });
 
   it("a user tester without network, http or browser: its requests are refused and its commands cannot reach the app", async () => {
-    const port = await freePort();
-    const repo = exampleRepo("notes", (dir) => {
-      const mission = join(dir, "notes.mission");
-      writeFileSync(
-        mission,
-        readFileSync(mission, "utf8")
-          .replaceAll("4317", String(port))
-          .replace("  procedure install", "  permissions { user_tester { network none  tools read, run } }\n\n  procedure install"),
-      );
-      const path = join(dir, "notes.script.yaml");
-      const script = parseYaml(readFileSync(path, "utf8").replaceAll("4317", String(port))) as Script;
-      script.runs["user_test:api#1"] = [
-        call("http_request", { url: "/notes" }),
-        call("browser_open", { url: "/" }),
-        cmd(
-          `node -e "fetch('http://127.0.0.1:${port}/notes').then(r=>console.log('app: '+r.status),e=>console.log('app: '+(e.cause&&e.cause.code||e.message)))"`,
-        ),
-        ...script.runs["user_test:api#1"],
-      ];
-      writeFileSync(path, stringify(script, { lineWidth: 0 }));
-    });
-    await runCli(["run", "notes.mission", "--offline"], repo);
-    const results = journalEvents(repo, "notes")
-      .filter((e) => e.type === "tool_result" && e.data["run"] === "user_test:api#1")
-      .map((e) => toolResult(repo, "notes", e));
+    const results = await userTested("network none  tools read, run", (port) => [
+      call("http_request", { url: "/notes" }),
+      call("browser_open", { url: "/" }),
+      cmd(appProbe(port)),
+    ]);
     expect(results.length).toBeGreaterThan(3);
     const [http, browser, command, later] = results;
     for (const refused of [http, browser]) {
@@ -219,29 +228,7 @@ writeFileSync(process.env.MISSION_OUTPUT, JSON.stringify({ answer: JSON.stringif
   });
 
   it("a user tester given network full reaches the app on this machine's network, without the relay", async () => {
-    const port = await freePort();
-    const repo = exampleRepo("notes", (dir) => {
-      const mission = join(dir, "notes.mission");
-      writeFileSync(
-        mission,
-        readFileSync(mission, "utf8")
-          .replaceAll("4317", String(port))
-          .replace("  procedure install", "  permissions { user_tester { network full } }\n\n  procedure install"),
-      );
-      const path = join(dir, "notes.script.yaml");
-      const script = parseYaml(readFileSync(path, "utf8").replaceAll("4317", String(port))) as Script;
-      script.runs["user_test:api#1"] = [
-        cmd(
-          `node -e "fetch('http://127.0.0.1:${port}/notes').then(r=>console.log('app: '+r.status),e=>console.log('app: '+(e.cause&&e.cause.code||e.message)))"`,
-        ),
-        ...script.runs["user_test:api#1"],
-      ];
-      writeFileSync(path, stringify(script, { lineWidth: 0 }));
-    });
-    await runCli(["run", "notes.mission", "--offline"], repo);
-    const [command] = journalEvents(repo, "notes")
-      .filter((e) => e.type === "tool_result" && e.data["run"] === "user_test:api#1")
-      .map((e) => toolResult(repo, "notes", e));
+    const [command] = await userTested("network full", (port) => [cmd(appProbe(port))]);
     expect(command.content).toMatch(/^exit code 0\napp: 200/);
   });
 });
