@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readStoredPlan } from "../runner/stored-plan.js";
 import { loadJournal } from "../runner/journal.js";
 import type { Layout } from "../runner/layout.js";
-import { summarize } from "../runner/state.js";
+import { summarize } from "../runner/event-summary.js";
 
 /** `missionc log`: the journal, one readable line an event. */
 export function renderLog(layout: Layout): string {

@@ -1,6 +1,6 @@
 import { loadJournal } from "../runner/journal.js";
 import type { Layout } from "../runner/layout.js";
-import { summarize } from "../runner/state.js";
+import { summarize } from "../runner/event-summary.js";
 import { readdirSync, statSync } from "node:fs";
 import { holderAlive, readLock } from "../runner/lock.js";
 import { readStatus, renderStatus, type Status } from "./status.js";
