@@ -6,6 +6,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { hasStackTrace, missionc } from "./helpers/cli.js";
 import { ROOT } from "./helpers/cases.js";
+import { SANDBOX_FLAGS } from "./helpers/sandbox.js";
 import type { JsonDiagnostic } from "../src/diagnostics/render-json.js";
 import type { CheckResult } from "../src/semantics/check.js";
 import { parseAs } from "./helpers/json.js";
@@ -303,5 +304,16 @@ describe("the rest of the command line", () => {
     const again = missionc(["init", "todo_app"], { cwd: dir });
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/already exists/);
+  });
+
+  it("init --script writes a starter offline script too, which run --offline plays through to the end (issue 15)", () => {
+    const dir = scratch();
+    expect(missionc(["init", "todo_app", "--script"], { cwd: dir }).stdout).toMatch(/created todo_app\.mission and todo_app\.script\.yaml/);
+    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: dir });
+    execFileSync("git", ["add", "-A"], { cwd: dir });
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start"], { cwd: dir });
+    const r = missionc(["run", "todo_app.mission", "--offline", ...SANDBOX_FLAGS], { cwd: dir });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("mission complete");
   });
 });

@@ -121,6 +121,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
   cli
     .command("init [name]", "Write a starter mission NAME.mission that checks clean")
     .option("--force", "Overwrite an existing file")
+    .option("--script", "Also write NAME.script.yaml: a starter offline script that `run --offline` plays through")
     .example("missionc init todo_app")
     .action(run(async () => (await import("./init.js")).initCommand));
 }
