@@ -116,7 +116,9 @@ describe("keys and external agents", () => {
 
   it("a worker bound to an external agent CLI: prompt on stdin, answer in $MISSION_OUTPUT, only its own key, never written down", async () => {
     // the agent CLI is in the repository: the sandbox shows it the worktree and the system, nothing else
-    const repo = anthropicRepo(mock.url, (dir) => copyFileSync(join(ROOT, "test/fixtures/fake-agent.mjs"), join(dir, "fake-agent.mjs")));
+    const repo = anthropicRepo(mock.url, (dir) =>
+      copyFileSync(join(ROOT, "test/fixtures/fake-any-agent.mjs"), join(dir, "fake-any-agent.mjs")),
+    );
     const file = join(repo, "hello.mission");
     writeFileSync(
       file,
@@ -125,7 +127,7 @@ describe("keys and external agents", () => {
         .replace(
           /(model coder[^\n]*\n)/,
           // a name no secret rule knows: only api_key_env says it holds a key
-          `$1  model agent = command "node fake-agent.mjs --its-var AGENT_ACCESS --leak" { api_key_env "AGENT_ACCESS"  timeout 1m }\n`,
+          `$1  model agent = command "node fake-any-agent.mjs --its-var AGENT_ACCESS --leak" { api_key_env "AGENT_ACCESS"  timeout 1m }\n`,
         ),
     );
     const book = { ...script.runs, "gate:greeting#1": [{ tools: [{ name: "decide", input: { action: "accept", reason: "all pass" } }] }] };
