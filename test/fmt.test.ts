@@ -123,6 +123,69 @@ describe("the canonical layout", () => {
     matchGolden(join(ROOT, "test/fmt/messy.formatted.mission"), r.text!);
   });
 
+  it("aligns runs of similar lines in columns, as gofmt does, and keeps a short block on one line (issue 15)", () => {
+    const written = [
+      "mission m {",
+      '  model coder = anthropic "claude-sonnet-4-6" { thinking 16k }',
+      '  model judge = openai "gpt-5"',
+      '  model lead = anthropic "claude-opus-4-7" { thinking 32k }',
+      "  role orchestrator = lead",
+      "  role worker = coder // the builder",
+      "  role reviewer = judge   // another provider",
+      "",
+      '  procedure install = "npm ci"',
+      '  procedure test = "npm test" { timeout 5m }',
+      "  contract {",
+      '    assert greet.name "prints the name" { check "node --test" }',
+      "    // a comment line does not break the run",
+      '    assert greet.default "prints world without a name" {',
+      '      check "node --test"',
+      "    }",
+      "  }",
+      "  milestone greeting {",
+      "    feature greeter { fulfills greet.name }",
+      '    feature default "Default" { needs greeter fulfills greet.default }',
+      "    feature again {",
+      "      needs greeter",
+      "      fulfills greet.default",
+      "    }",
+      "  }",
+      "}",
+      "",
+    ].join("\n");
+    const canonical = [
+      "mission m {",
+      '  model coder = anthropic "claude-sonnet-4-6" { thinking 16k }',
+      '  model judge = openai    "gpt-5"',
+      '  model lead  = anthropic "claude-opus-4-7" { thinking 32k }',
+      "  role orchestrator = lead",
+      "  role worker       = coder // the builder",
+      "  role reviewer     = judge // another provider",
+      "",
+      '  procedure install = "npm ci"',
+      '  procedure test    = "npm test" { timeout 5m }',
+      "  contract {",
+      '    assert greet.name    "prints the name" { check "node --test" }',
+      "    // a comment line does not break the run",
+      '    assert greet.default "prints world without a name" {',
+      '      check "node --test"',
+      "    }",
+      "  }",
+      "  milestone greeting {",
+      "    feature greeter           { fulfills greet.name }",
+      '    feature default "Default" { needs greeter  fulfills greet.default }',
+      "    feature again {",
+      "      needs    greeter",
+      "      fulfills greet.default",
+      "    }",
+      "  }",
+      "}",
+      "",
+    ].join("\n");
+    expect(format(written, "m.mission").text).toBe(canonical);
+    expect(format(canonical, "m.mission").text).toBe(canonical);
+  });
+
   it("keeps a CRLF file's line endings (issue 15): formatted, the same text with CRLF, idempotent, the same plan", () => {
     const path = join(ROOT, "test/fmt/messy.mission");
     const lf = readFileSync(path, "utf8");
@@ -150,7 +213,7 @@ describe("missionc fmt", () => {
     const check = missionc(["fmt", "--check", "a.mission", "b.mission"], { cwd: dir });
     expect(check.status).toBe(1);
     expect(check.stdout).toBe("a.mission\n");
-    expect(check.stderr).toMatch(/1 file is not formatted/);
+    expect(check.stderr).toMatch(/1 file is not formatted; run `missionc fmt --write a\.mission`/);
     const write = missionc(["fmt", "--write", "a.mission", "b.mission"], { cwd: dir });
     expect(write.status).toBe(0);
     expect(readFileSync(join(dir, "a.mission"), "utf8")).toBe(readFileSync(join(dir, "b.mission"), "utf8"));
@@ -168,6 +231,18 @@ describe("missionc fmt", () => {
     expect(broken.status).toBe(1);
     expect(broken.stderr).toMatch(/error\[M0001\]/);
     const missing = missionc(["fmt", "nope.mission"]);
+    // --check never advises --write for a file --write would refuse (issue 15)
+    const dir = mkdtempSync(join(tmpdir(), "missionc-fmt-"));
+    writeFileSync(join(dir, "bad.mission"), readFileSync(join(ROOT, "test/cases/m0001-missing-equals.mission"), "utf8"));
+    writeFileSync(join(dir, "messy one.mission"), readFileSync(join(ROOT, "test/fmt/messy.mission"), "utf8"));
+    const onlyBroken = missionc(["fmt", "--check", "bad.mission"], { cwd: dir });
+    expect(onlyBroken.status).toBe(1);
+    expect(onlyBroken.stderr).toMatch(/bad\.mission has errors in its structure/);
+    expect(onlyBroken.stderr).not.toMatch(/--write/);
+    const both = missionc(["fmt", "--check", "bad.mission", "messy one.mission"], { cwd: dir });
+    expect(both.stdout).toBe("messy one.mission\n");
+    expect(both.stderr).toMatch(/1 file is not formatted; run `missionc fmt --write 'messy one\.mission'`/);
+    expect(both.stderr).not.toMatch(/--write[^`]*bad\.mission/);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/cannot format nope\.mission: it does not exist/);
   });

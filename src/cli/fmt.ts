@@ -8,7 +8,7 @@ import { colourFor, write, writeError } from "./output.js";
 export async function fmtCommand(files: string[], options: { check?: boolean; write?: boolean }): Promise<number> {
   if (options.check && options.write) throw new UsageError("--check and --write do not go together", "--check reports, --write rewrites");
   const host = nodeHost();
-  let unformatted = 0;
+  const unformatted: string[] = [];
   let broken = 0;
   for (const file of files) {
     const abs = absolute(file);
@@ -26,7 +26,7 @@ export async function fmtCommand(files: string[], options: { check?: boolean; wr
     const changed = r.text !== read.text;
     if (options.check) {
       if (changed) {
-        unformatted++;
+        unformatted.push(host.display(abs));
         write(`${host.display(abs)}\n`);
       }
     } else if (options.write) {
@@ -38,7 +38,16 @@ export async function fmtCommand(files: string[], options: { check?: boolean; wr
       write(r.text);
     }
   }
-  if (options.check && unformatted)
-    writeError(`${unformatted} file${unformatted === 1 ? " is" : "s are"} not formatted; run \`missionc fmt --write\``);
-  return broken || unformatted ? EXIT.findings : EXIT.ok;
+  // the advice names only the files --write can format: never one it would refuse
+  if (options.check && unformatted.length) {
+    const n = unformatted.length;
+    const files = n <= 5 ? ` ${unformatted.map(shellWord).join(" ")}` : " FILE...";
+    writeError(`${n} file${n === 1 ? " is" : "s are"} not formatted; run \`missionc fmt --write${files}\``);
+  }
+  return broken || unformatted.length ? EXIT.findings : EXIT.ok;
+}
+
+/** A path as the shell needs it to read it back as one word. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
 }

@@ -6,9 +6,10 @@ import { SourceSpan } from "../syntax/source-span.js";
 
 /**
  * `missionc fmt`: the canonical layout, printed from the syntax tree with the comments put back.
- * Two-space indentation, one statement a line, `=` aligned in runs of models, roles, procedures
- * and skills, short setting blocks on one line. It changes layout only, never meaning, so the plan
- * digest stays the same; and fmt of fmt is fmt.
+ * Two-space indentation, one statement a line, runs of similar lines aligned in columns (the `=`,
+ * the values after it, inline blocks, trailing comments: columns.ts), and a short block kept on one
+ * line where it was written on one. It changes layout only, never meaning, so the plan digest stays
+ * the same; and fmt of fmt is fmt.
  */
 
 const LINE_LIMIT = 100;
@@ -38,38 +39,14 @@ function literal(l: A.Literal, depth: number): string {
   return `"""\n${lines.join("\n")}\n${"  ".repeat(depth)}"""`;
 }
 
-type Aligned = A.ModelDecl | A.RoleDecl | A.ProcedureDecl | A.SkillDecl;
-const ALIGNED = new Set(["model", "role", "procedure", "skill"]);
-const nameWidth = (d: Aligned): number => (d.kind === "role" ? d.role.text : d.name.text).length;
-
-/** Widths for `=` alignment: runs of one kind with nothing between them share a column. */
-function alignment(p: Printer, decls: readonly A.Declaration[], source: (d: A.Declaration) => A.Span): Map<A.Declaration, number> {
-  const widths = new Map<A.Declaration, number>();
-  let run: Aligned[] = [];
-  const flush = (): void => {
-    const w = Math.max(0, ...run.map(nameWidth));
-    for (const d of run) widths.set(d, w);
-    run = [];
-  };
-  for (const d of decls) {
-    const prev = run[run.length - 1];
-    const joined = prev && prev.kind === d.kind && !p.gapBetween(source(prev), source(d));
-    if (!joined) flush();
-    if (ALIGNED.has(d.kind)) run.push(d as Aligned);
-  }
-  flush();
-  return widths;
-}
-
 const ONE_LINE = new Set(["include", "goal", "branch", "repo", "role", "skill"]);
 
 function body(p: Printer, decls: readonly A.Declaration[]): void {
-  const widths = alignment(p, decls, (d) => d.span);
   const oneLine = (d: A.Declaration): boolean =>
     ONE_LINE.has(d.kind)
       ? !(d.kind === "goal" && d.text.kind === "text")
       : (d.kind === "model" || d.kind === "procedure") && d.options.length === 0;
-  decls.forEach((d, i) => p.statement(d.span, i === 0, () => declaration(p, d, widths.get(d) ?? 0), oneLine(d)));
+  decls.forEach((d, i) => p.statement(d.span, i === 0, () => declaration(p, d), oneLine(d)));
 }
 
 /** The span from the first name of a list to its last, so a comment after the list stays after it. */
@@ -81,7 +58,7 @@ function listSpan(names: readonly A.Name[]): A.Span {
 
 const offset = (span: A.Span): number => (span as SourceSpan).from;
 
-function declaration(p: Printer, d: A.Declaration, width: number): void {
+function declaration(p: Printer, d: A.Declaration): void {
   switch (d.kind) {
     case "mission":
       p.line(`mission ${d.name.text}${d.title ? ` ${d.title.raw}` : ""}`);
@@ -99,21 +76,19 @@ function declaration(p: Printer, d: A.Declaration, width: number): void {
       return settingsStatement(p, d.kind, d.settings, d.span);
     case "permissions":
       return permissions(p, d);
-    case "model": {
-      p.line(`model ${d.name.text.padEnd(width)} = ${d.provider.text} ${d.id.raw}`);
+    case "model":
+      p.row("model", [`model ${d.name.text}`, `= ${d.provider.text}`, d.id.raw]);
       return optionsBlock(p, d.options, d.span);
-    }
     case "role":
-      return p.line(`role ${d.role.text.padEnd(width)} = ${d.model.text}`);
-    case "procedure": {
-      p.line(`procedure ${d.name.text.padEnd(width)} = ${d.command.raw}`);
+      return p.row("role", [`role ${d.role.text}`, `= ${d.model.text}`]);
+    case "procedure":
+      p.row("procedure", [`procedure ${d.name.text}`, `= ${d.command.raw}`]);
       return optionsBlock(p, d.options, d.span);
-    }
     case "skill":
-      return p.line(`skill ${d.name.text.padEnd(width)} = ${d.path.raw}`);
+      return p.row("skill", [`skill ${d.name.text}`, `= ${d.path.raw}`]);
     case "contract":
       p.line("contract");
-      if (d.asserts.length === 0 && !p.hasCommentWithin(d.span)) return p.append(" {}");
+      if (d.asserts.length === 0 && !p.hasCommentWithin(d.span)) return p.cell("{}");
       return p.block(d.span, () => d.asserts.forEach((a, i) => p.statement(a.span, i === 0, () => assertion(p, a))));
     case "milestone":
       return milestone(p, d);
@@ -131,63 +106,64 @@ function settingText(s: A.Setting): string {
 /** One role a line, the roles' blocks aligned, as a table of who may do what. */
 function permissions(p: Printer, d: A.PermissionsDecl): void {
   p.line("permissions");
-  if (d.roles.length === 0 && !p.hasCommentWithin(d.span)) return p.append(" {}");
-  const width = Math.max(...d.roles.map((r) => r.name.text.length));
-  p.block(d.span, () =>
-    d.roles.forEach((r, i) =>
-      p.statement(r.span, i === 0, () => {
-        if (!r.body) return p.line(settingText(r));
-        p.line(r.name.text.padEnd(width));
-        if (r.body.length === 0 && !p.hasCommentWithin(r.span)) return p.append(" {}");
-        inlineOrBlock(p, r.body.map(settingText), r.span, () => settingsList(p, r.body!));
-      }),
-    ),
-  );
+  if (d.roles.length === 0 && !p.hasCommentWithin(d.span)) return p.cell("{}");
+  p.block(d.span, () => settingsList(p, d.roles, "permission"));
 }
 
-/** `{ a 1  b 2 }` on the statement's line when it is short and holds no comment; else one a line. */
-function inlineOrBlock(p: Printer, items: string[], span: A.Span, multiline: () => void): void {
-  const inline = ` { ${items.join("  ")} }`;
-  if (!p.hasCommentWithin(span) && !items.some((i) => i.includes("\n")) && p.currentLineLength() + inline.length <= LINE_LIMIT) {
-    p.append(inline);
-    return;
-  }
+/**
+ * `{ a 1  b 2 }` on the statement's line when the source wrote it on one line, it is short and holds
+ * no comment; else one item a line. The writer's choice stands, as gofmt keeps a one-line function.
+ */
+function inlineOrBlock(p: Printer, items: { text: string; span: A.Span }[], span: A.Span, multiline: () => void): void {
+  if (items.length === 0) return p.block(span, multiline); // an empty block that holds a comment
+  const inline = `{ ${items.map((i) => i.text).join("  ")} }`;
+  const fits = p.currentLineLength() + 1 + inline.length <= LINE_LIMIT;
+  const first = items.reduce((a, b) => (offset(b.span) < offset(a.span) ? b : a)).span;
+  if (fits && p.writtenOnOneLine(first, span) && !p.hasCommentWithin(span) && !inline.includes("\n")) return p.cell(inline);
   p.block(span, multiline);
 }
 
-function settingsList(p: Printer, settings: readonly A.Setting[]): void {
+const itemsOf = (settings: readonly A.Setting[]): { text: string; span: A.Span }[] =>
+  settings.map((s) => ({ text: settingText(s), span: s.span }));
+
+/** One setting a line, the values in a column; a nested block on one line or over several. */
+function settingsList(p: Printer, settings: readonly A.Setting[], key = "setting"): void {
   settings.forEach((s, i) =>
     p.statement(s.span, i === 0, () => {
-      if (!s.body) return p.line(settingText(s));
-      p.line(s.name.text);
-      inlineOrBlock(p, s.body.map(settingText), s.span, () => settingsList(p, s.body!));
+      if (!s.body) {
+        const values = s.value ? [s.value, ...(s.more ?? [])] : [];
+        return p.row(key, values.length ? [s.name.text, values.map((v) => v.raw).join(", ")] : [s.name.text]);
+      }
+      p.row(key, [s.name.text]);
+      if (s.body.length === 0 && !p.hasCommentWithin(s.span)) return p.cell("{}");
+      inlineOrBlock(p, itemsOf(s.body), s.span, () => settingsList(p, s.body!));
     }),
   );
 }
 
 function settingsStatement(p: Printer, head: string, settings: readonly A.Setting[], span: A.Span): void {
   p.line(head);
-  if (settings.length === 0 && !p.hasCommentWithin(span)) return p.append(" {}");
-  inlineOrBlock(p, settings.map(settingText), span, () => settingsList(p, settings));
+  if (settings.length === 0 && !p.hasCommentWithin(span)) return p.cell("{}");
+  inlineOrBlock(p, itemsOf(settings), span, () => settingsList(p, settings));
 }
 
 function optionsBlock(p: Printer, options: readonly A.Setting[], span: A.Span): void {
   if (options.length === 0) return;
-  inlineOrBlock(p, options.map(settingText), span, () => settingsList(p, options));
+  inlineOrBlock(p, itemsOf(options), span, () => settingsList(p, options));
 }
 
 function assertion(p: Printer, a: A.AssertDecl): void {
-  p.line(`assert ${a.id.text} ${a.text.raw}`);
-  const items: { text: string; span: A.Span }[] = [];
-  if (a.check) items.push({ text: `check ${a.check.raw}`, span: a.check.span });
-  if (a.by) items.push({ text: `by ${a.by.value.text}`, span: a.by.span });
+  p.row("assert", [`assert ${a.id.text}`, a.text.raw]);
+  const items: { key: string; value: string; span: A.Span }[] = [];
+  if (a.check) items.push({ key: "check", value: a.check.raw, span: a.check.span });
+  if (a.by) items.push({ key: "by", value: a.by.value.text, span: a.by.span });
   if (items.length === 0) return;
   items.sort((x, y) => offset(x.span) - offset(y.span));
   inlineOrBlock(
     p,
-    items.map((x) => x.text),
+    items.map((x) => ({ text: `${x.key} ${x.value}`, span: x.span })),
     a.span,
-    () => items.forEach((x, i) => p.statement(x.span, i === 0, () => p.line(x.text), true)),
+    () => items.forEach((x, i) => p.statement(x.span, i === 0, () => p.row("setting", [x.key, x.value]), true)),
   );
 }
 
@@ -208,20 +184,40 @@ function milestone(p: Printer, m: A.MilestoneDecl): void {
   p.block(m.span, () => items.forEach((x, i) => x.emit(i === 0)));
 }
 
+interface FeaturePart {
+  keyword: string;
+  value: () => string;
+  span: A.Span;
+}
+
 function feature(p: Printer, f: A.FeatureDecl): void {
-  p.line(`feature ${f.name.text}${f.title ? ` ${f.title.raw}` : ""}`);
-  const parts: { span: A.Span; text: () => string }[] = [];
-  if (f.spec) parts.push({ span: f.spec.span, text: () => `spec ${literal(f.spec!, p.depth)}` });
-  if (f.needs.length) parts.push({ span: listSpan(f.needs), text: () => `needs ${f.needs.map((n) => n.text).join(", ")}` });
-  if (f.skills.length) parts.push({ span: listSpan(f.skills), text: () => `skills ${f.skills.map((n) => n.text).join(", ")}` });
-  if (f.worker) parts.push({ span: f.worker.span, text: () => `worker ${f.worker!.text}` });
-  if (f.fulfills.length) parts.push({ span: listSpan(f.fulfills), text: () => `fulfills ${f.fulfills.map((n) => n.text).join(", ")}` });
+  p.row("feature", [`feature ${f.name.text}`, f.title?.raw ?? ""]);
+  const names = (ns: readonly A.Name[]): string => ns.map((n) => n.text).join(", ");
+  const parts: FeaturePart[] = [];
+  const spec = f.spec;
+  if (spec) parts.push({ keyword: "spec", value: () => literal(spec, p.depth), span: spec.span });
+  if (f.needs.length) parts.push({ keyword: "needs", value: () => names(f.needs), span: listSpan(f.needs) });
+  if (f.skills.length) parts.push({ keyword: "skills", value: () => names(f.skills), span: listSpan(f.skills) });
+  if (f.worker) parts.push({ keyword: "worker", value: () => f.worker!.text, span: f.worker.span });
+  if (f.fulfills.length) parts.push({ keyword: "fulfills", value: () => names(f.fulfills), span: listSpan(f.fulfills) });
   if (parts.length === 0 && !p.hasCommentWithin(f.span)) return;
   parts.sort((x, y) => offset(x.span) - offset(y.span));
-  p.block(f.span, () =>
+  const textBlock = (x: FeaturePart): boolean => spec?.kind === "text" && x.span === spec.span;
+  const multiline = (): void =>
     parts.forEach((x, i) =>
-      p.statement(x.span, i === 0, () => p.line(x.text()), f.spec === undefined || x.span !== f.spec.span || f.spec.kind !== "text"),
-    ),
+      p.statement(
+        x.span,
+        i === 0,
+        () => (textBlock(x) ? p.line(`spec ${x.value()}`) : p.row("part", [x.keyword, x.value()])),
+        !textBlock(x),
+      ),
+    );
+  if (parts.length === 0 || parts.some(textBlock)) return p.block(f.span, multiline);
+  inlineOrBlock(
+    p,
+    parts.map((x) => ({ text: `${x.keyword} ${x.value()}`, span: x.span })),
+    f.span,
+    multiline,
   );
 }
 

@@ -1,14 +1,16 @@
 import type { Comment } from "../syntax/ast.js";
 import type { Span } from "../diagnostics/diagnostic.js";
 import type { SourceSpan } from "../syntax/source-span.js";
+import { Line, render } from "./columns.js";
 
 /**
  * Lines of output with comments put back where they were: a comment before a statement stays
  * before it, a comment at the end of a statement's line stays at the end of that line, and a
- * blank line between two statements stays (one, however many there were).
+ * blank line between two statements stays (one, however many there were). Lines are kept as cells
+ * until the end, where runs of similar lines are aligned in columns (columns.ts).
  */
 export class Printer {
-  private readonly out: string[] = [];
+  private readonly out: Line[] = [];
   private next = 0;
   private lastEnd = 0;
   depth = 0;
@@ -18,17 +20,33 @@ export class Printer {
     private readonly comments: readonly Comment[],
   ) {}
 
-  private pad(): string {
-    return "  ".repeat(this.depth);
-  }
-
+  /** A line of one cell, aligned with nothing. */
   line(text: string): void {
-    this.out.push(text === "" ? "" : `${this.pad()}${text}`);
+    this.out.push(text === "" ? { depth: 0, cells: [], blank: true } : { depth: this.depth, cells: [text] });
   }
 
-  /** Appends to the last line (`{ ... }` closers, trailing comments). */
-  append(text: string): void {
-    this.out[this.out.length - 1] += text;
+  /** A line of cells that lines of the same `key` around it share columns with. */
+  row(key: string, cells: string[]): void {
+    this.out.push({ depth: this.depth, cells, key });
+  }
+
+  /** One more cell on the last line (a block's `{`, an inline block). */
+  cell(text: string): void {
+    this.last().cells.push(text);
+  }
+
+  private last(): Line {
+    return this.out[this.out.length - 1];
+  }
+
+  /** A comment at the end of the last line; after a line comment nothing fits, so it takes a line of its own. */
+  private trailing(text: string): void {
+    const l = this.last();
+    if (l.closed || l.blank) this.out.push({ depth: this.depth, cells: [], comment: text, alone: true, closed: true });
+    else {
+      l.comment = l.comment === undefined ? text : `${l.comment} ${text}`;
+      if (text.startsWith("//")) l.closed = true;
+    }
   }
 
   /** Whether the source has an empty line (only spaces) between the two offsets. */
@@ -37,7 +55,7 @@ export class Printer {
   }
 
   private needsBlank(at: number, first: boolean): boolean {
-    return !first && this.out.length > 0 && this.blankBetween(this.lastEnd, at) && this.out[this.out.length - 1] !== "";
+    return !first && this.out.length > 0 && this.blankBetween(this.lastEnd, at) && !this.last().blank;
   }
 
   /** Comments that start before `offset`, each on its own line. */
@@ -47,19 +65,22 @@ export class Printer {
       if (this.needsBlank(c.offset, first)) this.line("");
       first = false;
       const [head, ...rest] = c.text.split(/\r?\n/);
-      this.line(head);
-      for (const r of rest) this.out.push(r);
+      this.out.push({ depth: this.depth, cells: [], comment: head, alone: true, closed: true });
+      // a block comment's later lines keep their own indentation
+      for (const r of rest) this.out.push({ depth: 0, cells: [], comment: r, alone: true, closed: true });
       this.lastEnd = c.offset + c.text.length;
     }
   }
 
+  /** The last line's length as written so far, unaligned: whether an inline block still fits. */
   currentLineLength(): number {
-    return this.out[this.out.length - 1]?.length ?? 0;
+    const l = this.last();
+    return l ? l.depth * 2 + l.cells.join(" ").length : 0;
   }
 
-  /** Whether a blank line separates two statements (which then do not share alignment). */
-  gapBetween(a: Span, b: Span): boolean {
-    return this.blankBetween((a as SourceSpan).to, (b as SourceSpan).from);
+  /** Whether the source wrote a block on one line: from its first item to the statement's end. */
+  writtenOnOneLine(firstItem: Span, statement: Span): boolean {
+    return firstItem.start.line === statement.end.line;
   }
 
   /** Whether any comment lies inside the span: then a block cannot be written on one line. */
@@ -84,7 +105,7 @@ export class Printer {
     if (this.needsBlank(s.from, first)) this.line("");
     this.lastEnd = s.from;
     render();
-    let closed = oneLine ? this.inside(s) : false;
+    if (oneLine) this.inside(s);
     this.lastEnd = s.to;
     const endLine = s.end.line;
     while (this.next < this.comments.length) {
@@ -92,33 +113,30 @@ export class Printer {
       if (c.offset < s.to || c.span.start.line !== endLine || c.text.includes("\n")) break;
       // only whitespace between: a comment after the next statement's first token belongs to that statement
       if (this.source.slice(this.lastEnd, c.offset).trim() !== "") break;
-      // after a line comment nothing more fits on the line
-      if (closed) this.line(c.text);
-      else this.append(` ${c.text}`);
-      if (c.text.startsWith("//")) closed = true;
+      this.trailing(c.text);
       this.lastEnd = c.offset + c.text.length;
       this.next++;
     }
   }
 
-  /** Comments inside a one-line statement, put at its end; whether the line now ends in a line comment. */
-  private inside(s: SourceSpan): boolean {
-    let lineComment = false;
+  /** Comments inside a one-line statement, put at its end. */
+  private inside(s: SourceSpan): void {
     while (this.next < this.comments.length && this.comments[this.next].offset < s.to) {
       const c = this.comments[this.next++];
-      if (c.text.startsWith("//") || c.text.includes("\n")) {
-        if (lineComment || c.text.includes("\n")) this.line(c.text);
-        else this.append(` ${c.text}`);
-        lineComment = true;
-      } else if (lineComment) this.line(c.text);
-      else this.append(` ${c.text}`);
+      if (c.text.includes("\n")) {
+        const [head, ...rest] = c.text.split(/\r?\n/);
+        this.out.push({ depth: this.depth, cells: [], comment: head, alone: true, closed: true });
+        for (const r of rest) this.out.push({ depth: 0, cells: [], comment: r, alone: true, closed: true });
+      } else this.trailing(c.text);
     }
-    return lineComment;
   }
 
   /** A block's body: its statements one level in, the comments left inside it, then `}`. */
   block(span: Span, body: () => void): void {
-    this.append(" {");
+    // the brace joins the last cell: a block over several lines takes no column its one-line neighbours align on
+    const cells = this.last().cells;
+    while (cells.length > 1 && cells[cells.length - 1] === "") cells.pop();
+    cells[cells.length - 1] += " {";
     this.depth++;
     body();
     this.leading((span as SourceSpan).to - 1, false);
@@ -129,7 +147,7 @@ export class Printer {
   /** Comments after the last statement of the file. */
   finish(): string {
     this.leading(Number.MAX_SAFE_INTEGER, false);
-    while (this.out.length && this.out[this.out.length - 1] === "") this.out.pop();
-    return `${this.out.join("\n")}\n`;
+    while (this.out.length && this.out[this.out.length - 1].blank) this.out.pop();
+    return `${render(this.out).join("\n")}\n`;
   }
 }
