@@ -53,8 +53,8 @@ export function missionContent(features) {
     policy: { max_rounds: 3 },
     /** @type {Record<string, { provider: string, id: string, thinking?: string }>} */
     models: {
-      lead: { provider: "anthropic", id: "claude-opus-4-1", thinking: "16k" },
-      coder: { provider: "anthropic", id: "claude-sonnet-4-5" },
+      lead: { provider: "anthropic", id: "claude-opus-5-5", thinking: "16k" },
+      coder: { provider: "anthropic", id: "claude-sonnet-5-5" },
       judge: { provider: "openai", id: "gpt-5" },
     },
     roles: { orchestrator: "lead", worker: "coder", reviewer: "judge", user_tester: "judge" },

@@ -36,7 +36,7 @@ function mission() {
   const out = [
     'mission bench "Runner benchmark" {',
     '  goal "measure the runner"',
-    '  model m = anthropic "claude-sonnet-4-5"',
+    '  model m = anthropic "claude-sonnet-5-5"',
     '  model o = openai "gpt-5"',
     "  role orchestrator = m",
     "  role worker = m",

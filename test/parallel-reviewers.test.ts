@@ -24,7 +24,7 @@ function missionRepo(concurrency: number, holds: Record<string, string> = {}): s
     `mission p {
   goal "Files, reviewed in parallel."
   policy { concurrency ${concurrency} }
-  model m = anthropic "claude-sonnet-4-5"
+  model m = anthropic "claude-sonnet-5-5"
   role orchestrator = m
   role worker = m
   role reviewer = m

@@ -211,7 +211,7 @@ function generated(milestones: number): string {
   const lines = [
     'mission big "Big" {',
     '  goal "g"',
-    '  model m = anthropic "claude-sonnet-4-5"',
+    '  model m = anthropic "claude-sonnet-5-5"',
     "  role orchestrator = m",
     "  role worker = m",
     "  contract {",

@@ -18,9 +18,9 @@ function anthropicRepo(url: string, edit?: (dir: string) => void): string {
   const repo = exampleRepo("hello", edit);
   const file = join(repo, "hello.mission");
   const text = readFileSync(file, "utf8")
-    .replace(/model lead\s*= anthropic "claude-opus-4-1"/, `model lead = anthropic "claude-opus-4-1" { base_url "${url}" }`)
-    .replace(/model coder\s*= anthropic "claude-sonnet-4-5"/, `model coder = anthropic "claude-sonnet-4-5" { base_url "${url}" }`)
-    .replace(/model judge\s*= openai "gpt-5"/, `model judge = anthropic "claude-sonnet-4-5" { base_url "${url}" }`);
+    .replace(/model lead\s*= anthropic "claude-opus-5-5"/, `model lead = anthropic "claude-opus-5-5" { base_url "${url}" }`)
+    .replace(/model coder\s*= anthropic "claude-sonnet-5-5"/, `model coder = anthropic "claude-sonnet-5-5" { base_url "${url}" }`)
+    .replace(/model judge\s*= openai "gpt-5"/, `model judge = anthropic "claude-sonnet-5-5" { base_url "${url}" }`);
   writeFileSync(file, text);
   return repo;
 }
@@ -105,7 +105,7 @@ describe("keys and external agents", () => {
     const r = await runCli(["run", "hello.mission"], repo, { ANTHROPIC_API_KEY: "" });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /role orchestrator, role researcher use model `lead` \(anthropic "claude-opus-4-1"\), which needs the environment variable ANTHROPIC_API_KEY: it is not set/,
+      /role orchestrator, role researcher use model `lead` \(anthropic "claude-opus-5-5"\), which needs the environment variable ANTHROPIC_API_KEY: it is not set/,
     );
     // every model without its key, in one run (issue 15): not one a run
     expect(r.stderr).toMatch(/role worker uses model `coder`/);

@@ -27,7 +27,7 @@ const schema = (name: string) => ajv.compile(JSON.parse(readFileSync(join(ROOT, 
 const MISSION = `mission known {
   goal "Known numbers."
   budget { tokens 10000 }
-  model m = anthropic "claude-sonnet-4-5" { price { input $3  output $15  cache_read $0.3  cache_write $3.75 } }
+  model m = anthropic "claude-sonnet-5-5" { price { input $3  output $15  cache_read $0.3  cache_write $3.75 } }
   model j = openai "gpt-5" { price { input $3  output $15  cache_read $0.3  cache_write $3.75 } }
   role orchestrator = m
   role worker = m

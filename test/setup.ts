@@ -18,6 +18,12 @@ process.env["TMPDIR"] = scratch;
  */
 process.env["MISSIONC_CHECK_JOURNAL"] = "1";
 
+/**
+ * The date `check` compares model end-of-life dates against (M0404): fixed, so that a golden file
+ * does not change the day a model the SDK deprecates reaches its end of life.
+ */
+process.env["MISSIONC_TODAY"] = "2026-12-03";
+
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
 });

@@ -1,5 +1,6 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { PlanModel } from "../plan/types.js";
+import { anthropicTables } from "../semantics/anthropic-tables.js";
 import { ProviderError, sdkOptions, type Message, type ModelRequest, type ModelResponse, type Provider } from "./provider.js";
 
 /**
@@ -30,6 +31,15 @@ function toWire(messages: Message[]): { role: "user" | "assistant"; content: Blo
     if (m.content) content.push({ type: "text", text: m.content });
     return { role: "user", content };
   });
+}
+
+/**
+ * `thinking` as the SDK recommends for the model: `adaptive` (the model decides how much) for those
+ * its table names, where it warns that `enabled` is deprecated; a fixed budget for the others. The
+ * mission's budget still sizes `max_tokens` either way.
+ */
+export function thinkingFor(modelId: string, budget: number): Record<string, unknown> {
+  return anthropicTables().adaptiveThinking.has(modelId) ? { type: "adaptive" } : { type: "enabled", budget_tokens: budget };
 }
 
 export class AnthropicProvider implements Provider {
@@ -67,7 +77,7 @@ export class AnthropicProvider implements Provider {
       system: request.system.map((text) => ({ type: "text", text, cache_control: EPHEMERAL })),
       tools,
       messages,
-      ...(thinking ? { thinking: { type: "enabled", budget_tokens: thinking } } : {}),
+      ...(thinking ? { thinking: thinkingFor(this.model.id, thinking) } : {}),
       ...(typeof this.model.options["temperature"] === "number" && !thinking ? { temperature: this.model.options["temperature"] } : {}),
     };
     // the SDK's types lag the wire here and there; the body is the documented Messages request

@@ -1,8 +1,14 @@
 import type { PlanModel } from "../plan/types.js";
 import type { Usage } from "./provider.js";
 
-/** Dollars per million tokens for known model ids; a mission's `price { }` overrides. Unknown ids show no cost. */
+/**
+ * Dollars per million tokens for known model ids; a mission's `price { }` overrides. Unknown ids show no cost.
+ * The 5.5 models are given their families' prices (Opus, Sonnet), which this table has not confirmed
+ * against a published price list: a mission that reports cost to someone who pays should say `price`.
+ */
 const TABLE: Record<string, { input: number; output: number; cache_read: number; cache_write: number }> = {
+  "claude-opus-5-5": { input: 15, output: 75, cache_read: 1.5, cache_write: 18.75 },
+  "claude-sonnet-5-5": { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 },
   "claude-opus-4-1": { input: 15, output: 75, cache_read: 1.5, cache_write: 18.75 },
   "claude-sonnet-4-5": { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 },
   "claude-haiku-4-5": { input: 1, output: 5, cache_read: 0.1, cache_write: 1.25 },

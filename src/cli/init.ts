@@ -15,8 +15,8 @@ mission ${name} "${name.replace(/[_-]+/g, " ")}" {
   budget { tokens 20M  time 4h  cost $50 }
   policy { max_rounds 3 }
 
-  model lead  = anthropic "claude-opus-4-1"
-  model coder = anthropic "claude-sonnet-4-5"
+  model lead  = anthropic "claude-opus-5-5"
+  model coder = anthropic "claude-sonnet-5-5"
   model judge = openai    "gpt-5"
 
   role orchestrator = lead

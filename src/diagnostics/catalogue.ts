@@ -29,6 +29,7 @@ export const CATALOGUE = {
   M0401: { severity: "error", summary: "unknown provider, or an option the provider does not take" },
   M0402: { severity: "warning", summary: "a validator role uses the same provider as the worker" },
   M0403: { severity: "warning", summary: "model declared and never used" },
+  M0404: { severity: "warning", summary: "a deprecated or retired Anthropic model id" },
   M0501: { severity: "error", summary: "budget or policy value out of range" },
   M0601: { severity: "error", summary: "permissions: unknown role, tool or network" },
   M0602: { severity: "error", summary: "permissions: a tool the role cannot use, or a network for `start` other than loopback" },

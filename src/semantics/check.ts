@@ -1,3 +1,4 @@
+import { checkLifecycle, defaultLifecycle, type ModelLifecycle } from "./lifecycle.js";
 import { dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { compareDiagnostics } from "../diagnostics/diagnostic.js";
@@ -49,6 +50,8 @@ export interface CheckOptions {
   host?: SourceHost;
   cwd?: string;
   warningsAsErrors?: boolean;
+  /** which Anthropic model ids are deprecated, and today's date (M0404); by default the SDK's table and the clock */
+  lifecycle?: ModelLifecycle;
 }
 
 /** Findings about something missing, which a file with syntax errors or cut short cannot support. */
@@ -69,7 +72,7 @@ function isOk(diags: readonly Diagnostic[], warningsAsErrors = false): boolean {
 }
 
 /** Binds and checks one loaded program. Pure apart from the host's `exists` for skill files. */
-export function checkProgram(program: Program, host: SourceHost): CheckedMission {
+export function checkProgram(program: Program, host: SourceHost, lifecycle?: ModelLifecycle): CheckedMission {
   const out = [...program.diagnostics];
   const [first, ...others] = program.missions;
   const fragment = !first && program.declarations.some((d) => FRAGMENT_KINDS.has(d.kind));
@@ -95,6 +98,7 @@ export function checkProgram(program: Program, host: SourceHost): CheckedMission
   resetSuggestionBudget();
   const mission = bind(first, program.declarations, out);
   checkMission(mission, program, host, out);
+  if (lifecycle) checkLifecycle(mission, lifecycle, out);
   const places = placeAssertions(mission);
   checkContract(mission, places, out);
   // something missing is no finding while the text that would hold it could not be read, or was
@@ -151,17 +155,23 @@ function checkMission(m: BoundMission, program: Program, host: SourceHost, out: 
 }
 
 /** Reads, parses and checks one root file; `undefined` with a reason when it cannot be read. */
-export function checkFile(path: string, host: SourceHost, cwd = process.cwd()): CheckedMission | { error: string; file: string } {
+export function checkFile(
+  path: string,
+  host: SourceHost,
+  cwd = process.cwd(),
+  lifecycle?: ModelLifecycle,
+): CheckedMission | { error: string; file: string } {
   const abs = absolute(path, cwd);
   const read = host.read(abs);
   if ("error" in read) return { error: read.error, file: host.display(abs) };
-  return checkProgram(loadProgram(abs, read.text, host), host);
+  return checkProgram(loadProgram(abs, read.text, host), host, lifecycle);
 }
 
 /** `missionc check`: every file, fragments that another given file includes checked there. */
 export function check(paths: readonly string[], options: CheckOptions = {}): CheckResult {
   const cwd = options.cwd ?? process.cwd();
   const host = options.host ?? nodeHost(cwd);
+  const lifecycle = options.lifecycle ?? defaultLifecycle();
   const results: CheckedMission[] = [];
   const unreadable: CheckResult["unreadable"] = [];
   const seenPaths = new Set<string>();
@@ -169,7 +179,7 @@ export function check(paths: readonly string[], options: CheckOptions = {}): Che
     const abs = absolute(p, cwd);
     if (seenPaths.has(abs)) continue; // the same file named twice is checked once
     seenPaths.add(abs);
-    const r = checkFile(p, host, cwd);
+    const r = checkFile(p, host, cwd, lifecycle);
     if ("error" in r) unreadable.push(r);
     else results.push(r);
   }
