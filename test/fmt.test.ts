@@ -123,7 +123,7 @@ describe("the canonical layout", () => {
     matchGolden(join(ROOT, "test/fmt/messy.formatted.mission"), r.text!);
   });
 
-  it("aligns runs of similar lines in columns, as gofmt does, and keeps a short block on one line (issue 15)", () => {
+  it("aligns runs of similar lines in columns, like gofmt's tables, and keeps a short block on one line (issue 15)", () => {
     const written = [
       "mission m {",
       '  model coder = anthropic "claude-sonnet-4-6" { thinking 16k }',
@@ -157,7 +157,8 @@ describe("the canonical layout", () => {
       "mission m {",
       '  model coder = anthropic "claude-sonnet-4-6" { thinking 16k }',
       '  model judge = openai    "gpt-5"',
-      '  model lead  = anthropic "claude-opus-4-7" { thinking 32k }',
+      // the options line up across a line that has none
+      '  model lead  = anthropic "claude-opus-4-7"   { thinking 32k }',
       "  role orchestrator = lead",
       "  role worker       = coder // the builder",
       "  role reviewer     = judge // another provider",

@@ -21,7 +21,7 @@ mission ${name} "${name.replace(/[_-]+/g, " ")}" {
 
   role orchestrator = lead
   role worker       = coder
-  role reviewer     = judge   // a different provider than the worker's
+  role reviewer     = judge // a different provider than the worker's
   role user_tester  = judge
 
   procedure test = "npm test"

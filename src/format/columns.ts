@@ -1,9 +1,8 @@
 /**
- * Tabular alignment, as gofmt's tabwriter does it. A line is a list of cells. Consecutive lines of
- * one kind (a run: models, roles, assertions, settings...) at one depth share columns: a cell that
- * is followed by another is padded to the widest cell of its column among the neighbouring lines
- * that also go on past it, so `=`, the values after it and inline blocks line up. Trailing comments
- * of a run start in one column. A blank line ends a run; a line that is only a comment neither
+ * Tabular alignment, in the manner of gofmt's. A line is a list of cells. Consecutive lines of one
+ * kind (a run: models, roles, assertions, settings...) at one depth share columns: a cell that is
+ * followed by another is padded to the widest such cell of its column in the run, so `=`, the
+ * values after it and inline blocks line up. Trailing comments of a run start in one column. A blank line ends a run; a line that is only a comment neither
  * joins nor ends one; a cell holding a line break (a text block) ends it too.
  */
 
@@ -59,27 +58,19 @@ function runs(lines: readonly Line[]): number[][] {
   return found;
 }
 
-/** The lines of a run, each cell but the last padded to its column; a column empty on every line is left out. */
+/**
+ * The lines of a run, each cell but the last padded to the widest cell of its column that is
+ * followed by another: a table, as people line up the options after model ids of different
+ * lengths, across the lines between that have none. A column empty on every line is left out.
+ */
 function aligned(rows: readonly string[][]): string[] {
-  const padded = rows.map((r) => r.slice());
   const columns = Math.max(...rows.map((r) => r.length)) - 1;
-  for (let c = 0; c < columns; c++) {
-    // a column block: neighbouring lines that go on past column c
-    let from = 0;
-    while (from < rows.length) {
-      if (rows[from].length <= c + 1) {
-        from++;
-        continue;
-      }
-      let to = from;
-      while (to < rows.length && rows[to].length > c + 1) to++;
-      const width = Math.max(...rows.slice(from, to).map((r) => r[c].length));
-      for (let i = from; i < to; i++) padded[i][c] = rows[i][c].padEnd(width);
-      from = to;
-    }
-  }
-  return padded.map((r) =>
+  const widths: number[] = [];
+  // a line's last cell sets no width: a long assertion without a block does not push the others' blocks away
+  for (let c = 0; c < columns; c++) widths.push(Math.max(...rows.map((r) => (c < r.length - 1 ? r[c].length : 0))));
+  return rows.map((r) =>
     r
+      .map((cell, c) => (c < r.length - 1 ? cell.padEnd(widths[c]) : cell))
       .filter((cell) => cell !== "")
       .join(" ")
       .trimEnd(),

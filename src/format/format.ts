@@ -89,7 +89,12 @@ function declaration(p: Printer, d: A.Declaration): void {
     case "contract":
       p.line("contract");
       if (d.asserts.length === 0 && !p.hasCommentWithin(d.span)) return p.cell("{}");
-      return p.block(d.span, () => d.asserts.forEach((a, i) => p.statement(a.span, i === 0, () => assertion(p, a))));
+      return inlineOrBlock(
+        p,
+        d.asserts.map((a) => ({ text: assertionText(a), span: a.span })),
+        d.span,
+        () => d.asserts.forEach((a, i) => p.statement(a.span, i === 0, () => assertion(p, a))),
+      );
     case "milestone":
       return milestone(p, d);
     case "field":
@@ -152,13 +157,23 @@ function optionsBlock(p: Printer, options: readonly A.Setting[], span: A.Span): 
   inlineOrBlock(p, itemsOf(options), span, () => settingsList(p, options));
 }
 
-function assertion(p: Printer, a: A.AssertDecl): void {
-  p.row("assert", [`assert ${a.id.text}`, a.text.raw]);
+function assertionItems(a: A.AssertDecl): { key: string; value: string; span: A.Span }[] {
   const items: { key: string; value: string; span: A.Span }[] = [];
   if (a.check) items.push({ key: "check", value: a.check.raw, span: a.check.span });
   if (a.by) items.push({ key: "by", value: a.by.value.text, span: a.by.span });
+  return items.sort((x, y) => offset(x.span) - offset(y.span));
+}
+
+/** An assertion on one line, for a contract written on one. */
+function assertionText(a: A.AssertDecl): string {
+  const items = assertionItems(a);
+  return `assert ${a.id.text} ${a.text.raw}${items.length ? ` { ${items.map((x) => `${x.key} ${x.value}`).join("  ")} }` : ""}`;
+}
+
+function assertion(p: Printer, a: A.AssertDecl): void {
+  p.row("assert", [`assert ${a.id.text}`, a.text.raw]);
+  const items = assertionItems(a);
   if (items.length === 0) return;
-  items.sort((x, y) => offset(x.span) - offset(y.span));
   inlineOrBlock(
     p,
     items.map((x) => ({ text: `${x.key} ${x.value}`, span: x.span })),
@@ -168,20 +183,28 @@ function assertion(p: Printer, a: A.AssertDecl): void {
 }
 
 function milestone(p: Printer, m: A.MilestoneDecl): void {
-  p.line(`milestone ${m.name.text}${m.title ? ` ${m.title.raw}` : ""}`);
+  p.row("milestone", [`milestone ${m.name.text}`, m.title?.raw ?? ""]);
   // in the order written, so every comment stays beside what it was written beside
-  const items: { span: A.Span; emit: (first: boolean) => void }[] = m.features.map((f) => ({
+  const items: { span: A.Span; text: () => string | undefined; emit: (first: boolean) => void }[] = m.features.map((f) => ({
     span: f.span,
+    text: () => featureText(f),
     emit: (first) => p.statement(f.span, first, () => feature(p, f)),
   }));
   const v = m.validate;
-  if (v)
-    items.push({
-      span: v.span,
-      emit: (first) => p.statement(v.span, first, () => p.line(`validate ${v.validators.map((x) => x.text).join(", ")}`), true),
-    });
+  if (v) {
+    const text = `validate ${v.validators.map((x) => x.text).join(", ")}`;
+    items.push({ span: v.span, text: () => text, emit: (first) => p.statement(v.span, first, () => p.line(text), true) });
+  }
   items.sort((x, y) => offset(x.span) - offset(y.span));
-  p.block(m.span, () => items.forEach((x, i) => x.emit(i === 0)));
+  const multiline = (): void => items.forEach((x, i) => x.emit(i === 0));
+  const texts = items.map((x) => x.text());
+  if (items.length === 0 || texts.some((t) => t === undefined)) return p.block(m.span, multiline);
+  inlineOrBlock(
+    p,
+    items.map((x, i) => ({ text: texts[i]!, span: x.span })),
+    m.span,
+    multiline,
+  );
 }
 
 interface FeaturePart {
@@ -190,18 +213,31 @@ interface FeaturePart {
   span: A.Span;
 }
 
-function feature(p: Printer, f: A.FeatureDecl): void {
-  p.row("feature", [`feature ${f.name.text}`, f.title?.raw ?? ""]);
+function featureParts(f: A.FeatureDecl, depth: () => number): FeaturePart[] {
   const names = (ns: readonly A.Name[]): string => ns.map((n) => n.text).join(", ");
   const parts: FeaturePart[] = [];
   const spec = f.spec;
-  if (spec) parts.push({ keyword: "spec", value: () => literal(spec, p.depth), span: spec.span });
+  if (spec) parts.push({ keyword: "spec", value: () => literal(spec, depth()), span: spec.span });
   if (f.needs.length) parts.push({ keyword: "needs", value: () => names(f.needs), span: listSpan(f.needs) });
   if (f.skills.length) parts.push({ keyword: "skills", value: () => names(f.skills), span: listSpan(f.skills) });
   if (f.worker) parts.push({ keyword: "worker", value: () => f.worker!.text, span: f.worker.span });
   if (f.fulfills.length) parts.push({ keyword: "fulfills", value: () => names(f.fulfills), span: listSpan(f.fulfills) });
+  return parts.sort((x, y) => offset(x.span) - offset(y.span));
+}
+
+/** A feature on one line, for a milestone written on one; undefined when it holds a text block. */
+function featureText(f: A.FeatureDecl): string | undefined {
+  if (f.spec?.kind === "text") return undefined;
+  const parts = featureParts(f, () => 0);
+  const head = `feature ${f.name.text}${f.title ? ` ${f.title.raw}` : ""}`;
+  return parts.length ? `${head} { ${parts.map((x) => `${x.keyword} ${x.value()}`).join("  ")} }` : head;
+}
+
+function feature(p: Printer, f: A.FeatureDecl): void {
+  p.row("feature", [`feature ${f.name.text}`, f.title?.raw ?? ""]);
+  const spec = f.spec;
+  const parts = featureParts(f, () => p.depth);
   if (parts.length === 0 && !p.hasCommentWithin(f.span)) return;
-  parts.sort((x, y) => offset(x.span) - offset(y.span));
   const textBlock = (x: FeaturePart): boolean => spec?.kind === "text" && x.span === spec.span;
   const multiline = (): void =>
     parts.forEach((x, i) =>
