@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { Change, PlanDiff } from "./diff.js";
+import { duration, money, quantity } from "./units.js";
 
 /** The three views of one diff: text for a terminal, Markdown for a pull request, JSON for tools. */
 
@@ -9,6 +10,15 @@ function show(v: unknown): string {
   if (v === null || v === undefined) return "(none)";
   const s = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v);
   return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}
+
+/** A budget's or a timeout's number as the mission writes it (`20M`, `2h`, `$50`), anything else as `show` does. */
+function showIn(entity: string, field: string, v: unknown): string {
+  if (typeof v !== "number") return show(v);
+  if (entity === "budget/tokens") return quantity(v);
+  if (entity === "budget/time" || field.endsWith("_seconds")) return duration(v);
+  if (entity === "budget/cost") return money(v);
+  return show(v);
 }
 
 function describe(c: Change): string[] {
@@ -22,7 +32,13 @@ function describe(c: Change): string[] {
       return [`${c.entity}: ${where(c.from)} → ${where(c.to)}`];
     }
     case "changed":
-      return [c.entity, ...Object.entries(c.fields ?? {}).map(([k, v]) => `${k}: ${show(v.before)} → ${show(v.after)}`)];
+      return [
+        c.entity,
+        // a timeout is written `timeout 10m`, not `timeout_seconds 600`
+        ...Object.entries(c.fields ?? {}).map(
+          ([k, v]) => `${k.replace(/_seconds$/, "")}: ${showIn(c.entity, k, v.before)} → ${showIn(c.entity, k, v.after)}`,
+        ),
+      ];
   }
 }
 
@@ -59,7 +75,7 @@ function addedText(c: Change): string {
   if (c.entity.startsWith("assertion/") && v)
     return `added: ${JSON.stringify(v.text)}${v.check !== undefined ? `, check \`${v.check}\`` : ""} (by ${v.by})`;
   if (c.entity.startsWith("procedure/") && v) return `added: \`${v.command}\`, network ${v.network}`;
-  if (c.entity.startsWith("budget/")) return `added: ${show(c.after)}`;
+  if (c.entity.startsWith("budget/")) return `added: ${showIn(c.entity, "value", c.after)}`;
   return "added";
 }
 

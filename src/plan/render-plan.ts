@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import { groupBy } from "./group.js";
+import { duration, quantity } from "./units.js";
 import type { Plan, PlanStep, RoleName, ValidateStep } from "./types.js";
 
 const modelText = (p: Plan, model: string): string => {
@@ -8,32 +9,6 @@ const modelText = (p: Plan, model: string): string => {
 };
 
 /** `missionc plan` without --json: the plan as a tree, in the spirit of `terraform plan`. */
-
-function duration(seconds: number): string {
-  const parts: string[] = [];
-  for (const [unit, n] of [
-    ["d", 86400],
-    ["h", 3600],
-    ["m", 60],
-    ["s", 1],
-  ] as const) {
-    if (seconds >= n) {
-      parts.push(`${Math.floor(seconds / n)}${unit}`);
-      seconds %= n;
-    }
-  }
-  return parts.join("") || "0s";
-}
-
-function quantity(n: number): string {
-  for (const [unit, v] of [
-    ["G", 1e9],
-    ["M", 1e6],
-    ["k", 1e3],
-  ] as const)
-    if (n >= v && n % (v / 10) === 0) return `${n / v}${unit}`;
-  return String(n);
-}
 
 function budgetLine(p: Plan): string {
   const b = p.budget;
