@@ -18,9 +18,9 @@ function anthropicRepo(url: string, edit?: (dir: string) => void): string {
   const repo = exampleRepo("hello", edit);
   const file = join(repo, "hello.mission");
   const text = readFileSync(file, "utf8")
-    .replace(/model lead\s*= anthropic "claude-opus-5-5"/, `model lead = anthropic "claude-opus-5-5" { base_url "${url}" }`)
-    .replace(/model coder\s*= anthropic "claude-sonnet-5-5"/, `model coder = anthropic "claude-sonnet-5-5" { base_url "${url}" }`)
-    .replace(/model judge\s*= openai "gpt-5"/, `model judge = anthropic "claude-sonnet-5-5" { base_url "${url}" }`);
+    .replace(/model lead\s*=\s*anthropic\s+"claude-opus-5-5"/, `model lead = anthropic "claude-opus-5-5" { base_url "${url}" }`)
+    .replace(/model coder\s*=\s*anthropic\s+"claude-sonnet-5-5"/, `model coder = anthropic "claude-sonnet-5-5" { base_url "${url}" }`)
+    .replace(/model judge\s*=\s*openai\s+"gpt-5"/, `model judge = anthropic "claude-sonnet-5-5" { base_url "${url}" }`);
   writeFileSync(file, text);
   return repo;
 }

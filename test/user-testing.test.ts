@@ -126,9 +126,10 @@ describe("user testing drives the running app", () => {
     const mission = join(repo, "notes.mission");
     writeFileSync(
       mission,
-      readFileSync(mission, "utf8").replace(
-        `"PORT=${port} node server.js" {\n    timeout 20s`,
-        `"node -e 'setInterval(() => {}, 1000)'" {\n    timeout 1s`,
+      replaced(
+        readFileSync(mission, "utf8"),
+        new RegExp(`"PORT=${port} node server.js" \\{\\n(\\s+)timeout(\\s+)20s`),
+        `"node -e 'setInterval(() => {}, 1000)'" {\n$1timeout$21s`,
       ),
     );
     const r = await runCli(["run", "notes.mission", "--offline", "--until", "api"], repo);
@@ -188,10 +189,7 @@ describe("user testing drives the running app", () => {
   it("a `ready` address user testing could not reach is refused before any work (exit 2)", async () => {
     const { repo, port } = await notesRepo();
     const mission = join(repo, "notes.mission");
-    writeFileSync(
-      mission,
-      readFileSync(mission, "utf8").replace(`ready "http://127.0.0.1:${port}/health"`, `ready "http://0.0.0.0:${port}/health"`),
-    );
+    writeFileSync(mission, replaced(readFileSync(mission, "utf8"), /ready(\s+)"http:\/\/127\.0\.0\.1:/, `ready$1"http://0.0.0.0:`));
     const r = await runCli(["run", "notes.mission", "--offline"], repo);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("the `ready` address of `start` must be an http(s) URL on this machine");
@@ -326,3 +324,9 @@ describe("user testing drives the running app", () => {
     },
   );
 });
+
+/** The text with the pattern replaced; a pattern that no longer matches the example fails here, not later. */
+function replaced(text: string, pattern: RegExp, by: string): string {
+  expect(pattern.test(text), `${pattern} is not in the mission`).toBe(true);
+  return text.replace(pattern, by);
+}
