@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE } from "../src/diagnostics/catalogue.js";
 import { check } from "../src/semantics/check.js";
-import { explanation } from "../src/cli/explain.js";
+import { explanation } from "../src/diagnostics/explanation.js";
 import { Chalk } from "chalk";
 import { renderPretty } from "../src/diagnostics/render-pretty.js";
 import { renderSummary } from "../src/diagnostics/render-summary.js";

@@ -119,6 +119,15 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .action(run(async () => (await import("./explain.js")).explainCommand));
 
   cli
+    .command(
+      "lsp",
+      "The language server, over stdio: diagnostics as you type, hover, definitions, references, rename, completion, outline, format, quick fixes",
+    )
+    .option("--stdio", "Talk over stdin and stdout (the only transport; editors pass it)")
+    .example("missionc lsp --stdio")
+    .action(run(async () => (await import("./lsp.js")).lspCommand));
+
+  cli
     .command("init [name]", "Write a starter mission NAME.mission that checks clean")
     .option("--force", "Overwrite an existing file")
     .option("--script", "Also write NAME.script.yaml: a starter offline script that `run --offline` plays through")
@@ -142,6 +151,7 @@ const COMMANDS = [
   "msg",
   "explain",
   "init",
+  "lsp",
 ];
 
 /**

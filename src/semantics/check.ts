@@ -234,8 +234,8 @@ function fragmentDiagnostics(r: CheckedMission, host: SourceHost): Diagnostic[] 
   return [note, ...syntax].sort(compareDiagnostics);
 }
 
-/** The mission file beside the fragment, or up to three folders above it, whose include names it. */
-function findIncluder(fragment: string, host: SourceHost): string | undefined {
+/** The mission file beside the fragment, or up to three folders above it, whose include names it (its display path). */
+export function findIncluder(fragment: string, host: SourceHost): string | undefined {
   let dir = dirname(fragment);
   for (let level = 0; level < 4; level++) {
     for (const name of host
