@@ -72,8 +72,8 @@ beforeAll(async () => {
   writeFileSync(contract, CONTRACT);
   client = await LspClient.start(dir);
 });
-afterAll(async () => {
-  expect(await client.stop()).toBe(0);
+afterAll(() => {
+  if (client.child.exitCode === null) client.child.kill();
 });
 
 describe("missionc lsp, through a language client over stdio", () => {
@@ -248,7 +248,8 @@ describe("missionc lsp, through a language client over stdio", () => {
     // nothing fulfils cart.sum once `totals` stops
     const unfulfilled = MAIN.replace("needs store  fulfills cart.sum", "needs store");
     await client.change(main, unfulfilled);
-    const [missing] = await client.diagnosticsOf(contract, (x) => x.some((y) => y.code === "M0301" && /cart\.sum/.test(y.message)));
+    const isMissing = (y: { code?: unknown; message: unknown }) => y.code === "M0301" && JSON.stringify(y.message).includes("cart.sum");
+    const missing = (await client.diagnosticsOf(contract, (x) => x.some(isMissing))).find(isMissing)!;
     const fixes = await client.request<CodeAction[]>("textDocument/codeAction", {
       textDocument: doc(contract),
       range: missing.range,
@@ -263,5 +264,9 @@ describe("missionc lsp, through a language client over stdio", () => {
     await client.change(main, added);
     await client.diagnosticsOf(contract, (x) => x.length === 0);
     await client.change(main, MAIN);
+  });
+
+  it("exits 0 on the client's shutdown and exit", async () => {
+    expect(await client.stop()).toBe(0);
   });
 });

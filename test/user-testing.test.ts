@@ -187,7 +187,7 @@ describe("user testing drives the running app", () => {
   });
 
   it("a `ready` address user testing could not reach is refused before any work (exit 2)", async () => {
-    const { repo, port } = await notesRepo();
+    const { repo } = await notesRepo();
     const mission = join(repo, "notes.mission");
     writeFileSync(mission, replaced(readFileSync(mission, "utf8"), /ready(\s+)"http:\/\/127\.0\.0\.1:/, `ready$1"http://0.0.0.0:`));
     const r = await runCli(["run", "notes.mission", "--offline"], repo);

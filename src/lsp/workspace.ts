@@ -82,7 +82,11 @@ export class Workspace {
     const checked = checkProgram(loadProgram(root, read.text, this.host), this.host, this.lifecycle);
     const diagnostics = new Map<string, Diagnostic[]>();
     for (const f of checked.program.files.values()) diagnostics.set(f.abs, []);
-    for (const d of checked.diagnostics) diagnostics.get(d.span.file)?.push(d) ?? diagnostics.set(d.span.file, [d]);
+    for (const d of checked.diagnostics) {
+      const list = diagnostics.get(d.span.file);
+      if (list) list.push(d);
+      else diagnostics.set(d.span.file, [d]);
+    }
     const analysis: Analysis = { root, checked, index: indexMission(checked), diagnostics };
     this.analyses.set(root, analysis);
     return analysis;

@@ -34,7 +34,7 @@ export class LspClient {
 
   static async start(cwd: string): Promise<LspClient> {
     const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "lsp", "--stdio"], { cwd, stdio: ["pipe", "pipe", "inherit"] });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.listen();
     const client = new LspClient(child, connection);
     await connection.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(cwd).href, capabilities: {} });
