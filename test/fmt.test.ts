@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { format } from "../src/format/format.js";
+import { check } from "../src/semantics/check.js";
 import { parse } from "../src/syntax/parse.js";
 import { ROOT, discoverCases, matchGolden, readExpectations } from "./helpers/cases.js";
 import { missionc } from "./helpers/cli.js";
@@ -185,6 +186,38 @@ describe("the canonical layout", () => {
     ].join("\n");
     expect(format(written, "m.mission").text).toBe(canonical);
     expect(format(canonical, "m.mission").text).toBe(canonical);
+  });
+
+  it("keeps a `missionc-ignore` where it applies: after a block's `{`, and on a one-line statement it spreads over lines", () => {
+    const written = [
+      "mission m {",
+      '  model a = anthropic "claude-sonnet-5-5"',
+      '  model b = openai "gpt-5"',
+      "  role orchestrator = a",
+      "  role worker = a",
+      "  role reviewer = b",
+      '  contract { assert a.b "b" }',
+      "  milestone one {",
+      "    feature s { fulfills a.b }",
+      "    feature t { // missionc-ignore M0302",
+      "      needs s",
+      "    }",
+      `    feature u { needs s  spec "${"a long spec ".repeat(8)}" } // missionc-ignore M0302`,
+      "  }",
+      "}",
+      "",
+    ].join("\n");
+    const formatted = format(written, "m.mission").text!;
+    expect(formatted).toContain("    feature t { // missionc-ignore M0302\n");
+    expect(formatted).toContain("    feature u { // missionc-ignore M0302\n");
+    const warnings = (text: string) => {
+      const dir = mkdtempSync(join(tmpdir(), "missionc-fmt-"));
+      writeFileSync(join(dir, "m.mission"), text);
+      return check(["m.mission"], { cwd: dir }).diagnostics.map((d) => d.code);
+    };
+    expect(warnings(written)).toEqual([]);
+    expect(warnings(formatted)).toEqual([]);
+    expect(format(formatted, "m.mission").text).toBe(formatted);
   });
 
   it("keeps a CRLF file's line endings (issue 15): formatted, the same text with CRLF, idempotent, the same plan", () => {

@@ -39,9 +39,9 @@ export class Printer {
     return this.out[this.out.length - 1];
   }
 
-  /** A comment at the end of the last line; after a line comment nothing fits, so it takes a line of its own. */
-  private trailing(text: string): void {
-    const l = this.last();
+  /** A comment at the end of a line (the last by default); after a line comment nothing fits, so it takes a line of its own. */
+  private trailing(text: string, at = this.out.length - 1): void {
+    const l = this.out[at];
     if (l.closed || l.blank) this.out.push({ depth: this.depth, cells: [], comment: text, alone: true, closed: true });
     else {
       l.comment = l.comment === undefined ? text : `${l.comment} ${text}`;
@@ -104,16 +104,22 @@ export class Printer {
     this.leading(s.from, first);
     if (this.needsBlank(s.from, first)) this.line("");
     this.lastEnd = s.from;
+    const firstLine = this.out.length;
+    const commentsBefore = this.next;
     render();
     if (oneLine) this.inside(s);
     this.lastEnd = s.to;
     const endLine = s.end.line;
+    // a statement written on one line and printed over several keeps its comment on its first
+    // line, where a `missionc-ignore` after it still applies (unless comments inside it come first)
+    const spread = s.start.line === s.end.line && this.out.length - firstLine > 1 && this.next === commentsBefore;
+    const at = spread ? firstLine : this.out.length - 1;
     while (this.next < this.comments.length) {
       const c = this.comments[this.next];
       if (c.offset < s.to || c.span.start.line !== endLine || c.text.includes("\n")) break;
       // only whitespace between: a comment after the next statement's first token belongs to that statement
       if (this.source.slice(this.lastEnd, c.offset).trim() !== "") break;
-      this.trailing(c.text);
+      this.trailing(c.text, at);
       this.lastEnd = c.offset + c.text.length;
       this.next++;
     }
@@ -137,11 +143,26 @@ export class Printer {
     const cells = this.last().cells;
     while (cells.length > 1 && cells[cells.length - 1] === "") cells.pop();
     cells[cells.length - 1] += " {";
+    // a comment right after the `{` stays on its line
+    const s = span as SourceSpan;
+    while (this.next < this.comments.length) {
+      const c = this.comments[this.next];
+      if (c.offset >= s.to || c.text.includes("\n") || !this.followsBrace(s.from, c.offset)) break;
+      this.trailing(c.text);
+      this.lastEnd = c.offset + c.text.length;
+      this.next++;
+    }
     this.depth++;
     body();
     this.leading((span as SourceSpan).to - 1, false);
     this.depth--;
     this.line("}");
+  }
+
+  /** Whether the only thing between the block's opening `{` and the offset is space on one line. */
+  private followsBrace(from: number, offset: number): boolean {
+    const head = this.source.slice(from, offset).replace(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|\/\*[\s\S]*?\*\//g, '""');
+    return /^[^{}]*\{[ \t]*$/.test(head);
   }
 
   /** Comments after the last statement of the file. */

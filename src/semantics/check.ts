@@ -111,7 +111,7 @@ export function checkProgram(program: Program, host: SourceHost, lifecycle?: Mod
     : program.incomplete
       ? out.filter((d) => d.code !== "M0102" && d.code !== "M0301")
       : out;
-  const comments = [...program.files].map(([file, f]) => ({ file, comments: f.source.comments }));
+  const comments = [...program.files].map(([file, f]) => ({ file, text: f.text, comments: f.source.comments }));
   return {
     program,
     mission,
