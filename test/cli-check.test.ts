@@ -248,6 +248,9 @@ describe("the rest of the command line", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown option `--frmat`/);
     expect(r.stderr).toMatch(/hint: did you mean `--format`\?/);
+    // named as typed, not as the parser stores it
+    const kebab = missionc(["check", SLACK, "--warnings-as-error"]);
+    expect(kebab.stderr).toMatch(/unknown option `--warnings-as-error`\n.*did you mean `--warnings-as-errors`\?/);
     const far = missionc(["check", SLACK, "--colourful"]);
     expect(far.stderr).toMatch(/missionc check --help/);
   });

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
@@ -252,6 +252,28 @@ describe("missionc fmt", () => {
     expect(write.status).toBe(0);
     expect(readFileSync(join(dir, "a.mission"), "utf8")).toBe(readFileSync(join(dir, "b.mission"), "utf8"));
     expect(missionc(["fmt", "--check", "a.mission", "b.mission"], { cwd: dir }).status).toBe(0);
+  });
+
+  it("reads stdin for `-`, every .mission file under a directory, and keeps a byte-order mark (issue 15)", () => {
+    const messy = readFileSync(join(ROOT, "test/fmt/messy.mission"), "utf8");
+    const formatted = readFileSync(join(ROOT, "test/fmt/messy.formatted.mission"), "utf8");
+    const piped = missionc(["fmt", "-"], { input: messy });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toBe(formatted);
+    const checked = missionc(["fmt", "--check", "-"], { input: messy });
+    expect([checked.status, checked.stdout]).toEqual([1, "<stdin>\n"]);
+    expect(checked.stderr).not.toMatch(/--write/);
+    expect(missionc(["fmt", "--write", "-"], { input: messy }).status).toBe(2);
+    const dir = mkdtempSync(join(tmpdir(), "missionc-fmt-"));
+    mkdirSync(join(dir, "specs/more"), { recursive: true });
+    writeFileSync(join(dir, "specs/more/a.mission"), messy);
+    writeFileSync(join(dir, "specs/b.mission"), formatted);
+    const tree = missionc(["fmt", "--check", "specs"], { cwd: dir });
+    expect([tree.status, tree.stdout]).toEqual([1, "specs/more/a.mission\n"]);
+    writeFileSync(join(dir, "bom.mission"), `\uFEFF${messy}`);
+    expect(missionc(["fmt", "--write", "bom.mission"], { cwd: dir }).status).toBe(0);
+    expect(readFileSync(join(dir, "bom.mission"), "utf8")).toBe(`\uFEFF${formatted}`);
+    expect(missionc(["fmt", "--check", "bom.mission"], { cwd: dir }).status).toBe(0);
   });
 
   it("without flags prints the formatted file", () => {

@@ -68,6 +68,8 @@ describe("the Anthropic SDK's tables, read as data", () => {
     expect(isoDate("June 1st, 2026")).toBe("2026-06-01");
     expect(isoDate("2026-11-30")).toBe("2026-11-30");
     expect(isoDate("soon")).toBeUndefined();
+    expect(isoDate("2026-13-01")).toBeUndefined();
+    expect(isoDate("February 30th, 2027")).toBeUndefined();
   });
 });
 
@@ -81,6 +83,15 @@ describe("M0404 with an injected date", () => {
     ];
     expect(checkAt(mission("claude-sonnet-4-5"), "2026-11-30")).toEqual(retired);
     expect(checkAt(mission("claude-sonnet-4-5"), "2027-03-01")).toEqual(retired);
+  });
+
+  it("an end of life the table writes in a way not understood is quoted, never guessed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "missionc-models-"));
+    writeFileSync(join(dir, "m.mission"), mission("claude-x"));
+    const r = check(["m.mission"], { cwd: dir, lifecycle: { deprecated: new Map([["claude-x", "soon"]]), today: "2026-12-03" } });
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      'model `a` uses `claude-x`, which is deprecated (end of life, as the Anthropic SDK gives it: "soon")',
+    ]);
   });
 
   it("a current id, or the same id on another provider, is not warned about", () => {
@@ -99,6 +110,8 @@ describe("M0404 with an injected date", () => {
     const after = missionc(["check", "m.mission"], { cwd: dir, env: { MISSIONC_TODAY: "2027-02-01" } });
     expect(after.stdout + after.stderr).toMatch(/which reached end of life on 2027-01-22: requests to it fail/);
     expect(missionc(["check", "m.mission", "--warnings-as-errors"], { cwd: dir }).status).toBe(1);
+    const wrong = missionc(["check", "m.mission"], { cwd: dir, env: { MISSIONC_TODAY: "2026-13-01" } });
+    expect([wrong.status, wrong.stderr]).toEqual([2, expect.stringMatching(/MISSIONC_TODAY is `2026-13-01`, which is no date/)]);
   });
 
   it("`check` reads the table without loading the SDK: with an SDK that cannot be imported, it still warns", () => {

@@ -315,6 +315,8 @@ describe("bad answers from agents go back to them as errors, never a crash", () 
     s.runs["gate:greting#1"] = [];
     s.runs["user_test:greeting#1"] = [];
     s.runs["implemnt:x#1"] = [];
+    // a feature neither the plan nor the script's follow-ups have; a follow-up's own run is fine
+    s.runs["implement:greter#2"] = [];
     writeFileSync(join(repo, "bad.script.yaml"), toYaml(s));
     const r = await runCli(["run", "hello.mission", "--offline", "--script", "bad.script.yaml"], repo);
     expect(r.code).toBe(2);
@@ -323,6 +325,10 @@ describe("bad answers from agents go back to them as errors, never a crash", () 
     expect(r.stderr).toMatch(/run `gate:greting#1` names milestone `greting`, which the plan does not have \(did you mean `greeting`\?\)/);
     expect(r.stderr).toMatch(/run `user_test:greeting#1` is a user test, but milestone `greeting` does not run `user_testing`/);
     expect(r.stderr).toMatch(/run `implemnt:x#1` is no run of a mission \(did you mean `implement:…`\?\)/);
+    expect(r.stderr).toMatch(
+      /run `implement:greter#2` names feature `greter`, which neither the plan nor a follow-up of this script has \(did you mean `greeter`\?\)/,
+    );
+    expect(r.stderr).not.toMatch(/default_name/);
     expect(existsSync(join(repo, ".missions/hello/journal.jsonl"))).toBe(false);
     // a model may still call a tool that does not exist: it is answered, never run
     expect(refusal("teleport", ["read_file"], "submit_handoff")).toBe("unknown tool `teleport`; your tools: read_file, submit_handoff");

@@ -5,9 +5,9 @@ import { ALL_TOOLS } from "./toolbox.js";
 
 /**
  * An offline script checked against the plan before any work: a misspelled tool or a run the plan
- * can never reach would otherwise surface hours in as "the script ran out". Features the
- * orchestrator creates (follow-ups) are not in the plan, so a feature's name is not checked; the
- * kind of run, its milestone and the validator it needs are.
+ * can never reach would otherwise surface hours in as "the script ran out". A run of a feature must
+ * name one of the plan's or a follow-up the script's own orchestrator creates (a `decide` with
+ * `features`); the kind of run, its milestone and the validator it needs are checked too.
  */
 
 const KINDS = ["implement", "handoff", "review", "user_test", "gate", "message", "research"];
@@ -16,6 +16,7 @@ export function scriptProblems(script: Script, plan: Plan, path: string): string
   const tools = ALL_TOOLS.map((t) => t.name);
   const milestones = new Map(plan.milestones.map((m) => [m.name, m]));
   const problems: string[] = [];
+  const features = new Set([...plan.features.map((f) => f.name), ...followUps(script)]);
   for (const [run, turns] of Object.entries(script.runs)) {
     const kind = /^([a-z_]+):/.exec(run)?.[1];
     if (!kind || !KINDS.includes(kind)) {
@@ -40,6 +41,13 @@ export function scriptProblems(script: Script, plan: Plan, path: string): string
           `run \`${run}\` is a user test, but milestone \`${milestone}\` does not run \`user_testing\`: the plan never reaches it`,
         );
     }
+    const feature = /^(?:implement|handoff):([^#]+)#/.exec(run)?.[1] ?? /^review:[^#:]+#\d+:(.+)$/.exec(run)?.[1];
+    if (feature !== undefined && !features.has(feature)) {
+      const guess = nearest(feature, [...features]);
+      problems.push(
+        `run \`${run}\` names feature \`${feature}\`, which neither the plan nor a follow-up of this script has${guess ? ` (did you mean \`${guess}\`?)` : ""}`,
+      );
+    }
     turns.forEach((turn, i) => {
       for (const call of turn.tools ?? []) {
         if (tools.includes(call.name)) continue;
@@ -51,4 +59,18 @@ export function scriptProblems(script: Script, plan: Plan, path: string): string
     });
   }
   return problems.map((p) => `${path}: ${p}`);
+}
+
+/** The names of the follow-up features the script's orchestrator creates. */
+function followUps(script: Script): string[] {
+  const names: string[] = [];
+  for (const turns of Object.values(script.runs))
+    for (const turn of turns)
+      for (const call of turn.tools ?? []) {
+        if (call.name !== "decide") continue;
+        const features = (call.input as { features?: unknown } | undefined)?.features;
+        if (Array.isArray(features))
+          for (const f of features) if (typeof (f as { name?: unknown }).name === "string") names.push((f as { name: string }).name);
+      }
+  return names;
 }

@@ -1,13 +1,12 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
-import { absolute, nodeHost, type SourceHost } from "../syntax/host.js";
 import { check } from "../semantics/check.js";
+import { isoDate } from "../semantics/lifecycle.js";
 import { diagnosticToJson } from "../diagnostics/render-json.js";
 import { renderPretty } from "../diagnostics/render-pretty.js";
 import { renderGithub } from "../diagnostics/render-github.js";
 import { renderSarif } from "../diagnostics/render-sarif.js";
 import { renderSummary } from "../diagnostics/render-summary.js";
 import { EXIT, UsageError } from "./errors.js";
+import { missionArguments } from "./files.js";
 import { colourFor, write, writeError } from "./output.js";
 import { version } from "./version.js";
 
@@ -23,51 +22,13 @@ export function chooseFormat(given: unknown): Format {
   return given as Format;
 }
 
-/** What `check` is given, as files: `-` is the text on stdin, a directory every `.mission` file under it. */
-function expand(args: string[], cwd: string): { paths: string[]; host: SourceHost } {
-  const base = nodeHost(cwd);
-  const stdinPath = absolute(STDIN, cwd);
-  let stdin: string | undefined;
-  const host: SourceHost = {
-    ...base,
-    read: (abs) => (abs === stdinPath ? { text: (stdin ??= readFileSync(0, "utf8")) } : base.read(abs)),
-    exists: (abs) => abs === stdinPath || base.exists(abs),
-    display: (abs) => (abs === stdinPath ? STDIN : base.display(abs)),
-  };
-  const paths = args.flatMap((a) => {
-    if (a === "-" || a === STDIN) return [STDIN];
-    const abs = absolute(a, cwd);
-    return isDirectory(abs) ? missionFilesUnder(abs).map((f) => relative(cwd, f) || f) : [a];
-  });
-  return { paths, host };
-}
-
-const STDIN = "<stdin>";
-const SKIPPED = new Set(["node_modules", ".git", ".missions"]);
-
-function isDirectory(abs: string): boolean {
-  try {
-    return statSync(abs).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function missionFilesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (SKIPPED.has(entry.name)) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...missionFilesUnder(path));
-    else if (entry.name.endsWith(".mission")) out.push(path);
-  }
-  return out;
-}
-
 export async function checkCommand(files: string[], options: { format?: string; warningsAsErrors?: boolean }): Promise<number> {
   const format = chooseFormat(options.format);
+  const today = process.env["MISSIONC_TODAY"];
+  if (today && isoDate(today) === undefined)
+    throw new UsageError(`MISSIONC_TODAY is \`${today}\`, which is no date`, "write it as YYYY-MM-DD (2026-12-03), or unset it for today");
   const cwd = process.cwd();
-  const { paths, host } = expand(files, cwd);
+  const { paths, host } = missionArguments(files, cwd);
   if (paths.length === 0)
     throw new UsageError(`no .mission file in ${files.join(", ")}`, "give mission files, a directory that holds some, or - for stdin");
   const result = check(paths, { warningsAsErrors: options.warningsAsErrors === true, host, cwd });

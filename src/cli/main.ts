@@ -217,9 +217,12 @@ function report(e: unknown, command: string | undefined, options: string[] = [])
     return EXIT.usage;
   }
   if (e instanceof Error && e.name === "CACError") {
-    const unknownOption = /Unknown option `(.+)`/.exec(e.message);
-    writeError(`error: ${unknownOption ? `unknown option \`${unknownOption[1]}\`` : e.message}`);
-    const guess = unknownOption ? nearest(unknownOption[1], options) : undefined;
+    // cac names an option as it stores it (`--warningsAsError`): say it as it was typed
+    const unknownOption = /Unknown option `(.+)`/
+      .exec(e.message)?.[1]
+      .replace(/^--.*/, (o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+    writeError(`error: ${unknownOption ? `unknown option \`${unknownOption}\`` : e.message}`);
+    const guess = unknownOption ? nearest(unknownOption, options) : undefined;
     writeError(guess ? `hint: did you mean \`${guess}\`?` : `hint: run \`missionc ${command ? `${command} ` : ""}--help\` for the options`);
     return EXIT.usage;
   }

@@ -1,3 +1,4 @@
+import { fieldExtents, misspeltKeyword, withoutConsequences } from "./misspelt.js";
 import { checkLifecycle, defaultLifecycle, type ModelLifecycle } from "./lifecycle.js";
 import { dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -57,8 +58,6 @@ export interface CheckOptions {
 /** Findings about something missing, which a file with syntax errors or cut short cannot support. */
 const ABSENCE = new Set(["M0202", "M0205", "M0208", "M0301", "M0302"]);
 const SYNTAX = new Set(["M0001", "M0002", "M0003", "M0004"]);
-/** An M0206 whose help names the statement the author meant. */
-const MISSPELT = /^did you mean `/;
 
 function truncated(program: Program): boolean {
   for (const f of program.files.values()) if (f.source.truncated) return true;
@@ -93,7 +92,10 @@ export function checkProgram(program: Program, host: SourceHost, lifecycle?: Mod
         }),
       );
     }
-    return { program, places: new Map(), coverage: coverageOf(undefined, new Map()), diagnostics: out.sort(compareDiagnostics), fragment };
+    const diagnostics = withoutConsequences(out, sourcesOf(program), fieldExtents([...program.files.values()].map((f) => f.source))).sort(
+      compareDiagnostics,
+    );
+    return { program, places: new Map(), coverage: coverageOf(undefined, new Map()), diagnostics, fragment };
   }
   resetSuggestionBudget();
   const mission = bind(first, program.declarations, out);
@@ -104,13 +106,13 @@ export function checkProgram(program: Program, host: SourceHost, lifecycle?: Mod
   // something missing is no finding while the text that would hold it could not be read, or was
   // written under a misspelt keyword (`milestne later { ... }`: M0206 with its "did you mean", and
   // not also every assertion its features would have fulfilled)
-  const unreadable =
-    truncated(program) || program.diagnostics.some((d) => SYNTAX.has(d.code) || (d.code === "M0206" && MISSPELT.test(d.help ?? "")));
-  const diagnostics = unreadable
+  const unreadable = truncated(program) || program.diagnostics.some((d) => SYNTAX.has(d.code) || misspeltKeyword(d) !== undefined);
+  const found = unreadable
     ? out.filter((d) => !ABSENCE.has(d.code))
     : program.incomplete
       ? out.filter((d) => d.code !== "M0102" && d.code !== "M0301")
       : out;
+  const diagnostics = withoutConsequences(found, sourcesOf(program), fieldExtents([...program.files.values()].map((f) => f.source)));
   const comments = [...program.files].map(([file, f]) => ({ file, text: f.text, comments: f.source.comments }));
   return {
     program,
@@ -121,6 +123,8 @@ export function checkProgram(program: Program, host: SourceHost, lifecycle?: Mod
     fragment: false,
   };
 }
+
+const sourcesOf = (program: Program): Map<string, string> => new Map([...program.files].map(([file, f]) => [file, f.text]));
 
 function checkMission(m: BoundMission, program: Program, host: SourceHost, out: Diagnostic[]): void {
   checkRoles(m, out);

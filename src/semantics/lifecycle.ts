@@ -27,11 +27,18 @@ const MONTHS = ["january", "february", "march", "april", "may", "june", "july", 
 /** "November 30th, 2026" or "2026-11-30" as `YYYY-MM-DD`; undefined for anything else. */
 export function isoDate(written: string): string | undefined {
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(written.trim());
-  if (iso) return iso[0];
+  if (iso) return real(Number(iso[1]), Number(iso[2]), Number(iso[3]));
   const m = /^([A-Za-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/.exec(written.trim());
   const month = m ? MONTHS.indexOf(m[1].toLowerCase()) : -1;
   if (!m || month < 0) return undefined;
-  return `${m[3]}-${String(month + 1).padStart(2, "0")}-${m[2].padStart(2, "0")}`;
+  return real(Number(m[3]), month + 1, Number(m[2]));
+}
+
+/** `YYYY-MM-DD` for a day the calendar has (not the 13th month, not February 30th). */
+function real(year: number, month: number, day: number): string | undefined {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return undefined;
+  return d.toISOString().slice(0, 10);
 }
 
 export function checkLifecycle(m: BoundMission, lifecycle: ModelLifecycle, out: Diagnostic[]): void {
@@ -44,7 +51,9 @@ export function checkLifecycle(m: BoundMission, lifecycle: ModelLifecycle, out: 
     const retired = end !== undefined && end <= lifecycle.today;
     const message = retired
       ? `model \`${name}\` uses \`${id}\`, which reached end of life on ${end}: requests to it fail`
-      : `model \`${name}\` uses \`${id}\`, which is deprecated and reaches end of life on ${end ?? written}`;
+      : end !== undefined
+        ? `model \`${name}\` uses \`${id}\`, which is deprecated and reaches end of life on ${end}`
+        : `model \`${name}\` uses \`${id}\`, which is deprecated (end of life, as the Anthropic SDK gives it: "${written}")`;
     out.push(
       diagnostic("M0404", model.id.span, message, {
         help: "move to a current model id: https://docs.anthropic.com/en/docs/resources/model-deprecations",

@@ -1,20 +1,28 @@
 /** "Did you mean …?": the known name closest to an unknown one, when it is close enough to be a typo. */
 
+/** Edits (insert, delete, replace, swap two neighbours) from one to the other: `frist` is one from `first`. */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let prevMin = 0;
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1))
+        v = Math.min(v, before[j - 2] + 1);
       cur.push(v);
       if (v < rowMin) rowMin = v;
     }
-    if (rowMin > limit) return limit + 1;
+    // a swap reaches back two rows: only two rows over the limit close the way
+    if (rowMin > limit && prevMin > limit) return limit + 1;
+    before = prev;
     prev = cur;
+    prevMin = rowMin;
   }
   return prev[b.length];
 }

@@ -58,6 +58,15 @@ export class MissionParser extends EmbeddedActionsParser {
     return tokType === T.Equals || tokType === T.LBrace || tokType === T.RBrace || tokType === T.Comma;
   }
 
+  /** Whether the next token goes on with the statement so far: on its line, or after a trailing `=` or `,`. */
+  private onTheLine(): boolean {
+    const prev = this.LA(0);
+    const next = this.LA(1);
+    if (!prev || !this.lines || Number.isNaN(prev.startOffset) || Number.isNaN(next.startOffset)) return true;
+    if (prev.tokenType === T.Equals || prev.tokenType === T.Comma) return true;
+    return this.lines.position(prev.startOffset + prev.image.length).line === this.lines.position(next.startOffset).line;
+  }
+
   // ---- spans -------------------------------------------------------------------------------
 
   private span(from: number, to: number): Span {
@@ -227,22 +236,29 @@ export class MissionParser extends EmbeddedActionsParser {
 
   // ---- generic statements ------------------------------------------------------------------
 
-  /** `name values... [{ ... }]`: any statement a block does not know. It ends at the next keyword. */
+  /**
+   * `name values... [{ ... }]`: any statement a block does not know. It ends at the next keyword,
+   * or at the end of its line (unless the line ends in `=` or `,`): a misspelt `skil sq = "x.md"`
+   * does not swallow the unknown word that starts the next line, which is a statement of its own.
+   */
   private field = this.RULE("field", (): A.Field => {
     const head = this.CONSUME(T.NameToken);
     const values: A.Literal[] = [];
     let body: A.Field[] | undefined;
-    this.MANY(() => {
-      this.OR2([
-        {
-          ALT: () => {
-            const v = this.SUBRULE(this.value);
-            this.ACTION(() => v && values.push(v));
+    this.MANY({
+      GATE: () => this.onTheLine(),
+      DEF: () => {
+        this.OR2([
+          {
+            ALT: () => {
+              const v = this.SUBRULE(this.value);
+              this.ACTION(() => v && values.push(v));
+            },
           },
-        },
-        { ALT: () => this.CONSUME(T.Equals) },
-        { ALT: () => this.CONSUME(T.Comma) },
-      ]);
+          { ALT: () => this.CONSUME(T.Equals) },
+          { ALT: () => this.CONSUME(T.Comma) },
+        ]);
+      },
     });
     this.OPTION(() => {
       body = [];
