@@ -25,13 +25,19 @@ async function latency(features) {
   const text = toMission(missionContent(features));
   writeFileSync(file, text);
   const uri = pathToFileURL(file).href;
-  const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "lsp", "--stdio"], { cwd: dir, stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), "lsp", "--stdio"], {
+    cwd: dir,
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   /** @type {Map<number, (d: unknown[]) => void>} */
   const waiting = new Map();
-  connection.onNotification("textDocument/publishDiagnostics", (/** @type {{ uri: string, version?: number, diagnostics: unknown[] }} */ p) => {
-    if (p.uri === uri && p.version !== undefined) waiting.get(p.version)?.(p.diagnostics);
-  });
+  connection.onNotification(
+    "textDocument/publishDiagnostics",
+    (/** @type {{ uri: string, version?: number, diagnostics: unknown[] }} */ p) => {
+      if (p.uri === uri && p.version !== undefined) waiting.get(p.version)?.(p.diagnostics);
+    },
+  );
   connection.listen();
   await connection.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
   await connection.sendNotification("initialized", {});
@@ -75,11 +81,21 @@ async function latency(features) {
   }
   rmSync(dir, { recursive: true, force: true });
   if (errors !== EDITS / 2) throw new Error(`expected a diagnostic after every other edit, saw ${errors} in ${EDITS} edits`);
-  return { features, bytes: text.length, openMs, median: quantile(times, 0.5), p90: quantile(times, 0.9), max: Math.max(...times), cli: quantile(cli, 0.5) };
+  return {
+    features,
+    bytes: text.length,
+    openMs,
+    median: quantile(times, 0.5),
+    p90: quantile(times, 0.9),
+    max: Math.max(...times),
+    cli: quantile(cli, 0.5),
+  };
 }
 
 export async function benchLsp() {
-  console.log(`bench/lsp — diagnostics after a one-character edit, ${EDITS} edits (each makes or mends an M0102), against a fresh \`missionc check\``);
+  console.log(
+    `bench/lsp — diagnostics after a one-character edit, ${EDITS} edits (each makes or mends an M0102), against a fresh \`missionc check\``,
+  );
   for (const features of [1000, 10000]) {
     const r = await latency(features);
     console.log(
