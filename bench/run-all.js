@@ -7,6 +7,7 @@ import { benchRun } from "./run.js";
 import { benchHello } from "./hello.js";
 import { benchSandbox } from "./sandbox.js";
 import { benchJournal } from "./journal.js";
+import { benchLsp } from "./lsp.js";
 
 const started = performance.now();
 /** @type {[string, number][]} */
@@ -26,6 +27,7 @@ await section("run", benchRun);
 await section("hello", benchHello);
 await section("sandbox", benchSandbox);
 await section("journal", benchJournal);
+await section("lsp", benchLsp);
 console.log(
   `npm run bench: ${((performance.now() - started) / 1000).toFixed(0)} s after the build (${took.map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(", ")})`,
 );

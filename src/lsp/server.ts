@@ -13,11 +13,14 @@ import { Workspace, type Analysis } from "./workspace.js";
 /**
  * `missionc lsp`: the language server, over stdio. The protocol is vscode-languageserver's; every
  * answer comes from the compiler's own parser, checker and printer through the Workspace. Edits
- * are analysed after a short quiet time (DEBOUNCE_MS), each analysis replacing the last, and the
- * diagnostics of every file the mission reads are published, cleared when a file has none.
+ * are analysed after a quiet time, each analysis replacing the last, and the diagnostics of every
+ * file the mission reads are published, cleared when a file has none. The quiet time is 30 ms, and
+ * for a mission whose analysis takes longer than 100 ms as long as its last analysis (at most 1 s),
+ * so that typing in a large mission is not held up by an analysis after every key; completion
+ * meanwhile reads the last analysis.
  */
 
-const DEBOUNCE_MS = 30;
+const QUIET_MS = { least: 30, slow: 100, most: 1000 };
 
 export function startServer(connection: Connection = createConnection(process.stdin, process.stdout)): void {
   const workspace = new Workspace();
@@ -32,15 +35,17 @@ export function startServer(connection: Connection = createConnection(process.st
     if (!analysis) return;
     const before = published.get(analysis.root) ?? new Set<string>();
     for (const [f, diagnostics] of analysis.diagnostics)
-      void connection.sendDiagnostics({ uri: uriOf(f), diagnostics: diagnostics.map(toLsp), version: docs.get(f)?.version });
+      void connection.sendDiagnostics({ uri: uriOf(f), diagnostics: diagnostics.map(toLsp), version: docs.get(uriOf(f))?.version });
     for (const f of before) if (!analysis.diagnostics.has(f)) void connection.sendDiagnostics({ uri: uriOf(f), diagnostics: [] });
     published.set(analysis.root, new Set(analysis.diagnostics.keys()));
   };
   const schedule = (file: string): void => {
     clearTimeout(pending.get(file));
+    const took = workspace.took.get(workspace.rootOf(file)) ?? 0;
+    const quiet = took < QUIET_MS.slow ? QUIET_MS.least : Math.min(QUIET_MS.most, took);
     pending.set(
       file,
-      setTimeout(() => publish(file), DEBOUNCE_MS),
+      setTimeout(() => publish(file), quiet),
     );
   };
   /** The file's analysis, as of the text the editor shows now. */
@@ -117,7 +122,8 @@ export function startServer(connection: Connection = createConnection(process.st
     const doc = docs.get(textDocument.uri);
     if (!doc) return [];
     const before = doc.getText({ start: { line: 0, character: 0 }, end: position });
-    return completionsAt(before, analysed(textDocument.uri)?.analysis);
+    const file = fileOf(textDocument.uri);
+    return completionsAt(before, file === undefined ? undefined : workspace.recentAnalysisOf(file));
   });
   connection.onDocumentSymbol(({ textDocument }) => {
     const doc = docs.get(textDocument.uri);

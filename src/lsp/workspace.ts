@@ -24,6 +24,10 @@ export interface Analysis {
 export class Workspace {
   private readonly open = new Map<string, string>();
   private readonly analyses = new Map<string, Analysis>();
+  /** the last analysis of each root, up to date or not: what completion reads while the user types */
+  private readonly lastOf = new Map<string, Analysis>();
+  /** how long the last analysis of each root took, in milliseconds */
+  readonly took = new Map<string, number>();
   readonly host: SourceHost;
 
   constructor(private readonly lifecycle: ModelLifecycle = defaultLifecycle()) {
@@ -72,6 +76,14 @@ export class Workspace {
     return findIncluder(file, this.host) ?? file;
   }
 
+  /**
+   * The last analysis of the file's mission even if an edit has made it stale, made now only if
+   * there is none: names in scope change seldom while one types, and a large mission takes long.
+   */
+  recentAnalysisOf(file: string): Analysis | undefined {
+    return this.lastOf.get(this.rootOf(file)) ?? this.analysisOf(file);
+  }
+
   /** The analysis of the mission the file belongs to, made now if there is none up to date. */
   analysisOf(file: string): Analysis | undefined {
     const root = this.rootOf(file);
@@ -79,6 +91,7 @@ export class Workspace {
     if (known) return known;
     const read = this.host.read(root);
     if ("error" in read) return undefined;
+    const started = performance.now();
     const checked = checkProgram(loadProgram(root, read.text, this.host), this.host, this.lifecycle);
     const diagnostics = new Map<string, Diagnostic[]>();
     for (const f of checked.program.files.values()) diagnostics.set(f.abs, []);
@@ -89,6 +102,8 @@ export class Workspace {
     }
     const analysis: Analysis = { root, checked, index: indexMission(checked), diagnostics };
     this.analyses.set(root, analysis);
+    this.lastOf.set(root, analysis);
+    this.took.set(root, performance.now() - started);
     return analysis;
   }
 }
