@@ -266,6 +266,23 @@ describe("missionc lsp, through a language client over stdio", () => {
     await client.change(main, MAIN);
   });
 
+  it("a fragment opened alone is checked as part of the mission that includes it", async () => {
+    const alone = await LspClient.start(dir);
+    try {
+      const typo = CONTRACT.replace(
+        'assert cart.sum "The total is the sum of the lines"',
+        'assert cart.sum "The total is the sum of the lines" { by reviwer }',
+      );
+      await alone.open(contract, typo);
+      const [d] = await alone.diagnosticsOf(contract, (x) => x.length > 0);
+      expect([d.code, JSON.stringify(d.message)]).toEqual(["M0102", expect.stringContaining("did you mean `reviewer`")]);
+      // the mission on disk, not open, was read to know that `cart.sum` is fulfilled: no M0301 here
+      expect(alone.diagnostics.get(uriOf(contract))!.map((x) => x.code)).toEqual(["M0102"]);
+    } finally {
+      expect(await alone.stop()).toBe(0);
+    }
+  });
+
   it("exits 0 on the client's shutdown and exit", async () => {
     expect(await client.stop()).toBe(0);
   });
