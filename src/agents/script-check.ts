@@ -5,9 +5,9 @@ import { ALL_TOOLS } from "./toolbox.js";
 
 /**
  * An offline script checked against the plan before any work: a misspelled tool or a run the plan
- * can never reach would otherwise surface hours in as "the script ran out". A run of a feature must
- * name one of the plan's or a follow-up the script's own orchestrator creates (a `decide` with
- * `features`); the kind of run, its milestone and the validator it needs are checked too.
+ * can never reach would otherwise surface hours in as "the script ran out". A run of a feature whose
+ * name is a near miss of one the plan has or the script's own orchestrator creates (a `decide` with
+ * `features`) is a typo; the kind of run, its milestone and the validator it needs are checked too.
  */
 
 const KINDS = ["implement", "handoff", "review", "user_test", "gate", "message", "research"];
@@ -42,12 +42,13 @@ export function scriptProblems(script: Script, plan: Plan, path: string): string
         );
     }
     const feature = /^(?:implement|handoff):([^#]+)#/.exec(run)?.[1] ?? /^review:[^#:]+#\d+:(.+)$/.exec(run)?.[1];
-    if (feature !== undefined && !features.has(feature)) {
-      const guess = nearest(feature, [...features]);
+    // a name close to one the plan or the script has is a typo; another may be a follow-up the
+    // script's orchestrator names some other way (or a run a test keeps for later), and is left
+    const guess = feature !== undefined && !features.has(feature) ? nearest(feature, [...features]) : undefined;
+    if (guess)
       problems.push(
-        `run \`${run}\` names feature \`${feature}\`, which neither the plan nor a follow-up of this script has${guess ? ` (did you mean \`${guess}\`?)` : ""}`,
+        `run \`${run}\` names feature \`${feature}\`, which neither the plan nor a follow-up of this script has (did you mean \`${guess}\`?)`,
       );
-    }
     turns.forEach((turn, i) => {
       for (const call of turn.tools ?? []) {
         if (tools.includes(call.name)) continue;
