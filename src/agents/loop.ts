@@ -23,6 +23,8 @@ export interface AgentRun<T> {
   /** what it may do: the tools among them it may call, and what its commands reach (the plan step's) */
   permission: PlanPermission;
   terminal: string;
+  /** tools of this run's own, beyond the permission's, which the host's `extraTool` serves (drafting's `ask_person`) */
+  ownTools?: string[];
   accept: (input: unknown) => Acceptance<T>;
   maxTurns: number;
   /** invalid terminal answers allowed before the run gives up */
@@ -52,10 +54,10 @@ export interface AgentHost {
 
 /**
  * Tools whose effect lies outside the worktree: replaying them would act a second time on a running
- * app (a POST stored twice) without rebuilding anything the resumed run needs, so their journaled
- * result is used as it is.
+ * app (a POST stored twice), or ask a person again what they answered, without rebuilding anything
+ * the resumed run needs, so their journaled result is used as it is.
  */
-const NOT_REPEATED = new Set(["http_request"]);
+const NOT_REPEATED = new Set(["http_request", "ask_person"]);
 
 /**
  * Tools that run the worktree's code: each call is journaled, durably, as started before it runs. A
@@ -73,7 +75,7 @@ export type AgentOutcome<T> = { kind: "done"; value: T; turns: number } | { kind
 
 export async function runAgent<T>(agent: AgentRun<T>, host: AgentHost): Promise<AgentOutcome<T>> {
   const messages: Message[] = [{ role: "user", content: agent.prompt }];
-  const callable = toolsOf(agent.permission);
+  const callable = [...toolsOf(agent.permission), ...(agent.ownTools ?? [])];
   let invalid = 0;
   for (let turn = 1; turn <= agent.maxTurns; turn++) {
     host.atTurnBoundary(agent.run, turn);

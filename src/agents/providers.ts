@@ -25,7 +25,8 @@ export function modelsInUse(plan: Plan): Map<string, string[]> {
   return uses;
 }
 
-function keyFor(model: PlanModel, env: NodeJS.ProcessEnv): { name: string; value?: string } | undefined {
+/** The environment variable that holds the model's key, and its value. */
+export function keyFor(model: PlanModel, env: NodeJS.ProcessEnv): { name: string; value?: string } | undefined {
   const name = typeof model.options["api_key_env"] === "string" ? model.options["api_key_env"] : DEFAULT_KEY[model.provider];
   return name ? { name, value: env[name] } : undefined;
 }

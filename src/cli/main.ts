@@ -119,6 +119,19 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .action(run(async () => (await import("./explain.js")).explainCommand));
 
   cli
+    .command("draft [request]", "Draft a mission with an orchestrator model that interviews you; nothing runs until you say `missionc run`")
+    .option("-o, --output <file>", "Where to write the mission (default: a name from the request; with --from, that file)")
+    .option("--model <provider:id>", "The drafting model (default: the revised mission's orchestrator, else anthropic:claude-opus-5-5)")
+    .option("--answers <file>", "Answers to the questions, in order, instead of the terminal (specs/answers.schema.json)")
+    .option("--from <file>", "Revise this mission with the change the request asks for, and show the change as `missionc diff` does")
+    .option("--offline", "Draft from a recorded script (--script, default NAME.draft.yaml beside the mission)")
+    .option("--script <file>", "The script for --offline, or where --record writes")
+    .option("--record", "Record the model's answers into the script, for --offline replays")
+    .example('missionc draft "a todo service with a web page" -o todo.mission')
+    .example('missionc draft --from todo.mission "add due dates"')
+    .action(run(async () => (await import("./draft.js")).draftCommand));
+
+  cli
     .command(
       "lsp",
       "The language server, over stdio: diagnostics as you type, hover, definitions, references, rename, completion, outline, format, quick fixes",
@@ -152,6 +165,7 @@ const COMMANDS = [
   "explain",
   "init",
   "lsp",
+  "draft",
 ];
 
 /**

@@ -1,0 +1,175 @@
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse as parseYaml, stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { format } from "../src/format/format.js";
+import { check } from "../src/semantics/check.js";
+import { ROOT } from "./helpers/cases.js";
+import { missionc } from "./helpers/cli.js";
+
+/**
+ * Issue 17: `missionc draft`, offline from recorded scripts: an interview answered from a file, a
+ * first draft with an error that the repair loop sends back and the model fixes, a mission that
+ * checks clean and is canonical; a session killed mid-way resumes without asking again; `--from`
+ * revises a mission and shows the change as `diff` does.
+ */
+
+const FIXTURES = join(ROOT, "test/fixtures/draft");
+const scratch = (): string => mkdtempSync(join(tmpdir(), "missionc-draft-"));
+const journalOf = (dir: string) =>
+  readFileSync(join(dir, ".missions/drafts/todo/journal.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; call?: string; result?: { content: string; is_error: boolean } });
+
+describe("missionc draft, offline", () => {
+  it("interviews from an answers file, repairs its first draft's diagnostic, writes a clean, canonical mission and its skill", () => {
+    const dir = scratch();
+    const r = missionc(
+      [
+        "draft",
+        "a todo service",
+        "-o",
+        "todo.mission",
+        "--offline",
+        "--script",
+        join(FIXTURES, "todo.draft.yaml"),
+        "--answers",
+        join(FIXTURES, "todo.answers.yaml"),
+      ],
+      { cwd: dir },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^wrote todo\.mission and skills\/node-api\.md \(after 1 round of repairs\)$/m);
+    expect(r.stdout).toMatch(/coverage: 2\/2 assertions fulfilled/);
+    expect(r.stdout).toMatch(/^drafting: \d+ tokens \(input \d+, .*\) \(estimated: a scripted model, no cost\)$/m);
+    expect(r.stdout).toMatch(/nothing has run: `missionc run todo\.mission` starts it/);
+    const text = readFileSync(join(dir, "todo.mission"), "utf8");
+    expect(check(["todo.mission"], { cwd: dir }).diagnostics).toEqual([]);
+    expect(format(text, "todo.mission").text).toBe(text);
+    expect(readFileSync(join(dir, "skills/node-api.md"), "utf8")).toMatch(/^---\nname: node_api\n/);
+    const journal = journalOf(dir);
+    // the person's answers reached the model, and the first draft's diagnostic went back to it
+    const asked = journal.find((e) => e.call === "ask_person")!;
+    expect(asked.result!.content).toContain("A: Small teams, through a JSON API; no web page yet.");
+    const rejected = journal.filter((e) => e.call === "submit_mission" && e.result!.is_error);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0].result!.content).toMatch(/error\[M0102\]: unknown assertion `todo\.ad`[\s\S]*did you mean `todo\.add`/);
+    expect(journal[journal.length - 1].type).toBe("finished");
+  });
+
+  it("gives up after the bounded rounds of repairs, saying so, and writes nothing", () => {
+    const dir = scratch();
+    const script = parseYaml(readFileSync(join(FIXTURES, "todo.draft.yaml"), "utf8")) as { runs: Record<string, unknown[]> };
+    const bad = script.runs["draft#1"][1];
+    script.runs["draft#1"] = [script.runs["draft#1"][0], bad, bad, bad, bad, bad];
+    writeFileSync(join(dir, "bad.draft.yaml"), stringify(script));
+    const r = missionc(
+      [
+        "draft",
+        "a todo service",
+        "-o",
+        "todo.mission",
+        "--offline",
+        "--script",
+        "bad.draft.yaml",
+        "--answers",
+        join(FIXTURES, "todo.answers.yaml"),
+      ],
+      {
+        cwd: dir,
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/the draft was not finished: 4 invalid answers to `submit_mission`/);
+    expect(existsSync(join(dir, "todo.mission"))).toBe(false);
+  });
+
+  it("killed mid-way, resumes from its journal without asking the model or the person again", async () => {
+    const dir = scratch();
+    // the second turn waits for a file: the session is killed while it waits, after the answers are journaled
+    const script = parseYaml(readFileSync(join(FIXTURES, "todo.draft.yaml"), "utf8")) as {
+      runs: Record<string, Record<string, unknown>[]>;
+    };
+    script.runs["draft#1"][1]["wait_for"] = "release";
+    writeFileSync(join(dir, "todo.draft.yaml"), stringify(script));
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, "bin/missionc.js"),
+        "draft",
+        "a todo service",
+        "-o",
+        "todo.mission",
+        "--offline",
+        "--answers",
+        join(FIXTURES, "todo.answers.yaml"),
+      ],
+      {
+        cwd: dir,
+        stdio: "ignore",
+      },
+    );
+    const journal = join(dir, ".missions/drafts/todo/journal.jsonl");
+    for (let i = 0; i < 200 && !(existsSync(journal) && readFileSync(journal, "utf8").includes('"call":"ask_person"')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    expect(existsSync(join(dir, "todo.mission"))).toBe(false);
+    // the same session again: its first turn (the questions) and the answers come from the journal,
+    // so an answers file with none, and a script whose first turn asks something else, are never consulted
+    writeFileSync(join(dir, "release"), "");
+    script.runs["draft#1"][0] = { text: "Other questions", tools: [{ name: "ask_person", input: { questions: ["Anything else?"] } }] };
+    writeFileSync(join(dir, "todo.draft.yaml"), stringify(script));
+    writeFileSync(join(dir, "none.yaml"), "format: missionc.answers/1\nanswers: []\n");
+    const r = missionc(["draft", "a todo service", "-o", "todo.mission", "--offline", "--answers", "none.yaml"], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/resumed the drafting journaled in/);
+    expect(journalOf(dir).filter((e) => e.call === "ask_person")).toHaveLength(1);
+    expect(check(["todo.mission"], { cwd: dir }).diagnostics).toEqual([]);
+  });
+
+  it("--from revises a mission and shows the change as `missionc diff` does", () => {
+    const dir = scratch();
+    cpSync(join(FIXTURES, "todo.draft.yaml"), join(dir, "todo.draft.yaml"));
+    expect(
+      missionc(["draft", "a todo service", "-o", "todo.mission", "--offline", "--answers", join(FIXTURES, "todo.answers.yaml")], {
+        cwd: dir,
+      }).status,
+    ).toBe(0);
+    const r = missionc(
+      ["draft", "--from", "todo.mission", "add due dates", "--offline", "--script", join(FIXTURES, "todo.revise.draft.yaml")],
+      { cwd: dir },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\+ feature\/due \(added\)$/m);
+    expect(r.stdout).toMatch(/^\+ assertion\/todo\.due \(added\)$/m);
+    expect(r.stdout).toMatch(/Plan: 2 to add, 0 to change, 0 to remove, 0 to move\./);
+    expect(readFileSync(join(dir, "todo.mission"), "utf8")).toMatch(/feature due\s+"Due dates"/);
+  });
+
+  it("refuses without a request, without a key for a live model, and with an answers file that runs out", () => {
+    const dir = scratch();
+    expect(missionc(["draft"], { cwd: dir }).status).toBe(2);
+    const live = missionc(["draft", "a todo service"], { cwd: dir, env: { ANTHROPIC_API_KEY: undefined } });
+    expect([live.status, live.stderr]).toEqual([2, expect.stringMatching(/needs the environment variable ANTHROPIC_API_KEY/)]);
+    writeFileSync(join(dir, "one.yaml"), "format: missionc.answers/1\nanswers: [just one]\n");
+    const short = missionc(
+      [
+        "draft",
+        "a todo service",
+        "-o",
+        "todo.mission",
+        "--offline",
+        "--script",
+        join(FIXTURES, "todo.draft.yaml"),
+        "--answers",
+        "one.yaml",
+      ],
+      { cwd: dir },
+    );
+    expect([short.status, short.stderr]).toEqual([2, expect.stringMatching(/has no answer for question 2: How do you run its tests\?/)]);
+  });
+});
