@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parse as parseYaml } from "yaml";
 import { requestHash } from "./record.js";
+import { PrefixCache } from "./prefix-cache.js";
 import { estimateTokens, ProviderError, type ModelRequest, type ModelResponse, type Provider } from "./provider.js";
 
 /**
@@ -59,26 +60,6 @@ export function loadScript(path: string): Script {
   return value as Script;
 }
 
-// the tool list and the system prompt are the same few arrays for a whole run: measured once each
-const measured = new WeakMap<object, number>();
-function lengthOf(value: object, measure: () => number): number {
-  let n = measured.get(value);
-  if (n === undefined) {
-    n = measure();
-    measured.set(value, n);
-  }
-  return n;
-}
-
-function size(request: ModelRequest): number {
-  let n =
-    lengthOf(request.system, () => request.system.join("\n\n").length) +
-    lengthOf(request.tools, () => JSON.stringify(request.tools).length);
-  for (const m of request.messages)
-    n += m.content.length + JSON.stringify(m.tool_calls ?? []).length + JSON.stringify(m.tool_results ?? []).length;
-  return n;
-}
-
 /** Resolves once `path` exists, or at once when the call is aborted (a pause, an interrupt). */
 function released(path: string, signal?: AbortSignal): Promise<void> {
   return new Promise((done) => {
@@ -96,6 +77,7 @@ function released(path: string, signal?: AbortSignal): Promise<void> {
 
 export class ScriptedProvider implements Provider {
   readonly name = "scripted";
+  private readonly cache = new PrefixCache();
 
   constructor(
     private readonly script: Script,
@@ -137,6 +119,7 @@ export class ScriptedProvider implements Provider {
       input: t.input ?? {},
     }));
     const output = estimateTokens(content + JSON.stringify(tool_calls));
-    return { content, tool_calls, usage: { input: Math.ceil(size(request) / 4), cache_read: 0, cache_write: 0, output, estimated: true } };
+    // the input split as a provider's prefix cache would split it: offline runs report a cache-read share too
+    return { content, tool_calls, usage: { ...this.cache.usageOf(request), output, estimated: true } };
   }
 }

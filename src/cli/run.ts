@@ -84,7 +84,7 @@ export function summary(outcome: RunOutcome): string {
     .join(", ");
   return (
     `${st.features.done}/${st.features.total} features done · ${st.tokens.total} tokens${st.tokens.estimated ? " (estimated)" : ""} · ${st.elapsed_seconds}s · cost $${st.cost.usd.toFixed(4)}\n` +
-    `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens${roles ? ` (${roles})` : ""}\n` +
+    `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens${roles ? ` (${roles})` : ""}${st.tokens.estimated ? ", simulated: a provider's prefix cache serving the scripted agents' requests" : ""}\n` +
     `worktree ${outcome.layout.worktree}\n`
   );
 }

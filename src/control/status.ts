@@ -265,7 +265,7 @@ export function renderStatus(st: Status): string {
       const n = u.input + u.cache_read + u.cache_write + u.output;
       return `  ${role}: ${n} (${st.tokens.total ? ((n / st.tokens.total) * 100).toFixed(1) : "0.0"}% of tokens; cache reads ${(st.cache_read_share.by_role[role] * 100).toFixed(1)}% of input)`;
     }),
-    `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens · cost $${st.cost.usd.toFixed(4)}${st.cost.unpriced_models.length ? ` (no price for ${st.cost.unpriced_models.join(", ")})` : ""}${st.tokens.estimated ? " (estimated tokens of scripted agents are not priced)" : ""}`,
+    `cache reads: ${(st.cache_read_share.total * 100).toFixed(1)}% of input tokens${st.tokens.estimated ? " (simulated)" : ""} · cost $${st.cost.usd.toFixed(4)}${st.cost.unpriced_models.length ? ` (no price for ${st.cost.unpriced_models.join(", ")})` : ""}${st.tokens.estimated ? " (estimated tokens of scripted agents are not priced)" : ""}`,
     budgetLine(st.budget),
     st.last_handoff ? `last handoff: ${st.last_handoff}` : "",
     st.last_validation
