@@ -32,7 +32,7 @@ const toolBlocks = new WeakMap<object, Map<boolean, { blocks: Block[]; hash: Has
 
 function blocksOfTools(tools: ModelRequest["tools"], breakpoint: boolean): { blocks: Block[]; hash: Hash } {
   let byBreakpoint = toolBlocks.get(tools);
-  if (!byBreakpoint) toolBlocks.set(tools, (byBreakpoint = new Map()));
+  if (!byBreakpoint) toolBlocks.set(tools, (byBreakpoint = new Map<boolean, { blocks: Block[]; hash: Hash }>()));
   let made = byBreakpoint.get(breakpoint);
   if (!made) {
     const blocks: Block[] = [];
