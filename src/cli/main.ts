@@ -30,6 +30,8 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .command("plan <file>", "Lower a mission to its execution plan: a readable tree, or canonical JSON")
     .option("--json", "Print the plan as canonical JSON")
     .option("-o, --output <file>", "Write the plan JSON to a file")
+    .option("--estimate", "Estimate tokens and cost per milestone before anything runs (not part of the plan)")
+    .option("--script <file>", "For --estimate: a recorded script whose runs give the turns (default NAME.script.yaml beside the mission)")
     .example("missionc plan specs/app.mission")
     .example("missionc plan specs/app.mission -o plan.json")
     .action(run(async () => (await import("./plan.js")).planCommand));
