@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE } from "../src/diagnostics/catalogue.js";
+import { estimateAgainstBudget } from "../src/control/budget-check.js";
 import { check } from "../src/semantics/check.js";
 import { explanation } from "../src/diagnostics/explanation.js";
 import { Chalk } from "chalk";
@@ -39,7 +40,7 @@ describe("the catalogue, its documentation and its tests stay in step", () => {
       expect(example, `${code} has no \`\`\`mission example`).toBeDefined();
       const dir = mkdtempSync(join(tmpdir(), "missionc-doc-"));
       writeFileSync(join(dir, "example.mission"), example!);
-      const result = check(["example.mission"], { cwd: dir });
+      const result = check(["example.mission"], { cwd: dir, more: estimateAgainstBudget });
       expect(result.diagnostics.map((d) => d.code)).toContain(code);
       // the output the page shows is the output `check` prints for it, help lines included
       const shown = /### Example[\s\S]*?```mission\n[\s\S]*?```\n```text\n([\s\S]*?)```/.exec(entry)?.[1];

@@ -1,6 +1,7 @@
 import { join, relative } from "node:path";
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
+import { estimateAgainstBudget } from "../src/control/budget-check.js";
 import { check } from "../src/semantics/check.js";
 import { renderPretty } from "../src/diagnostics/render-pretty.js";
 import { renderSummary } from "../src/diagnostics/render-summary.js";
@@ -16,7 +17,8 @@ describe("diagnostic cases (expectations in comments, pretty output golden besid
   for (const c of cases) {
     it(c.name, () => {
       const exp = readExpectations(c);
-      const result = check([relative(ROOT, c.entry)], { cwd: ROOT });
+      // as `missionc check` checks: with the estimate against the budget (M0502)
+      const result = check([relative(ROOT, c.entry)], { cwd: ROOT, more: estimateAgainstBudget });
       expect(result.unreadable).toEqual([]);
       const actual = result.diagnostics
         .filter((d) => d.code in CATALOGUE)

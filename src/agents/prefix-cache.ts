@@ -20,7 +20,7 @@ import { estimateTokens, type ModelRequest, type Usage } from "./provider.js";
 
 export const MIN_CACHED = 1024;
 
-interface Block {
+export interface Block {
   hash: string;
   tokens: number;
   /** a cache breakpoint after this block */
@@ -70,13 +70,60 @@ export function blocksOf(request: Pick<ModelRequest, "tools" | "system" | "messa
   return blocks;
 }
 
+/**
+ * A conversation's blocks built as it grows, each hashed once: the estimate simulates thousands of
+ * runs of many turns, where hashing every request from its start would take minutes. `fork` shares
+ * a role's tools and system prompt among its runs.
+ */
+let unique = 0;
+
+export class Conversation {
+  private constructor(
+    private readonly list: Block[],
+    private hash: Hash,
+  ) {}
+
+  static start(tools: ModelRequest["tools"], system: readonly string[]): Conversation {
+    const t = blocksOfTools(tools, system.length < 3);
+    const c = new Conversation([...t.blocks], t.hash.copy());
+    for (const part of system) c.add(part, true);
+    return c;
+  }
+
+  fork(): Conversation {
+    return new Conversation([...this.list], this.hash.copy());
+  }
+
+  /** A block more; `breakpoint` for one that always has one (a system part), not the conversation's last. */
+  add(value: unknown, breakpoint = false): void {
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    this.hash = this.hash.copy().update(text).update("\u0000");
+    this.list.push({ hash: this.hash.copy().digest("hex"), tokens: estimateTokens(text), breakpoint });
+  }
+
+  /** A block of `tokens` tokens whose text no other conversation shares (an estimate's stand-in for an answer or a result). */
+  addUnique(tokens: number): void {
+    this.hash = this.hash.copy().update(`\u0001${tokens}:${++unique}`);
+    this.list.push({ hash: this.hash.copy().digest("hex"), tokens, breakpoint: false });
+  }
+
+  /** The blocks of a request now: the last one with its breakpoint. */
+  request(): Block[] {
+    const last = this.list.length - 1;
+    return this.list.map((b, i) => (i === last && !b.breakpoint ? { ...b, breakpoint: true } : b));
+  }
+}
+
 export class PrefixCache {
   /** prefix hash → its tokens, for every prefix written at a breakpoint */
   private readonly written = new Map<string, number>();
 
   /** The split of the request's input, and the cache written as the provider would. */
   usageOf(request: Pick<ModelRequest, "tools" | "system" | "messages">): Pick<Usage, "input" | "cache_read" | "cache_write"> {
-    const blocks = blocksOf(request);
+    return this.usageOfBlocks(blocksOf(request));
+  }
+
+  usageOfBlocks(blocks: readonly Block[]): Pick<Usage, "input" | "cache_read" | "cache_write"> {
     const upTo: number[] = [];
     let total = 0;
     for (const b of blocks) upTo.push((total += b.tokens));

@@ -82,14 +82,29 @@ function recent(earlier: Handoff[]): string {
   return `${earlier.length > RECENT ? `(${earlier.length - RECENT} earlier handoffs not shown)\n` : ""}${shown.join("\n")}`;
 }
 
+/** Each assertion's place in the contract, a plan at a time: an estimate asks for every feature's assertions. */
+const contractPlaces = new WeakMap<Plan, Map<string, number>>();
+
+/** The feature's assertions, in the contract's order. */
+function assertionsOf(plan: Plan, ids: readonly string[]): Plan["contract"] {
+  let places = contractPlaces.get(plan);
+  if (!places) contractPlaces.set(plan, (places = new Map(plan.contract.map((a, i) => [a.id, i]))));
+  const found = new Set<number>();
+  for (const id of ids) {
+    const i = places.get(id);
+    if (i !== undefined) found.add(i);
+  }
+  return [...found].sort((a, b) => a - b).map((i) => plan.contract[i]);
+}
+
 export function workerPrompt(plan: Plan, f: FeatureState, root: string, skillText: (name: string) => string, earlier: Handoff[]): string {
-  const assertions = plan.contract.filter((a) => f.fulfills.includes(a.id));
+  const assertions = assertionsOf(plan, f.fulfills);
   const agents = join(root, "AGENTS.md");
   return [
     `# Your feature: ${f.name}${f.title ? ` — ${f.title}` : ""}`,
     f.spec ? `## Spec\n\n${f.spec}` : "## Spec\n\n(no spec beyond its title and assertions)",
     `## Assertions it must make true\n\n${assertions.map((a) => `- ${a.id}: ${a.text}${a.check ? ` (check: \`${a.check}\`)` : ""}`).join("\n") || "(none)"}` +
-      (plan.contract.filter((a) => f.fulfills.includes(a.id)).length < f.fulfills.length
+      (assertions.length < f.fulfills.length
         ? `\n- also: ${f.fulfills.filter((id) => !assertions.some((a) => a.id === id)).join(", ")}`
         : ""),
     ...f.skills.map((s) => `## Skill: ${s}\n\n${skillText(s)}`),

@@ -1,4 +1,5 @@
 import { check } from "../semantics/check.js";
+import { absolute } from "../syntax/host.js";
 import { isoDate } from "../semantics/lifecycle.js";
 import { diagnosticToJson } from "../diagnostics/render-json.js";
 import { renderPretty } from "../diagnostics/render-pretty.js";
@@ -31,7 +32,13 @@ export async function checkCommand(files: string[], options: { format?: string; 
   const { paths, host } = missionArguments(files, cwd);
   if (paths.length === 0)
     throw new UsageError(`no .mission file in ${files.join(", ")}`, "give mission files, a directory that holds some, or - for stdin");
-  const result = check(paths, { warningsAsErrors: options.warningsAsErrors === true, host, cwd });
+  // the estimate (M0502) loads the prompts, the price table and the script reader: only for a mission with a budget
+  const budgeted = paths.some((p) => {
+    const read = host.read(absolute(p, cwd));
+    return !("error" in read) && /\bbudget\b/.test(read.text);
+  });
+  const more = budgeted ? (await import("../control/budget-check.js")).estimateAgainstBudget : undefined;
+  const result = check(paths, { warningsAsErrors: options.warningsAsErrors === true, host, cwd, ...(more ? { more } : {}) });
   for (const u of result.unreadable) writeError(`error: cannot check ${u.file}: it ${u.error}`);
   const c = colourFor(process.stdout);
   switch (format) {

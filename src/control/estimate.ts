@@ -1,7 +1,7 @@
-import { PrefixCache } from "../agents/prefix-cache.js";
+import { Conversation, PrefixCache } from "../agents/prefix-cache.js";
 import { costOf } from "../agents/prices.js";
 import { systemPrompt, workerPrompt } from "../agents/prompts.js";
-import { estimateTokens, type Message, type Usage } from "../agents/provider.js";
+import { estimateTokens, type Usage } from "../agents/provider.js";
 import type { Script } from "../agents/scripted.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
 import type { Plan, PlanStep } from "../plan/types.js";
@@ -117,8 +117,6 @@ function runsOf(plan: Plan, step: PlanStep, skillText: (name: string) => string)
   ];
 }
 
-const filler = (tokens: number): string => "x".repeat(tokens * 4);
-
 /** A script's turns for a run, and the size of each answer, when the script has the run. */
 function recordedTurns(script: Script | undefined, run: string): number[] | undefined {
   const turns = script?.runs[run];
@@ -129,6 +127,7 @@ function recordedTurns(script: Script | undefined, run: string): number[] | unde
 export function estimatePlan(plan: Plan, options: { recorded?: Script; skillText?: (name: string) => string } = {}): Estimate {
   const skillText = options.skillText ?? (() => "");
   const caches = new Map<string, PrefixCache>();
+  const starts = new Map<string, Conversation>();
   const runs: Estimate["runs"] = [];
   for (const step of plan.steps)
     for (const r of runsOf(plan, step, skillText)) {
@@ -136,17 +135,20 @@ export function estimatePlan(plan: Plan, options: { recorded?: Script; skillText
       const recorded = recordedTurns(options.recorded, r.run);
       const answers = recorded ?? Array.from({ length: prior.turns }, () => prior.output);
       const cache = caches.get(r.model) ?? caches.set(r.model, new PrefixCache()).get(r.model)!;
-      const system = systemPrompt(r.role, plan);
-      const messages: Message[] = [{ role: "user", content: r.first() || filler(prior.first) }];
+      const role = starts.get(r.role) ?? starts.set(r.role, Conversation.start(ALL_TOOLS, systemPrompt(r.role, plan))).get(r.role)!;
+      const conversation = role.fork();
+      const first = r.first();
+      if (first) conversation.add(first);
+      else conversation.addUnique(prior.first);
       const usage: Usage = { input: 0, cache_read: 0, cache_write: 0, output: 0 };
       answers.forEach((output, i) => {
-        const u = cache.usageOf({ tools: ALL_TOOLS, system, messages });
+        const u = cache.usageOfBlocks(conversation.request());
         usage.input += u.input;
         usage.cache_read += u.cache_read;
         usage.cache_write += u.cache_write;
         usage.output += output;
-        messages.push({ role: "assistant", content: filler(output) });
-        if (i < answers.length - 1) messages.push({ role: "user", content: filler(prior.results) });
+        conversation.addUnique(output);
+        if (i < answers.length - 1) conversation.addUnique(prior.results);
       });
       runs.push({
         run: r.run,

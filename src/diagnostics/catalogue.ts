@@ -31,6 +31,7 @@ export const CATALOGUE = {
   M0403: { severity: "warning", summary: "model declared and never used" },
   M0404: { severity: "warning", summary: "a deprecated or retired Anthropic model id" },
   M0501: { severity: "error", summary: "budget or policy value out of range" },
+  M0502: { severity: "warning", summary: "the estimate exceeds the budget" },
   M0601: { severity: "error", summary: "permissions: unknown role, tool or network" },
   M0602: { severity: "error", summary: "permissions: a tool the role cannot use, or a network for `start` other than loopback" },
   M0603: { severity: "warning", summary: "permissions: wider than the default" },

@@ -53,6 +53,8 @@ export interface CheckOptions {
   warningsAsErrors?: boolean;
   /** which Anthropic model ids are deprecated, and today's date (M0404); by default the SDK's table and the clock */
   lifecycle?: ModelLifecycle;
+  /** findings of later phases about a mission without errors (M0502, the estimate against the budget) */
+  more?: (checked: CheckedMission, host: SourceHost) => Diagnostic[];
 }
 
 /** Findings about something missing, which a file with syntax errors or cut short cannot support. */
@@ -199,6 +201,8 @@ export function check(paths: readonly string[], options: CheckOptions = {}): Che
       for (const d of fragmentDiagnostics(r, host)) diagnostics.push(d);
       continue;
     }
+    const more = options.more?.(r, host) ?? [];
+    if (more.length) r.diagnostics = [...r.diagnostics, ...more].sort(compareDiagnostics);
     for (const d of r.diagnostics) diagnostics.push(d); // no spread: there may be 100,000
     files.push({ file: r.program.root.source.path, ok: isOk(r.diagnostics, options.warningsAsErrors), coverage: r.coverage });
   }
