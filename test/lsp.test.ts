@@ -178,6 +178,23 @@ describe("missionc lsp, through a language client over stdio", () => {
     const options = await labels(openai, at(openai, '"gpt-5" {  }', 1, 10));
     expect(options).toContain("temperature");
     expect(options).not.toContain("thinking");
+    // at the start of a line after a finished statement: the block's keywords
+    const next = MAIN.replace("  role reviewer     = judge\n", "  role reviewer     = judge\n  \n");
+    expect(await labels(next, at(next, "= judge\n  \n", 1, 10))).toEqual(
+      expect.arrayContaining(["goal", "model", "role", "milestone", "contract"]),
+    );
+    const typed = MAIN.replace("  role reviewer     = judge\n", "  role reviewer     = judge\n  ro\n");
+    expect(await labels(typed, at(typed, "  ro\n", 1, 4))).toEqual(expect.arrayContaining(["role"]));
+    // typing a role's model as the last line of the mission: the half-typed text has a syntax error,
+    // and the names come from the last analysis that read
+    const half = MAIN.replace("\n}\n", "\n  role researcher = \n}\n");
+    await client.change(main, half);
+    await new Promise((r) => setTimeout(r, 100));
+    const names = await client.request<CompletionItem[]>("textDocument/completion", {
+      textDocument: doc(main),
+      position: at(half, "researcher = ", 1, 13),
+    });
+    expect(names.map((i) => i.label).sort()).toEqual(["coder", "judge"]);
     const fulfils = MAIN.replace("fulfills cart.sum", "fulfills cart.sum, ");
     expect((await labels(fulfils, at(fulfils, "cart.sum, ", 1, 10))).sort()).toEqual(["cart.add", "cart.sum"]);
     await client.change(main, MAIN);
@@ -206,6 +223,9 @@ describe("missionc lsp, through a language client over stdio", () => {
     await expect(
       client.request("textDocument/rename", { textDocument: doc(main), position: at(MAIN, "store"), newName: "milestone" }),
     ).rejects.toThrow(/keyword/);
+    await expect(
+      client.request("textDocument/rename", { textDocument: doc(main), position: at(MAIN, "cart.add"), newName: "check" }),
+    ).rejects.toThrow(/`check` is a keyword and cannot name an assertion/);
   });
 
   it("formats with fmt's printer", async () => {
@@ -231,7 +251,7 @@ describe("missionc lsp, through a language client over stdio", () => {
   it("quick fixes: a 'did you mean' applied clears the diagnostic; an unfulfilled assertion is added to a feature's fulfills", async () => {
     const typo = MAIN.replace("fulfills cart.add", "fulfills cart.ad");
     await client.change(main, typo);
-    const [d] = await client.diagnosticsOf(main, (x) => x.length > 0);
+    const d = (await client.diagnosticsOf(main, (x) => x.some((y) => y.code === "M0102"))).find((y) => y.code === "M0102")!;
     const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
       textDocument: doc(main),
       range: d.range,
@@ -281,6 +301,17 @@ describe("missionc lsp, through a language client over stdio", () => {
     } finally {
       expect(await alone.stop()).toBe(0);
     }
+  });
+
+  it("closing a mission clears the diagnostics it gave its included file", async () => {
+    const typo = MAIN.replace("fulfills cart.add", "fulfills cart.ad");
+    await client.change(main, typo);
+    await client.diagnosticsOf(contract, (x) => x.some((d) => d.code === "M0301"));
+    await client.connection.sendNotification("textDocument/didClose", { textDocument: doc(main) });
+    // the contract is still open: analysed through the mission on disk, where nothing is wrong
+    expect(await client.diagnosticsOf(contract, (x) => x.length === 0)).toEqual([]);
+    expect(await client.diagnosticsOf(main, (x) => x.length === 0)).toEqual([]);
+    await client.open(main, MAIN);
   });
 
   it("exits 0 on the client's shutdown and exit", async () => {

@@ -13,7 +13,8 @@ async function activate(context) {
     "missionc",
     "missionc",
     // the transport adds --stdio
-    { command, args: [...first, "lsp"], transport: TransportKind.stdio },
+    // on Windows `missionc` is missionc.cmd, which only a shell finds
+    { command, args: [...first, "lsp"], transport: TransportKind.stdio, options: { shell: process.platform === "win32" } },
     { documentSelector: [{ scheme: "file", language: "mission" }] },
   );
   context.subscriptions.push(client);

@@ -139,6 +139,8 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
       "The language server, over stdio: diagnostics as you type, hover, definitions, references, rename, completion, outline, format, quick fixes",
     )
     .option("--stdio", "Talk over stdin and stdout (the only transport; editors pass it)")
+    // editors pass their own flags (--clientProcessId=…); the server needs none of them
+    .allowUnknownOptions()
     .example("missionc lsp --stdio")
     .action(run(async () => (await import("./lsp.js")).lspCommand));
 

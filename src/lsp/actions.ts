@@ -70,6 +70,7 @@ function fulfillsEdit(analysis: Analysis, f: A.FeatureDecl, id: string): L.TextE
   if (closing !== "}") return { range: { start: at(end.line, end.column), end: at(end.line, end.column) }, newText: ` { fulfills ${id} }` };
   if (f.span.start.line === end.line)
     return { range: { start: at(end.line, end.column - 1), end: at(end.line, end.column - 1) }, newText: `fulfills ${id} ` };
-  const indent = /^\s*/.exec(lines[end.line - 1])![0];
-  return { range: { start: at(end.line, 1), end: at(end.line, 1) }, newText: `${indent}  fulfills ${id}\n` };
+  const indent = /^[ \t]*/.exec(lines[end.line - 1])![0];
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  return { range: { start: at(end.line, 1), end: at(end.line, 1) }, newText: `${indent}  fulfills ${id}${eol}` };
 }

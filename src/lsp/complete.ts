@@ -33,8 +33,13 @@ const STATEMENT_WORDS = new Set<string>(Object.values(BLOCK_FIELDS).flat());
 function contextOf(before: string): Context {
   const blocks: string[][] = [];
   let statement: string[] = [];
+  let end = 0;
   for (const m of before.matchAll(TOKEN)) {
     const t = m[0];
+    // a line break ends a statement unless it is left open by `=` or `,` (as the parser reads a field)
+    const last = statement[statement.length - 1];
+    if (before.slice(end, m.index).includes("\n") && last !== "=" && last !== ",") statement = [];
+    end = m.index + t.length;
     if (t.startsWith("//") || t.startsWith("/*")) continue;
     if (t === "{") {
       blocks.push(statement);
@@ -45,6 +50,8 @@ function contextOf(before: string): Context {
     } else if (STATEMENT_WORDS.has(t) && statement.length > 0 && !afterKeywordTakingName(statement)) statement = [t];
     else statement.push(t);
   }
+  if (before.slice(end).includes("\n") && statement[statement.length - 1] !== "=" && statement[statement.length - 1] !== ",")
+    statement = [];
   return { blocks, statement };
 }
 

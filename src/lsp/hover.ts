@@ -14,11 +14,14 @@ import type { Analysis } from "./workspace.js";
  * a `missionc-ignore` comment names.
  */
 export function hoverAt(analysis: Analysis, at: Place, lineText: string): L.Hover | null {
+  const diagnosed = analysis.diagnostics.get(at.file)?.find((d) => within(d.span, at))?.code;
+  // a diagnostic on a declared name (M0301 at an assertion's id) is explained below what the name is
+  const why = diagnosed && isCode(diagnosed) ? `\n\n---\n\n${explained(diagnosed)}` : "";
   const found = symbolAt(analysis.index, at);
-  if (found) return { contents: { kind: "markdown", value: describe(found.symbol, analysis) }, range: rangeOf(found.span) };
+  if (found) return { contents: { kind: "markdown", value: describe(found.symbol, analysis) + why }, range: rangeOf(found.span) };
   const link = linkAt(analysis.index, at);
-  if (link) return { contents: { kind: "markdown", value: `opens \`${link.target}\`` }, range: rangeOf(link.span) };
-  const code = codeUnder(lineText, at.column) ?? analysis.diagnostics.get(at.file)?.find((d) => within(d.span, at))?.code;
+  if (link) return { contents: { kind: "markdown", value: `opens \`${link.target}\`${why}` }, range: rangeOf(link.span) };
+  const code = codeUnder(lineText, at.column) ?? diagnosed;
   if (code && isCode(code)) return { contents: { kind: "markdown", value: explained(code) } };
   return null;
 }

@@ -43,9 +43,11 @@ export function renameProblem(analysis: Analysis, symbol: MissionSymbol, to: str
     return symbol.kind === "assertion"
       ? `\`${to}\` is not an assertion id: identifiers joined by dots, such as \`auth.login\``
       : `\`${to}\` is not a name: a letter or \`_\`, then letters, digits, \`_\` and \`-\``;
-  if (symbol.kind !== "assertion" && isKeyword(to)) return `\`${to}\` is a keyword and cannot name a ${symbol.kind}`;
+  // a dotted id may have keyword words (`auth.check`); a one-word name may not be a keyword
+  if (!to.includes(".") && isKeyword(to)) return `\`${to}\` is a keyword and cannot name ${article(symbol.kind)} ${symbol.kind}`;
   const clash = analysis.index.byName.get(keyOf(symbol.kind, to));
-  if (clash && clash !== symbol) return `a ${symbol.kind} named \`${to}\` is already declared: the rename would merge two`;
+  if (clash && clash !== symbol)
+    return `${article(symbol.kind)} ${symbol.kind} named \`${to}\` is already declared: the rename would merge two`;
   return undefined;
 }
 
@@ -60,3 +62,5 @@ export function renameAt(analysis: Analysis, at: Place, to: string): L.Workspace
     (changes[uriOf(span.file)] ??= []).push({ range: rangeOf(span), newText: to });
   return { changes };
 }
+
+const article = (word: string): string => (/^[aeiou]/.test(word) ? "an" : "a");

@@ -1,4 +1,11 @@
-import { ResponseError, TextDocumentSyncKind, createConnection, type Connection } from "vscode-languageserver/node";
+import {
+  DidChangeWatchedFilesNotification,
+  ResponseError,
+  TextDocumentSyncKind,
+  createConnection,
+  type Connection,
+  type InitializeResult,
+} from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { format } from "../format/format.js";
 import { parse } from "../syntax/parse.js";
@@ -56,9 +63,14 @@ export function startServer(connection: Connection = createConnection(process.st
   };
   const lineOf = (uri: string, line: number): string => docs.get(uri)?.getText().split(/\r?\n/)[line] ?? "";
 
-  connection.onInitialize(() => ({
+  let watchable = false;
+  connection.onInitialize(({ capabilities }) => {
+    watchable = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    return initializeResult;
+  });
+  const initializeResult: InitializeResult = {
     capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: true },
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,
@@ -69,7 +81,7 @@ export function startServer(connection: Connection = createConnection(process.st
       codeActionProvider: { codeActionKinds: ["quickfix"] },
     },
     serverInfo: { name: "missionc" },
-  }));
+  };
 
   connection.onDidOpenTextDocument(({ textDocument: t }) => {
     docs.set(t.uri, TextDocument.create(t.uri, t.languageId, t.version, t.text));
@@ -87,13 +99,45 @@ export function startServer(connection: Connection = createConnection(process.st
     workspace.update(file, next.getText());
     schedule(file);
   });
+  /**
+   * Every open document's mission analysed again and published; a file that none of them reads any
+   * more (its mission closed, or it reads the file on disk now) has its diagnostics cleared.
+   */
+  const refresh = (): void => {
+    const covered = new Set<string>();
+    for (const file of workspace.openFiles()) {
+      publish(file);
+      const a = workspace.analysisOf(file);
+      for (const f of a?.diagnostics.keys() ?? []) covered.add(f);
+    }
+    for (const files of published.values())
+      for (const f of files)
+        if (!covered.has(f)) {
+          void connection.sendDiagnostics({ uri: uriOf(f), diagnostics: [] });
+          files.delete(f);
+        }
+    // deleting while iterating a Map is safe: the entries not yet visited are still visited
+    for (const [root, files] of published) if (files.size === 0) published.delete(root);
+  };
   connection.onDidCloseTextDocument(({ textDocument: t }) => {
     docs.delete(t.uri);
     const file = fileOf(t.uri);
     if (file === undefined) return;
     workspace.close(file);
-    // a file not open and not read by an open mission shows no diagnostics
-    void connection.sendDiagnostics({ uri: t.uri, diagnostics: [] });
+    refresh();
+  });
+  // a skill written, an include saved or changed by another program: what was read from disk is stale
+  connection.onDidChangeWatchedFiles(() => {
+    workspace.changedOnDisk();
+    refresh();
+  });
+  connection.onDidSaveTextDocument(() => {
+    workspace.changedOnDisk();
+    refresh();
+  });
+  connection.onInitialized(() => {
+    if (watchable)
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.{mission,md}" }] });
   });
 
   connection.onHover(({ textDocument, position }) => {
@@ -123,7 +167,7 @@ export function startServer(connection: Connection = createConnection(process.st
     if (!doc) return [];
     const before = doc.getText({ start: { line: 0, character: 0 }, end: position });
     const file = fileOf(textDocument.uri);
-    return completionsAt(before, file === undefined ? undefined : workspace.recentAnalysisOf(file));
+    return completionsAt(before, file === undefined ? undefined : workspace.completionAnalysisOf(file));
   });
   connection.onDocumentSymbol(({ textDocument }) => {
     const doc = docs.get(textDocument.uri);

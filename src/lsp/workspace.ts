@@ -3,6 +3,7 @@ import { checkProgram, findIncluder, type CheckedMission } from "../semantics/ch
 import { defaultLifecycle, type ModelLifecycle } from "../semantics/lifecycle.js";
 import { nodeHost, type SourceHost } from "../syntax/host.js";
 import { loadProgram } from "../syntax/includes.js";
+import { parse } from "../syntax/parse.js";
 import { indexMission, type SymbolIndex } from "./symbols.js";
 
 /**
@@ -24,8 +25,10 @@ export interface Analysis {
 export class Workspace {
   private readonly open = new Map<string, string>();
   private readonly analyses = new Map<string, Analysis>();
-  /** the last analysis of each root, up to date or not: what completion reads while the user types */
-  private readonly lastOf = new Map<string, Analysis>();
+  /** the last analysis of each root that read without syntax errors: what completion reads while the user types */
+  private readonly lastGood = new Map<string, Analysis>();
+  /** the mission each file belongs to, as long as the file is not edited */
+  private readonly roots = new Map<string, string>();
   /** how long the last analysis of each root took, in milliseconds */
   readonly took = new Map<string, number>();
   readonly host: SourceHost;
@@ -61,7 +64,19 @@ export class Workspace {
     this.forget(file);
   }
 
+  /** Files changed on disk (a skill written, an include saved): every analysis may be out of date. */
+  changedOnDisk(): void {
+    this.analyses.clear();
+    this.roots.clear();
+  }
+
+  /** The files open in the editor. */
+  openFiles(): string[] {
+    return [...this.open.keys()];
+  }
+
   private forget(file: string): void {
+    this.roots.delete(file);
     for (const [root, a] of this.analyses) if (root === file || a.diagnostics.has(file)) this.analyses.delete(root);
   }
 
@@ -70,18 +85,32 @@ export class Workspace {
    * read it, or one found beside it whose include names it; else the file alone (a fragment).
    */
   rootOf(file: string): string {
+    const known = this.roots.get(file);
+    if (known !== undefined) return known;
+    const root = this.findRoot(file);
+    this.roots.set(file, root);
+    return root;
+  }
+
+  private findRoot(file: string): string {
     const read = this.host.read(file);
-    if ("error" in read || /^\s*mission\s/m.test(read.text)) return file;
+    // a file with a mission block (as the parser reads it: not the word in a text block) is its own root
+    if ("error" in read || parse(read.text, file).file.declarations.some((d) => d.kind === "mission")) return file;
     for (const a of this.analyses.values()) if (a.root !== file && a.diagnostics.has(file)) return a.root;
     return findIncluder(file, this.host) ?? file;
   }
 
   /**
-   * The last analysis of the file's mission even if an edit has made it stale, made now only if
-   * there is none: names in scope change seldom while one types, and a large mission takes long.
+   * An analysis to complete names from: the current one where it is quick to make and reads
+   * without syntax errors (a half-typed statement does not empty the list of names); else the last
+   * one that did, stale or not, since names in scope change seldom while one types.
    */
-  recentAnalysisOf(file: string): Analysis | undefined {
-    return this.lastOf.get(this.rootOf(file)) ?? this.analysisOf(file);
+  completionAnalysisOf(file: string): Analysis | undefined {
+    const root = this.rootOf(file);
+    const good = this.lastGood.get(root);
+    if (good && (this.took.get(root) ?? 0) >= SLOW_MS) return good;
+    const now = this.analysisOf(file);
+    return now && !hasSyntaxErrors(now) ? now : (good ?? now);
   }
 
   /** The analysis of the mission the file belongs to, made now if there is none up to date. */
@@ -102,8 +131,13 @@ export class Workspace {
     }
     const analysis: Analysis = { root, checked, index: indexMission(checked), diagnostics };
     this.analyses.set(root, analysis);
-    this.lastOf.set(root, analysis);
+    if (!hasSyntaxErrors(analysis)) this.lastGood.set(root, analysis);
     this.took.set(root, performance.now() - started);
     return analysis;
   }
 }
+
+/** An analysis is slow to make above this: completion then reads the last one instead. */
+const SLOW_MS = 100;
+const SYNTAX = new Set(["M0001", "M0002", "M0003", "M0004"]);
+const hasSyntaxErrors = (a: Analysis): boolean => a.checked.diagnostics.some((d) => SYNTAX.has(d.code));
