@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
@@ -19,7 +19,7 @@ import { missionc } from "./helpers/cli.js";
 const FIXTURES = join(ROOT, "test/fixtures/draft");
 const scratch = (): string => mkdtempSync(join(tmpdir(), "missionc-draft-"));
 const journalOf = (dir: string) =>
-  readFileSync(join(dir, ".missions/drafts/todo/journal.jsonl"), "utf8")
+  readFileSync(join(dir, ".missions/.drafts/todo/journal.jsonl"), "utf8")
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { type: string; call?: string; result?: { content: string; is_error: boolean } });
@@ -112,7 +112,7 @@ describe("missionc draft, offline", () => {
         stdio: "ignore",
       },
     );
-    const journal = join(dir, ".missions/drafts/todo/journal.jsonl");
+    const journal = join(dir, ".missions/.drafts/todo/journal.jsonl");
     for (let i = 0; i < 200 && !(existsSync(journal) && readFileSync(journal, "utf8").includes('"call":"ask_person"')); i++)
       await new Promise((r) => setTimeout(r, 50));
     child.kill("SIGKILL");
@@ -126,9 +126,102 @@ describe("missionc draft, offline", () => {
     writeFileSync(join(dir, "none.yaml"), "format: missionc.answers/1\nanswers: []\n");
     const r = missionc(["draft", "a todo service", "-o", "todo.mission", "--offline", "--answers", "none.yaml"], { cwd: dir });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/resumed the drafting journaled in/);
+    expect(r.stdout).toMatch(/^resuming the drafting journaled in .*\.missions\/\.drafts\/todo$/m);
     expect(journalOf(dir).filter((e) => e.call === "ask_person")).toHaveLength(1);
     expect(check(["todo.mission"], { cwd: dir }).diagnostics).toEqual([]);
+  });
+
+  it("resumed with an answers file, goes on from the answer the journal stopped at; another request is refused", async () => {
+    const dir = scratch();
+    const script = parseYaml(readFileSync(join(FIXTURES, "todo.draft.yaml"), "utf8")) as {
+      runs: Record<string, Record<string, unknown>[]>;
+    };
+    const [first, ...rest] = script.runs["draft#1"];
+    // one question a turn: the second waits for a file, and the session is killed while it waits
+    script.runs["draft#1"] = [
+      { tools: [{ name: "ask_person", input: { questions: ["Who uses it?"] } }] },
+      { wait_for: "go", tools: [{ name: "ask_person", input: { questions: ["How do you test it?"] } }] },
+      ...rest,
+    ];
+    expect(first).toBeDefined();
+    writeFileSync(join(dir, "todo.draft.yaml"), stringify(script));
+    writeFileSync(join(dir, "answers.yaml"), "format: missionc.answers/1\nanswers: [teams, node-test]\n");
+    const args = ["draft", "a todo service", "-o", "todo.mission", "--offline", "--answers", "answers.yaml"];
+    const child = spawn(process.execPath, [join(ROOT, "bin/missionc.js"), ...args], { cwd: dir, stdio: "ignore" });
+    const journal = join(dir, ".missions/.drafts/todo/journal.jsonl");
+    for (let i = 0; i < 200 && !(existsSync(journal) && readFileSync(journal, "utf8").includes('"call":"ask_person"')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    const other = missionc(["draft", "a chess engine", "-o", "todo.mission", "--offline", "--answers", "answers.yaml"], { cwd: dir });
+    expect([other.status, other.stderr]).toEqual([2, expect.stringMatching(/journaled for another request \("a todo service"\)/)]);
+    writeFileSync(join(dir, "go"), "");
+    const r = missionc(args, { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    const answers = journalOf(dir)
+      .filter((e) => e.call === "ask_person")
+      .map((e) => e.result!.content);
+    expect(answers).toEqual(["Q: Who uses it?\nA: teams", "Q: How do you test it?\nA: node-test"]);
+  });
+
+  it("writes only the skills the mission declares, never through a link out of its folder, and replaces no file unasked", () => {
+    const dir = scratch();
+    const script = parseYaml(readFileSync(join(FIXTURES, "todo.draft.yaml"), "utf8")) as {
+      runs: Record<string, { tools?: { input?: { skills?: { file: string; content: string }[] } }[] }[]>;
+    };
+    const last = script.runs["draft#1"][2].tools![0].input!.skills!;
+    last.push({ file: "README.md", content: "replaced" });
+    writeFileSync(join(dir, "s.draft.yaml"), stringify(script));
+    writeFileSync(join(dir, "README.md"), "mine");
+    const outside = scratch();
+    symlinkSync(outside, join(dir, "skills"));
+    const r = missionc(
+      [
+        "draft",
+        "a todo service",
+        "-o",
+        "todo.mission",
+        "--offline",
+        "--script",
+        "s.draft.yaml",
+        "--answers",
+        join(FIXTURES, "todo.answers.yaml"),
+      ],
+      {
+        cwd: dir,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, "README.md"), "utf8")).toBe("mine");
+    expect(readdirSync(outside)).toEqual([]);
+    const again = missionc(
+      [
+        "draft",
+        "a todo service",
+        "-o",
+        "todo.mission",
+        "--offline",
+        "--script",
+        "s.draft.yaml",
+        "--answers",
+        join(FIXTURES, "todo.answers.yaml"),
+      ],
+      {
+        cwd: dir,
+      },
+    );
+    expect([again.status, again.stderr]).toEqual([2, expect.stringMatching(/todo\.mission exists: drafting would replace it/)]);
+  });
+
+  it("a script that runs out or does not read is a clear error, never an internal one", () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "short.draft.yaml"), "format: missionc.script/1\nruns: {}\n");
+    const short = missionc(["draft", "a todo service", "-o", "todo.mission", "--offline", "--script", "short.draft.yaml"], { cwd: dir });
+    expect([short.status, short.stderr]).toEqual([2, expect.stringMatching(/the drafting stopped: .*has no run `draft#1`/)]);
+    expect(short.stderr).not.toMatch(/internal error/);
+    writeFileSync(join(dir, "bad.draft.yaml"), "runs: [\n");
+    const bad = missionc(["draft", "a todo service", "-o", "t2.mission", "--offline", "--script", "bad.draft.yaml"], { cwd: dir });
+    expect([bad.status, bad.stderr]).toEqual([2, expect.stringMatching(/is not valid YAML/)]);
   });
 
   it("--from revises a mission and shows the change as `missionc diff` does", () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MIN_CACHED, PrefixCache } from "../src/agents/prefix-cache.js";
 import type { Message } from "../src/agents/provider.js";
@@ -51,6 +53,21 @@ describe("the simulated prefix cache", () => {
     });
   });
 
+  it("an OpenAI-style cache writes every prefix by itself and counts no writes", () => {
+    const cache = new PrefixCache("openai");
+    expect(cache.usageOf({ tools: [], system: [S, R], messages: [user(text("U", 50))] })).toEqual({
+      input: 1150,
+      cache_read: 0,
+      cache_write: 0,
+    });
+    // S alone (1,000) is under the minimum; S+R (1,100) was cached without a breakpoint being asked for
+    expect(cache.usageOf({ tools: [], system: [S, R], messages: [user(text("V", 60))] })).toEqual({
+      input: 60,
+      cache_read: 1100,
+      cache_write: 0,
+    });
+  });
+
   it("a request too short for any breakpoint to be cached is all plain input", () => {
     const cache = new PrefixCache();
     const short = { tools: [], system: [text("s", 10)], messages: [user(text("u", 10))] };
@@ -65,6 +82,16 @@ describe("the simulated prefix cache", () => {
     const share = /cache reads: (\d+\.\d)% of input tokens.*, simulated: a provider's prefix cache/.exec(r.stdout);
     expect(share, r.stdout).not.toBeNull();
     expect(Number(share![1])).toBeGreaterThan(50);
+    // a cache a model: the reviewer (another provider's model) never reads what the worker's wrote
+    const firstReview = readFileSync(join(repo, ".missions/hello/journal.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map(
+        (l) =>
+          JSON.parse(l) as { type: string; data: { run?: string; turn?: number; usage?: { cache_read: number; cache_write: number } } },
+      )
+      .find((e) => e.type === "model_response" && e.data.run?.startsWith("review:") && e.data.turn === 1);
+    expect(firstReview?.data.usage).toMatchObject({ cache_read: 0, cache_write: 0 });
     const status = await runCli(["status"], repo);
     expect(status.stdout).toMatch(/cache reads: \d+\.\d% of input tokens \(simulated\)/);
   });

@@ -118,6 +118,13 @@ export class PrefixCache {
   /** prefix hash → its tokens, for every prefix written at a breakpoint */
   private readonly written = new Map<string, number>();
 
+  /**
+   * `anthropic`: prefixes are written at the request's breakpoints, and writing them is counted.
+   * `openai`: every prefix is cached by the provider on its own (no breakpoints, nothing written
+   * is counted: those tokens are plain input), and read the same way.
+   */
+  constructor(private readonly provider: "anthropic" | "openai" = "anthropic") {}
+
   /** The split of the request's input, and the cache written as the provider would. */
   usageOf(request: Pick<ModelRequest, "tools" | "system" | "messages">): Pick<Usage, "input" | "cache_read" | "cache_write"> {
     return this.usageOfBlocks(blocksOf(request));
@@ -134,12 +141,13 @@ export class PrefixCache {
         break;
       }
     let lastBreakpoint = 0;
+    const automatic = this.provider === "openai";
     blocks.forEach((b, i) => {
-      if (!b.breakpoint || upTo[i] < MIN_CACHED) return;
+      if ((!b.breakpoint && !automatic) || upTo[i] < MIN_CACHED) return;
       this.written.set(b.hash, upTo[i]);
       lastBreakpoint = upTo[i];
     });
-    const write = Math.max(0, lastBreakpoint - read);
+    const write = automatic ? 0 : Math.max(0, lastBreakpoint - read);
     return { input: total - read - write, cache_read: read, cache_write: write };
   }
 }

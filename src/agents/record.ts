@@ -24,12 +24,15 @@ export function requestHash(request: ModelRequest): string {
 export class Recorder {
   readonly script: Script;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly how = "missionc run --record; replay with missionc run --offline --script",
+  ) {
     this.script = existsSync(path) ? (parseYaml(readFileSync(path, "utf8")) as Script) : { format: "missionc.script/1", runs: {} };
   }
 
   save(): void {
-    writeAtomic(this.path, `# recorded by missionc run --record; replay with missionc run --offline --script\n${stringify(this.script)}`);
+    writeAtomic(this.path, `# recorded by ${this.how}\n${stringify(this.script)}`);
   }
 }
 

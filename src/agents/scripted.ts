@@ -77,12 +77,16 @@ function released(path: string, signal?: AbortSignal): Promise<void> {
 
 export class ScriptedProvider implements Provider {
   readonly name = "scripted";
-  private readonly cache = new PrefixCache();
+  private readonly cache: PrefixCache;
 
+  /** `provider`: whose prefix cache to simulate for the model this instance plays (one instance a model: caches are per model) */
   constructor(
     private readonly script: Script,
     private readonly path: string,
-  ) {}
+    provider: "anthropic" | "openai" = "anthropic",
+  ) {
+    this.cache = new PrefixCache(provider);
+  }
 
   async complete(request: ModelRequest, signal?: AbortSignal): Promise<ModelResponse> {
     const turns = this.script.runs[request.run];

@@ -5,12 +5,13 @@ import { parse as parseYaml } from "yaml";
 import { AnthropicProvider } from "../agents/anthropic.js";
 import { OpenAIProvider } from "../agents/openai.js";
 import { costOf } from "../agents/prices.js";
-import type { Provider, Usage } from "../agents/provider.js";
+import { ProviderError, type Provider, type Usage } from "../agents/provider.js";
 import { keyFor } from "../agents/providers.js";
 import { Recorder, RecordingProvider } from "../agents/record.js";
-import { loadScript, ScriptedProvider } from "../agents/scripted.js";
+import { loadScript, ScriptError, ScriptedProvider } from "../agents/scripted.js";
 import { renderSummary } from "../diagnostics/render-summary.js";
 import { draftMission, draftStateDir } from "../draft/draft.js";
+import { DraftJournal } from "../draft/journal.js";
 import { diffPlans } from "../plan/diff.js";
 import { planFromMission, planFromMissionText } from "../plan/load.js";
 import { renderDiffText } from "../plan/render-diff.js";
@@ -24,6 +25,7 @@ export const DEFAULT_DRAFT_MODEL: PlanModel = { provider: "anthropic", id: "clau
 
 interface DraftFlags {
   output?: string;
+  force?: boolean;
   model?: string;
   answers?: string;
   from?: string;
@@ -42,15 +44,33 @@ export async function draftCommand(goal: string | undefined, flags: DraftFlags):
   const out = absolute(flags.output ?? flags.from ?? `${slug(goal)}.mission`);
   const model = flags.model ? parseModel(flags.model) : from ? orchestratorOf(from.file) : DEFAULT_DRAFT_MODEL;
   const scriptPath = absolute(flags.script ?? out.replace(/\.mission$/, "") + ".draft.yaml");
+  const stateDir = draftStateDir(out);
+  const journaled = DraftJournal.unfinished(stateDir);
+  if (journaled && (journaled.goal !== goal || journaled.from !== from?.file))
+    throw new InputError(
+      `a drafting session of ${basename(out)} is journaled for another request ("${journaled.goal}"${journaled.from ? `, from ${journaled.from}` : ""}): run it again with that request to resume it, or remove ${stateDir} to start over`,
+    );
+  if (!journaled && !from && existsSync(out) && !flags.force)
+    throw new InputError(
+      `${basename(out)} exists: drafting would replace it; revise it with --from, write another file with -o, or replace it with --force`,
+    );
   const provider = chooseProvider(model, flags, scriptPath);
   const ask = flags.answers ? answersFrom(flags.answers) : askInTerminal();
-  const drafted = await draftMission({ goal, out, ...(from ? { from } : {}), provider, stateDir: draftStateDir(out), ask: ask.ask });
-  ask.close();
-  if (drafted.resumed) write(`resumed the drafting journaled in ${draftStateDir(out)}\n`);
+  if (journaled) write(`resuming the drafting journaled in ${stateDir}\n`);
+  let drafted;
+  try {
+    drafted = await draftMission({ goal, out, ...(from ? { from } : {}), provider, stateDir, ask: ask.ask });
+  } catch (e) {
+    // the model could not go on (a script that ran out, a key refused): the journal keeps what was done
+    if (e instanceof ProviderError)
+      throw new InputError(`the drafting stopped: ${e.message}; its journal is in ${stateDir}, and \`missionc draft\` again resumes it`);
+    throw e;
+  } finally {
+    ask.close();
+  }
   if (drafted.kind === "gave_up") {
-    writeError(
-      `error: the draft was not finished: ${drafted.reason}; its journal is in ${draftStateDir(out)}, and \`missionc draft\` again resumes it`,
-    );
+    if (drafted.last) writeError(drafted.last);
+    writeError(`error: the draft was not finished: ${drafted.reason}; its journal is in ${stateDir}`);
     write(usageLine(drafted.usage, model));
     return EXIT.findings;
   }
@@ -104,7 +124,12 @@ function chooseProvider(model: PlanModel, flags: DraftFlags, scriptPath: string)
   if (flags.offline) {
     if (!existsSync(scriptPath))
       throw new InputError(`no drafting script at ${scriptPath}: give one with --script FILE (specs/scripts.md)`);
-    return new ScriptedProvider(loadScript(scriptPath), scriptPath);
+    try {
+      return new ScriptedProvider(loadScript(scriptPath), scriptPath);
+    } catch (e) {
+      if (e instanceof ScriptError) throw new InputError(e.message);
+      throw e;
+    }
   }
   const key = keyFor(model, process.env);
   if (!key?.value && !(model.provider === "openai" && typeof model.options["base_url"] === "string"))
@@ -113,11 +138,13 @@ function chooseProvider(model: PlanModel, flags: DraftFlags, scriptPath: string)
     );
   const value = key?.value ?? "missionc-local";
   const live = model.provider === "anthropic" ? new AnthropicProvider(model, value) : new OpenAIProvider(model, value);
-  return flags.record ? new RecordingProvider(live, new Recorder(scriptPath)) : live;
+  return flags.record
+    ? new RecordingProvider(live, new Recorder(scriptPath, "missionc draft --record; replay with missionc draft --offline --script"))
+    : live;
 }
 
 interface Asker {
-  ask: (questions: string[]) => Promise<string[]>;
+  ask: (questions: string[], before: number) => Promise<string[]>;
   close: () => void;
 }
 
@@ -133,18 +160,20 @@ function answersFrom(path: string): Asker {
   if (
     (value as { format?: unknown } | null)?.format !== "missionc.answers/1" ||
     !Array.isArray(list) ||
-    list.some((a) => typeof a !== "string")
+    list.some((a) => typeof a !== "string") ||
+    Object.keys(value as object).some((k) => k !== "format" && k !== "answers")
   )
     throw new InputError(
       `${path} is not an answers file: format: missionc.answers/1, answers: a list of strings (specs/answers.schema.json)`,
     );
-  let next = 0;
   return {
-    ask: (questions) =>
+    // `before`: the answers the journaled session already used, so a resumed session goes on from there
+    ask: (questions, before) =>
       Promise.resolve(
-        questions.map((q) => {
-          if (next >= list.length) throw new InputError(`the answers file ${path} has no answer for question ${next + 1}: ${q}`);
-          return list[next++] as string;
+        questions.map((q, i) => {
+          const at = before + i;
+          if (at >= list.length) throw new InputError(`the answers file ${path} has no answer for question ${at + 1}: ${q}`);
+          return list[at] as string;
         }),
       ),
     close: () => undefined,

@@ -129,6 +129,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .option("--offline", "Draft from a recorded script (--script, default NAME.draft.yaml beside the mission)")
     .option("--script <file>", "The script for --offline, or where --record writes")
     .option("--record", "Record the model's answers into the script, for --offline replays")
+    .option("--force", "Replace an existing mission file (without --from)")
     .example('missionc draft "a todo service with a web page" -o todo.mission')
     .example('missionc draft --from todo.mission "add due dates"')
     .action(run(async () => (await import("./draft.js")).draftCommand));

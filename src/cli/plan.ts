@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { loadScript } from "../agents/scripted.js";
+import { loadScript, ScriptError } from "../agents/scripted.js";
 import { estimatePlan, type Estimate } from "../control/estimate.js";
 import { renderEstimate } from "../control/render-estimate.js";
 import { canonicalJson } from "../plan/canonical.js";
@@ -39,7 +39,13 @@ function estimateOf(plan: Plan, file: string, script?: string): Estimate {
   const dir = dirname(absolute(file));
   const recordedPath = script ? absolute(script) : join(dir, `${basename(file, ".mission")}.script.yaml`);
   if (script && !existsSync(recordedPath)) throw new InputError(`no script at ${script}`);
-  const recorded = existsSync(recordedPath) ? loadScript(recordedPath) : undefined;
+  let recorded;
+  try {
+    recorded = existsSync(recordedPath) ? loadScript(recordedPath) : undefined;
+  } catch (e) {
+    if (e instanceof ScriptError) throw new InputError(`cannot estimate from the script: ${e.message}`);
+    throw e;
+  }
   const skillText = (name: string): string => {
     const s = plan.skills[name];
     try {

@@ -134,7 +134,8 @@ export function estimatePlan(plan: Plan, options: { recorded?: Script; skillText
       const prior = PRIORS[r.kind];
       const recorded = recordedTurns(options.recorded, r.run);
       const answers = recorded ?? Array.from({ length: prior.turns }, () => prior.output);
-      const cache = caches.get(r.model) ?? caches.set(r.model, new PrefixCache()).get(r.model)!;
+      const kind = plan.models[r.model]?.provider === "openai" ? "openai" : "anthropic";
+      const cache = caches.get(r.model) ?? caches.set(r.model, new PrefixCache(kind)).get(r.model)!;
       const role = starts.get(r.role) ?? starts.set(r.role, Conversation.start(ALL_TOOLS, systemPrompt(r.role, plan))).get(r.role)!;
       const conversation = role.fork();
       const first = r.first();

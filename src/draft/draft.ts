@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { Chalk } from "chalk";
 import { runAgent, type AgentHost, type Acceptance } from "../agents/loop.js";
@@ -7,7 +7,9 @@ import type { ToolOutcome } from "../agents/tools.js";
 import { renderPretty } from "../diagnostics/render-pretty.js";
 import { format } from "../format/format.js";
 import { check, type CheckResult } from "../semantics/check.js";
+import type { Declaration } from "../syntax/ast.js";
 import { nodeHost, type SourceHost } from "../syntax/host.js";
+import { parse } from "../syntax/parse.js";
 import { Unconfined } from "../sandbox/sandbox.js";
 import { DraftJournal } from "./journal.js";
 import { draftPrompt, draftSystem } from "./prompts.js";
@@ -35,18 +37,21 @@ export interface DraftOptions {
   provider: Provider;
   /** the session's journal folder */
   stateDir: string;
-  /** puts questions to the person; the answers in the same order */
-  ask: (questions: string[]) => Promise<string[]>;
+  /** puts questions to the person; the answers in the same order. `before`: how many the session's journal already has */
+  ask: (questions: string[], before: number) => Promise<string[]>;
 }
 
 export type DraftOutcome =
   | { kind: "written"; mission: string; skills: string[]; checked: CheckResult; usage: Usage; rounds: number; resumed: boolean }
-  | { kind: "gave_up"; reason: string; usage: Usage; resumed: boolean };
+  | { kind: "gave_up"; reason: string; usage: Usage; resumed: boolean; /** why the last mission handed in was refused */ last?: string };
 
 export async function draftMission(o: DraftOptions): Promise<DraftOutcome> {
   const journal = DraftJournal.open(o.stateDir);
   if (!journal.started) journal.start(o.goal, o.from?.file);
   let rejected = 0;
+  let lastRejection: string | undefined;
+  // an answers file goes on where the journaled session stopped, not from its first answer
+  let answered = journal.answersGiven(DRAFT_RUN);
   const host: AgentHost = {
     provider: o.provider,
     tools: { root: dirname(o.out), sandbox: new Unconfined(), network: "none", readOnly: true, commandTimeoutMs: 0 },
@@ -59,7 +64,11 @@ export async function draftMission(o: DraftOptions): Promise<DraftOutcome> {
     recordStart: () => undefined,
     beforeModelCall: () => undefined,
     atTurnBoundary: () => undefined,
-    extraTool: (_run, _turn, call) => askPerson(call, o.ask),
+    extraTool: async (_run, _turn, call) => {
+      const outcome = await askPerson(call, (questions) => o.ask(questions, answered));
+      if (outcome && !outcome.isError) answered += Math.min(MAX_QUESTIONS, (call.input as { questions: unknown[] }).questions.length);
+      return outcome;
+    },
   };
   const outcome = await runAgent<Drafted>(
     {
@@ -72,7 +81,10 @@ export async function draftMission(o: DraftOptions): Promise<DraftOutcome> {
       terminal: SUBMIT_MISSION.name,
       accept: (input) => {
         const verdict = acceptMission(input, o.out);
-        if (!verdict.ok) rejected++;
+        if (!verdict.ok) {
+          rejected++;
+          lastRejection = verdict.error;
+        }
         return verdict;
       },
       maxTurns: MAX_TURNS,
@@ -81,21 +93,25 @@ export async function draftMission(o: DraftOptions): Promise<DraftOutcome> {
     host,
   );
   const usage = totalUsage(journal.responses().map((r) => r.usage));
-  if (outcome.kind === "gave_up") return { kind: "gave_up", reason: outcome.reason, usage, resumed: journal.resumed };
+  if (outcome.kind === "gave_up")
+    return { kind: "gave_up", reason: outcome.reason, usage, resumed: journal.resumed, ...(lastRejection ? { last: lastRejection } : {}) };
   const skills = writeDrafted(outcome.value, o.out);
   journal.finish(o.out);
   const checked = check([o.out], { cwd: dirname(o.out) });
   return { kind: "written", mission: o.out, skills, checked, usage, rounds: rejected, resumed: journal.resumed };
 }
 
-async function askPerson(call: ToolCall, ask: DraftOptions["ask"]): Promise<ToolOutcome | undefined> {
+export const MAX_QUESTIONS = 5;
+
+async function askPerson(call: ToolCall, ask: (questions: string[]) => Promise<string[]>): Promise<ToolOutcome | undefined> {
   if (call.name !== ASK_PERSON.name) return undefined;
   const questions = (call.input as { questions?: unknown } | undefined)?.questions;
   if (!Array.isArray(questions) || questions.length === 0 || questions.some((q) => typeof q !== "string"))
     return { content: "`ask_person` takes { questions: [string, ...] } (one to five questions)", isError: true };
-  const asked = (questions as string[]).slice(0, 5);
+  const asked = (questions as string[]).slice(0, MAX_QUESTIONS);
   const answers = await ask(asked);
-  return { content: asked.map((q, i) => `Q: ${q}\nA: ${answers[i] ?? "(no answer)"}`).join("\n\n"), isError: false };
+  const dropped = questions.length > MAX_QUESTIONS ? `\n\n(only the first ${MAX_QUESTIONS} questions were asked; ask the others next)` : "";
+  return { content: asked.map((q, i) => `Q: ${q}\nA: ${answers[i] ?? "(no answer)"}`).join("\n\n") + dropped, isError: false };
 }
 
 const SKILL_FILE = /^[A-Za-z0-9_][A-Za-z0-9_./-]*\.md$/;
@@ -132,7 +148,25 @@ export function acceptMission(input: unknown, out: string): Acceptance<Drafted> 
     };
   }
   const formatted = format(given.mission, out).text ?? given.mission;
-  return { ok: true, value: { mission: formatted, skills }, reply: "accepted: it checks clean" };
+  // only the files the mission declares as skills are written: never a README the model hands in besides
+  const declared = new Set(skillPaths(given.mission, dir));
+  return {
+    ok: true,
+    value: { mission: formatted, skills: skills.filter((s) => declared.has(resolve(dir, s.file))) },
+    reply: "accepted: it checks clean",
+  };
+}
+
+/** The files the mission's `skill` declarations name, resolved against its folder. */
+function skillPaths(mission: string, dir: string): string[] {
+  const paths: string[] = [];
+  const walk = (decls: readonly Declaration[]): void => {
+    for (const d of decls)
+      if (d.kind === "mission") walk(d.body);
+      else if (d.kind === "skill" && typeof d.path.value === "string") paths.push(resolve(dir, d.path.value));
+  };
+  walk(parse(mission, "draft.mission").file.declarations);
+  return paths;
 }
 
 function overlaid(base: SourceHost, files: ReadonlyMap<string, string>): SourceHost {
@@ -150,10 +184,14 @@ function overlaid(base: SourceHost, files: ReadonlyMap<string, string>): SourceH
 function writeDrafted(d: Drafted, out: string): string[] {
   const dir = dirname(out);
   const written: string[] = [];
+  mkdirSync(dir, { recursive: true });
+  const inside = realpathSync(dir) + sep;
   for (const s of d.skills) {
     const path = resolve(dir, s.file);
     if (!path.startsWith(dir + sep)) continue;
     mkdirSync(dirname(path), { recursive: true });
+    // through a link, the folder may be somewhere else: a skill is written only inside the mission's folder
+    if (!(realpathSync(dirname(path)) + sep).startsWith(inside) || isLink(path)) continue;
     writeFileSync(path, s.content);
     written.push(relative(dir, path));
   }
@@ -176,5 +214,14 @@ function totalUsage(list: Usage[]): Usage {
 
 /** The journal folder of a drafting session for the mission file. */
 export function draftStateDir(out: string): string {
-  return join(dirname(out), ".missions", "drafts", basename(out).replace(/\.mission$/, ""));
+  // `.drafts`: no mission is named so (a name starts with a letter), so no mission's state is in it
+  return join(dirname(out), ".missions", ".drafts", basename(out).replace(/\.mission$/, ""));
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

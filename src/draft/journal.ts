@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { ModelResponse, ToolCall, ToolResult } from "../agents/provider.js";
 
 /**
- * A drafting session's journal (`.missions/drafts/NAME/journal.jsonl`): what the model answered,
+ * A drafting session's journal (`.missions/.drafts/NAME/journal.jsonl`): what the model answered,
  * turn by turn, and what each tool call returned (the person's answers among them), each line
  * written and synced before the session goes on. A session that stopped (a crash, Ctrl-C, a kill)
  * resumes from it without asking the model or the person again; a finished one is kept beside it
@@ -53,6 +53,29 @@ export class DraftJournal {
   result(run: string, turn: number, index: number): ToolResult | undefined {
     for (const e of this.entries) if (e.type === "result" && e.run === run && e.turn === turn && e.index === index) return e.result;
     return undefined;
+  }
+
+  /** How many of the person's answers the run's journaled `ask_person` calls hold. */
+  answersGiven(run: string): number {
+    let n = 0;
+    for (const e of this.entries)
+      if (e.type === "response" && e.run === run)
+        e.response.tool_calls.forEach((c, i) => {
+          const questions = (c.input as { questions?: unknown } | undefined)?.questions;
+          const result = this.result(run, e.turn, i);
+          if (c.name === "ask_person" && Array.isArray(questions) && result && !result.is_error) n += Math.min(5, questions.length);
+        });
+    return n;
+  }
+
+  /** The request of the unfinished session journaled in the folder, if there is one. */
+  static unfinished(dir: string): { goal: string; from?: string } | undefined {
+    const path = join(dir, "journal.jsonl");
+    if (!existsSync(path)) return undefined;
+    const entries = read(path);
+    if (entries.some((e) => e.type === "finished")) return undefined;
+    const s = entries.find((e) => e.type === "started");
+    return s?.type === "started" ? { goal: s.goal, ...(s.from !== undefined ? { from: s.from } : {}) } : undefined;
   }
 
   responses(): ModelResponse[] {

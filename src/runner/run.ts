@@ -102,8 +102,14 @@ function providers(options: RunOptions, plan: Plan, worktree: string, sandbox: S
     const script = loadScript(path);
     const problems = scriptProblems(script, plan, path);
     if (problems.length) return `the script does not fit the mission:\n${problems.join("\n")}`;
-    const scripted = new ScriptedProvider(script, path);
-    return () => scripted;
+    // one a model, each with the prefix cache its model's provider would have: no model reads what another wrote
+    const scripted = new Map<string, ScriptedProvider>();
+    return (model) => {
+      let p = scripted.get(model);
+      if (!p)
+        scripted.set(model, (p = new ScriptedProvider(script, path, plan.models[model]?.provider === "openai" ? "openai" : "anthropic")));
+      return p;
+    };
   } catch (e) {
     if (e instanceof ScriptError) return e.message;
     throw e;
