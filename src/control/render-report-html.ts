@@ -33,7 +33,7 @@ export function renderReportHtml(r: Report): string {
     stackedBar("Wall time by phase", split),
     barChart("Time by role (tools included)", roles),
     "<h2>Tokens</h2>",
-    `<p>${t.total} tokens${t.estimated ? " (estimated: scripted agents)" : ""}; cache reads are <b>${pct(r.cache_read_share.total)}</b> of input tokens.</p>`,
+    `<p>${t.total} tokens${t.estimated ? " (estimated: scripted agents)" : ""}; cache reads are <b>${pct(r.cache_read_share.total)}</b> of input tokens${t.estimated ? " (simulated: a provider's prefix cache serving the scripted agents' requests)" : ""}.</p>`,
     stackedBar("Tokens by type", types),
     table(
       ["role", "input", "cache read", "cache write", "output", "share of tokens", "cache-read share"],

@@ -26,7 +26,7 @@ export function renderReportMarkdown(r: Report): string {
       Object.entries(r.time.by_role).map(([role, s]) => [role, s.seconds, pct(s.share), s.agent_runs, s.command_seconds]),
     ),
     "## Tokens",
-    `${t.total} tokens${t.estimated ? " (estimated: scripted agents)" : ""}; cache reads are ${pct(r.cache_read_share.total)} of input tokens (cache read / (input + cache read + cache write)).`,
+    `${t.total} tokens${t.estimated ? " (estimated: scripted agents)" : ""}; cache reads are ${pct(r.cache_read_share.total)} of input tokens (cache read / (input + cache read + cache write))${t.estimated ? ", simulated: a provider's prefix cache serving the scripted agents' requests" : ""}.`,
     table(
       ["role", "input", "cache read", "cache write", "output", "share of tokens", "cache-read share"],
       [
