@@ -7,7 +7,7 @@ import { canonicalJson } from "../plan/canonical.js";
 import type { Plan } from "../plan/types.js";
 import { absolute } from "../syntax/host.js";
 import { renderPlanTree } from "../plan/render-plan.js";
-import { EXIT, InputError } from "./errors.js";
+import { EXIT, InputError, UsageError } from "./errors.js";
 import { writeFileAtomic } from "./files.js";
 import { colourFor, write } from "./output.js";
 import { requirePlan } from "./sides.js";
@@ -18,6 +18,11 @@ export async function planCommand(
 ): Promise<number> {
   const r = await requirePlan(file);
   if ("exit" in r) return r.exit;
+  if (options.estimate && (options.o ?? options.output))
+    throw new UsageError(
+      "--estimate prints the estimate; -o writes the plan JSON",
+      "run them as two commands (the estimate is not part of the plan)",
+    );
   if (options.estimate) {
     const e = estimateOf(r.plan, file, options.script);
     write(options.json ? `${JSON.stringify(e, null, 2)}\n` : renderEstimate(r.plan.mission.name, e));

@@ -188,12 +188,15 @@ export function estimatePlan(plan: Plan, options: { recorded?: Script; skillText
     assumptions: [
       recordedRuns
         ? `turns and answers: ${recordedRuns} of ${runs.length} runs as the recorded script has them, the others from the prior`
-        : "turns and answers from the prior (no recorded script)",
+        : options.recorded
+          ? "turns and answers from the prior (the script given has none of these runs)"
+          : "turns and answers from the prior (no recorded script)",
       `prior, per run: ${Object.entries(PRIORS)
         .map(([k, p]) => `${k} ${p.turns} turns, answers ${p.output} tokens, tool results ${p.results} tokens a turn`)
         .join("; ")}`,
       "each feature implemented once, each milestone validated once: follow-ups and failed rounds come on top",
       "tokens are characters / 4; the cache is a provider prefix cache (1,024-token minimum) shared by the runs of a model",
+      "a model's `thinking` tokens are not counted (they are output, billed as such, and come on top)",
       "cost from the mission's `price` or the built-in table; a model without a price is not counted",
     ],
   };
