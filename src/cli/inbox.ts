@@ -1,17 +1,16 @@
-import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { postToInbox } from "../control/inbox.js";
 import { readStatus } from "../control/status.js";
 import { findMission, TargetError } from "../control/target.js";
-import { writeDurable } from "../runner/files.js";
-import { holderAlive, readLock } from "../runner/lock.js";
-import { holdsOpen, isMissionRunner } from "../runner/processes.js";
-import { hostname } from "node:os";
 import { EXIT, InputError } from "./errors.js";
 import { write } from "./output.js";
 
-/** `pause` and `msg`: a file in the mission's inbox (atomic rename), and a signal to its runner. */
-async function post(target: string | undefined, mission: string | undefined, item: Record<string, unknown>): Promise<string> {
+/** `pause` and `msg`: the mission TARGET names, steered through its inbox. */
+async function post(
+  target: string | undefined,
+  mission: string | undefined,
+  item: { kind: "pause" } | { kind: "message"; text: string; interrupt: boolean },
+): Promise<string> {
   let layout;
   try {
     layout = await findMission(target, mission);
@@ -19,21 +18,7 @@ async function post(target: string | undefined, mission: string | undefined, ite
     if (e instanceof TargetError) throw new InputError(e.message);
     throw e;
   }
-  const id = `${Date.now()}-${randomUUID().slice(0, 8)}`;
-  writeDurable(join(layout.inbox, `${id}.json`), JSON.stringify({ id, ...item }));
-  const lock = readLock(layout.lock);
-  let note = "the mission is not running; it will be read when `missionc run` resumes it";
-  // the lock is a file an agent run with --no-sandbox could write: only a process that has this
-  // mission's journal open is its runner, whatever the lock says (a signal to another would kill it)
-  if (lock && holderAlive(lock) && lock.host === hostname() && holdsOpen(lock.pid, layout.journal) && isMissionRunner(lock.pid)) {
-    try {
-      process.kill(lock.pid, "SIGUSR2");
-      note = `runner ${lock.pid} will act at its next turn`;
-    } catch {
-      /* not running */
-    }
-  }
-  return note;
+  return postToInbox(layout, item);
 }
 
 export async function pauseCommand(target: string | undefined, options: { mission?: string }): Promise<number> {
