@@ -121,6 +121,14 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .action(run(async () => (await import("./explain.js")).explainCommand));
 
   cli
+    .command("serve [...dirs]", "Mission Control in the browser: every mission of the repositories, live, with steering")
+    .option("--port <port>", "The port (default: any free one)")
+    .option("--host <address>", "The address to listen on (default 127.0.0.1; another is reachable by others: a warning says so)")
+    .example("missionc serve")
+    .example("missionc serve ../shop ../blog --port 4700")
+    .action(run(async () => (await import("./serve.js")).serveCommand));
+
+  cli
     .command("draft [request]", "Draft a mission with an orchestrator model that interviews you; nothing runs until you say `missionc run`")
     .option("-o, --output <file>", "Where to write the mission (default: a name from the request; with --from, that file)")
     .option("--model <provider:id>", "The drafting model (default: the revised mission's orchestrator, else anthropic:claude-opus-5-5)")
@@ -171,6 +179,7 @@ const COMMANDS = [
   "init",
   "lsp",
   "draft",
+  "serve",
 ];
 
 /**

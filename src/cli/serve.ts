@@ -1,0 +1,31 @@
+import { absolute } from "../syntax/host.js";
+import { repositoryRoot } from "../runner/git.js";
+import { EXIT, InputError, UsageError } from "./errors.js";
+import { write, writeError } from "./output.js";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** `missionc serve [DIR...]`: Mission Control for the missions of the repositories, until Ctrl-C. */
+export async function serveCommand(dirs: string[], options: { port?: number | string; host?: string }): Promise<number> {
+  const port = options.port === undefined ? 0 : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port ${options.port} is no port`, "a number from 0 (any free port) to 65535");
+  const host = options.host === "localhost" || options.host === undefined ? "127.0.0.1" : options.host;
+  if (!LOOPBACK.has(host))
+    writeError(
+      `warning: serving on ${host}, not loopback: anyone who can reach this address and learns the token can read these missions and steer them`,
+    );
+  const repos: string[] = [];
+  for (const d of dirs.length ? dirs : ["."])
+    repos.push(await repositoryRoot(absolute(d)).catch(() => Promise.reject(new InputError(`${d} is not in a git repository`))));
+  const { serve } = await import("../serve/server.js");
+  const serving = await serve({ repos, host, port });
+  write(`Mission Control: ${serving.url}\n(the token in the address is needed by every request; Ctrl-C stops the server)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await serving.close();
+  return EXIT.ok;
+}

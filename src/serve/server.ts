@@ -1,0 +1,221 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { postToInbox } from "../control/inbox.js";
+import { readReport } from "../control/report.js";
+import { readStatus } from "../control/status.js";
+import { Blobs } from "../runner/blobs.js";
+import { layoutOf, type Layout } from "../runner/layout.js";
+import { Redactor } from "../runner/redact.js";
+import { PAGE } from "./page.js";
+
+/**
+ * `missionc serve`: Mission Control in the browser. A local HTTP server over the missions of some
+ * repositories: a page (served by missionc itself: no CDN, no build step for users), their list,
+ * each one's figures (the same `Report` as `report --format json`: one computation), pushed again
+ * by server-sent events as the journal grows, and steering (a message, a pause) through the same
+ * inbox as `missionc msg` and `pause`.
+ *
+ * Every request needs the token printed with the URL, reads included: agents and other local users
+ * reach loopback too. The Host header must name this server and an Origin, when sent, this page,
+ * so that a web page elsewhere cannot reach it through DNS rebinding or a cross-site form.
+ */
+
+export interface ServeOptions {
+  repos: string[];
+  host: string;
+  port: number;
+  /** by default a random one */
+  token?: string;
+  /** how often a mission's journal is looked at for new events, in milliseconds */
+  pollMs?: number;
+}
+
+export interface Serving {
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+interface Listed {
+  id: string;
+  layout: Layout;
+}
+
+const MAX_BODY = 64 * 1024;
+
+/** Every mission of the repositories, by a stable id (a hash of its state folder). */
+function missions(repos: readonly string[]): Listed[] {
+  const out: Listed[] = [];
+  for (const repo of repos) {
+    const dir = join(repo, ".missions");
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort())
+      if (!name.startsWith(".") && existsSync(join(dir, name, "plan.json")))
+        out.push({ id: createHash("sha256").update(join(dir, name)).digest("hex").slice(0, 12), layout: layoutOf(repo, name) });
+  }
+  return out;
+}
+
+function summaryOf(m: Listed): Record<string, unknown> {
+  try {
+    const st = readStatus(m.layout);
+    return {
+      id: m.id,
+      mission: st.mission,
+      repo: m.layout.repo,
+      state: st.state,
+      milestone: st.milestone ?? null,
+      features: st.features,
+      elapsed_seconds: st.elapsed_seconds,
+      tokens: st.tokens.total,
+      cost_usd: st.cost.usd,
+      budget: st.budget,
+    };
+  } catch (e) {
+    return { id: m.id, mission: m.layout.dir, repo: m.layout.repo, state: "unreadable", error: (e as Error).message };
+  }
+}
+
+const sameSecret = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+export async function serve(o: ServeOptions): Promise<Serving> {
+  const token = o.token ?? randomBytes(24).toString("base64url");
+  const streams = new Set<ServerResponse>();
+  const timers = new Set<NodeJS.Timeout>();
+  let port = o.port;
+  const hosts = (): Set<string> => {
+    const names = new Set([`${o.host}:${port}`]);
+    if (o.host === "127.0.0.1" || o.host === "::1") for (const n of ["localhost", "127.0.0.1", "[::1]"]) names.add(`${n}:${port}`);
+    return names;
+  };
+
+  const refused = (req: IncomingMessage, url: URL): { status: number; why: string } | undefined => {
+    const host = (req.headers.host ?? "").toLowerCase();
+    if (!hosts().has(host)) return { status: 403, why: "this server does not answer for that host" };
+    const origin = req.headers.origin;
+    if (origin !== undefined && !hosts().has(origin.replace(/^http:\/\//, "").toLowerCase()))
+      return { status: 403, why: "requests from another origin are refused" };
+    const given = url.searchParams.get("token") ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    if (!sameSecret(given, token)) return { status: 401, why: "the token printed by `missionc serve` is needed" };
+    return undefined;
+  };
+
+  const send = (res: ServerResponse, status: number, body: string, type = "application/json; charset=utf-8"): void => {
+    res.writeHead(status, {
+      "content-type": type,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+      "content-security-policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:",
+    });
+    res.end(body);
+  };
+  const json = (res: ServerResponse, status: number, value: unknown): void => send(res, status, `${JSON.stringify(value)}\n`);
+
+  const reportOf = (m: Listed) => readReport(m.layout, new Blobs(m.layout.blobs, new Redactor([])));
+
+  const events = async (m: Listed, res: ServerResponse): Promise<void> => {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+    streams.add(res);
+    let seen = -1;
+    const push = async (): Promise<void> => {
+      let size = 0;
+      try {
+        size = statSync(m.layout.journal).size;
+      } catch {
+        size = 0;
+      }
+      if (size === seen) return;
+      seen = size;
+      try {
+        res.write(`event: report\ndata: ${JSON.stringify(await reportOf(m))}\n\n`);
+      } catch (e) {
+        res.write(`event: problem\ndata: ${JSON.stringify((e as Error).message)}\n\n`);
+      }
+    };
+    await push();
+    const timer = setInterval(() => void push(), o.pollMs ?? 300);
+    timers.add(timer);
+    res.on("close", () => {
+      clearInterval(timer);
+      timers.delete(timer);
+      streams.delete(res);
+    });
+  };
+
+  const body = (req: IncomingMessage): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      let text = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => {
+        text += chunk;
+        if (text.length > MAX_BODY) {
+          reject(new Error("too large"));
+          req.destroy();
+        }
+      });
+      req.on("end", () => {
+        try {
+          resolve(text ? JSON.parse(text) : {});
+        } catch {
+          reject(new Error("not JSON"));
+        }
+      });
+      req.on("error", reject);
+    });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const no = refused(req, url);
+    if (no) return send(res, no.status, `${no.why}\n`, "text/plain; charset=utf-8");
+    if (req.method === "GET" && url.pathname === "/") return send(res, 200, PAGE, "text/html; charset=utf-8");
+    if (req.method === "GET" && url.pathname === "/api/missions") return json(res, 200, missions(o.repos).map(summaryOf));
+    const route = /^\/api\/missions\/([0-9a-f]{12})\/(report|events|message|pause)$/.exec(url.pathname);
+    const m = route ? missions(o.repos).find((x) => x.id === route[1]) : undefined;
+    if (!route || !m) return json(res, 404, { error: "no such mission or page" });
+    const [, , what] = route;
+    if (req.method === "GET" && what === "report") return json(res, 200, await reportOf(m));
+    if (req.method === "GET" && what === "events") return events(m, res);
+    if (req.method === "POST" && what === "pause") return json(res, 200, { note: postToInbox(m.layout, { kind: "pause" }) });
+    if (req.method === "POST" && what === "message") {
+      const given = (await body(req).catch(() => undefined)) as { text?: unknown; interrupt?: unknown } | undefined;
+      if (typeof given?.text !== "string" || given.text.trim() === "")
+        return json(res, 400, { error: "a message is { text, interrupt? }" });
+      if (readStatus(m.layout).state === "done")
+        return json(res, 409, { error: "the mission is done: no orchestrator is left to answer a message" });
+      return json(res, 200, { note: postToInbox(m.layout, { kind: "message", text: given.text, interrupt: given.interrupt === true }) });
+    }
+    return json(res, 405, { error: "not allowed" });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: (e as Error).message });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const shown = o.host.includes(":") ? `[${o.host}]` : o.host;
+  return {
+    url: `http://${shown}:${port}/?token=${token}`,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearInterval(t);
+        for (const s of streams) s.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,132 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { join } from "node:path";
+import { parse as parseYaml, stringify } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serve, type Serving } from "../src/serve/server.js";
+import { exampleRepo, journalHas, runCli, startCli } from "./helpers/missions.js";
+
+/**
+ * Issue 18 (its first part): `missionc serve`'s server. Every request needs the token; a foreign
+ * Host or Origin is refused; the figures are `report --format json`'s; the page's events carry a
+ * step the moment the journal has it; steering goes through the mission's inbox.
+ */
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+function get(url: string, headers: Record<string, string> = {}, method = "GET", body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+let repo: string;
+let server: Serving;
+let base: string;
+const withToken = (path: string) => `${base}${path}${path.includes("?") ? "&" : "?"}token=${server.token}`;
+
+beforeAll(async () => {
+  repo = exampleRepo();
+  const ran = await runCli(["run", "hello.mission", "--offline"], repo);
+  if (ran.code !== 0) throw new Error(`the offline run failed: ${ran.stderr}`);
+  server = await serve({ repos: [repo], host: "127.0.0.1", port: 0 });
+  base = server.url.replace(/\/\?token=.*$/, "");
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe("missionc serve: the server", () => {
+  it("needs the token on every request, reads included; refuses a foreign Host or Origin", async () => {
+    expect((await get(`${base}/`)).status).toBe(401);
+    expect((await get(`${base}/api/missions`)).status).toBe(401);
+    expect((await get(`${base}/api/missions?token=wrong`)).status).toBe(401);
+    const page = await get(withToken("/"));
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/<title>Mission Control/);
+    expect(page.body).not.toMatch(/https?:\/\/(?!localhost)[a-z]/i); // no CDN: nothing fetched from elsewhere
+    expect((await get(withToken("/api/missions"), { host: "evil.example:80" })).status).toBe(403);
+    expect((await get(withToken("/api/missions"), { origin: "http://evil.example" })).status).toBe(403);
+    expect((await get(`${base}/api/missions`, { authorization: "Bearer nope" })).status).toBe(401);
+    expect((await get(`${base}/api/missions`, { authorization: `Bearer ${server.token}` })).status).toBe(200);
+  });
+
+  it("lists the missions, and gives each one's figures as `missionc report --format json` does", async () => {
+    const list = JSON.parse((await get(withToken("/api/missions"))).body) as { id: string; mission: string; state: string }[];
+    expect(list.map((m) => [m.mission, m.state])).toEqual([["hello", "done"]]);
+    const served = JSON.parse((await get(withToken(`/api/missions/${list[0].id}/report`))).body) as unknown;
+    const printed = JSON.parse((await runCli(["report", "--format", "json"], repo)).stdout) as unknown;
+    expect(served).toEqual(printed);
+  });
+
+  it("steers through the inbox: a pause is posted; a message to a finished mission is refused", async () => {
+    const [m] = JSON.parse((await get(withToken("/api/missions"))).body) as { id: string }[];
+    const pause = await get(withToken(`/api/missions/${m.id}/pause`), {}, "POST");
+    expect(pause.status).toBe(200);
+    expect(readdirSync(join(repo, ".missions/hello/inbox")).length).toBe(1);
+    const message = await get(
+      withToken(`/api/missions/${m.id}/message`),
+      { "content-type": "application/json" },
+      "POST",
+      JSON.stringify({ text: "hi" }),
+    );
+    expect([message.status, JSON.parse(message.body)]).toEqual([
+      409,
+      { error: "the mission is done: no orchestrator is left to answer a message" },
+    ]);
+  });
+
+  it("pushes the figures again as soon as the journal of a running mission grows", async () => {
+    const live = exampleRepo();
+    const scriptPath = join(live, "hello.script.yaml");
+    const script = parseYaml(readFileSync(scriptPath, "utf8")) as { runs: Record<string, Record<string, unknown>[]> };
+    script.runs["implement:greeter#1"][1]["wait_for"] = "release"; // held at its second turn
+    writeFileSync(scriptPath, stringify(script));
+    const run = startCli(["run", "hello.mission", "--offline"], live);
+    await journalHas(live, "hello", (e) => e.type === "model_response");
+    const watching = await serve({ repos: [live], host: "127.0.0.1", port: 0, pollMs: 100 });
+    try {
+      const at = watching.url.replace(/\/\?token=.*$/, "");
+      const [m] = JSON.parse((await get(`${at}/api/missions?token=${watching.token}`)).body) as { id: string }[];
+      const reports: { journal_events: number }[] = [];
+      const stream = request(`${at}/api/missions/${m.id}/events?token=${watching.token}`);
+      stream.on("response", (res) => {
+        res.setEncoding("utf8");
+        let buffer = "";
+        res.on("data", (d: string) => {
+          buffer += d;
+          for (let i = buffer.indexOf("\n\n"); i >= 0; i = buffer.indexOf("\n\n")) {
+            const event = buffer.slice(0, i);
+            buffer = buffer.slice(i + 2);
+            const data = /^data: (.*)$/m.exec(event)?.[1];
+            if (/^event: report$/m.test(event) && data) reports.push(JSON.parse(data) as { journal_events: number });
+          }
+        });
+      });
+      stream.end();
+      for (let i = 0; i < 100 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const before = reports[0].journal_events;
+      writeFileSync(join(live, "release"), "");
+      const started = Date.now();
+      for (let i = 0; i < 200 && !reports.some((r) => r.journal_events > before); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(reports.some((r) => r.journal_events > before)).toBe(true);
+      // a second at most: the page is polled every 100 ms here (300 ms by default)
+      expect(Date.now() - started).toBeLessThan(1000);
+      stream.destroy();
+    } finally {
+      await watching.close();
+      expect((await run.exited).code).toBe(0);
+    }
+    expect(existsSync(join(live, ".missions/hello/journal.jsonl"))).toBe(true);
+  });
+});
