@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findChromium } from "../src/agents/browser.js";
 import { serve, type Serving } from "../src/serve/server.js";
 import { exampleRepo, journalHas, runCli, startCli } from "./helpers/missions.js";
 
@@ -128,5 +129,42 @@ describe("missionc serve: the server", () => {
       expect((await run.exited).code).toBe(0);
     }
     expect(existsSync(join(live, ".missions/hello/journal.jsonl"))).toBe(true);
+  });
+});
+
+const chromium = findChromium();
+if (!chromium) console.warn("the dashboard in a browser: skipped — no Chromium installed (Debian: apt-get install chromium)");
+
+describe.skipIf(!chromium)("the dashboard in headless Chromium", () => {
+  it("lists the mission, opens its dashboard from the events, answers the steering form; a screenshot is saved", async () => {
+    // a plain headless Chromium: the runner's own launch (launchChromium) sends everything to a proxy that answers nothing
+    const { chromium: pw } = await import("playwright-core");
+    const browser = await pw.launch({ executablePath: chromium!, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 1300 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      const foreign: string[] = [];
+      page.on("request", (r) => {
+        if (!r.url().startsWith(base)) foreign.push(r.url());
+      });
+      await page.goto(server.url, { waitUntil: "load" });
+      await page.getByRole("link", { name: "hello" }).click();
+      await page.getByText(/journal events/).waitFor();
+      expect(await page.locator("#milestones tbody tr").count()).toBe(1);
+      expect(await page.locator("#milestones tbody td").first().textContent()).toBe("greeting");
+      expect(await page.locator("#cache").textContent()).toMatch(/cache reads: \d+\.\d% of input tokens \(simulated: scripted agents\)/);
+      // keyboard: the form's controls are reachable and labelled
+      await page.getByLabel("Message to the orchestrator").fill("Anything left?");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.getByText(/not sent: the mission is done/).waitFor();
+      const shot = join(repo, "dashboard.png");
+      await page.screenshot({ path: shot, fullPage: true });
+      expect(statSync(shot).size).toBeGreaterThan(10_000);
+      expect(errors).toEqual([]);
+      expect(foreign).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

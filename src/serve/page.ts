@@ -110,7 +110,7 @@ function show(r) {
   const fu = el("followups"); fu.replaceChildren();
   for (const f of r.follow_ups) { const li = document.createElement("li"); li.textContent = f.name + " (" + f.milestone + "; fulfills " + f.fulfills.join(", ") + (f.done ? "; done" : "") + ")"; fu.appendChild(li); }
   const course = el("course"); course.replaceChildren();
-  for (const c of r.changes_of_course) { const li = document.createElement("li"); li.textContent = JSON.stringify(c); course.appendChild(li); }
+  for (const c of r.changes_of_course) { const li = document.createElement("li"); li.textContent = [c.gate || c.run || "", c.action || "", c.reason || ""].filter(Boolean).join(" — "); course.appendChild(li); }
 }
 el("steer").addEventListener("submit", async (e) => {
   e.preventDefault();
