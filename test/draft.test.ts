@@ -175,41 +175,22 @@ describe("missionc draft, offline", () => {
     writeFileSync(join(dir, "README.md"), "mine");
     const outside = scratch();
     symlinkSync(outside, join(dir, "skills"));
-    const r = missionc(
-      [
-        "draft",
-        "a todo service",
-        "-o",
-        "todo.mission",
-        "--offline",
-        "--script",
-        "s.draft.yaml",
-        "--answers",
-        join(FIXTURES, "todo.answers.yaml"),
-      ],
-      {
-        cwd: dir,
-      },
-    );
+    const args = [
+      "draft",
+      "a todo service",
+      "-o",
+      "todo.mission",
+      "--offline",
+      "--script",
+      "s.draft.yaml",
+      "--answers",
+      join(FIXTURES, "todo.answers.yaml"),
+    ];
+    const r = missionc(args, { cwd: dir });
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(dir, "README.md"), "utf8")).toBe("mine");
     expect(readdirSync(outside)).toEqual([]);
-    const again = missionc(
-      [
-        "draft",
-        "a todo service",
-        "-o",
-        "todo.mission",
-        "--offline",
-        "--script",
-        "s.draft.yaml",
-        "--answers",
-        join(FIXTURES, "todo.answers.yaml"),
-      ],
-      {
-        cwd: dir,
-      },
-    );
+    const again = missionc(args, { cwd: dir });
     expect([again.status, again.stderr]).toEqual([2, expect.stringMatching(/todo\.mission exists: drafting would replace it/)]);
   });
 
