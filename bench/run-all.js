@@ -8,6 +8,7 @@ import { benchHello } from "./hello.js";
 import { benchSandbox } from "./sandbox.js";
 import { benchJournal } from "./journal.js";
 import { benchLsp } from "./lsp.js";
+import { benchServe } from "./serve.js";
 
 const started = performance.now();
 /** @type {[string, number][]} */
@@ -28,6 +29,7 @@ await section("hello", benchHello);
 await section("sandbox", benchSandbox);
 await section("journal", benchJournal);
 await section("lsp", benchLsp);
+await section("serve", benchServe);
 console.log(
   `npm run bench: ${((performance.now() - started) / 1000).toFixed(0)} s after the build (${took.map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(", ")})`,
 );
