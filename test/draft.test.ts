@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
@@ -24,23 +24,14 @@ const journalOf = (dir: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { type: string; call?: string; result?: { content: string; is_error: boolean } });
 
+/** `missionc draft "a todo service" -o todo.mission --offline` in `dir`, with a script and an answers file. */
+const draftTodo = (dir: string, script: string, answers: string) =>
+  missionc(["draft", "a todo service", "-o", "todo.mission", "--offline", "--script", script, "--answers", answers], { cwd: dir });
+
 describe("missionc draft, offline", () => {
   it("interviews from an answers file, repairs its first draft's diagnostic, writes a clean, canonical mission and its skill", () => {
     const dir = scratch();
-    const r = missionc(
-      [
-        "draft",
-        "a todo service",
-        "-o",
-        "todo.mission",
-        "--offline",
-        "--script",
-        join(FIXTURES, "todo.draft.yaml"),
-        "--answers",
-        join(FIXTURES, "todo.answers.yaml"),
-      ],
-      { cwd: dir },
-    );
+    const r = draftTodo(dir, join(FIXTURES, "todo.draft.yaml"), join(FIXTURES, "todo.answers.yaml"));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^wrote todo\.mission and skills\/node-api\.md \(after 1 round of repairs\)$/m);
     expect(r.stdout).toMatch(/coverage: 2\/2 assertions fulfilled/);
@@ -66,22 +57,7 @@ describe("missionc draft, offline", () => {
     const bad = script.runs["draft#1"][1];
     script.runs["draft#1"] = [script.runs["draft#1"][0], bad, bad, bad, bad, bad];
     writeFileSync(join(dir, "bad.draft.yaml"), stringify(script));
-    const r = missionc(
-      [
-        "draft",
-        "a todo service",
-        "-o",
-        "todo.mission",
-        "--offline",
-        "--script",
-        "bad.draft.yaml",
-        "--answers",
-        join(FIXTURES, "todo.answers.yaml"),
-      ],
-      {
-        cwd: dir,
-      },
-    );
+    const r = draftTodo(dir, "bad.draft.yaml", join(FIXTURES, "todo.answers.yaml"));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/the draft was not finished: 4 invalid answers to `submit_mission`/);
     expect(existsSync(join(dir, "todo.mission"))).toBe(false);
@@ -194,6 +170,33 @@ describe("missionc draft, offline", () => {
     expect([again.status, again.stderr]).toEqual([2, expect.stringMatching(/todo\.mission exists: drafting would replace it/)]);
   });
 
+  it("refuses a skill path that leaves the mission's folder, and writes nothing outside it", () => {
+    const dir = scratch();
+    const script = parseYaml(readFileSync(join(FIXTURES, "todo.draft.yaml"), "utf8")) as {
+      runs: Record<string, { tools?: { input?: { mission?: string; skills?: { file: string; content: string }[] } }[] }[]>;
+    };
+    for (const escape of ["../outside.md", "/tmp/outside.md", "skills/../../outside.md"]) {
+      const input = script.runs["draft#1"][2].tools![0].input!;
+      input.skills = [{ file: escape, content: "x" }];
+      input.mission = input.mission!.replace('"skills/node-api.md"', JSON.stringify(escape));
+      script.runs["draft#1"] = [
+        script.runs["draft#1"][0],
+        script.runs["draft#1"][2],
+        script.runs["draft#1"][2],
+        script.runs["draft#1"][2],
+        script.runs["draft#1"][2],
+      ];
+      writeFileSync(join(dir, "escape.draft.yaml"), stringify(script));
+      const r = draftTodo(dir, "escape.draft.yaml", join(FIXTURES, "todo.answers.yaml"));
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/each skill is \{ file: a relative path ending in \.md, inside the mission's folder, content \}/);
+      expect(existsSync(join(dir, "..", "outside.md"))).toBe(false);
+      expect(existsSync("/tmp/outside.md")).toBe(false);
+      rmSync(join(dir, ".missions"), { recursive: true, force: true });
+      script.runs["draft#1"] = (parseYaml(readFileSync(join(FIXTURES, "todo.draft.yaml"), "utf8")) as typeof script).runs["draft#1"];
+    }
+  });
+
   it("a script that runs out or does not read is a clear error, never an internal one", () => {
     const dir = scratch();
     writeFileSync(join(dir, "short.draft.yaml"), "format: missionc.script/1\nruns: {}\n");
@@ -230,20 +233,7 @@ describe("missionc draft, offline", () => {
     const live = missionc(["draft", "a todo service"], { cwd: dir, env: { ANTHROPIC_API_KEY: undefined } });
     expect([live.status, live.stderr]).toEqual([2, expect.stringMatching(/needs the environment variable ANTHROPIC_API_KEY/)]);
     writeFileSync(join(dir, "one.yaml"), "format: missionc.answers/1\nanswers: [just one]\n");
-    const short = missionc(
-      [
-        "draft",
-        "a todo service",
-        "-o",
-        "todo.mission",
-        "--offline",
-        "--script",
-        join(FIXTURES, "todo.draft.yaml"),
-        "--answers",
-        "one.yaml",
-      ],
-      { cwd: dir },
-    );
+    const short = draftTodo(dir, join(FIXTURES, "todo.draft.yaml"), "one.yaml");
     expect([short.status, short.stderr]).toEqual([2, expect.stringMatching(/has no answer for question 2: How do you run its tests\?/)]);
   });
 });
