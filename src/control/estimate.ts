@@ -74,47 +74,16 @@ function runsOf(plan: Plan, step: PlanStep, skillText: (name: string) => string)
       ...(f?.title !== undefined ? { title: f.title } : {}),
       ...(f?.spec !== undefined ? { spec: f.spec } : {}),
     };
-    return [
-      {
-        run: `implement:${step.feature}#1`,
-        kind: "implement",
-        milestone: step.milestone,
-        role: "worker",
-        model: step.model,
-        first: () => workerPrompt(plan, feature, "/worktree", skillText, []),
-      },
-    ];
+    return [run("implement", `implement:${step.feature}#1`, "worker", () => workerPrompt(plan, feature, "/worktree", skillText, []))];
   }
-  if (step.kind === "gate")
-    return [
-      {
-        run: `gate:${step.milestone}#1`,
-        kind: "gate",
-        milestone: step.milestone,
-        role: "orchestrator",
-        model: step.model,
-        first: () => "",
-      },
-    ];
-  if (step.validator === "scrutiny")
-    return step.features.map((f) => ({
-      run: `review:${step.milestone}#1:${f}`,
-      kind: "review" as const,
-      milestone: step.milestone,
-      role: step.role,
-      model: step.model,
-      first: () => "",
-    }));
-  return [
-    {
-      run: `user_test:${step.milestone}#1`,
-      kind: "user_test",
-      milestone: step.milestone,
-      role: step.role,
-      model: step.model,
-      first: () => "",
-    },
-  ];
+  if (step.kind === "gate") return [run("gate", `gate:${step.milestone}#1`, "orchestrator")];
+  if (step.validator === "scrutiny") return step.features.map((f) => run("review", `review:${step.milestone}#1:${f}`, step.role));
+  return [run("user_test", `user_test:${step.milestone}#1`, step.role)];
+
+  /** A run of the step; without `first`, its first message is the prior's size of text missionc does not build here. */
+  function run(kind: Run["kind"], id: string, role: string, first: () => string = () => ""): Run {
+    return { run: id, kind, milestone: step.milestone, role, model: step.model, first };
+  }
 }
 
 /** A script's turns for a run, and the size of each answer, when the script has the run. */
