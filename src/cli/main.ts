@@ -65,6 +65,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .option("--adopt", "Take over commits on the mission branch that missionc did not make (journaled)")
     .option("--record <script>", "Record every model turn of this run as a script that --offline --script replays")
     .option("--no-sandbox", "Run the agents' commands, procedures and checks unconfined (you decide this, never the mission file)")
+    .option("--notify-env <name>", "Post milestone results, pauses and completion to the webhook whose URL this environment variable holds")
     .example("missionc run specs/app.mission --offline")
     .action(run(async () => (await import("./run.js")).runCommand));
 

@@ -13,6 +13,7 @@ export interface RunFlags {
   record?: string;
   /** false with --no-sandbox (cac's negated flag) */
   sandbox?: boolean;
+  notifyEnv?: string;
 }
 
 function clock(started: number): string {
@@ -68,6 +69,7 @@ export async function runAndReport(file: string, flags: RunFlags): Promise<RunOu
       signal,
       ...(flags.record ? { record: flags.record } : {}),
       ...(flags.sandbox === false ? { sandbox: false } : {}),
+      ...(typeof flags.notifyEnv === "string" ? { notifyEnv: flags.notifyEnv } : {}),
       progress: (line) => write(`[${clock(started)}] ${line}\n`),
     });
   } finally {

@@ -130,6 +130,7 @@ export function timeSplit(events: readonly JournalEvent[]): TimeSplit {
   let sessionStart: number | undefined;
   let last = 0;
   for (const e of events) {
+    if (e.type === "notified") continue; // a webhook's delivery after the work is not the mission's time
     const at = Date.parse(e.at);
     const d = e.data as Data;
     if (e.type === "mission_started" || e.type === "run_started") {

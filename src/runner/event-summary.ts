@@ -45,6 +45,8 @@ export function summarize(event: JournalEvent): string {
       return e.data.run;
     case "leftover_killed":
       return `${e.data.run} group ${e.data.pgid}`;
+    case "notified":
+      return `notice about event ${e.data.about}: ${e.data.outcome}${e.data.status ? ` (HTTP ${e.data.status})` : e.data.reason ? ` (${e.data.reason})` : ""}`;
     case "procedure_finished":
       return `${e.data.name} → exit ${e.data.exit_code}`;
     case "commit_intent":

@@ -9,7 +9,7 @@ import type { CheckRecord, Handoff, Verdict } from "./state.js";
  */
 export interface EventData {
   mission_started: { plan_digest: string; branch: string; base: string };
-  run_started: { pid: number; offline: boolean };
+  run_started: { pid: number; offline: boolean; notify?: true };
   adopted: { commits: string[]; subjects: string[] };
   plan_upgraded: { from: string; to: string; format: string };
   replanned: {
@@ -73,6 +73,8 @@ export interface EventData {
   app_started: { milestone: string; round: number; pgid: number; ready: string; ready_ms: number; log: string };
   app_stopped: { milestone: string; round: number; pgid: number };
   procedure_finished: { name: string; command: string; exit_code: number; duration_ms: number; blob: string };
+  /** one attempt to post a notice about event `about` to the run's webhook (runner/notify.ts) */
+  notified: { about: number; attempt: number; outcome: "delivered" | "failed" | "gave_up"; status?: number; reason?: string };
 }
 
 export type EventType = keyof EventData;
@@ -114,6 +116,7 @@ export const EVENT_TYPES = [
   "app_started",
   "app_stopped",
   "procedure_finished",
+  "notified",
 ] as const satisfies readonly EventType[];
 
 // every kind is in the list: a kind added to EventData and not here is a compile error

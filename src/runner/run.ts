@@ -32,6 +32,7 @@ import { nextAction } from "./next.js";
 import { Redactor } from "./redact.js";
 import { secretValues } from "../agents/secrets.js";
 import { fold } from "./state.js";
+import { noticeOf, Notifier, owedNotices } from "./notify.js";
 
 /**
  * `missionc run`: starts or resumes a mission. Everything it knows comes from the journal; each
@@ -66,6 +67,8 @@ export interface RunOptions {
   sandbox?: boolean;
   /** called as each model call is made: a test counts that no journaled turn is asked for twice */
   onModelRequest?: (run: string, turn: number) => void;
+  /** --notify-env: the environment variable that holds a webhook's URL (runner/notify.ts) */
+  notifyEnv?: string;
 }
 
 export type RunOutcome =
@@ -152,6 +155,10 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
   const keyNames = Object.values(plan.models).flatMap((m) =>
     typeof m.options["api_key_env"] === "string" ? [m.options["api_key_env"]] : [],
   );
+  const webhook = options.notifyEnv !== undefined ? webhookOf(options.notifyEnv) : undefined;
+  if (typeof webhook === "object") return webhook;
+  // a secret like a key: out of the agents' commands, out of everything written
+  if (options.notifyEnv !== undefined) keyNames.push(options.notifyEnv);
   let sandbox: Sandbox;
   if (options.sandbox === false) {
     sandbox = new Unconfined(keyNames);
@@ -215,7 +222,7 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
     throw e;
   }
   try {
-    return await drive(plan, layout, chosen, options, { sandbox, keyNames });
+    return await drive(plan, layout, chosen, options, { sandbox, keyNames }, webhook);
   } finally {
     lock.release();
   }
@@ -227,6 +234,7 @@ async function drive(
   provider: (model: string) => Provider,
   options: RunOptions,
   confinement: { sandbox: Sandbox; keyNames: string[] },
+  webhook: string | undefined,
 ): Promise<RunOutcome> {
   let journalEvents;
   try {
@@ -240,7 +248,14 @@ async function drive(
   }
   const redactor = new Redactor(secretValues(process.env, confinement.keyNames));
   const journalExisted = existsSync(layout.journal); // before the Journal makes it
-  const journal = new Journal(layout.journal, journalEvents, redactor, options.afterAppend ? { afterAppend: options.afterAppend } : {});
+  let notifier: Notifier | undefined;
+  const journal = new Journal(layout.journal, journalEvents, redactor, {
+    afterAppend: (e) => {
+      options.afterAppend?.(e);
+      const notice = notifier && noticeOf(plan.mission.name, e);
+      if (notice) notifier!.send(notice);
+    },
+  });
   const blobs = new Blobs(layout.blobs, redactor);
   const git = options.workspace
     ? options.workspace(layout, plan.mission.branch)
@@ -310,7 +325,12 @@ async function drive(
     }
     // first, before anything this session journals: the mission's active time starts a new stretch
     // here, and an event before it would count the hours the mission lay stopped (state.ts, fold)
-    ctx.record("run_started", { pid: options.runner?.pid ?? process.pid, offline: options.offline });
+    const owed = webhook ? owedNotices(plan.mission.name, journalEvents) : [];
+    ctx.record("run_started", { pid: options.runner?.pid ?? process.pid, offline: options.offline, ...(webhook ? { notify: true } : {}) });
+    if (webhook) {
+      notifier = new Notifier({ url: webhook, record: (d) => ctx.record("notified", d) });
+      for (const n of owed) notifier.send(n);
+    }
     if (provenance.adopted.length) {
       ctx.record("adopted", { commits: provenance.adopted.map((c) => c.commit), subjects: provenance.adopted.map((c) => c.subject) });
       ctx.progress(`adopted ${provenance.adopted.length} commit(s) missionc did not make on ${plan.mission.branch} (--adopt)`);
@@ -334,8 +354,24 @@ async function drive(
     if (e instanceof GitError) return { exit: 2, status: "usage", message: e.message };
     throw e;
   } finally {
+    await notifier?.drain();
     journal.close();
   }
+}
+
+/** The webhook's URL from the variable `--notify-env` names; a problem never shows the value. */
+function webhookOf(name: string): string | { exit: 2; status: "usage"; message: string } {
+  const value = process.env[name];
+  if (!value) return { exit: 2, status: "usage", message: `--notify-env ${name}: the variable is not set (it holds the webhook's URL)` };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { exit: 2, status: "usage", message: `--notify-env ${name}: the variable does not hold a URL` };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    return { exit: 2, status: "usage", message: `--notify-env ${name}: the webhook's URL must be http or https` };
+  return value;
 }
 
 /**

@@ -419,6 +419,7 @@ export function apply(s: MissionState, e: AnyEvent): void {
     case "repository_restored":
     case "pause_requested":
     case "turn_interrupted":
+    case "notified":
       break;
     default: {
       // every kind has its case: a kind added to events.ts without one does not compile
@@ -471,20 +472,40 @@ function applyDecision(s: MissionState, d: EventData["decision"]): void {
   }
 }
 
-export function fold(plan: Plan, events: JournalEvent[]): MissionState {
-  const s = initialState(plan);
-  let segmentStart: number | undefined;
-  let last = 0;
-  for (const e of events) {
-    apply(s, e as AnyEvent); // written typed, and checked against the schema wherever the tests run
-    const t = Date.parse(e.at);
-    if (e.type === "run_started" || e.type === "mission_started") {
-      if (segmentStart !== undefined) s.activeMs += last - segmentStart;
-      segmentStart = t;
-    }
-    last = t;
+/**
+ * A fold that goes on as the journal grows: Mission Control follows a live journal without folding
+ * it again from the start at every event. `fold` is one of these over a whole journal.
+ */
+export class Folding {
+  readonly state: MissionState;
+  private sessionStart: number | undefined;
+  private last = 0;
+  private closedMs = 0;
+
+  constructor(plan: Plan) {
+    this.state = initialState(plan);
   }
-  if (segmentStart !== undefined) s.activeMs += last - segmentStart;
-  s.lastEvents = events.slice(-8).map((e) => ({ seq: e.seq, type: e.type, at: e.at, summary: summarize(e) }));
-  return s;
+
+  add(events: readonly JournalEvent[]): MissionState {
+    const s = this.state;
+    for (const e of events) {
+      apply(s, e as AnyEvent); // written typed, and checked against the schema wherever the tests run
+      // a webhook's delivery after the work is not the mission's time (runner/notify.ts)
+      if (e.type === "notified") continue;
+      const t = Date.parse(e.at);
+      if (e.type === "run_started" || e.type === "mission_started") {
+        if (this.sessionStart !== undefined) this.closedMs += this.last - this.sessionStart;
+        this.sessionStart = t;
+      }
+      this.last = t;
+    }
+    s.activeMs = this.closedMs + (this.sessionStart !== undefined ? this.last - this.sessionStart : 0);
+    const recent = events.slice(-8).map((e) => ({ seq: e.seq, type: e.type, at: e.at, summary: summarize(e) }));
+    s.lastEvents = [...s.lastEvents, ...recent].slice(-8);
+    return s;
+  }
+}
+
+export function fold(plan: Plan, events: readonly JournalEvent[]): MissionState {
+  return new Folding(plan).add(events);
 }
