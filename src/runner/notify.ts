@@ -113,7 +113,7 @@ export class Notifier {
   private async work(): Promise<void> {
     await Promise.resolve(); // never a journal write inside the caller's own append
     while (this.queue.length && !this.stopped) {
-      await this.deliver(this.queue[0]!);
+      await this.deliver(this.queue[0]);
       this.queue.shift();
     }
   }
@@ -133,7 +133,7 @@ export class Notifier {
         ...(tried.reason ? { reason: tried.reason } : {}),
       });
       if (outcome !== "failed") return;
-      await this.pause(delays[attempt - 1]!);
+      await this.pause(delays[attempt - 1]);
       if (this.stopped) return;
     }
   }
