@@ -1,10 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium } from "../src/agents/browser.js";
+import type { Dashboard } from "../src/control/dashboard.js";
 import { serve, type Serving } from "../src/serve/server.js";
+import { ROOT } from "./helpers/cases.js";
 import { exampleRepo, journalHas, runCli, startCli } from "./helpers/missions.js";
 
 /**
@@ -100,6 +102,7 @@ describe("missionc serve: the server", () => {
       const at = watching.url.replace(/\/\?token=.*$/, "");
       const [m] = JSON.parse((await get(`${at}/api/missions?token=${watching.token}`)).body) as { id: string }[];
       const reports: { journal_events: number }[] = [];
+      const steps: string[][] = [];
       const stream = request(`${at}/api/missions/${m.id}/events?token=${watching.token}`);
       stream.on("response", (res) => {
         res.setEncoding("utf8");
@@ -110,7 +113,11 @@ describe("missionc serve: the server", () => {
             const event = buffer.slice(0, i);
             buffer = buffer.slice(i + 2);
             const data = /^data: (.*)$/m.exec(event)?.[1];
-            if (/^event: report$/m.test(event) && data) reports.push(JSON.parse(data) as { journal_events: number });
+            if (/^event: dashboard$/m.test(event) && data) {
+              const d = JSON.parse(data) as Dashboard;
+              reports.push(d.report);
+              steps.push(d.timeline.steps.map((x) => `${x.label}: ${x.outcome ?? ""}`));
+            }
           }
         });
       });
@@ -121,6 +128,7 @@ describe("missionc serve: the server", () => {
       const started = Date.now();
       for (let i = 0; i < 200 && !reports.some((r) => r.journal_events > before); i++) await new Promise((r) => setTimeout(r, 25));
       expect(reports.some((r) => r.journal_events > before)).toBe(true);
+      expect(steps[0]).toContain("implement greeter (attempt 1): under way");
       // a second at most: the page is polled every 100 ms here (300 ms by default)
       expect(Date.now() - started).toBeLessThan(1000);
       stream.destroy();
@@ -136,35 +144,91 @@ const chromium = findChromium();
 if (!chromium) console.warn("the dashboard in a browser: skipped — no Chromium installed (Debian: apt-get install chromium)");
 
 describe.skipIf(!chromium)("the dashboard in headless Chromium", () => {
-  it("lists the mission, opens its dashboard from the events, answers the steering form; a screenshot is saved", async () => {
+  it("follows a running mission: steps appear, a message is answered, a failed assertion's evidence and a feature's diff open; a screenshot is saved", async () => {
+    // held at the worker's second turn until the test creates `release`; the orchestrator answers a message
+    const live = exampleRepo("hello", (dir) => {
+      const path = join(dir, "hello.script.yaml");
+      const script = parseYaml(readFileSync(path, "utf8")) as { runs: Record<string, Record<string, unknown>[]> };
+      script.runs["implement:greeter#1"][1]["wait_for"] = "release";
+      script.runs["message:1"] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "Noted; the greeter carries on." } }] }];
+      writeFileSync(path, stringify(script, { lineWidth: 0 }));
+    });
+    const run = startCli(["run", "hello.mission", "--offline"], live);
+    await journalHas(live, "hello", (e) => e.type === "model_response");
+    const watching = await serve({ repos: [live], host: "127.0.0.1", port: 0, pollMs: 100 });
+    const at = watching.url.replace(/\/\?token=.*$/, "");
     // a plain headless Chromium: the runner's own launch (launchChromium) sends everything to a proxy that answers nothing
     const { chromium: pw } = await import("playwright-core");
     const browser = await pw.launch({ executablePath: chromium!, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
     try {
-      const page = await browser.newPage({ viewport: { width: 1000, height: 1300 } });
+      const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       const foreign: string[] = [];
       page.on("request", (r) => {
-        if (!r.url().startsWith(base)) foreign.push(r.url());
+        if (!r.url().startsWith(at)) foreign.push(r.url());
       });
-      await page.goto(server.url, { waitUntil: "load" });
+      await page.goto(watching.url, { waitUntil: "load" });
       await page.getByRole("link", { name: "hello" }).click();
-      await page.getByText(/journal events/).waitFor();
-      expect(await page.locator("#milestones tbody tr").count()).toBe(1);
-      expect(await page.locator("#milestones tbody td").first().textContent()).toBe("greeting");
-      expect(await page.locator("#cache").textContent()).toMatch(/cache reads: \d+\.\d% of input tokens \(simulated: scripted agents\)/);
-      // keyboard: the form's controls are reachable and labelled
-      await page.getByLabel("Message to the orchestrator").fill("Anything left?");
+      const timeline = page.locator("#timeline tbody");
+      await timeline.getByText("implement greeter (attempt 1)").waitFor();
+      expect(await timeline.locator("tr", { hasText: "implement greeter (attempt 1)" }).textContent()).toContain("under way");
+
+      // steering: a message that stops the turn under way; the orchestrator's answer arrives on the page
+      await page.getByLabel("Message to the orchestrator").fill("Is the greeting English only?");
+      await page.getByLabel("stop the agent turn in progress first").check();
       await page.getByRole("button", { name: "Send" }).click();
-      await page.getByText(/not sent: the mission is done/).waitFor();
-      const shot = join(repo, "dashboard.png");
+      await page.getByText(/^sent: /).waitFor();
+      await timeline.getByRole("cell", { name: "Noted; the greeter carries on.", exact: true }).waitFor({ timeout: 20_000 });
+      expect(await timeline.locator("tr", { hasText: "Is the greeting English only?" }).textContent()).toContain(
+        "interrupting the turn under way",
+      );
+
+      // the worker goes on: later steps appear without a reload
+      writeFileSync(join(live, "release"), "");
+      await timeline.getByText("validate greeting, round 1").waitFor({ timeout: 30_000 });
+      await timeline.getByText("mission complete").waitFor({ timeout: 60_000 });
+      expect((await run.exited).code).toBe(0);
+
+      // the failed round's evidence: the check's command and its output
+      await page.getByRole("button", { name: "Evidence of greeting round 1" }).click();
+      const failed = page.locator('#evidence article[data-id="greet.default"]');
+      await failed.waitFor();
+      expect(await failed.locator("h4").textContent()).toMatch(/^greet\.default fail — by check$/);
+      expect(await failed.locator("pre").first().textContent()).toMatch(/exited [1-9]/);
+      expect(await page.locator("#evidence-title").evaluate((e) => e === document.activeElement)).toBe(true); // focus moves there
+
+      // a feature's handoff and the diff of its commit
+      await page.locator("#features tbody tr", { hasText: "greeter" }).locator("summary").click();
+      expect(await page.locator("#features tbody tr", { hasText: "greeter" }).locator("details").textContent()).toMatch(/implemented: /);
+      await page.getByRole("button", { name: /^Diff of greeter, commit / }).click();
+      await page
+        .locator("#diff-body")
+        .getByText(/diff --git/)
+        .waitFor();
+
+      // the page as the figures have it: the orchestration's share is written out, not only drawn
+      expect(await page.locator("#split tbody tr", { hasText: "orchestration" }).textContent()).toMatch(/\d+\.\d%/);
+      // kept for review after the run (the test's temporary folders are not)
+      mkdirSync(join(ROOT, "test-results"), { recursive: true });
+      const shot = join(ROOT, "test-results", "dashboard.png");
       await page.screenshot({ path: shot, fullPage: true });
-      expect(statSync(shot).size).toBeGreaterThan(10_000);
+      expect(statSync(shot).size).toBeGreaterThan(20_000);
       expect(errors).toEqual([]);
       expect(foreign).toEqual([]);
+
+      // refused: no token, a foreign Origin, a foreign Host (DNS rebinding)
+      const list = `${at}/api/missions`;
+      expect((await page.request.get(list)).status()).toBe(401);
+      expect((await page.request.get(`${list}?token=${watching.token}`, { headers: { origin: "http://evil.example" } })).status()).toBe(
+        403,
+      );
+      expect((await page.request.get(`${list}?token=${watching.token}`, { headers: { host: "evil.example" } })).status()).toBe(403);
+      expect((await page.request.get(`${list}?token=${watching.token}`)).status()).toBe(200);
     } finally {
       await browser.close();
+      await watching.close();
+      if (run.child.exitCode === null) run.child.kill("SIGKILL");
     }
   });
 });

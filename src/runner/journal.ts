@@ -1,4 +1,16 @@
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import { StateDamaged, fsyncDir } from "./files.js";
@@ -53,11 +65,16 @@ export function loadJournal(path: string, options: { readOnly?: boolean } = {}):
       closeSync(fd);
     }
   }
+  const { events } = parseLines(text.slice(0, end), 0, GENESIS);
+  return { events, droppedBytes };
+}
+
+/** The events of whole lines, each checked against the hash chain from (`seq`, `prev`). */
+function parseLines(text: string, seq: number, prev: string): { events: JournalEvent[]; prev: string } {
   const events: JournalEvent[] = [];
-  let prev = GENESIS;
   let start = 0;
-  let line = 0;
-  while (start < end) {
+  let line = seq;
+  while (start < text.length) {
     const nl = text.indexOf("\n", start);
     const raw = text.slice(start, nl);
     start = nl + 1;
@@ -79,7 +96,43 @@ export function loadJournal(path: string, options: { readOnly?: boolean } = {}):
     prev = hash;
     events.push(e);
   }
-  return { events, droppedBytes };
+  return { events, prev };
+}
+
+/**
+ * A reader that follows a journal another process is writing: each `next()` reads only what was
+ * appended since, checks it against the chain so far, and leaves a line still being written for later.
+ */
+export class JournalTail {
+  private offset = 0;
+  private seq = 0;
+  private prev = GENESIS;
+
+  constructor(readonly path: string) {}
+
+  next(): JournalEvent[] {
+    let fd: number;
+    try {
+      fd = openSync(this.path, "r");
+    } catch {
+      return []; // not written yet
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= this.offset) return [];
+      const buffer = Buffer.alloc(size - this.offset);
+      const read = readSync(fd, buffer, 0, buffer.length, this.offset);
+      const end = buffer.lastIndexOf(0x0a, read - 1) + 1;
+      if (end === 0) return [];
+      const { events, prev } = parseLines(buffer.toString("utf8", 0, end), this.seq, this.prev);
+      this.offset += end;
+      this.seq += events.length;
+      this.prev = prev;
+      return events;
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
 export interface JournalOptions {

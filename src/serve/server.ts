@@ -1,14 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { postToInbox } from "../control/inbox.js";
-import { readReport } from "../control/report.js";
-import { readStatus } from "../control/status.js";
-import { Blobs } from "../runner/blobs.js";
+import { simpleGit } from "simple-git";
 import { layoutOf, type Layout } from "../runner/layout.js";
-import { Redactor } from "../runner/redact.js";
+import { MissionView } from "./mission-view.js";
 import { PAGE } from "./page.js";
 
 /**
@@ -39,16 +37,12 @@ export interface Serving {
   close(): Promise<void>;
 }
 
-interface Listed {
-  id: string;
-  layout: Layout;
-}
-
 const MAX_BODY = 64 * 1024;
+const MAX_DIFF = 400_000;
 
 /** Every mission of the repositories, by a stable id (a hash of its state folder). */
-function missions(repos: readonly string[]): Listed[] {
-  const out: Listed[] = [];
+function missionLayouts(repos: readonly string[]): { id: string; layout: Layout }[] {
+  const out: { id: string; layout: Layout }[] = [];
   for (const repo of repos) {
     const dir = join(repo, ".missions");
     if (!existsSync(dir)) continue;
@@ -59,9 +53,9 @@ function missions(repos: readonly string[]): Listed[] {
   return out;
 }
 
-function summaryOf(m: Listed): Record<string, unknown> {
+function summaryOf(m: MissionView): Record<string, unknown> {
   try {
-    const st = readStatus(m.layout);
+    const st = m.status();
     return {
       id: m.id,
       mission: st.mission,
@@ -107,7 +101,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     return undefined;
   };
 
-  const send = (res: ServerResponse, status: number, body: string, type = "application/json; charset=utf-8"): void => {
+  const send = (res: ServerResponse, status: number, body: string | Buffer, type = "application/json; charset=utf-8"): void => {
     res.writeHead(status, {
       "content-type": type,
       "cache-control": "no-store",
@@ -119,35 +113,74 @@ export async function serve(o: ServeOptions): Promise<Serving> {
   };
   const json = (res: ServerResponse, status: number, value: unknown): void => send(res, status, `${JSON.stringify(value)}\n`);
 
-  const reportOf = (m: Listed) => readReport(m.layout, new Blobs(m.layout.blobs, new Redactor([])));
+  // one view a mission, kept while the server runs: each follows its journal from where it was
+  const views = new Map<string, MissionView>();
+  const listed = (): MissionView[] =>
+    missionLayouts(o.repos).map(({ id, layout }) => {
+      let v = views.get(id);
+      if (!v) views.set(id, (v = new MissionView(id, layout)));
+      return v;
+    });
+  // the pages watching each mission; one look at each watched journal every pollMs, whatever their number
+  const watchers = new Map<MissionView, Set<ServerResponse>>();
+  const publish = async (v: MissionView, to: Iterable<ServerResponse>): Promise<void> => {
+    let frame: string;
+    try {
+      frame = `event: dashboard\ndata: ${JSON.stringify(await v.dashboard())}\n\n`;
+    } catch (e) {
+      frame = `event: problem\ndata: ${JSON.stringify((e as Error).message)}\n\n`;
+    }
+    for (const res of to) res.write(frame);
+  };
+  let looking = false;
+  const look = async (): Promise<void> => {
+    if (looking) return; // a slow look (a long journal) is not stacked on
+    looking = true;
+    try {
+      for (const [v, pages] of watchers) {
+        let grew = false;
+        try {
+          grew = v.refresh();
+        } catch {
+          grew = true; // damaged or gone: the pages are told
+        }
+        if (grew) await publish(v, pages);
+      }
+    } finally {
+      looking = false;
+    }
+  };
+  const timer = setInterval(() => void look(), o.pollMs ?? 300);
+  timers.add(timer);
 
-  const events = async (m: Listed, res: ServerResponse): Promise<void> => {
+  const events = async (v: MissionView, res: ServerResponse): Promise<void> => {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
     streams.add(res);
-    let seen = -1;
-    const push = async (): Promise<void> => {
-      let size = 0;
-      try {
-        size = statSync(m.layout.journal).size;
-      } catch {
-        size = 0;
-      }
-      if (size === seen) return;
-      seen = size;
-      try {
-        res.write(`event: report\ndata: ${JSON.stringify(await reportOf(m))}\n\n`);
-      } catch (e) {
-        res.write(`event: problem\ndata: ${JSON.stringify((e as Error).message)}\n\n`);
-      }
-    };
-    await push();
-    const timer = setInterval(() => void push(), o.pollMs ?? 300);
-    timers.add(timer);
+    await publish(v, [res]);
+    let pages = watchers.get(v);
+    if (!pages) watchers.set(v, (pages = new Set()));
+    pages.add(res);
     res.on("close", () => {
-      clearInterval(timer);
-      timers.delete(timer);
       streams.delete(res);
+      pages.delete(res);
+      if (pages.size === 0) watchers.delete(v);
     });
+  };
+
+  /** A journaled commit of the mission, as `git show` prints it (the diff a feature made). */
+  const diffOf = async (v: MissionView, sha: string): Promise<string | undefined> => {
+    if (!v.commits().has(sha)) return undefined;
+    const shown = await simpleGit({ baseDir: v.layout.repo }).raw([
+      "show",
+      "--stat",
+      "--patch",
+      "--format=fuller",
+      "--no-color",
+      "--no-ext-diff",
+      "--no-textconv",
+      sha,
+    ]);
+    return shown.length > MAX_DIFF ? `${shown.slice(0, MAX_DIFF)}\n… (cut at ${MAX_DIFF} characters)\n` : shown;
   };
 
   const body = (req: IncomingMessage): Promise<unknown> =>
@@ -176,23 +209,45 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     const no = refused(req, url);
     if (no) return send(res, no.status, `${no.why}\n`, "text/plain; charset=utf-8");
     if (req.method === "GET" && url.pathname === "/") return send(res, 200, PAGE, "text/html; charset=utf-8");
-    if (req.method === "GET" && url.pathname === "/api/missions") return json(res, 200, missions(o.repos).map(summaryOf));
-    const route = /^\/api\/missions\/([0-9a-f]{12})\/(report|events|message|pause)$/.exec(url.pathname);
-    const m = route ? missions(o.repos).find((x) => x.id === route[1]) : undefined;
-    if (!route || !m) return json(res, 404, { error: "no such mission or page" });
-    const [, , what] = route;
-    if (req.method === "GET" && what === "report") return json(res, 200, await reportOf(m));
-    if (req.method === "GET" && what === "events") return events(m, res);
-    if (req.method === "POST" && what === "pause") return json(res, 200, { note: postToInbox(m.layout, { kind: "pause" }) });
+    if (req.method === "GET" && url.pathname === "/api/missions") return json(res, 200, listed().map(summaryOf));
+    const route = /^\/api\/missions\/([0-9a-f]{12})\/(.+)$/.exec(url.pathname);
+    const v = route ? listed().find((x) => x.id === route[1]) : undefined;
+    if (!route || !v) return json(res, 404, { error: "no such mission or page" });
+    const what = route[2];
+    if (req.method === "GET") {
+      if (what === "report") return json(res, 200, (await v.dashboard()).report);
+      if (what === "dashboard") return json(res, 200, await v.dashboard());
+      if (what === "events") return events(v, res);
+      const round = /^rounds\/([A-Za-z_][\w.-]*)\/(\d+)$/.exec(what);
+      if (round) {
+        const blob = v.roundBlob(round[1], Number(round[2]));
+        return blob ? json(res, 200, v.blobs.json(blob)) : json(res, 404, { error: "no such validation round" });
+      }
+      const commit = /^commits\/([0-9a-f]{40}|[0-9a-f]{64})$/.exec(what);
+      if (commit) {
+        const diff = await diffOf(v, commit[1]);
+        return diff === undefined
+          ? json(res, 404, { error: "not a commit of this mission" })
+          : send(res, 200, diff, "text/plain; charset=utf-8");
+      }
+      // the user tester's screenshots, by the names the validation report gives them
+      const shot = /^files\/validation\/screenshots\/([\w.-]+\.png)$/.exec(what);
+      if (shot && !shot[1].startsWith(".")) {
+        const path = join(v.layout.validation, "screenshots", shot[1]);
+        if (!existsSync(path) || !lstatSync(path).isFile()) return json(res, 404, { error: "no such screenshot" });
+        return send(res, 200, readFileSync(path), "image/png");
+      }
+    }
+    if (req.method === "POST" && what === "pause") return json(res, 200, { note: postToInbox(v.layout, { kind: "pause" }) });
     if (req.method === "POST" && what === "message") {
       const given = (await body(req).catch(() => undefined)) as { text?: unknown; interrupt?: unknown } | undefined;
       if (typeof given?.text !== "string" || given.text.trim() === "")
         return json(res, 400, { error: "a message is { text, interrupt? }" });
-      if (readStatus(m.layout).state === "done")
-        return json(res, 409, { error: "the mission is done: no orchestrator is left to answer a message" });
-      return json(res, 200, { note: postToInbox(m.layout, { kind: "message", text: given.text, interrupt: given.interrupt === true }) });
+      if (v.status().state === "done") return json(res, 409, { error: "the mission is done: no orchestrator is left to answer a message" });
+      return json(res, 200, { note: postToInbox(v.layout, { kind: "message", text: given.text, interrupt: given.interrupt === true }) });
     }
-    return json(res, 405, { error: "not allowed" });
+    if (["report", "dashboard", "events", "pause", "message"].includes(what)) return json(res, 405, { error: "not allowed" });
+    return json(res, 404, { error: "no such mission or page" });
   };
 
   const server = createServer((req, res) => {
