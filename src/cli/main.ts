@@ -70,6 +70,25 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .action(run(async () => (await import("./run.js")).runCommand));
 
   cli
+    .command(
+      "fleet [action] [...args]",
+      "Many missions on many machines: submit FILE --repo URL | worker | status | msg ID TEXT | pause ID | resume ID",
+    )
+    .option("--db <url>", "The fleet's Postgres (default: MISSIONC_FLEET_DB)")
+    .option("--repo <url>", "submit: the git repository the workers clone (the mission file is taken from it)")
+    .option("--offline", "submit: run every role on the scripted provider, from the mission's .script.yaml")
+    .option("--concurrency <n>", "worker: missions this worker runs at once (default 1)")
+    .option("--queue-concurrency <n>", "worker: missions the whole fleet runs at once")
+    .option("--lease-seconds <t>", "worker: how long a worker's lease lasts unrenewed before its missions go to others (default 10)")
+    .option("--dir <dir>", "worker: where the clones go (default ~/.cache/missionc/fleet)")
+    .option("--no-sandbox", "worker: run the agents' commands unconfined")
+    .option("--json", "status: as JSON")
+    .option("--interrupt", "msg: stop the agent turn in progress first")
+    .example("missionc fleet submit specs/app.mission --repo git@example.com:team/app.git")
+    .example("missionc fleet worker --concurrency 4")
+    .action(run(async () => (await import("./fleet.js")).fleetCommand));
+
+  cli
     .command("demo", "Run examples/hello offline in a new scratch git repository and print its path")
     .action(run(async () => (await import("./demo.js")).demoCommand));
 

@@ -137,9 +137,17 @@ export function readStatus(layout: Layout): Status {
 }
 
 /** The status from a journal already read and folded (the report folds it once for both). */
-export function statusOf(layout: Layout, plan: Plan, events: readonly JournalEvent[], droppedBytes: number, s: MissionState): Status {
-  const lock = readLock(layout.lock);
-  const running = lock !== undefined && holderAlive(lock);
+export function statusOf(
+  layout: Layout,
+  plan: Plan,
+  events: readonly JournalEvent[],
+  droppedBytes: number,
+  s: MissionState,
+  /** whether a runner holds it, when something other than the lock file knows (the fleet's lease) */
+  held?: boolean,
+): Status {
+  const lock = held === undefined ? readLock(layout.lock) : undefined;
+  const running = held ?? (lock !== undefined && holderAlive(lock));
   const features = [...s.features.values()];
   const zero = () => ({ input: 0, cache_read: 0, cache_write: 0, output: 0 });
   const byType = zero();

@@ -11,10 +11,14 @@ import type { Redactor } from "./redact.js";
  */
 export const INLINE_LIMIT = 512;
 
+/** Where else a blob is kept, before the event that names it is journaled (the fleet's database). */
+export type BlobSink = (hash: string, text: string) => void;
+
 export class Blobs {
   constructor(
     private readonly dir: string,
     private readonly redactor: Redactor,
+    private readonly sink?: BlobSink,
   ) {}
 
   put(value: unknown): string {
@@ -22,7 +26,10 @@ export class Blobs {
     if (text.length <= INLINE_LIMIT) return `=${text}`;
     const hash = createHash("sha256").update(text).digest("hex");
     const path = join(this.dir, hash);
-    if (!existsSync(path)) writeDurable(path, text);
+    if (!existsSync(path)) {
+      this.sink?.(hash, text);
+      writeDurable(path, text);
+    }
     return hash;
   }
 

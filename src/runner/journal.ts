@@ -69,6 +69,11 @@ export function loadJournal(path: string, options: { readOnly?: boolean } = {}):
   return { events, droppedBytes };
 }
 
+/** A whole journal's text (the fleet keeps its lines in a database), checked as a file is. */
+export function journalFromText(text: string): JournalEvent[] {
+  return parseLines(text, 0, GENESIS).events;
+}
+
 /** The events of whole lines, each checked against the hash chain from (`seq`, `prev`). */
 function parseLines(text: string, seq: number, prev: string): { events: JournalEvent[]; prev: string } {
   const events: JournalEvent[] = [];
@@ -135,8 +140,15 @@ export class JournalTail {
   }
 }
 
+/**
+ * A second backend the journal writes each event to, before the file: the fleet's database
+ * (fleet/journal-store.ts). It must be durable when it returns; it throws to refuse (another writer).
+ */
+export type JournalSink = (event: JournalEvent, line: string) => void;
+
 export interface JournalOptions {
   now?: () => Date;
+  sink?: JournalSink;
   /** called once an event is on disk; a crash harness stops the runner here, at every point in turn */
   afterAppend?: (event: JournalEvent) => void;
 }
@@ -147,6 +159,7 @@ export class Journal {
   private prev: string;
   private readonly now: () => Date;
   private readonly afterAppend: ((event: JournalEvent) => void) | undefined;
+  private readonly sink: JournalSink | undefined;
 
   constructor(
     readonly path: string,
@@ -163,6 +176,7 @@ export class Journal {
     this.prev = last?.hash ?? GENESIS;
     this.now = options.now ?? (() => new Date());
     this.afterAppend = options.afterAppend;
+    this.sink = options.sink;
   }
 
   /**
@@ -176,7 +190,9 @@ export class Journal {
     const hash = hashOf(JSON.stringify(body));
     const event: Event<K> = { ...body, hash };
     if (CHECKED) checkEvent(event);
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    const line = JSON.stringify(event);
+    this.sink?.(event, line);
+    writeSync(this.fd, `${line}\n`);
     if (options.durable !== false) fdatasyncSync(this.fd); // the data and the file's new length; an append needs no other metadata
     this.seq = event.seq;
     this.prev = hash;

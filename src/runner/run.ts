@@ -13,7 +13,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { runCommand } from "../agents/command.js";
 import { startProblem } from "../validators/user-test.js";
 import { validateMilestone } from "../validators/validate.js";
-import { Blobs } from "./blobs.js";
+import { Blobs, type BlobSink } from "./blobs.js";
 import { RunContext, Stop, TurnInterrupted, type Progress, type RunSettings } from "./context.js";
 import { writeDurable } from "./files.js";
 import { handoffGate, messageGate, milestoneGate } from "./gates.js";
@@ -25,7 +25,7 @@ import { scriptProblems } from "../agents/script-check.js";
 import { isMissionRunner } from "./processes.js";
 import { hostname } from "node:os";
 import { RepositoryGuard } from "./repo-guard.js";
-import { Journal, JournalCorrupt, loadJournal, type JournalEvent } from "./journal.js";
+import { Journal, JournalCorrupt, loadJournal, type JournalEvent, type JournalSink } from "./journal.js";
 import { layoutOf, type Layout } from "./layout.js";
 import { LockHeld, MissionLock, type RunnerProcess } from "./lock.js";
 import { nextAction } from "./next.js";
@@ -69,6 +69,11 @@ export interface RunOptions {
   onModelRequest?: (run: string, turn: number) => void;
   /** --notify-env: the environment variable that holds a webhook's URL (runner/notify.ts) */
   notifyEnv?: string;
+  /** more variables whose values are secrets (the fleet's database URL): redacted, kept from commands */
+  secretEnv?: string[];
+  /** the fleet: the journal and the blobs are written to its database too, first */
+  journalSink?: JournalSink;
+  blobSink?: BlobSink;
 }
 
 export type RunOutcome =
@@ -159,6 +164,7 @@ export async function runMission(options: RunOptions): Promise<RunOutcome> {
   if (typeof webhook === "object") return webhook;
   // a secret like a key: out of the agents' commands, out of everything written
   if (options.notifyEnv !== undefined) keyNames.push(options.notifyEnv);
+  keyNames.push(...(options.secretEnv ?? []));
   let sandbox: Sandbox;
   if (options.sandbox === false) {
     sandbox = new Unconfined(keyNames);
@@ -250,13 +256,14 @@ async function drive(
   const journalExisted = existsSync(layout.journal); // before the Journal makes it
   let notifier: Notifier | undefined;
   const journal = new Journal(layout.journal, journalEvents, redactor, {
+    ...(options.journalSink ? { sink: options.journalSink } : {}),
     afterAppend: (e) => {
       options.afterAppend?.(e);
       const notice = notifier && noticeOf(plan.mission.name, e);
       if (notice) notifier!.send(notice);
     },
   });
-  const blobs = new Blobs(layout.blobs, redactor);
+  const blobs = new Blobs(layout.blobs, redactor, options.blobSink);
   const git = options.workspace
     ? options.workspace(layout, plan.mission.branch)
     : new MissionGit(layout.repo, layout.worktree, plan.mission.branch);

@@ -1,0 +1,120 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { absolute } from "../syntax/host.js";
+import { EXIT, InputError, UsageError } from "./errors.js";
+import { write, writeError } from "./output.js";
+
+/**
+ * `missionc fleet submit | worker | status | msg | pause | resume`: many missions on many machines,
+ * through DBOS and the fleet's Postgres (docs/scale-out.md). The database is `--db URL` or
+ * MISSIONC_FLEET_DB (a URL may hold a password: the environment keeps it out of `ps`).
+ */
+
+export interface FleetFlags {
+  db?: string;
+  repo?: string;
+  offline?: boolean;
+  concurrency?: string | number;
+  queueConcurrency?: string | number;
+  leaseSeconds?: string | number;
+  dir?: string;
+  json?: boolean;
+  interrupt?: boolean;
+  sandbox?: boolean;
+}
+
+const ACTIONS = "submit FILE --repo GIT_URL | worker | status | msg ID TEXT | pause ID | resume ID";
+
+function database(flags: FleetFlags): string {
+  const db = flags.db ?? process.env["MISSIONC_FLEET_DB"];
+  if (!db) throw new UsageError("the fleet's database is needed", "--db postgres://… or MISSIONC_FLEET_DB");
+  if (flags.db) process.env["MISSIONC_FLEET_DB"] = flags.db; // so the runner treats it as the secret it may be
+  return db;
+}
+
+function count(value: string | number | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${value} is not a count`, "a whole number from 1");
+  return n;
+}
+
+export async function fleetCommand(action: string | undefined, args: string[], flags: FleetFlags): Promise<number> {
+  const fleet = await import("../fleet/client.js");
+  try {
+    switch (action) {
+      case "submit": {
+        if (args.length !== 1 || !flags.repo)
+          throw new UsageError("fleet submit needs a mission file and --repo", "missionc fleet submit FILE --repo GIT_URL");
+        const { id } = await fleet.submit(database(flags), absolute(args[0]), flags.repo, flags.offline === true);
+        write(`${id}\n`);
+        return EXIT.ok;
+      }
+      case "worker":
+        return await worker(database(flags), flags);
+      case "status": {
+        const all = await fleet.fleetStatus(database(flags));
+        if (flags.json) write(`${JSON.stringify(all, null, 2)}\n`);
+        else for (const m of all) write(`${statusLine(m)}\n`);
+        return EXIT.ok;
+      }
+      case "msg": {
+        const [id, text] = args;
+        if (!id || !text?.trim())
+          throw new UsageError("fleet msg needs a mission id and a message", 'missionc fleet msg ID "…" [--interrupt]');
+        write(`${await fleet.steer(database(flags), id, { kind: "message", text, interrupt: flags.interrupt === true })}\n`);
+        return EXIT.ok;
+      }
+      case "pause":
+        if (!args[0]) throw new UsageError("fleet pause needs a mission id", "missionc fleet pause ID");
+        write(`${await fleet.steer(database(flags), args[0], { kind: "pause" })}\n`);
+        return EXIT.ok;
+      case "resume":
+        if (!args[0]) throw new UsageError("fleet resume needs a mission id", "missionc fleet resume ID");
+        write(`${await fleet.resume(database(flags), args[0])}\n`);
+        return EXIT.ok;
+      default:
+        throw new UsageError(action ? `no fleet command \`${action}\`` : "which fleet command?", ACTIONS);
+    }
+  } catch (e) {
+    if (e instanceof fleet.FleetProblem) throw new InputError(e.message);
+    const code = (e as { code?: string }).code;
+    if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "28P01" || code === "3D000")
+      throw new InputError(`the fleet's database cannot be reached: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+function statusLine(m: Awaited<ReturnType<typeof import("../fleet/client.js").fleetStatus>>[number]): string {
+  const s = m.status;
+  const where = m.workflow
+    ? `${m.workflow.status.toLowerCase()}${m.workflow.executor && m.workflow.status === "PENDING" ? ` on ${m.workflow.executor}` : ""}`
+    : "not queued";
+  const figures = s
+    ? `${s.state} · ${s.milestone ? `milestone ${s.milestone} · ` : ""}${s.features.done}/${s.features.total} features · ${s.tokens.total} tokens · $${s.cost.usd.toFixed(4)} · ${s.elapsed_seconds} s`
+    : "not started";
+  return `${m.id}  ${figures} · ${where} · journal ${m.journal.events} events${m.journal.verified ? "" : ` DAMAGED: ${m.journal.problem}`}`;
+}
+
+async function worker(db: string, flags: FleetFlags): Promise<number> {
+  // DBOS 5.3 queries one pg client from two places at once, which pg 8 warns of at every start
+  process.noDeprecation = true;
+  const { FleetWorker } = await import("../fleet/worker.js");
+  const w = new FleetWorker({
+    db,
+    dir: flags.dir ? absolute(flags.dir) : join(homedir(), ".cache", "missionc", "fleet"),
+    concurrency: count(flags.concurrency, "--concurrency", 1),
+    ...(flags.queueConcurrency !== undefined ? { queueConcurrency: count(flags.queueConcurrency, "--queue-concurrency", 1) } : {}),
+    leaseSeconds: count(flags.leaseSeconds, "--lease-seconds", 10),
+    sandbox: flags.sandbox !== false,
+    log: (line) => write(`${new Date().toISOString()} ${line}\n`),
+  });
+  await w.start();
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  writeError("worker: leaving; its missions go to the other workers (the lease is dropped)");
+  await w.stop();
+  process.exit(EXIT.ok); // the runners in flight stop with the process: their journals resume elsewhere
+}

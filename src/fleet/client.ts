@@ -1,0 +1,132 @@
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { DBOS, DBOSClient } from "@dbos-inc/dbos-sdk";
+import { statusOf, type Status } from "../control/status.js";
+import { planFromMission } from "../plan/load.js";
+import type { Plan } from "../plan/types.js";
+import { repositoryRoot } from "../runner/git.js";
+import { journalFromText } from "../runner/journal.js";
+import { layoutOf } from "../runner/layout.js";
+import { fold } from "../runner/state.js";
+import { nodeHost } from "../syntax/host.js";
+import { APP, APP_VERSION, QUEUE, WORKFLOW } from "./engine.js";
+import { FleetStore, type FleetMission, type InboxItem } from "./store.js";
+
+/**
+ * What `missionc fleet submit | status | msg | pause | resume` do, against the fleet's database:
+ * a pure client of the engine (it enqueues; it never runs a mission).
+ */
+
+export class FleetProblem extends Error {}
+
+async function withFleet<T>(db: string, work: (store: FleetStore, client: DBOSClient) => Promise<T>): Promise<T> {
+  const store = new FleetStore(db, 2);
+  const client = await DBOSClient.create({ systemDatabaseUrl: db, applicationName: APP, systemDatabasePoolSize: 2, logger: quiet });
+  try {
+    return await work(store, client);
+  } finally {
+    await client.destroy();
+    await store.close();
+  }
+}
+
+const quiet = { info: () => undefined, debug: () => undefined, warn: () => undefined, error: () => undefined };
+
+const enqueue = (client: DBOSClient, id: string, run: number) =>
+  client.enqueue({ workflowName: WORKFLOW, queueName: QUEUE, workflowID: `${id}#${run}`, appVersion: APP_VERSION }, id);
+
+/**
+ * Puts a mission on the queue. FILE is a mission file in a checkout of the repository at GIT_URL:
+ * it is checked here, and the workers run the copy committed there (its path in the repository).
+ */
+export async function submit(db: string, file: string, repoUrl: string, offline: boolean): Promise<{ id: string; name: string }> {
+  const loaded = planFromMission(file, nodeHost());
+  if (!loaded.ok) throw new FleetProblem(`${file}: ${loaded.reason}`);
+  let root: string;
+  try {
+    root = await repositoryRoot(dirname(resolve(file)));
+  } catch (e) {
+    throw new FleetProblem(`${file} is not in a git repository: the workers find it by its path in ${repoUrl} (${(e as Error).message})`);
+  }
+  const name = loaded.plan.mission.name;
+  const id = `${name}-${randomBytes(3).toString("hex")}`;
+  return withFleet(db, async (store, client) => {
+    await store.prepare(() => DBOS.migrate(db));
+    await store.addMission({ id, name, repo_url: repoUrl, mission_path: relative(root, resolve(file)), offline });
+    await enqueue(client, id, 1);
+    return { id, name };
+  });
+}
+
+export interface FleetStatus {
+  id: string;
+  repo: string;
+  /** the engine's view: the latest run's workflow, and the executor that holds it */
+  workflow: { id: string; status: string; executor: string | null } | null;
+  /** the same figures as `missionc status --json`, from the journal in the database */
+  status: Status | null;
+  journal: { events: number; verified: boolean; problem?: string };
+}
+
+export async function fleetStatus(db: string): Promise<FleetStatus[]> {
+  return withFleet(db, async (store, client) => {
+    const missions = await store.missions();
+    const flows = await client.listWorkflows({ workflowName: WORKFLOW });
+    const live = await store.liveExecutors();
+    const out: FleetStatus[] = [];
+    for (const m of missions) {
+      const flow = flows.filter((w) => w.workflowID.startsWith(`${m.id}#`)).sort((a, b) => runOf(b.workflowID) - runOf(a.workflowID))[0];
+      const held = flow?.status === "PENDING" && flow.executorId !== undefined && live.has(flow.executorId);
+      out.push({
+        id: m.id,
+        repo: m.repo_url,
+        workflow: flow ? { id: flow.workflowID, status: flow.status, executor: flow.executorId ?? null } : null,
+        ...(await figures(store, m, held)),
+      });
+    }
+    return out;
+  });
+}
+
+const runOf = (workflowID: string): number => Number(workflowID.slice(workflowID.lastIndexOf("#") + 1));
+
+async function figures(store: FleetStore, m: FleetMission, held: boolean): Promise<Pick<FleetStatus, "status" | "journal">> {
+  const lines = await store.journalLines(m.id);
+  try {
+    const events = journalFromText(lines.map((l) => `${l}\n`).join(""));
+    if (!m.plan) return { status: null, journal: { events: events.length, verified: true } };
+    const plan = JSON.parse(m.plan) as Plan;
+    // no state folder on this machine: nothing is read from the one this names
+    const nowhere = layoutOf(join(tmpdir(), "missionc-fleet-nowhere"), m.name);
+    return { status: statusOf(nowhere, plan, events, 0, fold(plan, events), held), journal: { events: events.length, verified: true } };
+  } catch (e) {
+    return { status: null, journal: { events: lines.length, verified: false, problem: (e as Error).message } };
+  }
+}
+
+/** `fleet msg` and `fleet pause`: into the database's inbox, whichever worker runs the mission. */
+export async function steer(db: string, id: string, item: InboxItem): Promise<string> {
+  return withFleet(db, async (store) => {
+    const m = await store.mission(id);
+    if (!m) throw new FleetProblem(`no mission ${id} in the fleet`);
+    const done = (await store.journalLines(id)).some((l) => l.includes('"type":"mission_completed"'));
+    if (done) throw new FleetProblem(`${id} is done: no orchestrator is left to ${item.kind === "pause" ? "pause" : "answer a message"}`);
+    const row = await store.post(id, item);
+    return `posted (inbox ${row}): the worker running ${id} hands it to its runner, which acts at its next turn`;
+  });
+}
+
+/** A stopped (paused) mission back on the queue: a new run of it, resumed from its journal. */
+export async function resume(db: string, id: string): Promise<string> {
+  return withFleet(db, async (store, client) => {
+    const m = await store.mission(id);
+    if (!m) throw new FleetProblem(`no mission ${id} in the fleet`);
+    const flows = await client.listWorkflows({ workflowName: WORKFLOW, workflow_id_prefix: `${id}#` });
+    const busy = flows.find((w) => w.status === "PENDING" || w.status === "ENQUEUED");
+    if (busy) throw new FleetProblem(`${id} is ${busy.status === "PENDING" ? "running" : "queued"} already (${busy.workflowID})`);
+    const run = await store.nextRun(id);
+    await enqueue(client, id, run);
+    return `${id} is on the queue again (run ${run})`;
+  });
+}

@@ -1,0 +1,253 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { DBOS } from "@dbos-inc/dbos-sdk";
+import { simpleGit } from "simple-git";
+import { planFromMission } from "../plan/load.js";
+import { writeDurable } from "../runner/files.js";
+import { MissionGit, repositoryRoot, type Committed } from "../runner/git.js";
+import type { JournalEvent } from "../runner/journal.js";
+import { layoutOf, type Layout } from "../runner/layout.js";
+import { runMission } from "../runner/run.js";
+import { nodeHost } from "../syntax/host.js";
+import { APP, APP_VERSION, QUEUE, WORKFLOW } from "./engine.js";
+import { FleetStore, LOCKS, SCHEMA, type FleetMission } from "./store.js";
+import { SyncQuery } from "./sync-query.js";
+
+/**
+ * `missionc fleet worker`: takes missions from the engine's queue and runs them with the same runner
+ * as `missionc run`, in a clone of their repository, with the journal and blobs written to the
+ * database first and the mission branch pushed after every feature commit. docs/scale-out.md.
+ */
+
+export interface WorkerOptions {
+  db: string;
+  /** where the clones go */
+  dir: string;
+  /** missions this worker runs at once */
+  concurrency: number;
+  /** missions the whole fleet runs at once (the queue's limit), if any */
+  queueConcurrency?: number;
+  /** T: how long a worker's lease lasts without renewal */
+  leaseSeconds: number;
+  sandbox: boolean;
+  log: (line: string) => void;
+}
+
+export interface MissionOutcome {
+  exit: number;
+  status: string;
+  message?: string;
+}
+
+const run = promisify(execFile);
+
+/** The mission branch goes to the remote after each commit, before the commit is journaled. */
+class PushingGit extends MissionGit {
+  constructor(
+    private readonly clone: string,
+    worktree: string,
+    private readonly mission: string,
+  ) {
+    super(clone, worktree, mission);
+  }
+
+  override async commit(...args: Parameters<MissionGit["commit"]>): Promise<Committed> {
+    const made = await super.commit(...args);
+    if (made && "commit" in made) await pushBranch(this.clone, this.mission);
+    return made;
+  }
+}
+
+async function pushBranch(clone: string, branch: string): Promise<void> {
+  // the mission branch only, never the base; no hook of the repository's runs here
+  await run("git", [
+    "-C",
+    clone,
+    "-c",
+    "core.hooksPath=/dev/null",
+    "push",
+    "--quiet",
+    "origin",
+    `refs/heads/${branch}:refs/heads/${branch}`,
+  ]);
+}
+
+interface Running {
+  layout: Layout;
+  /** inbox rows already journaled (message_received / pause_requested), or written to the folder */
+  delivered: Set<string>;
+}
+
+export class FleetWorker {
+  readonly executor = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  private readonly store: FleetStore;
+  private readonly journal: SyncQuery;
+  private readonly running = new Map<string, Running>();
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly o: WorkerOptions) {
+    this.store = new FleetStore(o.db, 3);
+    this.journal = new SyncQuery(o.db);
+  }
+
+  async start(): Promise<void> {
+    await this.store.prepare(() => DBOS.migrate(this.o.db));
+    // the lease first: the missions this executor takes are never seen without a live owner
+    await this.store.renewLease(this.executor, hostname(), process.pid, this.o.leaseSeconds);
+    DBOS.setConfig({
+      name: APP,
+      systemDatabaseUrl: this.o.db,
+      executorID: this.executor,
+      applicationVersion: APP_VERSION,
+      logLevel: "warn",
+      systemDatabasePoolSize: 6,
+      runMigrations: false,
+    });
+    DBOS.registerWorkflow(
+      async (id: string): Promise<MissionOutcome> => DBOS.runStep(() => this.runHere(id), { name: "run", retriesAllowed: false }),
+      { name: WORKFLOW },
+    );
+    await DBOS.launch();
+    await DBOS.registerQueue(QUEUE, {
+      workerConcurrency: this.o.concurrency,
+      ...(this.o.queueConcurrency ? { globalConcurrency: this.o.queueConcurrency } : {}),
+    });
+    const every = (ms: number, work: () => Promise<void>): void => {
+      let busy = false;
+      this.timers.push(
+        setInterval(() => {
+          if (busy) return;
+          busy = true;
+          work()
+            .catch((e: unknown) => this.o.log(`worker: ${(e as Error).message}`))
+            .finally(() => (busy = false));
+        }, ms),
+      );
+    };
+    every((this.o.leaseSeconds * 1000) / 5, () => this.store.renewLease(this.executor, hostname(), process.pid, this.o.leaseSeconds));
+    every(1000, () => this.recoverTheDead());
+    every(500, () => this.deliverInbox());
+    this.o.log(
+      `worker ${this.executor}: taking missions from the queue \`${QUEUE}\` (${this.o.concurrency} at once; lease ${this.o.leaseSeconds} s)`,
+    );
+  }
+
+  /** Leaves at once: the lease is dropped so that live workers take this one's missions over now. */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.store.dropLease(this.executor).catch(() => undefined);
+  }
+
+  /**
+   * The lease only detects death; the engine recovers: a dead executor's missions (PENDING under an
+   * executor with no live lease) are given back to the queue by DBOS, where a live worker claims them.
+   * One worker at a time looks (an advisory lock), so a workflow is never given back twice.
+   */
+  private async recoverTheDead(): Promise<void> {
+    const c = await this.store.pool.connect();
+    try {
+      const { rows } = await c.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [LOCKS.recovery]);
+      if (!rows[0]?.ok) return;
+      try {
+        const live = await this.store.liveExecutors();
+        const pending = await DBOS.listWorkflows({ status: "PENDING", workflowName: WORKFLOW });
+        const orphans = pending.filter((w) => w.executorId && !live.has(w.executorId));
+        if (orphans.length === 0) return;
+        await DBOS.resumeWorkflows(
+          orphans.map((w) => w.workflowID),
+          { queueName: QUEUE },
+        );
+        for (const w of orphans)
+          this.o.log(`worker ${this.executor}: ${w.workflowID} of dead executor ${w.executorId} given back to the queue`);
+      } finally {
+        await c.query("SELECT pg_advisory_unlock($1)", [LOCKS.recovery]);
+      }
+    } finally {
+      c.release();
+    }
+  }
+
+  /** `fleet msg` / `fleet pause`: rows of the database's inbox become files of the mission's inbox folder. */
+  private async deliverInbox(): Promise<void> {
+    const rows = await this.store.inbox([...this.running.keys()]);
+    for (const r of rows) {
+      const run = this.running.get(r.mission);
+      const id = `fleet-${r.id}`;
+      if (!run || run.delivered.has(id)) continue;
+      writeDurable(join(run.layout.inbox, `${id}.json`), JSON.stringify({ id, ...r.item }));
+      run.delivered.add(id);
+    }
+  }
+
+  /** One mission, on this machine, until it is done or stops: the engine's one step of the workflow. */
+  private async runHere(id: string): Promise<MissionOutcome> {
+    const m = await this.store.mission(id);
+    if (!m) return { exit: 2, status: "usage", message: `no mission ${id} in the fleet` };
+    const clone = join(this.o.dir, `${id}-${Date.now()}`);
+    rmSync(clone, { recursive: true, force: true });
+    mkdirSync(dirname(clone), { recursive: true });
+    await simpleGit().clone(m.repo_url, clone, ["--quiet"]);
+    const missionFile = join(clone, m.mission_path);
+    const place = await placeOf(missionFile);
+    if (typeof place === "string") return { exit: 2, status: "usage", message: place };
+    const git = simpleGit({ baseDir: place.root });
+    // the mission branch as the fleet last pushed it: the next step builds on it
+    const remote = (await git.raw(["ls-remote", "--heads", "origin", place.branch])).trim();
+    if (remote) await git.raw(["branch", "--quiet", place.branch, `origin/${place.branch}`]);
+    const layout = layoutOf(place.root, place.name);
+    mkdirSync(layout.dir, { recursive: true });
+    const events = await this.store.materialize(m, layout);
+    const delivered = new Set(steeringIds(events));
+    this.running.set(id, { layout, delivered });
+    this.o.log(`[${id}] ${events.length ? `resumed from ${events.length} journaled events` : "started"} on ${this.executor}`);
+    try {
+      const outcome = await runMission({
+        missionFile,
+        offline: m.offline,
+        sandbox: this.o.sandbox,
+        progress: (line) => this.o.log(`[${id}] ${line}`),
+        secretEnv: ["MISSIONC_FLEET_DB"],
+        workspace: (l, branch) => new PushingGit(l.repo, l.worktree, branch),
+        journalSink: (e, line) => this.journaled(m, layout, e, line, delivered),
+        blobSink: (hash, text) => {
+          this.journal.query(`INSERT INTO ${SCHEMA}.blobs (hash, text) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [hash, text]);
+        },
+      });
+      if (existsSync(layout.plan))
+        await this.store.pool.query(`UPDATE ${SCHEMA}.missions SET plan = $2 WHERE id = $1`, [id, readFileSync(layout.plan, "utf8")]);
+      this.o.log(`[${id}] ${outcome.status}${"message" in outcome ? `: ${outcome.message}` : ""}`);
+      return { exit: outcome.exit, status: outcome.status, ...("message" in outcome ? { message: outcome.message } : {}) };
+    } finally {
+      this.running.delete(id);
+    }
+  }
+
+  /** The journal's second backend: the event is in the database before the runner acts on it. */
+  private journaled(m: FleetMission, layout: Layout, e: JournalEvent, line: string, delivered: Set<string>): void {
+    this.journal.query(`INSERT INTO ${SCHEMA}.journal (mission, seq, line) VALUES ($1, $2, $3)`, [m.id, e.seq, line]);
+    if (e.type === "mission_started" && existsSync(layout.plan))
+      this.journal.query(`UPDATE ${SCHEMA}.missions SET plan = $2 WHERE id = $1`, [m.id, readFileSync(layout.plan, "utf8")]);
+    for (const id of steeringIds([e])) delivered.add(id);
+  }
+}
+
+/** The ids of the messages and pauses a journal has taken in. */
+function steeringIds(events: readonly JournalEvent[]): string[] {
+  return events.filter((e) => e.type === "message_received" || e.type === "pause_requested").map((e) => String(e.data["id"]));
+}
+
+/** Where the runner will keep the mission: its repository root, name and branch, as `run` works them out. */
+export async function placeOf(missionFile: string): Promise<{ root: string; name: string; branch: string } | string> {
+  const loaded = planFromMission(missionFile, nodeHost());
+  if (!loaded.ok) return `${missionFile}: ${loaded.reason}`;
+  try {
+    const root = await repositoryRoot(resolve(dirname(resolve(missionFile)), loaded.plan.mission.repo));
+    return { root, name: loaded.plan.mission.name, branch: loaded.plan.mission.branch };
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
