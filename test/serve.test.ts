@@ -7,7 +7,7 @@ import { findChromium } from "../src/agents/browser.js";
 import type { Dashboard } from "../src/control/dashboard.js";
 import { serve, type Serving } from "../src/serve/server.js";
 import { ROOT } from "./helpers/cases.js";
-import { exampleRepo, journalHas, runCli, startCli } from "./helpers/missions.js";
+import { exampleRepo, git, journalHas, runCli, startCli } from "./helpers/missions.js";
 
 /**
  * Issue 18 (its first part): `missionc serve`'s server. Every request needs the token; a foreign
@@ -62,6 +62,44 @@ describe("missionc serve: the server", () => {
     expect((await get(withToken("/api/missions"), { origin: "http://evil.example" })).status).toBe(403);
     expect((await get(`${base}/api/missions`, { authorization: "Bearer nope" })).status).toBe(401);
     expect((await get(`${base}/api/missions`, { authorization: `Bearer ${server.token}` })).status).toBe(200);
+  });
+
+  it("bound to every address, answers a Host that is an address, localhost or this machine, never another name", async () => {
+    const wide = await serve({ repos: [repo], host: "0.0.0.0", port: 0 });
+    try {
+      const port = new URL(wide.url).port;
+      expect(wide.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+      const at = `http://127.0.0.1:${port}/api/missions?token=${wide.token}`;
+      expect((await get(at)).status).toBe(200);
+      expect((await get(at, { host: `localhost:${port}` })).status).toBe(200);
+      expect((await get(at, { host: `192.0.2.7:${port}` })).status).toBe(200);
+      expect((await get(at, { host: `rebound.example:${port}` })).status).toBe(403);
+      expect((await get(at, { host: `127.0.0.1:${Number(port) + 1}` })).status).toBe(403);
+    } finally {
+      await wide.close();
+    }
+  });
+
+  it("a port in use is a usage error (exit 2), and nothing is left running", async () => {
+    const port = new URL(server.url).port;
+    const r = await runCli(["serve", "--port", port], repo, {}, 20_000);
+    expect([r.code, r.stderr.trim()]).toEqual([
+      2,
+      `error: port ${port} is in use: choose another with --port, or --port 0 for any free one`,
+    ]);
+  });
+
+  it("shows only the journal's commits and the mission's own screenshots", async () => {
+    const [m] = JSON.parse((await get(withToken("/api/missions"))).body) as { id: string }[];
+    const base = git(repo, "rev-parse", "main").trim(); // a commit of the repository, not of the mission
+    expect((await get(withToken(`/api/missions/${m.id}/commits/${base}`))).status).toBe(404);
+    const dashboard = JSON.parse((await get(withToken(`/api/missions/${m.id}/dashboard`))).body) as Dashboard;
+    const made = dashboard.features.find((f) => f.commit)?.commit ?? "";
+    const diff = await get(withToken(`/api/missions/${m.id}/commits/${made}`));
+    expect(diff.status).toBe(200);
+    expect(diff.body).toContain("diff --git");
+    for (const path of ["..%2F..%2Fplan.json", "../../journal.jsonl", "%2e%2e%2fplan.json", ".hidden.png", "x.txt"])
+      expect((await get(withToken(`/api/missions/${m.id}/files/validation/screenshots/${path}`))).status, path).toBe(404);
   });
 
   it("lists the missions, and gives each one's figures as `missionc report --format json` does", async () => {
@@ -175,14 +213,17 @@ describe.skipIf(!chromium)("the dashboard in headless Chromium", () => {
       expect(await timeline.locator("tr", { hasText: "implement greeter (attempt 1)" }).textContent()).toContain("under way");
 
       // steering: a message that stops the turn under way; the orchestrator's answer arrives on the page
-      await page.getByLabel("Message to the orchestrator").fill("Is the greeting English only?");
+      // what people and agents write is shown as text, never as markup
+      await page.getByLabel("Message to the orchestrator").fill('Is the greeting English only? <img src=x onerror="window.pwned=1">');
       await page.getByLabel("stop the agent turn in progress first").check();
       await page.getByRole("button", { name: "Send" }).click();
       await page.getByText(/^sent: /).waitFor();
       await timeline.getByRole("cell", { name: "Noted; the greeter carries on.", exact: true }).waitFor({ timeout: 20_000 });
-      expect(await timeline.locator("tr", { hasText: "Is the greeting English only?" }).textContent()).toContain(
-        "interrupting the turn under way",
-      );
+      const asked = await timeline.locator("tr", { hasText: "Is the greeting English only?" }).textContent();
+      expect(asked).toContain("interrupting the turn under way");
+      expect(asked).toContain('<img src=x onerror="window.pwned=1">');
+      expect(await page.locator("main img").count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
 
       // the worker goes on: later steps appear without a reload
       writeFileSync(join(live, "release"), "");

@@ -19,7 +19,11 @@ export async function serveCommand(dirs: string[], options: { port?: number | st
   for (const d of dirs.length ? dirs : ["."])
     repos.push(await repositoryRoot(absolute(d)).catch(() => Promise.reject(new InputError(`${d} is not in a git repository`))));
   const { serve } = await import("../serve/server.js");
-  const serving = await serve({ repos, host, port });
+  const serving = await serve({ repos, host, port }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === "EADDRINUSE") throw new InputError(`port ${port} is in use: choose another with --port, or --port 0 for any free one`);
+    if (e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND") throw new InputError(`--host ${host}: not an address of this machine`);
+    throw e;
+  });
   write(`Mission Control: ${serving.url}\n(the token in the address is needed by every request; Ctrl-C stops the server)\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -99,8 +99,11 @@ export class Notifier {
     this.working ??= this.work().finally(() => (this.working = undefined));
   }
 
-  /** The work is over: deliveries under way get up to `ms` more, then nothing more is sent or journaled. */
-  async drain(ms = DRAIN_MS): Promise<void> {
+  /**
+   * The work is over: deliveries under way get up to `ms` more, then nothing more is sent or
+   * journaled. Returns how many notices are still owed (the next run with notices sends them).
+   */
+  async drain(ms = DRAIN_MS): Promise<number> {
     let timer: NodeJS.Timeout | undefined;
     if (this.working)
       await Promise.race([this.working, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() =>
@@ -108,6 +111,7 @@ export class Notifier {
       );
     this.stopped = true;
     this.stop.abort();
+    return this.queue.length;
   }
 
   private async work(): Promise<void> {

@@ -361,7 +361,11 @@ async function drive(
     if (e instanceof GitError) return { exit: 2, status: "usage", message: e.message };
     throw e;
   } finally {
-    await notifier?.drain();
+    const owed = (await notifier?.drain()) ?? 0;
+    if (owed)
+      options.progress(
+        `webhook: ${owed} notice(s) not delivered yet; the next \`missionc run ${basename(options.missionFile)} --notify-env ${options.notifyEnv}\` sends them`,
+      );
     journal.close();
   }
 }

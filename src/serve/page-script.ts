@@ -23,26 +23,64 @@ function bar(share) {
   b.style.width = Math.max(3, Math.round(share * 220)) + "px";
   return node("span", [b, " " + pct(share)]);
 }
-function button(label, onClick, described) {
+function button(label, onClick, described, id) {
   const b = node("button", label, { type: "button" });
+  if (id) b.id = id;
   if (described) b.setAttribute("aria-label", described);
   b.addEventListener("click", onClick);
   return b;
 }
 
+// a live page is rebuilt only where its data changed, and keeps what the reader opened and focused
+const shown = {};
+function rerender(key, data, render) {
+  const k = JSON.stringify(data);
+  if (shown[key] === k) return;
+  shown[key] = k;
+  const focused = document.activeElement && document.activeElement.id;
+  const opened = [...document.querySelectorAll("details[open]")].map((d) => d.id).filter(Boolean);
+  render(data);
+  for (const id of opened) { const d = document.getElementById(id); if (d) d.open = true; }
+  if (focused) { const f = document.getElementById(focused); if (f && f !== document.activeElement) f.focus(); }
+}
+function duration(seconds) {
+  const s = Math.round(seconds);
+  if (s < 60) return s + " s";
+  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+  return (d ? d + " d " : "") + (d || h ? h + " h " : "") + m + " min";
+}
+const BUDGET = { tokens: "tokens", cost_usd: "cost", time_seconds: "time" };
+function budgetLeft(b) {
+  if (!b || Object.keys(b).length === 0) return "no budget";
+  return Object.entries(b).map(([k, v]) => (BUDGET[k] || k) + ": " + (k === "cost_usd" ? money(v.left) + " of " + money(v.limit) : k === "time_seconds" ? duration(v.left) + " of " + duration(v.limit) : v.left + " of " + v.limit)).join("; ");
+}
+function when(at) {
+  const t = new Date(at);
+  return t.toDateString() === new Date().toDateString() ? t.toLocaleTimeString() : t.toLocaleString();
+}
+
 async function list() {
-  const res = await api("/api/missions");
-  const missions = await res.json();
-  const body = el("missions").tBodies[0];
-  body.replaceChildren();
-  for (const m of missions) {
-    const a = node("a", m.mission, { href: "#" + m.id });
-    a.addEventListener("click", (e) => { e.preventDefault(); open(m.id); history.replaceState(null, "", "?token=" + encodeURIComponent(token) + "#" + m.id); });
-    const left = m.budget ? Object.entries(m.budget).map(([k, b]) => k + " " + b.left + " of " + b.limit).join(", ") : "";
-    body.appendChild(row([cell(a), cell(node("span", m.state, { class: "state-" + m.state })), cell(m.milestone ?? "-"),
-      cell(m.features ? m.features.done + "/" + m.features.total : "-", true), cell(m.elapsed_seconds !== undefined ? m.elapsed_seconds + " s" : "-", true),
-      cell(m.tokens ?? "-", true), cell(m.cost_usd !== undefined ? money(m.cost_usd) : "-", true), cell(left || "no budget")]));
+  let missions;
+  try {
+    const res = await api("/api/missions");
+    if (!res.ok) throw new Error((await res.text()).trim());
+    missions = await res.json();
+    el("list-status").textContent = "";
+  } catch (e) {
+    el("list-status").textContent = "missionc serve cannot be reached (" + e.message + "); if it was started again, open the new address it printed";
+    return;
   }
+  rerender("list", missions, () => {
+    const body = el("missions").tBodies[0];
+    body.replaceChildren();
+    for (const m of missions) {
+      const a = node("a", m.mission, { href: "#" + m.id, id: "m-" + m.id });
+      a.addEventListener("click", (e) => { e.preventDefault(); open(m.id); history.replaceState(null, "", "?token=" + encodeURIComponent(token) + "#" + m.id); });
+      body.appendChild(row([cell(a), cell(m.repo), cell(node("span", m.state, { class: "state-" + m.state })), cell(m.milestone ?? "-"),
+        cell(m.features ? m.features.done + "/" + m.features.total : "-", true), cell(m.elapsed_seconds !== undefined ? duration(m.elapsed_seconds) : "-", true),
+        cell(m.tokens ?? "-", true), cell(m.cost_usd !== undefined ? money(m.cost_usd) : "-", true), cell(budgetLeft(m.budget))]));
+    }
+  });
 }
 
 let source;
@@ -50,17 +88,24 @@ let current;
 function open(id) {
   if (current === id && source) return;
   current = id;
+  for (const k of Object.keys(shown)) if (k !== "list") delete shown[k];
   el("dashboard").hidden = false;
   el("evidence").hidden = true;
   el("diff").hidden = true;
   if (source) source.close();
   source = new EventSource(withToken("/api/missions/" + id + "/events"));
   source.addEventListener("dashboard", (e) => show(JSON.parse(e.data)));
+  source.addEventListener("error", () => {
+    el("live").textContent = "the connection to missionc serve is lost; retrying — if it was started again, open the new address it printed";
+  });
   source.addEventListener("problem", (e) => { el("live").textContent = "the journal could not be read: " + JSON.parse(e.data); });
 }
 
+let lastState;
 function show(d) {
   const r = d.report;
+  if (lastState !== undefined && lastState !== r.state + r.journal_events) list();
+  lastState = r.state + r.journal_events;
   el("title").textContent = r.mission + (r.title ? " — " + r.title : "");
   el("live").textContent = r.state + " · " + r.journal_events + " journal events · " + r.wall_seconds + " s · " + r.tokens.total + " tokens" +
     (r.tokens.estimated ? " (simulated)" : "") + " · " + money(r.cost.usd) + " · updated " + new Date().toLocaleTimeString();
@@ -74,9 +119,9 @@ function show(d) {
     roles.appendChild(row([cell(role), cell(r.time.by_role[role] ? r.time.by_role[role].seconds : 0, true), cell(bar(r.token_share_by_role[role] ?? 0)),
       cell(pct(r.cache_read_share.by_role[role] ?? 0), true), cell(money(r.cost.by_role[role] ?? 0), true)]));
   el("cache").textContent = "cache reads: " + pct(r.cache_read_share.total) + " of input tokens" + (r.tokens.estimated ? " (simulated: scripted agents)" : "");
-  timeline(d.timeline);
-  rounds(d.rounds);
-  features(d.features);
+  rerender("timeline", d.timeline, timeline);
+  rerender("rounds", d.rounds, rounds);
+  rerender("features", d.features, features);
   const course = el("course");
   course.replaceChildren();
   for (const c of r.changes_of_course) course.appendChild(node("li", [c.gate, c.action, c.reason].filter(Boolean).join(" — ")));
@@ -89,7 +134,7 @@ function timeline(t) {
   body.replaceChildren();
   for (const s of t.steps.slice().reverse()) {
     const took = s.seconds !== undefined ? s.seconds + " s" : s.outcome === "under way" ? "…" : "";
-    body.appendChild(row([cell(s.seq, true), cell(new Date(s.at).toLocaleTimeString()), cell(node("span", s.kind, { class: "kind" })), cell(s.label), cell(took, true), cell(s.outcome ?? "")]));
+    body.appendChild(row([cell(s.seq, true), cell(when(s.at)), cell(node("span", s.kind, { class: "kind" })), cell(s.label), cell(took, true), cell(s.outcome ?? "")]));
   }
 }
 
@@ -99,7 +144,7 @@ function rounds(list) {
   for (const r of list) {
     const what = r.milestone + " round " + r.round;
     body.appendChild(row([cell(r.milestone), cell(r.round, true), cell(node("span", r.passed ? "passed" : "failed", { class: r.passed ? "v-pass" : "v-fail" })),
-      cell(r.failing.join(", ") || "-"), cell(button("Evidence", () => evidence(r.milestone, r.round), "Evidence of " + what))]));
+      cell(r.failing.join(", ") || "-"), cell(button("Evidence", () => evidence(r.milestone, r.round), "Evidence of " + what, "ev-" + r.milestone + "-" + r.round))]));
   }
 }
 
@@ -141,9 +186,9 @@ function features(list) {
       for (const c of h.commands) items.push(node("p", node("code", c.command + " → exit " + c.exit_code)));
       for (const i of h.issues) items.push(node("p", "issue (" + i.severity + "): " + i.text));
       if (h.notes) items.push(node("p", "notes: " + h.notes));
-      handoff = node("details", [node("summary", h.status + (h.issues.length ? ", " + h.issues.length + " issue(s)" : ""))].concat(items));
+      handoff = node("details", [node("summary", h.status + (h.issues.length ? ", " + h.issues.length + " issue(s)" : ""))].concat(items), { id: "ho-" + f.name });
     }
-    const commit = f.commit ? button(f.commit.slice(0, 10), () => diff(f.name, f.commit), "Diff of " + f.name + ", commit " + f.commit.slice(0, 10)) : "-";
+    const commit = f.commit ? button(f.commit.slice(0, 10), () => diff(f.name, f.commit), "Diff of " + f.name + ", commit " + f.commit.slice(0, 10), "diff-" + f.name) : "-";
     body.appendChild(row([cell(f.name + (f.title ? " — " + f.title : "")), cell(f.milestone), cell(f.origin === "follow_up" ? "follow-up" : "plan"), cell(state), cell(handoff), cell(commit)]));
   }
 }

@@ -1,4 +1,8 @@
+import { createHash } from "node:crypto";
 import { PAGE_SCRIPT } from "./page-script.js";
+
+/** The one script the page may run (its Content-Security-Policy names it by this hash). */
+export const SCRIPT_HASH = `sha256-${createHash("sha256").update(PAGE_SCRIPT).digest("base64")}`;
 
 /**
  * The page `missionc serve` serves: one file, plain HTML, CSS and JavaScript, no library and no CDN.
@@ -12,6 +16,7 @@ export const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Mission Control — missionc</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #111; background: #fafafa; }
   header { background: #1d2330; color: #fff; padding: .6rem 1rem; }
@@ -43,7 +48,8 @@ export const PAGE = `<!doctype html>
 <main>
   <section aria-labelledby="list-title">
     <h2 id="list-title">Missions</h2>
-    <table id="missions"><thead><tr><th scope="col">mission</th><th scope="col">state</th><th scope="col">milestone</th><th scope="col">features done</th><th scope="col">elapsed</th><th scope="col">tokens</th><th scope="col">cost</th><th scope="col">budget left</th></tr></thead><tbody></tbody></table>
+    <p id="list-status" role="status"></p>
+    <table id="missions"><thead><tr><th scope="col">mission</th><th scope="col">repository</th><th scope="col">state</th><th scope="col">milestone</th><th scope="col">features done</th><th scope="col">elapsed</th><th scope="col">tokens</th><th scope="col">cost</th><th scope="col">budget left</th></tr></thead><tbody></tbody></table>
   </section>
   <section id="dashboard" hidden>
     <h2 id="title"></h2>
@@ -85,9 +91,7 @@ export const PAGE = `<!doctype html>
     <p id="steered" role="status"></p>
   </section>
 </main>
-<script>
-${PAGE_SCRIPT}
-</script>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;

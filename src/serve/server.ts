@@ -1,13 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { isIP, type AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { postToInbox } from "../control/inbox.js";
 import { simpleGit } from "simple-git";
 import { layoutOf, type Layout } from "../runner/layout.js";
 import { MissionView } from "./mission-view.js";
-import { PAGE } from "./page.js";
+import { PAGE, SCRIPT_HASH } from "./page.js";
 
 /**
  * `missionc serve`: Mission Control in the browser. A local HTTP server over the missions of some
@@ -73,6 +74,8 @@ function summaryOf(m: MissionView): Record<string, unknown> {
   }
 }
 
+const bracketed = (host: string): string => (host.includes(":") ? `[${host}]` : host);
+
 const sameSecret = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -85,16 +88,28 @@ export async function serve(o: ServeOptions): Promise<Serving> {
   const timers = new Set<NodeJS.Timeout>();
   let port = o.port;
   const hosts = (): Set<string> => {
-    const names = new Set([`${o.host}:${port}`]);
+    const names = new Set([`${bracketed(o.host)}:${port}`]);
     if (o.host === "127.0.0.1" || o.host === "::1") for (const n of ["localhost", "127.0.0.1", "[::1]"]) names.add(`${n}:${port}`);
     return names;
+  };
+  // bound to every address: a Host that is an address (any), localhost or this machine's name; never
+  // another name, which is what a DNS-rebinding page would send
+  const everywhere = o.host === "0.0.0.0" || o.host === "::";
+  const answersFor = (host: string): boolean => {
+    if (hosts().has(host)) return true;
+    if (!everywhere) return false;
+    const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(host);
+    if (!m || Number(m[2]) !== port) return false;
+    const name = m[1]!.replace(/^\[|\]$/g, "");
+    return isIP(name) !== 0 || name === "localhost" || name === hostname().toLowerCase();
   };
 
   const refused = (req: IncomingMessage, url: URL): { status: number; why: string } | undefined => {
     const host = (req.headers.host ?? "").toLowerCase();
-    if (!hosts().has(host)) return { status: 403, why: "this server does not answer for that host" };
+    if (!answersFor(host)) return { status: 403, why: "this server does not answer for that host" };
     const origin = req.headers.origin;
-    if (origin !== undefined && !hosts().has(origin.replace(/^http:\/\//, "").toLowerCase()))
+    // this page's own origin is the Host it was loaded from
+    if (origin !== undefined && origin.replace(/^http:\/\//, "").toLowerCase() !== host)
       return { status: 403, why: "requests from another origin are refused" };
     const given = url.searchParams.get("token") ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
     if (!sameSecret(given, token)) return { status: 401, why: "the token printed by `missionc serve` is needed" };
@@ -107,7 +122,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
       "referrer-policy": "no-referrer",
-      "content-security-policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:",
+      "content-security-policy": `default-src 'self'; script-src '${SCRIPT_HASH}'; style-src 'unsafe-inline'; img-src 'self' data:`,
     });
     res.end(body);
   };
@@ -150,21 +165,20 @@ export async function serve(o: ServeOptions): Promise<Serving> {
       looking = false;
     }
   };
-  const timer = setInterval(() => void look(), o.pollMs ?? 300);
-  timers.add(timer);
 
   const events = async (v: MissionView, res: ServerResponse): Promise<void> => {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
     streams.add(res);
-    await publish(v, [res]);
     let pages = watchers.get(v);
     if (!pages) watchers.set(v, (pages = new Set()));
     pages.add(res);
+    // before the first frame: a page that leaves while it is being built is not kept
     res.on("close", () => {
       streams.delete(res);
       pages.delete(res);
       if (pages.size === 0) watchers.delete(v);
     });
+    await publish(v, [res]);
   };
 
   /** A journaled commit of the mission, as `git show` prints it (the diff a feature made). */
@@ -261,7 +275,9 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     server.listen(o.port, o.host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const shown = o.host.includes(":") ? `[${o.host}]` : o.host;
+  // only once listening: a server that could not start leaves nothing running
+  timers.add(setInterval(() => void look(), o.pollMs ?? 300));
+  const shown = o.host === "0.0.0.0" ? "127.0.0.1" : o.host === "::" ? "[::1]" : bracketed(o.host);
   return {
     url: `http://${shown}:${port}/?token=${token}`,
     token,
