@@ -100,7 +100,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     if (!everywhere) return false;
     const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(host);
     if (!m || Number(m[2]) !== port) return false;
-    const name = m[1]!.replace(/^\[|\]$/g, "");
+    const name = m[1].replace(/^\[|\]$/g, "");
     return isIP(name) !== 0 || name === "localhost" || name === hostname().toLowerCase();
   };
 
