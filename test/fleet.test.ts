@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FleetStatus } from "../src/fleet/client.js";
+import { serve } from "../src/serve/server.js";
 import { ROOT } from "./helpers/cases.js";
 import { exampleRepo, git, runCli } from "./helpers/missions.js";
 import { postgresMissing, startPostgres, type Postgres } from "./helpers/postgres.js";
@@ -51,11 +52,14 @@ function startWorker(db: string, dir: string): Worker {
 }
 
 /** A remote (a bare repository) holding examples/hello, whose worker is held at turn 2 until `release` exists. */
-function remoteOf(release: string): { remote: string; checkout: string } {
+type Script = { runs: Record<string, Record<string, unknown>[]> };
+
+function remoteOf(release: string, edit?: (script: Script) => void): { remote: string; checkout: string } {
   const checkout = exampleRepo("hello", (dir) => {
     const path = join(dir, "hello.script.yaml");
-    const script = parseYaml(readFileSync(path, "utf8")) as { runs: Record<string, Record<string, unknown>[]> };
+    const script = parseYaml(readFileSync(path, "utf8")) as Script;
     script.runs["implement:greeter#1"][1]["wait_for"] = release;
+    edit?.(script);
     writeFileSync(path, stringify(script, { lineWidth: 0 }));
   });
   const remote = `${checkout}.git`;
@@ -169,6 +173,18 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions,
           expect(new Set(commits).size).toBe(commits.length);
           expect(commits.length).toBe(expected.length - 1); // the branch's first commit is the base
         }
+        // Mission Control lists the fleet's missions with the figures of `missionc status`
+        const watching = await serve({ repos: [], host: "127.0.0.1", port: 0, fleet: { db, dir: join(scratch, "mirror") } });
+        try {
+          const listed = JSON.parse(await (await fetch(watching.url.replace("/?", "/api/missions?"))).text()) as {
+            mission: string;
+            state: string;
+            features: { done: number };
+          }[];
+          expect(listed.map((m) => [m.mission, m.state, m.features.done])).toEqual(ids.map(() => ["hello", "done", 2]));
+        } finally {
+          await watching.close();
+        }
         // the killed worker's missions resumed from the database's journal: a second run_started
         const resumed = await client.query<{ n: string }>(
           'SELECT count(*) AS n FROM missionc_fleet.journal WHERE line LIKE \'%"type":"run_started"%\'',
@@ -183,4 +199,51 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions,
       for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
     }
   }, 300_000);
+
+  it("msg and pause reach a mission through the database wherever it runs; resume puts it back on the queue", async () => {
+    const db = pg.url;
+    const scratch = mkdtempSync(join(tmpdir(), "fleet-steer-"));
+    const release = join(scratch, "release");
+    // answered between steps (message:1) or by the milestone's gate, whichever comes first
+    const { remote, checkout } = remoteOf(release, (script) => {
+      script.runs["message:1"] = [
+        { tools: [{ name: "decide", input: { action: "accept", reason: "Heard you; the greeter carries on." } }] },
+      ];
+    });
+    const worker = startWorker(db, join(scratch, "w"));
+    try {
+      await worker.executor;
+      const s = await runCli(["fleet", "submit", join(checkout, "hello.mission"), "--repo", `file://${remote}`, "--offline"], ROOT, {
+        MISSIONC_FLEET_DB: db,
+      });
+      const id = s.stdout.trim();
+      const mine = async (): Promise<FleetStatus | undefined> => (await fleetStatus(db)).find((m) => m.id === id);
+      await until("the mission held", 60_000, async () => ((await mine())?.status?.tokens.total ?? 0) > 0 || undefined);
+      const paused = await runCli(["fleet", "pause", id], ROOT, { MISSIONC_FLEET_DB: db });
+      expect(paused.stdout).toContain("posted");
+      const message = await runCli(["fleet", "msg", id, "Is it English only?"], ROOT, { MISSIONC_FLEET_DB: db });
+      expect(message.code).toBe(0);
+      writeFileSync(release, "");
+      const stopped = await until("the mission paused", 60_000, async () => {
+        const m = await mine();
+        return m?.status?.state === "paused" && m.workflow?.status === "SUCCESS" ? m : undefined;
+      });
+      expect(stopped.status?.last_events.some((e) => e.summary.includes("paused by `missionc pause`"))).toBe(true);
+      const resumed = await runCli(["fleet", "resume", id], ROOT, { MISSIONC_FLEET_DB: db });
+      expect(resumed.stdout).toContain("on the queue again (run 2)");
+      const done = await until("the mission done", 90_000, async () => {
+        const m = await mine();
+        return m?.status?.state === "done" ? m : undefined;
+      });
+      // the message was answered by the orchestrator on the resumed run (at the gate that came next)
+      expect(done.status?.changes_of_course.find((c) => c.gate === "message")?.reason).toContain("Is it English only?");
+      expect(branchOf(remote).length).toBe(3);
+      const late = await runCli(["fleet", "msg", id, "one more"], ROOT, { MISSIONC_FLEET_DB: db });
+      expect([late.code, late.stderr]).toEqual([2, expect.stringContaining("is done") as unknown as string]);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${worker.output().slice(-3000)}`);
+    } finally {
+      worker.child.kill("SIGKILL");
+    }
+  }, 240_000);
 });

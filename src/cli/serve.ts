@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { absolute } from "../syntax/host.js";
 import { repositoryRoot } from "../runner/git.js";
 import { EXIT, InputError, UsageError } from "./errors.js";
@@ -6,7 +8,10 @@ import { write, writeError } from "./output.js";
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 /** `missionc serve [DIR...]`: Mission Control for the missions of the repositories, until Ctrl-C. */
-export async function serveCommand(dirs: string[], options: { port?: number | string; host?: string }): Promise<number> {
+export async function serveCommand(
+  dirs: string[],
+  options: { port?: number | string; host?: string; fleet?: boolean; db?: string },
+): Promise<number> {
   const port = options.port === undefined ? 0 : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port ${options.port} is no port`, "a number from 0 (any free port) to 65535");
@@ -15,11 +20,15 @@ export async function serveCommand(dirs: string[], options: { port?: number | st
     writeError(
       `warning: serving on ${host}, not loopback: anyone who can reach this address and learns the token can read these missions and steer them`,
     );
+  const db = options.db ?? process.env["MISSIONC_FLEET_DB"];
+  if (options.fleet && !db) throw new UsageError("--fleet needs the fleet's database", "--db postgres://… or MISSIONC_FLEET_DB");
+  const fleet = options.fleet && db ? { db, dir: join(homedir(), ".cache", "missionc", "serve-fleet") } : undefined;
   const repos: string[] = [];
-  for (const d of dirs.length ? dirs : ["."])
+  // with --fleet and no folder, the fleet alone
+  for (const d of dirs.length || fleet ? dirs : ["."])
     repos.push(await repositoryRoot(absolute(d)).catch(() => Promise.reject(new InputError(`${d} is not in a git repository`))));
   const { serve } = await import("../serve/server.js");
-  const serving = await serve({ repos, host, port }).catch((e: NodeJS.ErrnoException) => {
+  const serving = await serve({ repos, host, port, ...(fleet ? { fleet } : {}) }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === "EADDRINUSE") throw new InputError(`port ${port} is in use: choose another with --port, or --port 0 for any free one`);
     if (e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND") throw new InputError(`--host ${host}: not an address of this machine`);
     throw e;

@@ -11,6 +11,7 @@ import type { Layout } from "../runner/layout.js";
 import { Redactor } from "../runner/redact.js";
 import { readStoredPlan } from "../runner/stored-plan.js";
 import { Folding } from "../runner/state.js";
+import type { InboxItem } from "../fleet/store.js";
 
 /**
  * One mission as the server follows it: the journal read as it grows (only the new lines each time)
@@ -30,6 +31,8 @@ export class MissionView {
   constructor(
     readonly id: string,
     readonly layout: Layout,
+    /** a fleet mission (a mirror of the database's): who holds it, and where steering goes */
+    readonly fleet?: { held: () => boolean; post: (item: InboxItem) => Promise<string> },
   ) {
     this.blobs = new Blobs(layout.blobs, new Redactor([]));
   }
@@ -55,7 +58,7 @@ export class MissionView {
 
   status(): Status {
     this.refresh();
-    return statusOf(this.layout, this.plan!, this.events, 0, this.folding.state);
+    return statusOf(this.layout, this.plan!, this.events, 0, this.folding.state, this.fleet?.held());
   }
 
   async dashboard(): Promise<Dashboard> {

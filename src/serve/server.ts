@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { postToInbox } from "../control/inbox.js";
 import { simpleGit } from "simple-git";
 import { layoutOf, type Layout } from "../runner/layout.js";
+import type { InboxItem } from "../fleet/store.js";
 import { MissionView } from "./mission-view.js";
 import { PAGE, SCRIPT_HASH } from "./page.js";
 
@@ -30,6 +31,8 @@ export interface ServeOptions {
   token?: string;
   /** how often a mission's journal is looked at for new events, in milliseconds */
   pollMs?: number;
+  /** the fleet's missions too (`serve --fleet`): its database, and where they are mirrored */
+  fleet?: { db: string; dir: string };
 }
 
 export interface Serving {
@@ -130,12 +133,36 @@ export async function serve(o: ServeOptions): Promise<Serving> {
 
   // one view a mission, kept while the server runs: each follows its journal from where it was
   const views = new Map<string, MissionView>();
-  const listed = (): MissionView[] =>
+  const local = (): MissionView[] =>
     missionLayouts(o.repos).map(({ id, layout }) => {
       let v = views.get(id);
       if (!v) views.set(id, (v = new MissionView(id, layout)));
       return v;
     });
+  // the fleet's missions, copied from its database at most once a second
+  // loaded only for the fleet: a local Mission Control never pays for the engine's client
+  const mirror = o.fleet ? new (await import("../fleet/mirror.js")).FleetMirror(o.fleet.db, o.fleet.dir) : undefined;
+  const held = new Map<string, boolean>();
+  let fleetViews: MissionView[] = [];
+  let synced = 0;
+  const fleetMissions = async (): Promise<MissionView[]> => {
+    if (!mirror || Date.now() - synced < 1000) return fleetViews;
+    synced = Date.now();
+    const entries = await mirror.sync();
+    fleetViews = entries.map((e) => {
+      held.set(e.id, e.held);
+      const id = `fleet-${createHash("sha256").update(e.id).digest("hex").slice(0, 12)}`;
+      let v = views.get(id);
+      if (!v)
+        views.set(
+          id,
+          (v = new MissionView(id, e.layout, { held: () => held.get(e.id) ?? false, post: (item) => mirror.post(e.id, item) })),
+        );
+      return v;
+    });
+    return fleetViews;
+  };
+  const listed = async (): Promise<MissionView[]> => [...local(), ...(await fleetMissions())];
   // the pages watching each mission; one look at each watched journal every pollMs, whatever their number
   const watchers = new Map<MissionView, Set<ServerResponse>>();
   const publish = async (v: MissionView, to: Iterable<ServerResponse>): Promise<void> => {
@@ -152,6 +179,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     if (looking) return; // a slow look (a long journal) is not stacked on
     looking = true;
     try {
+      if (mirror) await fleetMissions().catch(() => undefined);
       for (const [v, pages] of watchers) {
         let grew = false;
         try {
@@ -223,9 +251,9 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     const no = refused(req, url);
     if (no) return send(res, no.status, `${no.why}\n`, "text/plain; charset=utf-8");
     if (req.method === "GET" && url.pathname === "/") return send(res, 200, PAGE, "text/html; charset=utf-8");
-    if (req.method === "GET" && url.pathname === "/api/missions") return json(res, 200, listed().map(summaryOf));
-    const route = /^\/api\/missions\/([0-9a-f]{12})\/(.+)$/.exec(url.pathname);
-    const v = route ? listed().find((x) => x.id === route[1]) : undefined;
+    if (req.method === "GET" && url.pathname === "/api/missions") return json(res, 200, (await listed()).map(summaryOf));
+    const route = /^\/api\/missions\/((?:fleet-)?[0-9a-f]{12})\/(.+)$/.exec(url.pathname);
+    const v = route ? (await listed()).find((x) => x.id === route[1]) : undefined;
     if (!route || !v) return json(res, 404, { error: "no such mission or page" });
     const what = route[2];
     if (req.method === "GET") {
@@ -252,13 +280,14 @@ export async function serve(o: ServeOptions): Promise<Serving> {
         return send(res, 200, readFileSync(path), "image/png");
       }
     }
-    if (req.method === "POST" && what === "pause") return json(res, 200, { note: postToInbox(v.layout, { kind: "pause" }) });
+    const steer = async (item: InboxItem): Promise<string> => (v.fleet ? v.fleet.post(item) : postToInbox(v.layout, item));
+    if (req.method === "POST" && what === "pause") return json(res, 200, { note: await steer({ kind: "pause" }) });
     if (req.method === "POST" && what === "message") {
       const given = (await body(req).catch(() => undefined)) as { text?: unknown; interrupt?: unknown } | undefined;
       if (typeof given?.text !== "string" || given.text.trim() === "")
         return json(res, 400, { error: "a message is { text, interrupt? }" });
       if (v.status().state === "done") return json(res, 409, { error: "the mission is done: no orchestrator is left to answer a message" });
-      return json(res, 200, { note: postToInbox(v.layout, { kind: "message", text: given.text, interrupt: given.interrupt === true }) });
+      return json(res, 200, { note: await steer({ kind: "message", text: given.text, interrupt: given.interrupt === true }) });
     }
     if (["report", "dashboard", "events", "pause", "message"].includes(what)) return json(res, 405, { error: "not allowed" });
     return json(res, 404, { error: "no such mission or page" });
@@ -284,6 +313,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearInterval(t);
+        void mirror?.close();
         for (const s of streams) s.end();
         server.close(() => resolve());
         server.closeAllConnections();
