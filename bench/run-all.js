@@ -9,6 +9,7 @@ import { benchSandbox } from "./sandbox.js";
 import { benchJournal } from "./journal.js";
 import { benchLsp } from "./lsp.js";
 import { benchServe } from "./serve.js";
+import { benchFleet } from "./fleet.js";
 
 const started = performance.now();
 /** @type {[string, number][]} */
@@ -30,6 +31,7 @@ await section("sandbox", benchSandbox);
 await section("journal", benchJournal);
 await section("lsp", benchLsp);
 await section("serve", benchServe);
+await section("fleet", benchFleet);
 console.log(
   `npm run bench: ${((performance.now() - started) / 1000).toFixed(0)} s after the build (${took.map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(", ")})`,
 );

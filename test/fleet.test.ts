@@ -32,11 +32,11 @@ interface Worker {
   executor: Promise<string>;
 }
 
-function startWorker(db: string, dir: string): Worker {
+function startWorker(db: string, dir: string, env: Record<string, string> = {}): Worker {
   const child = spawn(
     process.execPath,
     [join(ROOT, "bin/missionc.js"), "fleet", "worker", "--concurrency", "2", "--lease-seconds", String(LEASE_SECONDS), "--dir", dir],
-    { env: { ...process.env, MISSIONC_FLEET_DB: db, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+    { env: { ...process.env, MISSIONC_FLEET_DB: db, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
   let seen: (id: string) => void = () => undefined;
@@ -204,13 +204,16 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions,
     const db = pg.url;
     const scratch = mkdtempSync(join(tmpdir(), "fleet-steer-"));
     const release = join(scratch, "release");
+    // the worker's key, which a model echoes: redacted before the database sees it
+    const key = "sk-ant-fleet-0123456789abcdef";
     // answered between steps (message:1) or by the milestone's gate, whichever comes first
     const { remote, checkout } = remoteOf(release, (script) => {
       script.runs["message:1"] = [
         { tools: [{ name: "decide", input: { action: "accept", reason: "Heard you; the greeter carries on." } }] },
       ];
+      script.runs["implement:greeter#1"][0]["text"] = `My key is ${key}.`;
     });
-    const worker = startWorker(db, join(scratch, "w"));
+    const worker = startWorker(db, join(scratch, "w"), { ANTHROPIC_API_KEY: key });
     try {
       await worker.executor;
       const s = await runCli(["fleet", "submit", join(checkout, "hello.mission"), "--repo", `file://${remote}`, "--offline"], ROOT, {
@@ -238,6 +241,24 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions,
       // the message was answered by the orchestrator on the resumed run (at the gate that came next)
       expect(done.status?.changes_of_course.find((c) => c.gate === "message")?.reason).toContain("Is it English only?");
       expect(branchOf(remote).length).toBe(3);
+      // no key in the database: not in a journal line, not in a blob
+      const { default: pgClient } = await import("pg");
+      const client = new pgClient.Client({ connectionString: db });
+      await client.connect();
+      try {
+        const found = await client.query<{ n: string }>(
+          "SELECT (SELECT count(*) FROM missionc_fleet.journal WHERE line LIKE $1) + (SELECT count(*) FROM missionc_fleet.blobs WHERE text LIKE $1) AS n",
+          [`%${key}%`],
+        );
+        expect(Number(found.rows[0].n)).toBe(0);
+        const said = await client.query<{ n: string }>(
+          "SELECT (SELECT count(*) FROM missionc_fleet.journal WHERE mission = $1 AND line LIKE '%My key is%') + (SELECT count(*) FROM missionc_fleet.blobs WHERE text LIKE '%My key is%') AS n",
+          [id],
+        );
+        expect(Number(said.rows[0].n)).toBeGreaterThan(0); // the turn is there, its key taken out
+      } finally {
+        await client.end();
+      }
       const late = await runCli(["fleet", "msg", id, "one more"], ROOT, { MISSIONC_FLEET_DB: db });
       expect([late.code, late.stderr]).toEqual([2, expect.stringContaining("is done") as unknown as string]);
     } catch (e) {

@@ -87,6 +87,7 @@ export class FleetWorker {
   private readonly store: FleetStore;
   private readonly journal: SyncQuery;
   private readonly running = new Map<string, Running>();
+  private readonly runs = new Map<string, Promise<MissionOutcome>>();
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly o: WorkerOptions) {
@@ -128,7 +129,17 @@ export class FleetWorker {
         }, ms),
       );
     };
-    every((this.o.leaseSeconds * 1000) / 5, () => this.store.renewLease(this.executor, hostname(), process.pid, this.o.leaseSeconds));
+    let renewed = Date.now();
+    every((this.o.leaseSeconds * 1000) / 5, async () => {
+      await this.store.renewLease(this.executor, hostname(), process.pid, this.o.leaseSeconds);
+      const gap = (Date.now() - renewed) / 1000;
+      renewed = Date.now();
+      // a starved machine renews late; past T the others take this worker for dead
+      if (gap > this.o.leaseSeconds / 2)
+        this.o.log(
+          `worker ${this.executor}: the lease was renewed ${gap.toFixed(1)} s after the last time (T = ${this.o.leaseSeconds} s): this machine is overloaded`,
+        );
+    });
     every(1000, () => this.recoverTheDead());
     every(500, () => this.deliverInbox());
     this.o.log(
@@ -183,11 +194,24 @@ export class FleetWorker {
     }
   }
 
-  /** One mission, on this machine, until it is done or stops: the engine's one step of the workflow. */
-  private async runHere(id: string): Promise<MissionOutcome> {
+  /**
+   * One mission, on this machine, until it is done or stops: the engine's one step of the workflow.
+   * The same mission given to this worker again while it runs here (the engine handing out a
+   * workflow a second time) is not started twice: the second waits for the first's outcome.
+   */
+  private runHere(id: string): Promise<MissionOutcome> {
+    const running = this.runs.get(id);
+    if (running) return running;
+    const run = this.runOnce(id).finally(() => this.runs.delete(id));
+    this.runs.set(id, run);
+    return run;
+  }
+
+  private async runOnce(id: string): Promise<MissionOutcome> {
     const m = await this.store.mission(id);
     if (!m) return { exit: 2, status: "usage", message: `no mission ${id} in the fleet` };
-    const clone = join(this.o.dir, `${id}-${Date.now()}`);
+    // a folder of its own each time, whatever ran before
+    const clone = join(this.o.dir, `${id}-${Date.now()}-${randomBytes(3).toString("hex")}`);
     rmSync(clone, { recursive: true, force: true });
     mkdirSync(dirname(clone), { recursive: true });
     await simpleGit().clone(m.repo_url, clone, ["--quiet"]);
@@ -209,6 +233,8 @@ export class FleetWorker {
         missionFile,
         offline: m.offline,
         sandbox: this.o.sandbox,
+        // a check or procedure this mission's last worker died during runs once more (docs/scale-out.md)
+        settings: { rerunCut: 1 },
         progress: (line) => this.o.log(`[${id}] ${line}`),
         secretEnv: ["MISSIONC_FLEET_DB"],
         workspace: (l, branch) => new PushingGit(l.repo, l.worktree, branch),

@@ -44,6 +44,8 @@ export interface Progress {
 }
 
 export interface RunSettings {
+  /** how many times a check or procedure the runner died during is run again (0: answered as failed) */
+  rerunCut: number;
   commandTimeoutMs: number;
   maxTurns: number;
   maxInvalid: number;

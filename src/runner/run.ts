@@ -83,7 +83,7 @@ export type RunOutcome =
   | { exit: 3; status: "paused"; message: string; layout: Layout }
   | { exit: 4; status: "locked"; message: string };
 
-const DEFAULTS: RunSettings = { commandTimeoutMs: 120_000, maxTurns: 40, maxInvalid: 3 };
+const DEFAULTS: RunSettings = { commandTimeoutMs: 120_000, maxTurns: 40, maxInvalid: 3, rerunCut: 0 };
 
 export function defaultScriptPath(missionFile: string): string {
   return join(dirname(resolve(missionFile)), `${basename(missionFile).replace(/\.mission$/, "")}.script.yaml`);

@@ -69,7 +69,8 @@ export interface MilestoneState {
   /** per round: the checks run, the verdicts given, the report */
   checks: Map<number, Map<string, CheckRecord>>;
   /** `round` → `kind:name` of the procedures and checks journaled as started (one without a result was cut short) */
-  checksStarted: Map<number, Set<string>>;
+  /** each round's checks and procedures started, and how many times (a crash cuts one short) */
+  checksStarted: Map<number, Map<string, number>>;
   verdicts: Map<number, Map<string, Verdict[]>>;
   reports: Map<number, { passed: boolean; failing: string[]; failingProcedures: string[]; blob: string }>;
   gates: Set<number>;
@@ -345,9 +346,10 @@ export function apply(s: MissionState, e: AnyEvent): void {
     case "check_started": {
       const m = s.milestones.get(e.data.milestone);
       if (!m) break;
-      const set = m.checksStarted.get(e.data.round) ?? new Set<string>();
-      set.add(`${e.data.kind}:${e.data.name}`);
-      m.checksStarted.set(e.data.round, set);
+      const started = m.checksStarted.get(e.data.round) ?? new Map<string, number>();
+      const key = `${e.data.kind}:${e.data.name}`;
+      started.set(key, (started.get(key) ?? 0) + 1);
+      m.checksStarted.set(e.data.round, started);
       break;
     }
     case "check_result": {

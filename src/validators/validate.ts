@@ -73,8 +73,10 @@ async function runOnce(
   const done = m.checks.get(round)?.get(key);
   if (done) return done;
   // the runner died while this ran last time, and it may be why (a test that kills its parent,
-  // the memory it took): it is answered as failed, not run again — see STOPPED_DURING
-  const cut = m.checksStarted.get(round)?.has(key) === true;
+  // the memory it took): it is answered as failed, not run again — see STOPPED_DURING. In the fleet
+  // a worker's death is most often its machine's, so there it runs again once (settings.rerunCut)
+  const starts = m.checksStarted.get(round)?.get(key) ?? 0;
+  const cut = starts > ctx.settings.rerunCut;
   if (!cut) ctx.record("check_started", { milestone, round, kind, name });
   if (cut) {
     const check: CheckRecord = {
