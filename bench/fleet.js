@@ -188,7 +188,10 @@ async function connections(db) {
   const c = new pg.Client({ connectionString: db });
   await c.connect();
   try {
-    return Number((await c.query("SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend'")).rows[0].n);
+    const rows = /** @type {{ rows: { n: string }[] }} */ (
+      await c.query("SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend'")
+    );
+    return Number(rows.rows[0]?.n);
   } finally {
     await c.end();
   }
@@ -199,8 +202,10 @@ async function queueWaits(db) {
   const c = new pg.Client({ connectionString: db });
   await c.connect();
   try {
-    const rows = await c.query(
-      "SELECT started_at_epoch_ms - created_at AS wait FROM dbos.workflow_status WHERE workflow_uuid LIKE '%#1' AND started_at_epoch_ms IS NOT NULL",
+    const rows = /** @type {{ rows: { wait: string }[] }} */ (
+      await c.query(
+        "SELECT started_at_epoch_ms - created_at AS wait FROM dbos.workflow_status WHERE workflow_uuid LIKE '%#1' AND started_at_epoch_ms IS NOT NULL",
+      )
     );
     return rows.rows.map((r) => Number(r.wait));
   } finally {
