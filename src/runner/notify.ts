@@ -173,3 +173,18 @@ export class Notifier {
     });
   }
 }
+
+/** The webhook's URL from the variable `--notify-env` names; a problem never shows the value. */
+export function webhookOf(name: string): string | { exit: 2; status: "usage"; message: string } {
+  const value = process.env[name];
+  if (!value) return { exit: 2, status: "usage", message: `--notify-env ${name}: the variable is not set (it holds the webhook's URL)` };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { exit: 2, status: "usage", message: `--notify-env ${name}: the variable does not hold a URL` };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    return { exit: 2, status: "usage", message: `--notify-env ${name}: the webhook's URL must be http or https` };
+  return value;
+}

@@ -32,7 +32,7 @@ import { nextAction } from "./next.js";
 import { Redactor } from "./redact.js";
 import { secretValues } from "../agents/secrets.js";
 import { fold } from "./state.js";
-import { noticeOf, Notifier, owedNotices } from "./notify.js";
+import { noticeOf, Notifier, owedNotices, webhookOf } from "./notify.js";
 
 /**
  * `missionc run`: starts or resumes a mission. Everything it knows comes from the journal; each
@@ -368,21 +368,6 @@ async function drive(
       );
     journal.close();
   }
-}
-
-/** The webhook's URL from the variable `--notify-env` names; a problem never shows the value. */
-function webhookOf(name: string): string | { exit: 2; status: "usage"; message: string } {
-  const value = process.env[name];
-  if (!value) return { exit: 2, status: "usage", message: `--notify-env ${name}: the variable is not set (it holds the webhook's URL)` };
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return { exit: 2, status: "usage", message: `--notify-env ${name}: the variable does not hold a URL` };
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:")
-    return { exit: 2, status: "usage", message: `--notify-env ${name}: the webhook's URL must be http or https` };
-  return value;
 }
 
 /**

@@ -1,14 +1,14 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { isIP, type AddressInfo } from "node:net";
-import { hostname } from "node:os";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { postToInbox } from "../control/inbox.js";
 import { simpleGit } from "simple-git";
 import { layoutOf, type Layout } from "../runner/layout.js";
 import type { InboxItem } from "../fleet/store.js";
 import { MissionView } from "./mission-view.js";
+import { bracketed, guard } from "./guard.js";
 import { PAGE, SCRIPT_HASH } from "./page.js";
 
 /**
@@ -18,9 +18,7 @@ import { PAGE, SCRIPT_HASH } from "./page.js";
  * by server-sent events as the journal grows, and steering (a message, a pause) through the same
  * inbox as `missionc msg` and `pause`.
  *
- * Every request needs the token printed with the URL, reads included: agents and other local users
- * reach loopback too. The Host header must name this server and an Origin, when sent, this page,
- * so that a web page elsewhere cannot reach it through DNS rebinding or a cross-site form.
+ * Every request passes guard.ts first: the token, the Host, the Origin.
  */
 
 export interface ServeOptions {
@@ -77,47 +75,12 @@ function summaryOf(m: MissionView): Record<string, unknown> {
   }
 }
 
-const bracketed = (host: string): string => (host.includes(":") ? `[${host}]` : host);
-
-const sameSecret = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
 export async function serve(o: ServeOptions): Promise<Serving> {
   const token = o.token ?? randomBytes(24).toString("base64url");
   const streams = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
   let port = o.port;
-  const hosts = (): Set<string> => {
-    const names = new Set([`${bracketed(o.host)}:${port}`]);
-    if (o.host === "127.0.0.1" || o.host === "::1") for (const n of ["localhost", "127.0.0.1", "[::1]"]) names.add(`${n}:${port}`);
-    return names;
-  };
-  // bound to every address: a Host that is an address (any), localhost or this machine's name; never
-  // another name, which is what a DNS-rebinding page would send
-  const everywhere = o.host === "0.0.0.0" || o.host === "::";
-  const answersFor = (host: string): boolean => {
-    if (hosts().has(host)) return true;
-    if (!everywhere) return false;
-    const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(host);
-    if (!m || Number(m[2]) !== port) return false;
-    const name = m[1].replace(/^\[|\]$/g, "");
-    return isIP(name) !== 0 || name === "localhost" || name === hostname().toLowerCase();
-  };
-
-  const refused = (req: IncomingMessage, url: URL): { status: number; why: string } | undefined => {
-    const host = (req.headers.host ?? "").toLowerCase();
-    if (!answersFor(host)) return { status: 403, why: "this server does not answer for that host" };
-    const origin = req.headers.origin;
-    // this page's own origin is the Host it was loaded from
-    if (origin !== undefined && origin.replace(/^http:\/\//, "").toLowerCase() !== host)
-      return { status: 403, why: "requests from another origin are refused" };
-    const given = url.searchParams.get("token") ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
-    if (!sameSecret(given, token)) return { status: 401, why: "the token printed by `missionc serve` is needed" };
-    return undefined;
-  };
+  const refused = guard(o.host, () => port, token);
 
   const send = (res: ServerResponse, status: number, body: string | Buffer, type = "application/json; charset=utf-8"): void => {
     res.writeHead(status, {
