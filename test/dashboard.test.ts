@@ -1,5 +1,6 @@
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import type { Dashboard } from "../src/control/dashboard.js";
 import { timelineOf } from "../src/control/timeline.js";
@@ -7,6 +8,7 @@ import { Journal, loadJournal } from "../src/runner/journal.js";
 import { layoutOf } from "../src/runner/layout.js";
 import { Redactor } from "../src/runner/redact.js";
 import { MissionView } from "../src/serve/mission-view.js";
+import { ROOT } from "./helpers/cases.js";
 import { knownMission } from "./helpers/known-mission.js";
 import { runCli } from "./helpers/missions.js";
 
@@ -17,11 +19,16 @@ import { runCli } from "./helpers/missions.js";
  */
 
 describe("Mission Control's dashboard of a journal with known numbers", () => {
-  it("has exactly the figures `missionc report --format json` prints", async () => {
+  it("has exactly the figures `missionc report --format json` prints, in the published shape", async () => {
     const repo = knownMission();
     const view = new MissionView("known", layoutOf(repo, "known"));
     const printed = JSON.parse((await runCli(["report", "--format", "json"], repo)).stdout) as unknown;
-    expect((await view.dashboard()).report).toEqual(printed);
+    const dashboard = await view.dashboard();
+    expect(dashboard.report).toEqual(printed);
+    const valid = new Ajv({ strict: false, allErrors: true }).compile(
+      JSON.parse(readFileSync(join(ROOT, "specs/dashboard.schema.json"), "utf8")),
+    );
+    expect(valid(dashboard), JSON.stringify(valid.errors)).toBe(true);
   });
 
   it("shows the timeline of steps with their durations; a step cut by a stop goes on without the hours between", () => {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { request } from "node:http";
 import { join } from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
+import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium } from "../src/agents/browser.js";
 import type { Dashboard } from "../src/control/dashboard.js";
@@ -94,6 +95,8 @@ describe("missionc serve: the server", () => {
     const base = git(repo, "rev-parse", "main").trim(); // a commit of the repository, not of the mission
     expect((await get(withToken(`/api/missions/${m.id}/commits/${base}`))).status).toBe(404);
     const dashboard = JSON.parse((await get(withToken(`/api/missions/${m.id}/dashboard`))).body) as Dashboard;
+    const valid = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, "specs/dashboard.schema.json"), "utf8")));
+    expect(valid(dashboard), JSON.stringify(valid.errors)).toBe(true);
     const made = dashboard.features.find((f) => f.commit)?.commit ?? "";
     const diff = await get(withToken(`/api/missions/${m.id}/commits/${made}`));
     expect(diff.status).toBe(200);
