@@ -8,7 +8,7 @@ import { findChromium } from "../src/agents/browser.js";
 import type { Dashboard } from "../src/control/dashboard.js";
 import { serve, type Serving } from "../src/serve/server.js";
 import { ROOT } from "./helpers/cases.js";
-import { exampleRepo, git, journalHas, runCli, startCli } from "./helpers/missions.js";
+import { exampleRepo, git, journalEvents, journalHas, runCli, startCli } from "./helpers/missions.js";
 
 /**
  * Issue 18 (its first part): `missionc serve`'s server. Every request needs the token; a foreign
@@ -113,11 +113,15 @@ describe("missionc serve: the server", () => {
     expect(served).toEqual(printed);
   });
 
-  it("steers through the inbox: a pause is posted; a message to a finished mission is refused", async () => {
+  it("refuses to steer a finished mission: a pause or a message has no one to reach", async () => {
     const [m] = JSON.parse((await get(withToken("/api/missions"))).body) as { id: string }[];
     const pause = await get(withToken(`/api/missions/${m.id}/pause`), {}, "POST");
-    expect(pause.status).toBe(200);
-    expect(readdirSync(join(repo, ".missions/hello/inbox")).length).toBe(1);
+    expect([pause.status, JSON.parse(pause.body)]).toEqual([409, { error: "the mission is done: there is nothing to pause" }]);
+    expect(
+      existsSync(join(repo, ".missions/hello/inbox"))
+        ? readdirSync(join(repo, ".missions/hello/inbox")).filter((n) => n.endsWith(".json"))
+        : [],
+    ).toEqual([]);
     const message = await get(
       withToken(`/api/missions/${m.id}/message`),
       { "content-type": "application/json" },
@@ -165,6 +169,12 @@ describe("missionc serve: the server", () => {
       stream.end();
       for (let i = 0; i < 100 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       const before = reports[0].journal_events;
+      // a pause from the page takes the inbox's path, as `missionc pause` does: the runner stops after this turn
+      const paused = await get(`${at}/api/missions/${m.id}/pause?token=${watching.token}`, {}, "POST");
+      expect([paused.status, JSON.parse(paused.body)]).toEqual([
+        200,
+        { note: expect.stringMatching(/^runner \d+ will act at its next turn$/) as unknown as string },
+      ]);
       writeFileSync(join(live, "release"), "");
       const started = Date.now();
       for (let i = 0; i < 200 && !reports.some((r) => r.journal_events > before); i++) await new Promise((r) => setTimeout(r, 25));
@@ -175,9 +185,9 @@ describe("missionc serve: the server", () => {
       stream.destroy();
     } finally {
       await watching.close();
-      expect((await run.exited).code).toBe(0);
+      expect((await run.exited).code).toBe(3); // paused
     }
-    expect(existsSync(join(live, ".missions/hello/journal.jsonl"))).toBe(true);
+    expect(journalEvents(live, "hello").some((e) => e.type === "pause_requested")).toBe(true);
   });
 });
 

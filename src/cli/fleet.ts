@@ -79,8 +79,9 @@ export async function fleetCommand(action: string | undefined, args: string[], f
   } catch (e) {
     if (e instanceof fleet.FleetProblem) throw new InputError(e.message);
     const code = (e as { code?: string }).code;
-    if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "28P01" || code === "3D000")
+    if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "28P01" || code === "28000" || code === "3D000")
       throw new InputError(`the fleet's database cannot be reached: ${(e as Error).message}`);
+    if (e instanceof TypeError && /url/i.test(e.message)) throw new InputError(`the fleet's database URL is not one: ${e.message}`);
     throw e;
   }
 }
@@ -93,18 +94,29 @@ function statusLine(m: Awaited<ReturnType<typeof import("../fleet/client.js").fl
   const figures = s
     ? `${s.state} · ${s.milestone ? `milestone ${s.milestone} · ` : ""}${s.features.done}/${s.features.total} features · ${s.tokens.total} tokens · $${s.cost.usd.toFixed(4)} · ${s.elapsed_seconds} s`
     : "not started";
-  return `${m.id}  ${figures} · ${where} · journal ${m.journal.events} events${m.journal.verified ? "" : ` DAMAGED: ${m.journal.problem}`}`;
+  const ended =
+    m.last_run && m.last_run.status !== "done" && m.workflow?.status !== "PENDING"
+      ? ` · last run: ${m.last_run.status}${m.last_run.message ? ` — ${m.last_run.message}` : ""}`
+      : "";
+  return `${m.id}  ${figures} · ${where} · journal ${m.journal.events} events${m.journal.verified ? "" : ` DAMAGED: ${m.journal.problem}`}${ended}`;
 }
 
 async function worker(db: string, flags: FleetFlags): Promise<number> {
+  const concurrency = count(flags.concurrency, "--concurrency", 1);
+  const fleetWide = flags.queueConcurrency !== undefined ? count(flags.queueConcurrency, "--queue-concurrency", 1) : undefined;
+  if (fleetWide !== undefined && fleetWide < concurrency)
+    throw new UsageError(
+      `--queue-concurrency ${fleetWide} is below --concurrency ${concurrency}`,
+      "the whole fleet cannot run fewer missions at once than one worker",
+    );
   // DBOS 5.3 queries one pg client from two places at once, which pg 8 warns of at every start
   process.noDeprecation = true;
   const { FleetWorker } = await import("../fleet/worker.js");
   const w = new FleetWorker({
     db,
     dir: flags.dir ? absolute(flags.dir) : join(homedir(), ".cache", "missionc", "fleet"),
-    concurrency: count(flags.concurrency, "--concurrency", 1),
-    ...(flags.queueConcurrency !== undefined ? { queueConcurrency: count(flags.queueConcurrency, "--queue-concurrency", 1) } : {}),
+    concurrency,
+    ...(fleetWide !== undefined ? { queueConcurrency: fleetWide } : {}),
     leaseSeconds: count(flags.leaseSeconds, "--lease-seconds", 10),
     sandbox: flags.sandbox !== false,
     log: (line) => write(`${new Date().toISOString()} ${line}\n`),

@@ -1,4 +1,5 @@
 import { simpleGit } from "simple-git";
+import { COMPLETION } from "../runner/git.js";
 
 /**
  * The code a mission changed, from git: lines added and removed between the mission's base commit
@@ -69,7 +70,7 @@ function numstat(text: string): FileChange[] {
 /** The figures of the mission branch against its base; undefined when git cannot say (no branch yet). */
 export async function measureCode(repo: string, base: string, branch: string): Promise<CodeFigures | undefined> {
   try {
-    const git = simpleGit({ baseDir: repo });
+    const git = simpleGit({ baseDir: repo, completion: COMPLETION });
     const head = (await git.revparse([`refs/heads/${branch}`])).trim();
     const changes = numstat(await git.raw(["diff", "--numstat", "-z", "--no-renames", "--no-textconv", "--no-ext-diff", base, head]));
     const tree = numstat(await git.raw(["diff", "--numstat", "-z", "--no-textconv", "--no-ext-diff", EMPTY_TREE, head]));

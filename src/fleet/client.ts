@@ -53,6 +53,12 @@ export async function submit(db: string, file: string, repoUrl: string, offline:
   const id = `${name}-${randomBytes(3).toString("hex")}`;
   return withFleet(db, async (store, client) => {
     await store.prepare(() => DBOS.migrate(db));
+    // one mission of a name a repository: both would work on the branch mission/<name>
+    const taken = (await store.missions()).find((m) => m.name === name && m.repo_url === repoUrl);
+    if (taken)
+      throw new FleetProblem(
+        `${taken.id} is the mission \`${name}\` of ${repoUrl} already (its branch is ${loaded.plan.mission.branch}); give this one another name or branch`,
+      );
     await store.addMission({ id, name, repo_url: repoUrl, mission_path: relative(root, resolve(file)), offline });
     await enqueue(client, id, 1);
     return { id, name };
@@ -67,6 +73,8 @@ export interface FleetStatus {
   /** the same figures as `missionc status --json`, from the journal in the database */
   status: Status | null;
   journal: { events: number; verified: boolean; problem?: string };
+  /** how the last run on a worker ended ({exit, status, message}), when one has */
+  last_run: { exit: number; status: string; message?: string } | null;
 }
 
 export async function fleetStatus(db: string): Promise<FleetStatus[]> {
@@ -82,6 +90,7 @@ export async function fleetStatus(db: string): Promise<FleetStatus[]> {
         id: m.id,
         repo: m.repo_url,
         workflow: flow ? { id: flow.workflowID, status: flow.status, executor: flow.executorId ?? null } : null,
+        last_run: m.outcome ? (JSON.parse(m.outcome) as FleetStatus["last_run"]) : null,
         ...(await figures(store, m, held)),
       });
     }

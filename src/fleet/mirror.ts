@@ -17,6 +17,8 @@ export interface FleetEntry {
   layout: Layout;
   /** a worker holds it (its workflow runs under a live lease) */
   held: boolean;
+  /** the git repository it works on */
+  repo: string;
 }
 
 export class FleetMirror {
@@ -64,7 +66,7 @@ export class FleetMirror {
       }
       this.copied.set(m.id, rows.at(-1)?.seq ?? Math.max(have, 0));
       const flow = flows.find((w) => w.workflowID.startsWith(`${m.id}#`));
-      out.push({ id: m.id, layout, held: flow?.executorId !== undefined && live.has(flow.executorId) });
+      out.push({ id: m.id, layout, repo: m.repo_url, held: flow?.executorId !== undefined && live.has(flow.executorId) });
     }
     return out;
   }

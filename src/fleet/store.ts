@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.missions (
   runs integer NOT NULL DEFAULT 1,
   submitted_at timestamptz NOT NULL DEFAULT now()
 );
+ALTER TABLE ${SCHEMA}.missions ADD COLUMN IF NOT EXISTS outcome text;
 CREATE TABLE IF NOT EXISTS ${SCHEMA}.journal (
   mission text NOT NULL,
   seq integer NOT NULL,
@@ -56,6 +57,8 @@ export interface FleetMission {
   offline: boolean;
   plan: string | null;
   runs: number;
+  /** the last run's end, as the worker told it: {exit, status, message?} */
+  outcome?: string | null;
 }
 
 export type InboxItem = { kind: "pause" } | { kind: "message"; text: string; interrupt: boolean };
@@ -104,7 +107,7 @@ export class FleetStore {
   async missions(): Promise<FleetMission[]> {
     return (
       await this.pool.query<FleetMission>(
-        `SELECT id, name, repo_url, mission_path, offline, plan, runs FROM ${SCHEMA}.missions ORDER BY submitted_at, id`,
+        `SELECT id, name, repo_url, mission_path, offline, plan, runs, outcome FROM ${SCHEMA}.missions ORDER BY submitted_at, id`,
       )
     ).rows;
   }

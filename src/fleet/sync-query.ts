@@ -4,7 +4,9 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
  * Synchronous queries to Postgres, for the journal: the runner appends an event and acts on it at
  * once, so the database must hold the event when the append returns. A worker thread owns the
  * connection and runs the query while this thread waits on a shared flag (Atomics.wait; Node allows
- * it on the main thread), then reads the answer from the channel without the event loop.
+ * it on the main thread), then reads the answer from the channel without the event loop. A query
+ * that gets no answer in time, or a thread that dies, throws, and the next query starts a new thread:
+ * a late answer is never taken for the next query's.
  */
 export class QueryFailed extends Error {
   constructor(
@@ -15,39 +17,57 @@ export class QueryFailed extends Error {
   }
 }
 
-const TIMEOUT_MS = 30_000;
+const TIMEOUT_MS = 5_000;
+
+interface Line {
+  worker: Worker;
+  port: MessagePort;
+  flag: Int32Array;
+}
 
 export class SyncQuery {
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private line: Line | undefined;
 
-  constructor(url: string) {
+  constructor(private readonly url: string) {}
+
+  private open(): Line {
     const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
     // by way of dist/: the same path from this module and from the CLI's bundle (dist/bundle/)
-    this.worker = new Worker(new URL("../fleet/sync-query-thread.js", import.meta.url), {
-      workerData: { url, port: port2, flag: this.flag },
+    const worker = new Worker(new URL("../fleet/sync-query-thread.js", import.meta.url), {
+      workerData: { url: this.url, port: port2, flag },
       transferList: [port2],
     });
-    this.worker.unref();
-    this.port = port1;
-    this.port.unref();
+    worker.unref();
+    port1.unref();
+    const line = { worker, port: port1, flag };
+    const drop = (): void => {
+      if (this.line === line) this.line = undefined;
+    };
+    worker.on("error", drop);
+    worker.on("exit", drop);
+    return line;
   }
 
   query(sql: string, params: unknown[] = []): Record<string, unknown>[] {
-    Atomics.store(this.flag, 0, 0);
-    this.port.postMessage({ sql, params });
-    if (Atomics.wait(this.flag, 0, 0, TIMEOUT_MS) === "timed-out")
-      throw new QueryFailed(`the fleet's database did not answer in ${TIMEOUT_MS / 1000} s`, "timeout");
-    const answer = receiveMessageOnPort(this.port)?.message as
+    const line = (this.line ??= this.open());
+    Atomics.store(line.flag, 0, 0);
+    line.port.postMessage({ sql, params });
+    const waited = Atomics.wait(line.flag, 0, 0, TIMEOUT_MS);
+    const answer = receiveMessageOnPort(line.port)?.message as
       | { rows?: Record<string, unknown>[]; error?: string; code?: string }
       | undefined;
-    if (!answer) throw new QueryFailed("the fleet's database connection gave no answer", "no_answer");
+    if (waited === "timed-out" || !answer) {
+      this.line = undefined;
+      void line.worker.terminate();
+      throw new QueryFailed(`the fleet's database did not answer in ${TIMEOUT_MS / 1000} s`, "timeout");
+    }
     if (answer.error !== undefined) throw new QueryFailed(answer.error, answer.code ?? "");
     return answer.rows ?? [];
   }
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    await this.line?.worker.terminate();
+    this.line = undefined;
   }
 }

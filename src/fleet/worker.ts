@@ -1,14 +1,14 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { DBOS } from "@dbos-inc/dbos-sdk";
 import { simpleGit } from "simple-git";
 import { planFromMission } from "../plan/load.js";
 import { writeDurable } from "../runner/files.js";
-import { MissionGit, repositoryRoot, type Committed } from "../runner/git.js";
+import { COMPLETION, MissionGit, repositoryRoot, type Committed } from "../runner/git.js";
 import type { JournalEvent } from "../runner/journal.js";
 import { layoutOf, type Layout } from "../runner/layout.js";
 import { runMission } from "../runner/run.js";
@@ -64,16 +64,17 @@ class PushingGit extends MissionGit {
 
 async function pushBranch(clone: string, branch: string): Promise<void> {
   // the mission branch only, never the base; no hook of the repository's runs here
-  await run("git", [
-    "-C",
-    clone,
-    "-c",
-    "core.hooksPath=/dev/null",
-    "push",
-    "--quiet",
-    "origin",
-    `refs/heads/${branch}:refs/heads/${branch}`,
-  ]);
+  const push = () =>
+    run("git", ["-C", clone, "-c", "core.hooksPath=/dev/null", "push", "--quiet", "origin", `refs/heads/${branch}:refs/heads/${branch}`]);
+  for (const wait of [1000, 4000]) {
+    try {
+      await push();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, wait)); // the remote busy or away for a moment
+    }
+  }
+  await push();
 }
 
 interface Running {
@@ -96,6 +97,9 @@ export class FleetWorker {
   }
 
   async start(): Promise<void> {
+    // a relative path that slipped through lands here, never in the folder the worker was started from
+    mkdirSync(this.o.dir, { recursive: true });
+    process.chdir(this.o.dir);
     await this.store.prepare(() => DBOS.migrate(this.o.db));
     // the lease first: the missions this executor takes are never seen without a live owner
     await this.store.renewLease(this.executor, hostname(), process.pid, this.o.leaseSeconds);
@@ -109,14 +113,23 @@ export class FleetWorker {
       runMigrations: false,
     });
     DBOS.registerWorkflow(
-      async (id: string): Promise<MissionOutcome> => DBOS.runStep(() => this.runHere(id), { name: "run", retriesAllowed: false }),
+      // a run that failed (a push the remote refused, the database gone for a moment) is tried again
+      // by the engine, in a new clone, from the journal: what it did is not done twice
+      async (id: string): Promise<MissionOutcome> =>
+        DBOS.runStep(() => this.runHere(id), { name: "run", retriesAllowed: true, maxAttempts: 3, intervalSeconds: 10, backoffRate: 2 }),
       { name: WORKFLOW },
     );
     await DBOS.launch();
-    await DBOS.registerQueue(QUEUE, {
-      workerConcurrency: this.o.concurrency,
-      ...(this.o.queueConcurrency ? { globalConcurrency: this.o.queueConcurrency } : {}),
-    });
+    try {
+      await DBOS.registerQueue(QUEUE, {
+        workerConcurrency: this.o.concurrency,
+        ...(this.o.queueConcurrency ? { globalConcurrency: this.o.queueConcurrency } : {}),
+      });
+    } catch (e) {
+      await DBOS.shutdown(); // never a worker that takes missions without its lease
+      await this.store.dropLease(this.executor);
+      throw e;
+    }
     const every = (ms: number, work: () => Promise<void>): void => {
       let busy = false;
       this.timers.push(
@@ -214,11 +227,14 @@ export class FleetWorker {
     const clone = join(this.o.dir, `${id}-${Date.now()}-${randomBytes(3).toString("hex")}`);
     rmSync(clone, { recursive: true, force: true });
     mkdirSync(dirname(clone), { recursive: true });
-    await simpleGit().clone(m.repo_url, clone, ["--quiet"]);
+    await simpleGit({ completion: COMPLETION }).clone(m.repo_url, clone, ["--quiet"]);
     const missionFile = join(clone, m.mission_path);
     const place = await placeOf(missionFile);
     if (typeof place === "string") return { exit: 2, status: "usage", message: place };
-    const git = simpleGit({ baseDir: place.root });
+    // the mission's repository is the clone, never a folder around it (a worker's own checkout)
+    if (realpathSync(place.root) !== realpathSync(clone))
+      return { exit: 2, status: "usage", message: `${m.mission_path} names a repository other than the one cloned (${place.root})` };
+    const git = simpleGit({ baseDir: place.root, completion: COMPLETION });
     // the mission branch as the fleet last pushed it: the next step builds on it
     const remote = (await git.raw(["ls-remote", "--heads", "origin", place.branch])).trim();
     if (remote) await git.raw(["branch", "--quiet", place.branch, `origin/${place.branch}`]);
@@ -246,9 +262,18 @@ export class FleetWorker {
       if (existsSync(layout.plan))
         await this.store.pool.query(`UPDATE ${SCHEMA}.missions SET plan = $2 WHERE id = $1`, [id, readFileSync(layout.plan, "utf8")]);
       this.o.log(`[${id}] ${outcome.status}${"message" in outcome ? `: ${outcome.message}` : ""}`);
-      return { exit: outcome.exit, status: outcome.status, ...("message" in outcome ? { message: outcome.message } : {}) };
+      const told: MissionOutcome = {
+        exit: outcome.exit,
+        status: outcome.status,
+        ...("message" in outcome ? { message: outcome.message } : {}),
+      };
+      // for `fleet status`: why a run ended, where the journal cannot say (a usage problem)
+      await this.store.pool.query(`UPDATE ${SCHEMA}.missions SET outcome = $2 WHERE id = $1`, [id, JSON.stringify(told)]);
+      return told;
     } finally {
       this.running.delete(id);
+      // the work is in the database and pushed: the clone goes (a worker runs for days)
+      rmSync(clone, { recursive: true, force: true });
     }
   }
 

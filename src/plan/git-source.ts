@@ -27,7 +27,7 @@ export async function openGitSide(spec: string, cwd = process.cwd()): Promise<Gi
   const colon = spec.indexOf(":");
   const rev = spec.slice(0, colon);
   const given = spec.slice(colon + 1);
-  const git = simpleGit({ baseDir: cwd });
+  const git = simpleGit({ baseDir: cwd, completion: { onClose: true, onExit: false } }); // all its output read (runner/git.ts, COMPLETION);
   let root: string;
   let prefix: string;
   try {

@@ -39,6 +39,13 @@ const IDENTITY = { name: "missionc", email: "missionc@localhost" };
 
 export class GitError extends Error {}
 
+/**
+ * simple-git by default takes a git process as finished 50 ms after it exits, with whatever output
+ * it read by then; on a loaded machine (a stalled event loop) that can be none of it, and an empty
+ * `rev-parse` became "the current folder". Finished means closed: all its output read.
+ */
+export const COMPLETION = { onClose: true, onExit: false } as const;
+
 /*
  * SILENT: simple-git waits 50 ms after every git process that printed nothing (its heuristic for
  * output still in flight; no option turns it off), which was half a second of an offline `hello`
@@ -54,6 +61,7 @@ export class GitError extends Error {}
 function gitAt(baseDir: string, dirs: { gitDir: string; workTree?: string }, config: readonly string[] = []): SimpleGit {
   return simpleGit({
     baseDir,
+    completion: COMPLETION,
     config: [...SAFE, ...config],
     unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true, allowUnsafeSshCommand: true },
   }).env(gitEnv(dirs));
@@ -103,10 +111,12 @@ function filtersOff(configListing: string): string[] {
 
 export async function repositoryRoot(dir: string): Promise<string> {
   try {
-    return (await simpleGit({ baseDir: dir }).revparse(["--show-toplevel"])).trim();
+    const root = (await simpleGit({ baseDir: dir, completion: COMPLETION }).revparse(["--show-toplevel"])).trim();
+    if (root) return root;
   } catch {
-    throw new GitError(`${dir} is not in a git repository; a mission works on a git repository (init one with \`git init\` and commit)`);
+    /* below */
   }
+  throw new GitError(`${dir} is not in a git repository; a mission works on a git repository (init one with \`git init\` and commit)`);
 }
 
 /** Keeps `.missions/` out of `git status` without touching the user's .gitignore. */

@@ -32,7 +32,7 @@ export class MissionView {
     readonly id: string,
     readonly layout: Layout,
     /** a fleet mission (a mirror of the database's): who holds it, and where steering goes */
-    readonly fleet?: { held: () => boolean; post: (item: InboxItem) => Promise<string> },
+    readonly fleet?: { repo: string; held: () => boolean; post: (item: InboxItem) => Promise<string> },
   ) {
     this.blobs = new Blobs(layout.blobs, new Redactor([]));
   }

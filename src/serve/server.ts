@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { postToInbox } from "../control/inbox.js";
 import { simpleGit } from "simple-git";
+import { COMPLETION } from "../runner/git.js";
 import { layoutOf, type Layout } from "../runner/layout.js";
 import type { InboxItem } from "../fleet/store.js";
 import { MissionView } from "./mission-view.js";
@@ -61,7 +62,7 @@ function summaryOf(m: MissionView): Record<string, unknown> {
     return {
       id: m.id,
       mission: st.mission,
-      repo: m.layout.repo,
+      repo: m.fleet?.repo ?? m.layout.repo,
       state: st.state,
       milestone: st.milestone ?? null,
       features: st.features,
@@ -111,7 +112,9 @@ export async function serve(o: ServeOptions): Promise<Serving> {
   const fleetMissions = async (): Promise<MissionView[]> => {
     if (!mirror || Date.now() - synced < 1000) return fleetViews;
     synced = Date.now();
-    const entries = await mirror.sync();
+    // a database that does not answer leaves the list as it was (the engine's client retries forever)
+    const entries = await Promise.race([mirror.sync(), new Promise<undefined>((r) => setTimeout(r, 3000))]).catch(() => undefined);
+    if (!entries) return fleetViews;
     fleetViews = entries.map((e) => {
       held.set(e.id, e.held);
       const id = `fleet-${createHash("sha256").update(e.id).digest("hex").slice(0, 12)}`;
@@ -119,7 +122,11 @@ export async function serve(o: ServeOptions): Promise<Serving> {
       if (!v)
         views.set(
           id,
-          (v = new MissionView(id, e.layout, { held: () => held.get(e.id) ?? false, post: (item) => mirror.post(e.id, item) })),
+          (v = new MissionView(id, e.layout, {
+            repo: e.repo,
+            held: () => held.get(e.id) ?? false,
+            post: (item) => mirror.post(e.id, item),
+          })),
         );
       return v;
     });
@@ -175,7 +182,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
   /** A journaled commit of the mission, as `git show` prints it (the diff a feature made). */
   const diffOf = async (v: MissionView, sha: string): Promise<string | undefined> => {
     if (!v.commits().has(sha)) return undefined;
-    const shown = await simpleGit({ baseDir: v.layout.repo }).raw([
+    const shown = await simpleGit({ baseDir: v.layout.repo, completion: COMPLETION }).raw([
       "show",
       "--stat",
       "--patch",
@@ -229,6 +236,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
         return blob ? json(res, 200, v.blobs.json(blob)) : json(res, 404, { error: "no such validation round" });
       }
       const commit = /^commits\/([0-9a-f]{40}|[0-9a-f]{64})$/.exec(what);
+      if (commit && v.fleet) return json(res, 404, { error: `a fleet mission's commits are in its repository, ${v.fleet.repo}` });
       if (commit) {
         const diff = await diffOf(v, commit[1]);
         return diff === undefined
@@ -244,7 +252,10 @@ export async function serve(o: ServeOptions): Promise<Serving> {
       }
     }
     const steer = async (item: InboxItem): Promise<string> => (v.fleet ? v.fleet.post(item) : postToInbox(v.layout, item));
-    if (req.method === "POST" && what === "pause") return json(res, 200, { note: await steer({ kind: "pause" }) });
+    if (req.method === "POST" && what === "pause") {
+      if (v.status().state === "done") return json(res, 409, { error: "the mission is done: there is nothing to pause" });
+      return json(res, 200, { note: await steer({ kind: "pause" }) });
+    }
     if (req.method === "POST" && what === "message") {
       const given = (await body(req).catch(() => undefined)) as { text?: unknown; interrupt?: unknown } | undefined;
       if (typeof given?.text !== "string" || given.text.trim() === "")
