@@ -212,6 +212,15 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions,
         { tools: [{ name: "decide", input: { action: "accept", reason: "Heard you; the greeter carries on." } }] },
       ];
       script.runs["implement:greeter#1"][0]["text"] = `My key is ${key}.`;
+      // an agent that wants the fleet's database: its address is not in its environment, and its
+      // loopback is its own, not the worker's
+      const port = new URL(db).port;
+      (script.runs["implement:greeter#1"][0]["tools"] as unknown[]).push({
+        name: "run_command",
+        input: {
+          command: `echo "db url: [$MISSIONC_FLEET_DB]"; node -e "require('net').connect(${port}, '127.0.0.1').on('connect', () => { console.log('REACHED'); process.exit(0) }).on('error', () => console.log('REFUSED'))"`,
+        },
+      });
     });
     const worker = startWorker(db, join(scratch, "w"), { ANTHROPIC_API_KEY: key });
     try {
@@ -251,6 +260,17 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions,
           [`%${key}%`],
         );
         expect(Number(found.rows[0].n)).toBe(0);
+        const probe = await client.query<{ line: string }>(
+          "SELECT line FROM missionc_fleet.journal WHERE mission = $1 AND line LIKE '%\"type\":\"tool_result\"%' AND line LIKE '%run_command%' ORDER BY seq LIMIT 1",
+          [id],
+        );
+        const blob = String((JSON.parse(probe.rows[0].line) as { data: { blob: string } }).data.blob);
+        const output = blob.startsWith("=")
+          ? blob.slice(1)
+          : (await client.query<{ text: string }>("SELECT text FROM missionc_fleet.blobs WHERE hash = $1", [blob])).rows[0].text;
+        expect(output).toContain("db url: []");
+        expect(output).toContain("REFUSED");
+        expect(output).not.toContain("REACHED");
         const said = await client.query<{ n: string }>(
           "SELECT (SELECT count(*) FROM missionc_fleet.journal WHERE mission = $1 AND line LIKE '%My key is%') + (SELECT count(*) FROM missionc_fleet.blobs WHERE text LIKE '%My key is%') AS n",
           [id],
