@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import postgres from "pg";
 import { parse as parseYaml, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FleetStatus } from "../src/fleet/client.js";
@@ -159,8 +160,7 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions,
         expect(git(r.remote, "rev-parse", "main")).toBe(git(r.checkout, "rev-parse", "main"));
       }
       // each journaled model turn asked once, each step committed once (journal lines from the database)
-      const { default: pgClient } = await import("pg");
-      const client = new pgClient.Client({ connectionString: db });
+      const client = new postgres.Client({ connectionString: db });
       await client.connect();
       try {
         for (const id of ids) {
@@ -251,8 +251,7 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions,
       expect(done.status?.changes_of_course.find((c) => c.gate === "message")?.reason).toContain("Is it English only?");
       expect(branchOf(remote).length).toBe(3);
       // no key in the database: not in a journal line, not in a blob
-      const { default: pgClient } = await import("pg");
-      const client = new pgClient.Client({ connectionString: db });
+      const client = new postgres.Client({ connectionString: db });
       await client.connect();
       try {
         const found = await client.query<{ n: string }>(
