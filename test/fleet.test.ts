@@ -141,7 +141,8 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions,
         const all = await fleetStatus(db);
         const failed = all.find((m) => m.workflow?.status === "ERROR");
         if (failed) throw new Error(`${failed.id} failed:\n${workers.map((w) => w.output()).join("\n----\n")}`);
-        return all.every((m) => m.status?.state === "done") ? all : undefined;
+        // the journal says done before the workflow has pushed, stored its outcome and returned
+        return all.every((m) => m.status?.state === "done" && m.workflow?.status === "SUCCESS") ? all : undefined;
       });
       const took = (Date.now() - killedAt) / 1000;
       console.log(`fleet: all three done ${took.toFixed(1)} s after the kill (T = ${LEASE_SECONDS} s)`);
@@ -245,7 +246,7 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions,
       expect(resumed.stdout).toContain("on the queue again (run 2)");
       const done = await until("the mission done", 90_000, async () => {
         const m = await mine();
-        return m?.status?.state === "done" ? m : undefined;
+        return m?.status?.state === "done" && m.workflow?.status === "SUCCESS" ? m : undefined;
       });
       // the message was answered by the orchestrator on the resumed run (at the gate that came next)
       expect(done.status?.changes_of_course.find((c) => c.gate === "message")?.reason).toContain("Is it English only?");
