@@ -55,8 +55,13 @@ function startWorker(db: string, dir: string, env: Record<string, string> = {}):
 /** A remote (a bare repository) holding examples/hello, whose worker is held at turn 2 until `release` exists. */
 type Script = { runs: Record<string, Record<string, unknown>[]> };
 
-function remoteOf(release: string, edit?: (script: Script) => void): { remote: string; checkout: string } {
+function remoteOf(
+  release: string,
+  edit?: (script: Script) => void,
+  mission?: (text: string) => string,
+): { remote: string; checkout: string } {
   const checkout = exampleRepo("hello", (dir) => {
+    if (mission) writeFileSync(join(dir, "hello.mission"), mission(readFileSync(join(dir, "hello.mission"), "utf8")));
     const path = join(dir, "hello.script.yaml");
     const script = parseYaml(readFileSync(path, "utf8")) as Script;
     script.runs["implement:greeter#1"][1]["wait_for"] = release;
@@ -88,7 +93,7 @@ async function until<T>(what: string, limitMs: number, look: () => Promise<T | u
   }
 }
 
-describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions, two workers, one killed", () => {
+describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgres", () => {
   let pg: Postgres;
   beforeAll(async () => {
     pg = await startPostgres();
@@ -287,4 +292,65 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet: three missions,
       worker.child.kill("SIGKILL");
     }
   }, 240_000);
+
+  it("a mission's budget stops it where it stops on one machine, and a budget-stopped mission stays stopped", async () => {
+    const db = pg.url;
+    const scratch = mkdtempSync(join(tmpdir(), "fleet-budget-"));
+    const release = join(scratch, "release");
+    writeFileSync(release, "");
+    const tight = (text: string): string => text.replace("budget { tokens 2M", "budget { tokens 45k");
+    const { remote, checkout } = remoteOf(release, undefined, tight);
+    // the same mission on one machine
+    const reference = join(scratch, "reference");
+    git(scratch, "clone", "-q", remote, reference);
+    const ran = await runCli(["run", "hello.mission", "--offline"], reference);
+    expect(ran.code).toBe(3);
+    const local = JSON.parse((await runCli(["status", "--json"], reference)).stdout) as NonNullable<FleetStatus["status"]>;
+    expect(local.state).toBe("paused");
+    const worker = startWorker(db, join(scratch, "w"));
+    try {
+      await worker.executor;
+      const s = await runCli(["fleet", "submit", join(checkout, "hello.mission"), "--repo", `file://${remote}`, "--offline"], ROOT, {
+        MISSIONC_FLEET_DB: db,
+      });
+      expect(s.code, s.stderr).toBe(0);
+      const id = s.stdout.trim();
+      const stopped = await until("the mission stopped by its budget", 60_000, async () => {
+        const m = (await fleetStatus(db)).find((x) => x.id === id);
+        return m?.status?.state === "paused" && m.workflow?.status === "SUCCESS" ? m : undefined;
+      });
+      const spent = (st: NonNullable<FleetStatus["status"]>): unknown => [
+        st.state,
+        st.tokens.total,
+        st.paused_reason,
+        st.features.items.map((f) => [f.name, f.status]),
+      ];
+      expect(stopped.status && spent(stopped.status)).toEqual(spent(local));
+      expect(stopped.status?.paused_reason).toContain("token budget is spent");
+      expect(stopped.last_run?.exit).toBe(3);
+      // the pushed branch holds what the local run committed before its budget ran out
+      expect(branchOf(remote)).toEqual(branchOf(reference));
+      // nothing takes it up again by itself; resumed, it stops at once, as a second `run` does at home
+      await new Promise((r) => setTimeout(r, (LEASE_SECONDS + 1) * 1000));
+      const still = (await fleetStatus(db)).find((x) => x.id === id);
+      expect([still?.status?.state, still?.journal.events]).toEqual(["paused", stopped.journal.events]);
+      const again = await runCli(["run", "hello.mission", "--offline"], reference);
+      expect(again.code).toBe(3);
+      const resumed = await runCli(["fleet", "resume", id], ROOT, { MISSIONC_FLEET_DB: db });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const restopped = await until("the resumed mission stopped again", 60_000, async () => {
+        const m = (await fleetStatus(db)).find((x) => x.id === id);
+        return m?.workflow?.id !== stopped.workflow?.id && m?.status?.state === "paused" && m.workflow?.status === "SUCCESS"
+          ? m
+          : undefined;
+      });
+      expect(restopped.status?.tokens.total).toBe(stopped.status?.tokens.total);
+      expect(restopped.status?.paused_reason).toContain("token budget is spent");
+      expect(branchOf(remote)).toEqual(branchOf(reference));
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${worker.output().slice(-3000)}`);
+    } finally {
+      worker.child.kill("SIGKILL");
+    }
+  }, 120_000);
 });
