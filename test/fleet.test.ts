@@ -6,6 +6,7 @@ import postgres from "pg";
 import { parse as parseYaml, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FleetStatus } from "../src/fleet/client.js";
+import { FleetStore } from "../src/fleet/store.js";
 import { serve } from "../src/serve/server.js";
 import { ROOT } from "./helpers/cases.js";
 import { exampleRepo, git, runCli } from "./helpers/missions.js";
@@ -82,6 +83,8 @@ async function fleetStatus(db: string): Promise<FleetStatus[]> {
   if (r.code !== 0) throw new Error(`fleet status failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as FleetStatus[];
 }
+
+const byNumber = (a: number | null, b: number | null): number => (a ?? -1) - (b ?? -1);
 
 async function until<T>(what: string, limitMs: number, look: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + limitMs;
@@ -310,11 +313,17 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
     const worker = startWorker(db, join(scratch, "w"));
     try {
       await worker.executor;
-      const s = await runCli(["fleet", "submit", join(checkout, "hello.mission"), "--repo", `file://${remote}`, "--offline"], ROOT, {
-        MISSIONC_FLEET_DB: db,
-      });
-      expect(s.code, s.stderr).toBe(0);
-      const id = s.stdout.trim();
+      // submitted twice at the same moment: one mission of a name a repository
+      const submits = await Promise.all(
+        [0, 1].map(() =>
+          runCli(["fleet", "submit", join(checkout, "hello.mission"), "--repo", `file://${remote}`, "--offline"], ROOT, {
+            MISSIONC_FLEET_DB: db,
+          }),
+        ),
+      );
+      expect(submits.map((r) => r.code).sort(byNumber), submits.map((r) => r.stderr).join("\n")).toEqual([0, 2]);
+      expect(submits.find((r) => r.code === 2)?.stderr).toMatch(/same moment|already/);
+      const id = String(submits.find((r) => r.code === 0)?.stdout.trim());
       const stopped = await until("the mission stopped by its budget", 60_000, async () => {
         const m = (await fleetStatus(db)).find((x) => x.id === id);
         return m?.status?.state === "paused" && m.workflow?.status === "SUCCESS" ? m : undefined;
@@ -336,8 +345,11 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
       expect([still?.status?.state, still?.journal.events]).toEqual(["paused", stopped.journal.events]);
       const again = await runCli(["run", "hello.mission", "--offline"], reference);
       expect(again.code).toBe(3);
-      const resumed = await runCli(["fleet", "resume", id], ROOT, { MISSIONC_FLEET_DB: db });
-      expect(resumed.code, resumed.stderr).toBe(0);
+      // two people resume it at the same moment: one new run, the other told so
+      const both = await Promise.all([0, 1].map(() => runCli(["fleet", "resume", id], ROOT, { MISSIONC_FLEET_DB: db })));
+      expect(both.map((r) => r.code).sort(byNumber), both.map((r) => r.stderr).join("\n")).toEqual([0, 2]);
+      expect(both.find((r) => r.code === 0)?.stdout).toContain("on the queue again (run 2)");
+      expect(both.find((r) => r.code === 2)?.stderr).toMatch(/at the same moment|running already|queued already/);
       const restopped = await until("the resumed mission stopped again", 60_000, async () => {
         const m = (await fleetStatus(db)).find((x) => x.id === id);
         return m?.workflow?.id !== stopped.workflow?.id && m?.status?.state === "paused" && m.workflow?.status === "SUCCESS"
@@ -345,6 +357,7 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
           : undefined;
       });
       expect(restopped.status?.tokens.total).toBe(stopped.status?.tokens.total);
+      expect(restopped.workflow?.id).toBe(`${id}#2`);
       expect(restopped.status?.paused_reason).toContain("token budget is spent");
       expect(branchOf(remote)).toEqual(branchOf(reference));
     } catch (e) {
@@ -353,4 +366,21 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
       worker.child.kill("SIGKILL");
     }
   }, 120_000);
+
+  it("the database, not a look beforehand, keeps one mission of a name a repository and one new run of a stopped mission", async () => {
+    const store = new FleetStore(pg.url, 4);
+    try {
+      await store.prepare(async () => undefined);
+      const row = (id: string) => ({ id, name: "race", repo_url: "file:///race.git", mission_path: "race.mission", offline: true });
+      // both inserts in flight at once: the unique index decides
+      const added = await Promise.all([store.addMission(row("race-a")), store.addMission(row("race-b"))]);
+      expect(added.filter(Boolean)).toHaveLength(1);
+      const [kept] = (await store.missions()).filter((m) => m.name === "race");
+      const next = await Promise.all([store.nextRun(kept.id, 1), store.nextRun(kept.id, 1)]);
+      expect(next.filter((n) => n !== undefined)).toEqual([2]);
+      expect((await store.mission(kept.id))?.runs).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -59,7 +59,8 @@ export async function submit(db: string, file: string, repoUrl: string, offline:
       throw new FleetProblem(
         `${taken.id} is the mission \`${name}\` of ${repoUrl} already (its branch is ${loaded.plan.mission.branch}); give this one another name or branch`,
       );
-    await store.addMission({ id, name, repo_url: repoUrl, mission_path: relative(root, resolve(file)), offline });
+    if (!(await store.addMission({ id, name, repo_url: repoUrl, mission_path: relative(root, resolve(file)), offline })))
+      throw new FleetProblem(`a mission \`${name}\` of ${repoUrl} was submitted at the same moment; give this one another name or branch`);
     await enqueue(client, id, 1);
     return { id, name };
   });
@@ -134,7 +135,8 @@ export async function resume(db: string, id: string): Promise<string> {
     const flows = await client.listWorkflows({ workflowName: WORKFLOW, workflow_id_prefix: `${id}#` });
     const busy = flows.find((w) => w.status === "PENDING" || w.status === "ENQUEUED");
     if (busy) throw new FleetProblem(`${id} is ${busy.status === "PENDING" ? "running" : "queued"} already (${busy.workflowID})`);
-    const run = await store.nextRun(id);
+    const run = await store.nextRun(id, m.runs);
+    if (run === undefined) throw new FleetProblem(`${id} was resumed at the same moment by someone else (run ${m.runs + 1})`);
     await enqueue(client, id, run);
     return `${id} is on the queue again (run ${run})`;
   });

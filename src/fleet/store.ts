@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.missions (
   submitted_at timestamptz NOT NULL DEFAULT now()
 );
 ALTER TABLE ${SCHEMA}.missions ADD COLUMN IF NOT EXISTS outcome text;
+-- one mission of a name a repository (both would work on mission/<name>), even when two submit at once
+CREATE UNIQUE INDEX IF NOT EXISTS missions_name_repo ON ${SCHEMA}.missions (name, repo_url);
 CREATE TABLE IF NOT EXISTS ${SCHEMA}.journal (
   mission text NOT NULL,
   seq integer NOT NULL,
@@ -94,14 +96,14 @@ export class FleetStore {
     }
   }
 
-  async addMission(m: Omit<FleetMission, "plan" | "runs">): Promise<void> {
-    await this.pool.query(`INSERT INTO ${SCHEMA}.missions (id, name, repo_url, mission_path, offline) VALUES ($1, $2, $3, $4, $5)`, [
-      m.id,
-      m.name,
-      m.repo_url,
-      m.mission_path,
-      m.offline,
-    ]);
+  /** The mission's row, or false when its repository has a mission of that name already. */
+  async addMission(m: Omit<FleetMission, "plan" | "runs">): Promise<boolean> {
+    const added = await this.pool.query(
+      `INSERT INTO ${SCHEMA}.missions (id, name, repo_url, mission_path, offline) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (name, repo_url) DO NOTHING`,
+      [m.id, m.name, m.repo_url, m.mission_path, m.offline],
+    );
+    return added.rowCount === 1;
   }
 
   async missions(): Promise<FleetMission[]> {
@@ -121,10 +123,17 @@ export class FleetStore {
     ).rows[0];
   }
 
-  /** A new run of a stopped mission: its number, for the engine's workflow id. */
-  async nextRun(id: string): Promise<number> {
-    return (await this.pool.query<{ runs: number }>(`UPDATE ${SCHEMA}.missions SET runs = runs + 1 WHERE id = $1 RETURNING runs`, [id]))
-      .rows[0].runs;
+  /**
+   * A new run of a stopped mission after run `after`: its number, for the engine's workflow id; or
+   * undefined when someone else started that new run first (two `fleet resume`s at once).
+   */
+  async nextRun(id: string, after: number): Promise<number | undefined> {
+    return (
+      await this.pool.query<{ runs: number }>(`UPDATE ${SCHEMA}.missions SET runs = runs + 1 WHERE id = $1 AND runs = $2 RETURNING runs`, [
+        id,
+        after,
+      ])
+    ).rows[0]?.runs;
   }
 
   async journalLines(id: string): Promise<string[]> {
