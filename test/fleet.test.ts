@@ -284,6 +284,9 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
           [id],
         );
         expect(Number(said.rows[0].n)).toBeGreaterThan(0); // the turn is there, its key taken out
+        // the pause and the message were taken in: nothing is left in the database's inbox
+        const left = await client.query<{ n: string }>("SELECT count(*) AS n FROM missionc_fleet.inbox WHERE mission = $1", [id]);
+        expect(Number(left.rows[0].n)).toBe(0);
       } finally {
         await client.end();
       }

@@ -282,7 +282,11 @@ export class FleetWorker {
     this.journal.query(`INSERT INTO ${SCHEMA}.journal (mission, seq, line) VALUES ($1, $2, $3)`, [m.id, e.seq, line]);
     if (e.type === "mission_started" && existsSync(layout.plan))
       this.journal.query(`UPDATE ${SCHEMA}.missions SET plan = $2 WHERE id = $1`, [m.id, readFileSync(layout.plan, "utf8")]);
-    for (const id of steeringIds([e])) delivered.add(id);
+    for (const id of steeringIds([e])) {
+      delivered.add(id);
+      // journaled, the row has done its work: the inbox holds only what no runner has taken in yet
+      if (id.startsWith("fleet-")) this.journal.query(`DELETE FROM ${SCHEMA}.inbox WHERE id = $1`, [id.slice("fleet-".length)]);
+    }
   }
 }
 
