@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readStatus } from "../src/control/status.js";
-import { groupAlive } from "../src/runner/processes.js";
+import { groupAlive } from "../src/sandbox/processes.js";
 import { layoutOf } from "../src/runner/layout.js";
 import { crashAt, resume, type CrashPoint } from "./helpers/crash.js";
 import { exampleRepo, git, journalEvents, missionCommits, pool, runCli } from "./helpers/missions.js";

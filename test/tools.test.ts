@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCommand } from "../src/agents/command.js";
-import { groupAlive } from "../src/runner/processes.js";
+import { groupAlive } from "../src/sandbox/processes.js";
 import { runTool } from "../src/agents/tools.js";
 import { toolsOf } from "../src/agents/toolbox.js";
 import { Unconfined } from "../src/sandbox/sandbox.js";
@@ -314,7 +314,7 @@ describe("the secret filter", () => {
 describe("processes", () => {
   it("a recorded process group is killed only if its leader is still the process recorded", async () => {
     const { spawn } = await import("node:child_process");
-    const { killLeftover, startTime } = await import("../src/runner/processes.js");
+    const { killLeftover, startTime } = await import("../src/sandbox/processes.js");
     const child = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
     const start = startTime(child.pid!);
     expect(killLeftover(child.pid!, "not-its-start-time")).toBe(false);

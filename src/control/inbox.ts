@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { writeDurable } from "../runner/files.js";
 import type { Layout } from "../runner/layout.js";
 import { holderAlive, readLock } from "../runner/lock.js";
-import { holdsOpen, isMissionRunner } from "../runner/processes.js";
+import { holdsOpen, isMissionRunner } from "../sandbox/processes.js";
 
 /**
  * Steering a mission: a file in its inbox (written durably, by an atomic rename) and a signal to its

@@ -4,7 +4,7 @@ import { runAgent, type AgentHost, type AgentOutcome, type AgentRun } from "../a
 import type { ModelResponse, Provider, ToolCall, ToolResult } from "../agents/provider.js";
 import { defaultPolicy, withRetries, type RetryPolicy } from "../agents/retry.js";
 import type { Redactor } from "./redact.js";
-import { killLeftover, startTime } from "./processes.js";
+import { killLeftover, startTime } from "../sandbox/processes.js";
 import { costOf } from "../agents/prices.js";
 import type { ToolContext, ToolOutcome } from "../agents/tools.js";
 import type { Plan } from "../plan/types.js";
@@ -13,7 +13,10 @@ import type { Workspace } from "./git.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { Journal } from "./journal.js";
 import type { AnyEvent, Event, EventData, EventType } from "./events.js";
-import { apply, type MissionState } from "./state.js";
+import { apply, featuresOf, type FeatureState, type MissionState } from "./state.js";
+import { writeAtomic } from "./files.js";
+import type { ValidationHost } from "../validators/host.js";
+import type { ValidationReport } from "../validators/validate.js";
 import type { Layout } from "./layout.js";
 
 /** Why the runner stopped before the mission was done; the CLI turns it into exit code 3. */
@@ -52,7 +55,7 @@ export interface RunSettings {
 }
 
 /** Everything a step needs: the plan, the journal (and the state folded from it), git, the provider. */
-export class RunContext {
+export class RunContext implements ValidationHost {
   interrupted = false;
   /**
    * A pause or an interrupting message read by one agent stops all of them: parallel reviewers each
@@ -176,6 +179,21 @@ export class RunContext {
   /** Text for a file the runner writes beside the journal (a handoff, a validation report): no secret value in it. */
   redactValues(text: string): string {
     return this.redactor.redactValues(text);
+  }
+
+  features(milestone: string): FeatureState[] {
+    return featuresOf(this.state, milestone);
+  }
+
+  keepReport(report: ValidationReport): void {
+    writeAtomic(
+      join(this.layout.validation, `${report.milestone}-round${report.round}.json`),
+      this.redactValues(`${JSON.stringify(report, null, 2)}\n`),
+    );
+  }
+
+  stop(reason: string): never {
+    throw new Stop(reason, "paused");
   }
 
   activeMs(): number {

@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { isAlive, startTime } from "./processes.js";
+import { isAlive, startTime } from "../sandbox/processes.js";
 import { hostname } from "node:os";
 import { fsyncDir } from "./files.js";
 import { dirname } from "node:path";

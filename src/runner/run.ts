@@ -22,7 +22,7 @@ import { Bubblewrap, findBubblewrap, SandboxUnavailable, Unconfined, UNCONFINED_
 import { implement } from "./implement.js";
 import { checkProvenance } from "./provenance.js";
 import { scriptProblems } from "../agents/script-check.js";
-import { isMissionRunner } from "./processes.js";
+import { isMissionRunner } from "../sandbox/processes.js";
 import { hostname } from "node:os";
 import { RepositoryGuard } from "./repo-guard.js";
 import { Journal, JournalCorrupt, loadJournal, type JournalEvent, type JournalSink } from "./journal.js";

@@ -2,6 +2,7 @@ import type { Usage } from "../agents/provider.js";
 import type { Plan } from "../plan/types.js";
 import type { AnyEvent, EventData } from "./events.js";
 import type { JournalEvent } from "./journal.js";
+import type { CheckRecord, Verdict } from "../validators/verdicts.js";
 import { summarize } from "./event-summary.js";
 
 /**
@@ -44,22 +45,6 @@ export interface FeatureState {
   gate: "none" | "pending" | "answered";
   /** the validation round whose gate created it (follow-ups) */
   round?: number;
-}
-
-export interface Verdict {
-  assertion: string;
-  verdict: "pass" | "fail" | "unverified";
-  evidence: string;
-}
-
-export interface CheckRecord {
-  kind: "procedure" | "check";
-  name: string;
-  command: string;
-  exit_code: number;
-  duration_ms: number;
-  blob: string;
-  regression?: boolean;
 }
 
 export interface MilestoneState {

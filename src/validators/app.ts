@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname } from "node:path";
-import { groupAlive } from "../runner/processes.js";
+import { groupAlive } from "../sandbox/processes.js";
 import { DEFAULT_NETWORK } from "../sandbox/policy.js";
 import { spawnLaunch, type Sandbox } from "../sandbox/sandbox.js";
 import { openAppDoor, type AppDoor } from "./app-door.js";

@@ -17,7 +17,7 @@ export interface Exchange {
 
 const TERMINAL = new Set(["submit_verdicts", "submit_handoff", "decide", "answer"]);
 
-export function exchangesOf(run: RunRecord | undefined, blobs: Blobs, limit = 40): Exchange[] {
+export function exchangesOf(run: RunRecord | undefined, blobs: Pick<Blobs, "json">, limit = 40): Exchange[] {
   if (!run) return [];
   const out: Exchange[] = [];
   for (const turn of [...run.responses.keys()].sort((a, b) => a - b)) {

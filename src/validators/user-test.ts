@@ -7,10 +7,9 @@ import { ALL_TOOLS } from "../agents/toolbox.js";
 import { BrowserSession, findChromium } from "../agents/browser.js";
 import { appUrl } from "../agents/loopback.js";
 import type { Plan } from "../plan/types.js";
-import { Stop, type RunContext } from "../runner/context.js";
-import type { Verdict } from "../runner/state.js";
 import { logTail, startApp, type RunningApp } from "./app.js";
-import { acceptVerdicts } from "./verdicts.js";
+import type { ValidationHost } from "./host.js";
+import { acceptVerdicts, type Verdict } from "./verdicts.js";
 
 /**
  * User testing: with a `start` procedure, the runner runs `install`, starts the app in its own
@@ -40,30 +39,30 @@ export function startProblem(plan: Plan): string | undefined {
   return undefined;
 }
 
-function assertionList(ctx: RunContext, ids: string[]): string {
-  return ids.map((id) => `- ${id}: ${ctx.plan.contract.find((a) => a.id === id)?.text}`).join("\n");
+function assertionList(host: ValidationHost, ids: string[]): string {
+  return ids.map((id) => `- ${id}: ${host.plan.contract.find((a) => a.id === id)?.text}`).join("\n");
 }
 
 export async function userTest(
-  ctx: RunContext,
+  host: ValidationHost,
   milestone: string,
   round: number,
   ids: string[],
   procedure: ProcedureRunner,
 ): Promise<void> {
   const run = `user_test:${milestone}#${round}`;
-  if (ids.length === 0 || ctx.state.milestones.get(milestone)!.verdicts.get(round)?.has(run)) return;
-  const start = ctx.plan.procedures["start"];
+  if (ids.length === 0 || host.state.milestones.get(milestone)!.verdicts.get(round)?.has(run)) return;
+  const start = host.plan.procedures["start"];
   const give = (verdicts: Verdict[]): void => {
-    ctx.record("verdicts", { milestone, round, run, verdicts });
+    host.record("verdicts", { milestone, round, run, verdicts });
   };
   if (!start) {
-    ctx.progress(`  user testing — user_tester ${ctx.plan.roles.user_tester}`);
-    const prompt = `# User testing of milestone ${milestone}\n\nExercise the software as a user would (no app is started for you: use run_command) and judge each assertion:\n\n${assertionList(ctx, ids)}`;
-    give(await judge(ctx, run, prompt, ids));
+    host.progress(`  user testing — user_tester ${host.plan.roles.user_tester}`);
+    const prompt = `# User testing of milestone ${milestone}\n\nExercise the software as a user would (no app is started for you: use run_command) and judge each assertion:\n\n${assertionList(host, ids)}`;
+    give(await judge(host, run, prompt, ids));
     return;
   }
-  const install = ctx.plan.procedures["install"];
+  const install = host.plan.procedures["install"];
   if (install && (await procedure("install", install.command)).exit_code !== 0) {
     give(
       ids.map((id) => ({
@@ -75,11 +74,11 @@ export async function userTest(
     return;
   }
   const label = `${milestone}-round${round}`;
-  const log = join(ctx.layout.logs, `app-${label}.log`);
-  const problem = startProblem(ctx.plan);
-  if (problem) throw new Stop(problem, "paused");
+  const log = join(host.layout.logs, `app-${label}.log`);
+  const problem = startProblem(host.plan);
+  if (problem) host.stop(problem);
   const ready = start.ready!;
-  ctx.progress(`  start the app: \`${start.command}\`${ready ? `, waiting for ${ready}` : ""}`);
+  host.progress(`  start the app: \`${start.command}\`${ready ? `, waiting for ${ready}` : ""}`);
   let app: RunningApp | undefined;
   let browser: BrowserSession | undefined;
   try {
@@ -87,47 +86,47 @@ export async function userTest(
     // nothing of the app has run yet when its address is taken: a human frees it, no round is spent
     const started = await startApp({
       command: start.command,
-      cwd: ctx.layout.worktree,
-      sandbox: ctx.sandbox,
+      cwd: host.layout.worktree,
+      sandbox: host.sandbox,
       ready,
       timeoutMs: (start.timeout_seconds ?? DEFAULT_READY_S) * 1000,
       log,
-      onStart: (pgid) => ctx.recordCommand(`app:${label}`, pgid),
+      onStart: (pgid) => host.recordCommand(`app:${label}`, pgid),
     });
-    if (!started.ok && started.busy) throw new Stop(`user testing of ${milestone} cannot start the app: ${started.reason}`, "paused");
+    if (!started.ok && started.busy) host.stop(`user testing of ${milestone} cannot start the app: ${started.reason}`);
     const check = {
       kind: "procedure" as const,
       name: "start",
       command: start.command,
       exit_code: started.ok ? 0 : 1,
       duration_ms: Date.now() - began,
-      blob: ctx.blobs.put(started.ok ? logTail(log) : `${started.reason}\n${logTail(log)}`),
+      blob: host.blobs.put(started.ok ? logTail(log) : `${started.reason}\n${logTail(log)}`),
     };
-    ctx.record("check_result", { milestone, round, kind: "procedure", name: "start", check });
+    host.record("check_result", { milestone, round, kind: "procedure", name: "start", check });
     if (!started.ok) {
-      ctx.progress(`  the app did not start: ${started.reason}`);
+      host.progress(`  the app did not start: ${started.reason}`);
       give(ids.map((id) => ({ assertion: id, verdict: "unverified", evidence: `the app could not be tested: ${started.reason}` })));
       return;
     }
     app = started.app;
-    ctx.record("app_started", { milestone, round, pgid: app.pgid, ready, ready_ms: started.readyMs, log: `logs/app-${label}.log` });
+    host.record("app_started", { milestone, round, pgid: app.pgid, ready, ready_ms: started.readyMs, log: `logs/app-${label}.log` });
     const chromium = findChromium();
     browser = new BrowserSession(chromium, ready, {
-      dir: join(ctx.layout.validation, "screenshots"),
+      dir: join(host.layout.validation, "screenshots"),
       prefix: label,
       shown: "validation/screenshots",
     });
-    ctx.progress(
-      `  user testing at ${new URL(ready).origin} — user_tester ${ctx.plan.roles.user_tester}${chromium ? " (with a headless browser)" : " (no browser installed)"}`,
+    host.progress(
+      `  user testing at ${new URL(ready).origin} — user_tester ${host.plan.roles.user_tester}${chromium ? " (with a headless browser)" : " (no browser installed)"}`,
     );
     const prompt = [
       `# User testing of milestone ${milestone}`,
       `The app is running at ${ready} (started with \`${start.command}\`). Exercise it as a user would and judge each assertion:`,
-      assertionList(ctx, ids),
-      appTools(permissionFor(ctx.plan, "user_tester", ctx.plan.roles.user_tester), ready, chromium !== undefined),
+      assertionList(host, ids),
+      appTools(permissionFor(host.plan, "user_tester", host.plan.roles.user_tester), ready, chromium !== undefined),
     ].join("\n\n");
     give(
-      await judge(ctx, run, prompt, ids, {
+      await judge(host, run, prompt, ids, {
         base: ready,
         browser,
         ...(app.socketDir ? { socketDir: app.socketDir } : {}),
@@ -137,26 +136,26 @@ export async function userTest(
     await browser?.close();
     if (app) {
       await app.stop();
-      ctx.record("app_stopped", { milestone, round, pgid: app.pgid });
-      ctx.progress("  the app is stopped");
+      host.record("app_stopped", { milestone, round, pgid: app.pgid });
+      host.progress("  the app is stopped");
     }
   }
 }
 
-async function judge(ctx: RunContext, run: string, prompt: string, ids: string[], app?: AppInReach): Promise<Verdict[]> {
-  const outcome = await ctx.agent(
+async function judge(host: ValidationHost, run: string, prompt: string, ids: string[], app?: AppInReach): Promise<Verdict[]> {
+  const outcome = await host.agent(
     "user_tester",
-    ctx.plan.roles.user_tester,
+    host.plan.roles.user_tester,
     {
       run,
-      system: ctx.system("user_tester", () => systemPrompt("user_tester", ctx.plan)),
+      system: host.system("user_tester", () => systemPrompt("user_tester", host.plan)),
       prompt,
       tools: ALL_TOOLS,
-      permission: permissionFor(ctx.plan, "user_tester", ctx.plan.roles.user_tester),
+      permission: permissionFor(host.plan, "user_tester", host.plan.roles.user_tester),
       terminal: "submit_verdicts",
       accept: acceptVerdicts(ids),
-      maxTurns: ctx.settings.maxTurns,
-      maxInvalid: ctx.settings.maxInvalid,
+      maxTurns: host.settings.maxTurns,
+      maxInvalid: host.settings.maxInvalid,
     },
     app ? { app } : {},
   );

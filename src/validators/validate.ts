@@ -1,5 +1,4 @@
 import { checksOf } from "../plan/checks.js";
-import { join } from "node:path";
 import { runCommand } from "../agents/command.js";
 import { STOPPED_DURING } from "../agents/loop.js";
 import { DEFAULT_NETWORK } from "../sandbox/policy.js";
@@ -7,13 +6,12 @@ import { systemPrompt } from "../agents/prompts.js";
 import { permissionFor } from "../plan/lower.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
 import type { PlanAssertion, ValidateStep } from "../plan/types.js";
-import type { RunContext } from "../runner/context.js";
-import { writeAtomic } from "../runner/files.js";
-import { featuresOf, type CheckRecord, type FeatureState, type Verdict } from "../runner/state.js";
+import type { FeatureState } from "../runner/state.js";
 import { exchangesOf, type Exchange } from "./evidence.js";
+import type { ValidationHost } from "./host.js";
 import { inParallel } from "./pool.js";
 import { userTest } from "./user-test.js";
-import { acceptVerdicts } from "./verdicts.js";
+import { acceptVerdicts, type CheckRecord, type Verdict } from "./verdicts.js";
 
 /**
  * Validation of a milestone, round by round: the declared procedures and every assertion check run
@@ -60,7 +58,7 @@ export interface ValidationReport {
 const TAIL = 2000;
 
 async function runOnce(
-  ctx: RunContext,
+  host: ValidationHost,
   milestone: string,
   round: number,
   kind: "procedure" | "check",
@@ -69,15 +67,15 @@ async function runOnce(
   regression: boolean,
 ): Promise<CheckRecord> {
   const key = `${kind}:${name}`;
-  const m = ctx.state.milestones.get(milestone)!;
+  const m = host.state.milestones.get(milestone)!;
   const done = m.checks.get(round)?.get(key);
   if (done) return done;
   // the runner died while this ran last time, and it may be why (a test that kills its parent,
   // the memory it took): it is answered as failed, not run again — see STOPPED_DURING. In the fleet
   // a worker's death is most often its machine's, so there it runs again once (settings.rerunCut)
   const starts = m.checksStarted.get(round)?.get(key) ?? 0;
-  const cut = starts > ctx.settings.rerunCut;
-  if (!cut) ctx.record("check_started", { milestone, round, kind, name });
+  const cut = starts > host.settings.rerunCut;
+  if (!cut) host.record("check_started", { milestone, round, kind, name });
   if (cut) {
     const check: CheckRecord = {
       kind,
@@ -85,21 +83,21 @@ async function runOnce(
       command,
       exit_code: 137,
       duration_ms: 0,
-      blob: ctx.blobs.put(`missionc: ${STOPPED_DURING}`),
+      blob: host.blobs.put(`missionc: ${STOPPED_DURING}`),
       ...(regression ? { regression } : {}),
     };
-    ctx.record("check_result", { milestone, round, kind, name, check });
-    ctx.progress(`  ${kind} ${name}: the runner stopped while it ran; not run again (counted as failed)`);
+    host.record("check_result", { milestone, round, kind, name, check });
+    host.progress(`  ${kind} ${name}: the runner stopped while it ran; not run again (counted as failed)`);
     return check;
   }
-  const timeout = (kind === "procedure" ? ctx.plan.procedures[name]?.timeout_seconds : undefined) ?? 600;
+  const timeout = (kind === "procedure" ? host.plan.procedures[name]?.timeout_seconds : undefined) ?? 600;
   const r = await runCommand(command, {
-    cwd: ctx.layout.worktree,
-    sandbox: ctx.sandbox,
-    network: kind === "procedure" ? (ctx.plan.procedures[name]?.network ?? "loopback") : DEFAULT_NETWORK.check,
+    cwd: host.layout.worktree,
+    sandbox: host.sandbox,
+    network: kind === "procedure" ? (host.plan.procedures[name]?.network ?? "loopback") : DEFAULT_NETWORK.check,
     timeoutMs: timeout * 1000,
     cap: TAIL,
-    onStart: (pgid) => ctx.recordCommand(`validate:${milestone}#${round}`, pgid),
+    onStart: (pgid) => host.recordCommand(`validate:${milestone}#${round}`, pgid),
   });
   const check: CheckRecord = {
     kind,
@@ -107,12 +105,12 @@ async function runOnce(
     command,
     exit_code: r.exitCode,
     duration_ms: r.durationMs,
-    blob: ctx.blobs.put(r.output),
+    blob: host.blobs.put(r.output),
     ...(regression ? { regression } : {}),
   };
-  ctx.record("check_result", { milestone, round, kind, name, check });
-  const advisory = kind === "procedure" && ctx.plan.procedures[name]?.advisory ? " (advisory: does not block)" : "";
-  ctx.progress(`  ${kind} ${name}: \`${command}\` → exit ${r.exitCode}${r.exitCode !== 0 ? advisory : ""}`);
+  host.record("check_result", { milestone, round, kind, name, check });
+  const advisory = kind === "procedure" && host.plan.procedures[name]?.advisory ? " (advisory: does not block)" : "";
+  host.progress(`  ${kind} ${name}: \`${command}\` → exit ${r.exitCode}${r.exitCode !== 0 ? advisory : ""}`);
   return check;
 }
 
@@ -121,34 +119,34 @@ function reviewTargets(features: FeatureState[], round: number): FeatureState[] 
   return features.filter((f) => f.done && f.commit !== undefined && (round === 1 || f.round === round - 1));
 }
 
-async function review(ctx: RunContext, milestone: string, round: number, f: FeatureState, assertions: PlanAssertion[]): Promise<void> {
+async function review(host: ValidationHost, milestone: string, round: number, f: FeatureState, assertions: PlanAssertion[]): Promise<void> {
   const run = `review:${milestone}#${round}:${f.name}`;
-  if (ctx.state.milestones.get(milestone)!.verdicts.get(round)?.has(run)) return;
+  if (host.state.milestones.get(milestone)!.verdicts.get(round)?.has(run)) return;
   const ids = assertions.filter((a) => f.fulfills.includes(a.id)).map((a) => a.id);
-  const diff = f.commit && f.base ? await ctx.git.diff(f.base, f.commit) : "(no changes were committed)";
-  ctx.progress(`  review ${f.name} — reviewer ${ctx.plan.roles.reviewer}`);
+  const diff = f.commit && f.base ? await host.git.diff(f.base, f.commit) : "(no changes were committed)";
+  host.progress(`  review ${f.name} — reviewer ${host.plan.roles.reviewer}`);
   const prompt = [
     `# Review of feature ${f.name}${f.title ? ` — ${f.title}` : ""}`,
     `## Spec\n\n${f.spec ?? "(none)"}`,
-    `## Assertions you judge\n\n${ids.map((id) => `- ${id}: ${ctx.plan.contract.find((a) => a.id === id)?.text}`).join("\n") || "(none: report an empty list of verdicts, after reading the diff for problems)"}`,
+    `## Assertions you judge\n\n${ids.map((id) => `- ${id}: ${host.plan.contract.find((a) => a.id === id)?.text}`).join("\n") || "(none: report an empty list of verdicts, after reading the diff for problems)"}`,
     `## The diff\n\n\`\`\`diff\n${diff.slice(0, 60_000)}\n\`\`\``,
   ].join("\n\n");
-  const outcome = await ctx.agent("reviewer", ctx.plan.roles.reviewer, {
+  const outcome = await host.agent("reviewer", host.plan.roles.reviewer, {
     run,
-    system: ctx.system("reviewer", () => systemPrompt("reviewer", ctx.plan)),
+    system: host.system("reviewer", () => systemPrompt("reviewer", host.plan)),
     prompt,
     tools: ALL_TOOLS,
-    permission: permissionFor(ctx.plan, "reviewer", ctx.plan.roles.reviewer),
+    permission: permissionFor(host.plan, "reviewer", host.plan.roles.reviewer),
     terminal: "submit_verdicts",
     accept: acceptVerdicts(ids),
-    maxTurns: ctx.settings.maxTurns,
-    maxInvalid: ctx.settings.maxInvalid,
+    maxTurns: host.settings.maxTurns,
+    maxInvalid: host.settings.maxInvalid,
   });
   const verdicts =
     outcome.kind === "done"
       ? outcome.value
       : ids.map((id) => ({ assertion: id, verdict: "unverified" as const, evidence: `the reviewer gave no verdict: ${outcome.reason}` }));
-  ctx.record("verdicts", { milestone, round, run, verdicts });
+  host.record("verdicts", { milestone, round, run, verdicts });
 }
 
 const RANK: Record<Verdict["verdict"], number> = { fail: 0, unverified: 1, pass: 2 };
@@ -158,8 +156,8 @@ const RANK: Record<Verdict["verdict"], number> = { fail: 0, unverified: 1, pass:
  * several validators judged it (two features fulfil it), the worst verdict stands, ties in run
  * order: parallel reviewers finish in any order, the report must not depend on which came first.
  */
-function latestVerdict(ctx: RunContext, milestone: string, round: number, id: string): (Verdict & { run: string }) | undefined {
-  const m = ctx.state.milestones.get(milestone)!;
+function latestVerdict(host: ValidationHost, milestone: string, round: number, id: string): (Verdict & { run: string }) | undefined {
+  const m = host.state.milestones.get(milestone)!;
   for (let r = round; r >= 1; r--) {
     const found = [...(m.verdicts.get(r) ?? [])]
       .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -169,42 +167,42 @@ function latestVerdict(ctx: RunContext, milestone: string, round: number, id: st
   return undefined;
 }
 
-export async function validateMilestone(ctx: RunContext, milestone: string, round: number): Promise<void> {
-  const steps = ctx.plan.steps.filter((s): s is ValidateStep => s.kind === "validate" && s.milestone === milestone);
-  ctx.progress(`validate ${milestone} (round ${round}): ${steps.map((s) => s.validator).join(", ")}`);
-  if (!ctx.state.milestones.get(milestone)!.validating.has(round)) ctx.record("validation_started", { milestone, round });
-  const assertions = ctx.plan.contract.filter((a) => a.milestone === milestone);
+export async function validateMilestone(host: ValidationHost, milestone: string, round: number): Promise<void> {
+  const steps = host.plan.steps.filter((s): s is ValidateStep => s.kind === "validate" && s.milestone === milestone);
+  host.progress(`validate ${milestone} (round ${round}): ${steps.map((s) => s.validator).join(", ")}`);
+  if (!host.state.milestones.get(milestone)!.validating.has(round)) host.record("validation_started", { milestone, round });
+  const assertions = host.plan.contract.filter((a) => a.milestone === milestone);
   const scrutiny = steps.find((s) => s.validator === "scrutiny");
-  for (const p of scrutiny?.procedures ?? []) await runOnce(ctx, milestone, round, "procedure", p, ctx.plan.procedures[p].command, false);
-  const checks = steps.flatMap((s) => checksOf(ctx.plan, s));
-  for (const c of checks) await runOnce(ctx, milestone, round, "check", c.assertion, c.command, c.regression);
+  for (const p of scrutiny?.procedures ?? []) await runOnce(host, milestone, round, "procedure", p, host.plan.procedures[p].command, false);
+  const checks = steps.flatMap((s) => checksOf(host.plan, s));
+  for (const c of checks) await runOnce(host, milestone, round, "check", c.assertion, c.command, c.regression);
   if (scrutiny) {
     const judged = assertions.filter((a) => a.by === "reviewer");
-    await inParallel(reviewTargets(featuresOf(ctx.state, milestone), round), ctx.plan.policy.concurrency, (f) =>
-      review(ctx, milestone, round, f, judged),
+    await inParallel(reviewTargets(host.features(milestone), round), host.plan.policy.concurrency, (f) =>
+      review(host, milestone, round, f, judged),
     );
   }
   if (steps.some((s) => s.validator === "user_testing")) {
     // every round tests the whole milestone again: a fix can break what passed before
     const judged = assertions.filter((a) => a.by === "user_tester");
     await userTest(
-      ctx,
+      host,
       milestone,
       round,
       judged.map((a) => a.id),
-      (name, command) => runOnce(ctx, milestone, round, "procedure", name, command, false),
+      (name, command) => runOnce(host, milestone, round, "procedure", name, command, false),
     );
   }
   const report = buildReport(
-    ctx,
+    host,
     milestone,
     round,
     assertions,
     checks.map((c) => c.assertion),
   );
-  const blob = ctx.blobs.put(report);
-  writeAtomic(join(ctx.layout.validation, `${milestone}-round${round}.json`), ctx.redactValues(`${JSON.stringify(report, null, 2)}\n`));
-  ctx.record("validation_finished", {
+  const blob = host.blobs.put(report);
+  host.keepReport(report);
+  host.record("validation_finished", {
     milestone,
     round,
     passed: report.passed,
@@ -212,11 +210,17 @@ export async function validateMilestone(ctx: RunContext, milestone: string, roun
     failing_procedures: report.failing_procedures,
     blob,
   });
-  ctx.progress(`  ${report.passed ? "passed" : `did not pass: ${failingText(report)}`}`);
+  host.progress(`  ${report.passed ? "passed" : `did not pass: ${failingText(report)}`}`);
 }
 
-function buildReport(ctx: RunContext, milestone: string, round: number, assertions: PlanAssertion[], checked: string[]): ValidationReport {
-  const records = ctx.state.milestones.get(milestone)!.checks.get(round) ?? new Map<string, CheckRecord>();
+function buildReport(
+  host: ValidationHost,
+  milestone: string,
+  round: number,
+  assertions: PlanAssertion[],
+  checked: string[],
+): ValidationReport {
+  const records = host.state.milestones.get(milestone)!.checks.get(round) ?? new Map<string, CheckRecord>();
   const fromCheck = (id: string): ReportEntry | undefined => {
     const c = records.get(`check:${id}`);
     if (!c) return undefined;
@@ -224,14 +228,14 @@ function buildReport(ctx: RunContext, milestone: string, round: number, assertio
       id,
       by: "check",
       verdict: c.exit_code === 0 ? "pass" : "fail",
-      evidence: `\`${c.command}\` exited ${c.exit_code}: ${ctx.blobs.text(c.blob).slice(-400)}`,
+      evidence: `\`${c.command}\` exited ${c.exit_code}: ${host.blobs.text(c.blob).slice(-400)}`,
     };
   };
   const entries: ReportEntry[] = assertions.map((a) => {
     if (a.by === "check") return fromCheck(a.id) ?? { id: a.id, by: "check", verdict: "unverified", evidence: "its check did not run" };
-    const v = latestVerdict(ctx, milestone, round, a.id);
+    const v = latestVerdict(host, milestone, round, a.id);
     if (!v) return { id: a.id, by: a.by, verdict: "unverified", evidence: `no ${a.by} gave a verdict` };
-    const exchanges = a.by === "user_tester" ? exchangesOf(ctx.state.runs.get(v.run), ctx.blobs) : [];
+    const exchanges = a.by === "user_tester" ? exchangesOf(host.state.runs.get(v.run), host.blobs) : [];
     return { id: a.id, by: a.by, verdict: v.verdict, evidence: v.evidence, run: v.run, ...(exchanges.length ? { exchanges } : {}) };
   });
   // an assertion with a check is also held to it, whoever judges it
@@ -251,9 +255,9 @@ function buildReport(ctx: RunContext, milestone: string, round: number, assertio
       command: c.command,
       exit_code: c.exit_code,
       duration_ms: c.duration_ms,
-      output_tail: ctx.blobs.text(c.blob).slice(-TAIL),
+      output_tail: host.blobs.text(c.blob).slice(-TAIL),
       passed: c.exit_code === 0,
-      ...(ctx.plan.procedures[c.name]?.advisory ? { advisory: true as const } : {}),
+      ...(host.plan.procedures[c.name]?.advisory ? { advisory: true as const } : {}),
     }));
   const failing = [...entries, ...regressions].filter((e) => e.verdict !== "pass").map((e) => e.id);
   const failingProcedures = procedures.filter((p) => !p.passed && !p.advisory).map((p) => p.name);

@@ -1,7 +1,24 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import type { Acceptance } from "../agents/loop.js";
 import { SUBMIT_VERDICTS } from "../agents/toolbox.js";
-import type { Verdict } from "../runner/state.js";
+
+/** A validator's judgement of one assertion, as specs/verdicts.schema.json has it. */
+export interface Verdict {
+  assertion: string;
+  verdict: "pass" | "fail" | "unverified";
+  evidence: string;
+}
+
+/** A procedure or an assertion's check, run for a validation round: what the journal keeps of it. */
+export interface CheckRecord {
+  kind: "procedure" | "check";
+  name: string;
+  command: string;
+  exit_code: number;
+  duration_ms: number;
+  blob: string;
+  regression?: boolean;
+}
 
 let validate: ValidateFunction | undefined;
 const schema = SUBMIT_VERDICTS.input_schema;

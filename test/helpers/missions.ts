@@ -116,7 +116,7 @@ export async function answersHttp(url: string): Promise<boolean> {
   }
 }
 
-export { groupAlive } from "../../src/runner/processes.js";
+export { groupAlive } from "../../src/sandbox/processes.js";
 
 /** Journal events are untyped until the honest-gates issue types them: their data is read as unknown. */
 type EventData = Record<string, unknown>;
