@@ -5,6 +5,7 @@ import type { Plan } from "../plan/types.js";
 import { handoffSummary } from "../agents/prompts.js";
 import { loadJournal, type JournalEvent } from "../runner/journal.js";
 import type { Layout } from "../runner/layout.js";
+import { budgetLeft, spentOf, type BudgetLeft } from "../runner/budget.js";
 import { holderAlive, readLock } from "../runner/lock.js";
 import { nextAction } from "../runner/next.js";
 import { featuresOf, fold, type MissionState } from "../runner/state.js";
@@ -44,11 +45,7 @@ export interface Status {
   cache_read_share: { total: number; by_role: Record<string, number> };
   /** dollars, from the price table or the mission's `price`; models without a price are left out and named */
   cost: { usd: number; by_role: Record<string, number>; unpriced_models: string[] };
-  budget: {
-    tokens?: { limit: number; left: number };
-    time_seconds?: { limit: number; left: number };
-    cost_usd?: { limit: number; left: number };
-  };
+  budget: BudgetLeft;
   last_handoff?: string;
   changes_of_course: { gate: string; action: string; reason: string }[];
   last_events: { seq: number; type: string; at: string; summary: string }[];
@@ -213,15 +210,7 @@ export function statusOf(
     tokens: { total, estimated, by_type: byType, by_role: byRole },
     cache_read_share: { total: share(byType), by_role: Object.fromEntries(Object.entries(byRole).map(([r, u]) => [r, share(u)])) },
     cost,
-    budget: {
-      ...(plan.budget.cost_usd !== undefined
-        ? { cost_usd: { limit: plan.budget.cost_usd, left: Math.max(0, plan.budget.cost_usd - cost.usd) } }
-        : {}),
-      ...(plan.budget.tokens !== undefined ? { tokens: { limit: plan.budget.tokens, left: Math.max(0, plan.budget.tokens - total) } } : {}),
-      ...(plan.budget.time_seconds !== undefined
-        ? { time_seconds: { limit: plan.budget.time_seconds, left: Math.max(0, plan.budget.time_seconds - Math.round(s.activeMs / 1000)) } }
-        : {}),
-    },
+    budget: budgetLeft(plan, spentOf(plan, s, s.activeMs)),
     changes_of_course: changesOfCourse(s, layout),
     last_events: s.lastEvents,
     journal: { events: events.length, torn_tail_bytes: droppedBytes },

@@ -5,7 +5,6 @@ import type { ModelResponse, Provider, ToolCall, ToolResult } from "../agents/pr
 import { defaultPolicy, withRetries, type RetryPolicy } from "../agents/retry.js";
 import type { Redactor } from "./redact.js";
 import { killLeftover, startTime } from "../sandbox/processes.js";
-import { costOf } from "../agents/prices.js";
 import type { ToolContext, ToolOutcome } from "../agents/tools.js";
 import type { Plan } from "../plan/types.js";
 import type { Blobs } from "./blobs.js";
@@ -15,6 +14,7 @@ import type { Journal } from "./journal.js";
 import type { AnyEvent, Event, EventData, EventType } from "./events.js";
 import { apply, featuresOf, type FeatureState, type MissionState } from "./state.js";
 import { writeAtomic } from "./files.js";
+import { budgetReached, spentOf } from "./budget.js";
 import type { ValidationHost } from "../validators/host.js";
 import type { ValidationReport } from "../validators/validate.js";
 import type { Layout } from "./layout.js";
@@ -200,12 +200,6 @@ export class RunContext implements ValidationHost {
     return this.activeBeforeMs + (Date.now() - this.started);
   }
 
-  tokensUsed(): number {
-    let n = 0;
-    for (const u of this.state.usage.values()) n += u.input + u.cache_read + u.cache_write + u.output;
-    return n;
-  }
-
   private inboxItems(): { name: string; path: string; item: { kind?: string; text?: string; id?: string; interrupt?: boolean } }[] {
     const dir = this.layout.inbox;
     if (!existsSync(dir)) return [];
@@ -260,16 +254,8 @@ export class RunContext implements ValidationHost {
   }
 
   private checkBudget(): void {
-    const b = this.plan.budget;
-    if (b.tokens !== undefined && this.tokensUsed() >= b.tokens)
-      throw new Stop(`the token budget is spent (${this.tokensUsed()} of ${b.tokens})`, "budget");
-    if (b.cost_usd !== undefined) {
-      let spent = 0;
-      for (const { model, usage } of this.state.usageByModel.values()) spent += costOf(this.plan.models[model], usage) ?? 0;
-      if (spent >= b.cost_usd) throw new Stop(`the cost budget is spent ($${spent.toFixed(4)} of $${b.cost_usd})`, "budget");
-    }
-    if (b.time_seconds !== undefined && this.activeMs() >= b.time_seconds * 1000)
-      throw new Stop(`the time budget is spent (${Math.round(this.activeMs() / 1000)} s of ${b.time_seconds} s)`, "budget");
+    const reached = budgetReached(this.plan, spentOf(this.plan, this.state, this.activeMs()));
+    if (reached) throw new Stop(reached, "budget");
   }
 
   /**
