@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { runAgent, type AgentHost, type AgentOutcome, type AgentRun } from "../agents/loop.js";
 import type { ModelResponse, Provider, ToolCall, ToolResult } from "../agents/provider.js";
@@ -15,6 +14,7 @@ import type { AnyEvent, Event, EventData, EventType } from "./events.js";
 import { apply, featuresOf, type FeatureState, type MissionState } from "./state.js";
 import { writeAtomic } from "./files.js";
 import { budgetReached, spentOf } from "./budget.js";
+import { InboxFolder } from "./inbox.js";
 import type { ValidationHost } from "../validators/host.js";
 import type { ValidationReport } from "../validators/validate.js";
 import type { Layout } from "./layout.js";
@@ -65,6 +65,7 @@ export class RunContext implements ValidationHost {
   /** the signal that interrupted the run, for the pause reason */
   interruptedBy = "SIGINT";
   readonly started = Date.now();
+  private readonly inbox: InboxFolder;
 
   constructor(
     readonly plan: Plan,
@@ -81,7 +82,9 @@ export class RunContext implements ValidationHost {
     /** where every command that runs the worktree's code runs */
     readonly sandbox: Sandbox,
     private readonly retry: RetryPolicy = defaultPolicy(),
-  ) {}
+  ) {
+    this.inbox = new InboxFolder(layout.inbox);
+  }
 
   /** Whether a model's agent is an external CLI, whose own tool calls the runner cannot see. */
   isExternal(model: string): boolean {
@@ -97,7 +100,7 @@ export class RunContext implements ValidationHost {
         const abort = new AbortController();
         const watch = setInterval(() => {
           if (this.interrupted || this.halt) abort.abort();
-          else if (this.interruptWaiting()) {
+          else if (this.inbox.interruptWaiting()) {
             try {
               this.readInbox();
             } catch {
@@ -200,32 +203,6 @@ export class RunContext implements ValidationHost {
     return this.activeBeforeMs + (Date.now() - this.started);
   }
 
-  private inboxItems(): { name: string; path: string; item: { kind?: string; text?: string; id?: string; interrupt?: boolean } }[] {
-    const dir = this.layout.inbox;
-    if (!existsSync(dir)) return [];
-    const out = [];
-    for (const name of readdirSync(dir)
-      .filter((n) => n.endsWith(".json"))
-      .sort()) {
-      const path = join(dir, name);
-      try {
-        out.push({
-          name,
-          path,
-          item: JSON.parse(readFileSync(path, "utf8")) as { kind?: string; text?: string; id?: string; interrupt?: boolean },
-        });
-      } catch {
-        continue;
-      }
-    }
-    return out;
-  }
-
-  /** Whether a `msg --interrupt` waits in the inbox (checked while a model call runs). */
-  private interruptWaiting(): boolean {
-    return this.inboxItems().some((x) => x.item.kind === "message" && x.item.interrupt === true);
-  }
-
   /**
    * Pause requests and messages that `missionc pause` / `msg` left in the inbox, journaled. A pause
    * stops the run; a message with --interrupt ends the current turn when `turn` says where one is.
@@ -233,15 +210,14 @@ export class RunContext implements ValidationHost {
   readInbox(turn?: { run: string; turn: number }): void {
     if (this.halt && turn) throw this.halt instanceof TurnInterrupted ? new TurnInterrupted(turn.run, turn.turn) : this.halt;
     let interrupt = false;
-    for (const { name, path, item } of this.inboxItems()) {
-      mkdirSync(join(this.layout.inbox, "done"), { recursive: true });
+    for (const { name, item } of this.inbox.waiting()) {
       if (item.kind === "message" && item.text) {
         this.record("message_received", { id: item.id ?? name, text: item.text, ...(item.interrupt ? { interrupt: true } : {}) });
         this.progress(`message received${item.interrupt ? " (interrupt)" : ""}: ${item.text.slice(0, 100)}`);
         if (item.interrupt) interrupt = true;
       }
       if (item.kind === "pause") this.record("pause_requested", { id: item.id ?? name });
-      renameSync(path, join(this.layout.inbox, "done", name));
+      this.inbox.taken(name);
       if (item.kind === "pause") throw (this.halt = new Stop("paused by `missionc pause`", "paused"));
     }
     if (interrupt) this.halt = new TurnInterrupted(turn?.run ?? "", turn?.turn ?? 0);
