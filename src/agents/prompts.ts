@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan, PlanPermission, RoleName } from "../plan/types.js";
 import { toolsOf } from "./toolbox.js";
-import type { FeatureState, Handoff } from "../runner/state.js";
+import type { Handoff } from "./toolbox.js";
 
 /**
  * Prompts. The system prompt of a role is its stable prefix, the same for every call of that role:
@@ -97,7 +97,16 @@ function assertionsOf(plan: Plan, ids: readonly string[]): Plan["contract"] {
   return [...found].sort((a, b) => a - b).map((i) => plan.contract[i]);
 }
 
-export function workerPrompt(plan: Plan, f: FeatureState, root: string, skillText: (name: string) => string, earlier: Handoff[]): string {
+/** The feature a worker is given, as the runner's state holds it. */
+export interface FeatureBrief {
+  name: string;
+  title?: string;
+  spec?: string;
+  fulfills: string[];
+  skills: string[];
+}
+
+export function workerPrompt(plan: Plan, f: FeatureBrief, root: string, skillText: (name: string) => string, earlier: Handoff[]): string {
   const assertions = assertionsOf(plan, f.fulfills);
   const agents = join(root, "AGENTS.md");
   return [

@@ -12,6 +12,18 @@ import { TOOL_SPECS, type ToolSpec } from "./tools.js";
 const schema = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../../specs/${name}.schema.json`, import.meta.url), "utf8")) as Record<string, unknown>;
 
+/** A worker's account of its feature, as specs/handoff.schema.json has it (the runner checks it). */
+export interface Handoff {
+  feature: string;
+  status: "done" | "partial" | "blocked";
+  implemented: string[];
+  left_undone: string[];
+  commands: { command: string; exit_code: number }[];
+  issues: { severity: "low" | "medium" | "high"; text: string }[];
+  procedures_followed: boolean;
+  notes: string;
+}
+
 export const SUBMIT_HANDOFF: ToolSpec = {
   name: "submit_handoff",
   description: "Worker: end your work on the feature with a structured handoff (specs/handoff.schema.json).",

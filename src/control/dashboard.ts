@@ -1,6 +1,7 @@
 import type { Plan } from "../plan/types.js";
 import type { JournalEvent } from "../runner/journal.js";
-import type { Handoff, MissionState } from "../runner/state.js";
+import type { Handoff } from "../agents/toolbox.js";
+import type { MissionState } from "../runner/state.js";
 import type { Report } from "./report.js";
 import { timelineOf, type Step } from "./timeline.js";
 

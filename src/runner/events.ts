@@ -1,7 +1,7 @@
 import type { Usage } from "../agents/provider.js";
 import type { Decision } from "./gates.js";
 import type { CheckRecord, Verdict } from "../validators/verdicts.js";
-import type { Handoff } from "./state.js";
+import type { Handoff } from "../agents/toolbox.js";
 
 /**
  * Every event a journal holds, with the shape of its data: what `record` may write and what the fold

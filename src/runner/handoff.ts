@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import type { Acceptance } from "../agents/loop.js";
 import type { Plan } from "../plan/types.js";
-import type { Handoff, RunRecord } from "./state.js";
+import type { Handoff } from "../agents/toolbox.js";
+import type { RunRecord } from "./state.js";
 
 /** Handoffs: checked against specs/handoff.schema.json, then against what the journal saw the worker do. */
 

@@ -6,7 +6,8 @@ import { ALL_TOOLS } from "../agents/toolbox.js";
 import type { RunContext } from "./context.js";
 import { writeAtomic } from "./files.js";
 import { acceptHandoff, hasProblems, verifyHandoff } from "./handoff.js";
-import type { FeatureState, Handoff } from "./state.js";
+import type { Handoff } from "../agents/toolbox.js";
+import type { FeatureState } from "./state.js";
 import { researchTool } from "./research.js";
 
 /**

@@ -2,6 +2,7 @@ import type { Usage } from "../agents/provider.js";
 import type { Plan } from "../plan/types.js";
 import type { AnyEvent, EventData } from "./events.js";
 import type { JournalEvent } from "./journal.js";
+import type { Handoff } from "../agents/toolbox.js";
 import type { CheckRecord, Verdict } from "../validators/verdicts.js";
 import { summarize } from "./event-summary.js";
 
@@ -9,17 +10,6 @@ import { summarize } from "./event-summary.js";
  * The runner's state is a fold over the journal: nothing else is remembered between runs, so a
  * resumed runner computes exactly the state the killed one had reached.
  */
-
-export interface Handoff {
-  feature: string;
-  status: "done" | "partial" | "blocked";
-  implemented: string[];
-  left_undone: string[];
-  commands: { command: string; exit_code: number }[];
-  issues: { severity: "low" | "medium" | "high"; text: string }[];
-  procedures_followed: boolean;
-  notes: string;
-}
 
 export interface FeatureState {
   name: string;
