@@ -201,6 +201,8 @@ describe.skipIf(!chromium)("the dashboard in headless Chromium", () => {
       const path = join(dir, "hello.script.yaml");
       const script = parseYaml(readFileSync(path, "utf8")) as { runs: Record<string, Record<string, unknown>[]> };
       script.runs["implement:greeter#1"][1]["wait_for"] = "release";
+      // and again at the follow-up's second turn, until `release-again`
+      script.runs["implement:default_name#1"][1]["wait_for"] = "release-again";
       script.runs["message:1"] = [{ tools: [{ name: "decide", input: { action: "accept", reason: "Noted; the greeter carries on." } }] }];
       writeFileSync(path, stringify(script, { lineWidth: 0 }));
     });
@@ -241,7 +243,23 @@ describe.skipIf(!chromium)("the dashboard in headless Chromium", () => {
       // the worker goes on: later steps appear without a reload
       writeFileSync(join(live, "release"), "");
       await timeline.getByText("validate greeting, round 1").waitFor({ timeout: 30_000 });
+      await timeline.getByText("implement default_name (attempt 1)").waitFor({ timeout: 30_000 });
+
+      // what the reader opened and where they type survive the updates that follow
+      const greeter = page.locator("#features tbody tr", { hasText: "greeter" }).locator("details");
+      await greeter.locator("summary").click();
+      const draft = page.getByLabel("Message to the orchestrator");
+      await draft.fill("half a thought");
+      await draft.focus();
+      const events = async (): Promise<number> => journalEvents(live, "hello").length;
+      const before = await events();
+      writeFileSync(join(live, "release-again"), "");
       await timeline.getByText("mission complete").waitFor({ timeout: 60_000 });
+      expect(await events()).toBeGreaterThan(before + 10); // the page was rebuilt many times meanwhile
+      expect(await greeter.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+      expect(await draft.evaluate((e) => e === document.activeElement)).toBe(true);
+      expect(await draft.inputValue()).toBe("half a thought");
+      await greeter.locator("summary").click(); // closed again, for what follows
       expect((await run.exited).code).toBe(0);
 
       // the failed round's evidence: the check's command and its output
@@ -253,8 +271,8 @@ describe.skipIf(!chromium)("the dashboard in headless Chromium", () => {
       expect(await page.locator("#evidence-title").evaluate((e) => e === document.activeElement)).toBe(true); // focus moves there
 
       // a feature's handoff and the diff of its commit
-      await page.locator("#features tbody tr", { hasText: "greeter" }).locator("summary").click();
-      expect(await page.locator("#features tbody tr", { hasText: "greeter" }).locator("details").textContent()).toMatch(/implemented: /);
+      await greeter.locator("summary").click();
+      expect(await greeter.textContent()).toMatch(/implemented: /);
       await page.getByRole("button", { name: /^Diff of greeter, commit / }).click();
       await page
         .locator("#diff-body")
