@@ -32,7 +32,7 @@ function freePort() {
   });
 }
 
-/** @returns {Promise<{ url: string, stop: () => void }>} */
+/** @returns {Promise<{ url: string, stop: () => void, halt: () => void, restart: () => void }>} */
 export async function startPostgres() {
   const root = process.getuid?.() === 0;
   // under /tmp itself: a test's own temporary folder is closed to other users
@@ -47,9 +47,14 @@ export async function startPostgres() {
   const data = join(dir, "data");
   as("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   const port = await freePort();
-  as("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, "start"]);
+  const start = () =>
+    as("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, "start"]);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    // an outage: the server goes away (its connections cut) and comes back on the same port with its data
+    halt: () => as("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]),
+    restart: start,
     stop: () => {
       try {
         as("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);

@@ -209,6 +209,56 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
     }
   }, 300_000);
 
+  it("the database out of reach for longer than T: no live worker is taken for dead, no mission runs on two at once", async () => {
+    const db = pg.url;
+    const scratch = mkdtempSync(join(tmpdir(), "fleet-outage-"));
+    const release = join(scratch, "release");
+    const remotes = [remoteOf(release), remoteOf(release)];
+    const workers = [startWorker(db, join(scratch, "w1")), startWorker(db, join(scratch, "w2"))];
+    let down = false;
+    try {
+      await Promise.all(workers.map((w) => w.executor));
+      const ids: string[] = [];
+      for (const r of remotes) {
+        const s = await runCli(["fleet", "submit", join(r.checkout, "hello.mission"), "--repo", `file://${r.remote}`, "--offline"], ROOT, {
+          MISSIONC_FLEET_DB: db,
+        });
+        expect(s.code, s.stderr).toBe(0);
+        ids.push(s.stdout.trim());
+      }
+      const held = await until("both missions held", 90_000, async () => {
+        const all = (await fleetStatus(db)).filter((m) => ids.includes(m.id));
+        return all.length === 2 && all.every((m) => m.workflow?.status === "PENDING" && (m.status?.tokens.total ?? 0) > 0)
+          ? all
+          : undefined;
+      });
+      // every lease expires while the database is away, the live workers' too
+      pg.halt();
+      down = true;
+      await new Promise((r) => setTimeout(r, (2 * LEASE_SECONDS + 1) * 1000));
+      pg.restart();
+      down = false;
+      writeFileSync(release, "");
+      const done = await until("both missions done", 120_000, async () => {
+        const all = (await fleetStatus(db)).filter((m) => ids.includes(m.id));
+        return all.every((m) => m.status?.state === "done" && m.workflow?.status === "SUCCESS") ? all : undefined;
+      });
+      const logs = workers.map((w) => w.output());
+      expect(logs.join("\n")).not.toContain("of dead executor");
+      for (const m of done) {
+        // finished where it was running, and nowhere else
+        expect(m.workflow?.executor).toBe(held.find((h) => h.id === m.id)?.workflow?.executor);
+        expect(logs.filter((l) => l.includes(`[${m.id}]`))).toHaveLength(1);
+        expect(m.journal.verified).toBe(true);
+      }
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${workers.map((w) => w.output().slice(-3000)).join("\n----\n")}`);
+    } finally {
+      if (down) pg.restart();
+      for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
+    }
+  }, 240_000);
+
   it("msg and pause reach a mission through the database wherever it runs; resume puts it back on the queue", async () => {
     const db = pg.url;
     const scratch = mkdtempSync(join(tmpdir(), "fleet-steer-"));

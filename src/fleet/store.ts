@@ -198,6 +198,11 @@ export class FleetStore {
     await this.pool.query(`DELETE FROM ${SCHEMA}.executors WHERE executor_id = $1`, [executor]);
   }
 
+  /** The lease rows of executors whose missions were given back, if they are still expired. */
+  async dropExpiredLeases(executors: string[]): Promise<void> {
+    await this.pool.query(`DELETE FROM ${SCHEMA}.executors WHERE executor_id = ANY($1) AND expires_at <= now()`, [executors]);
+  }
+
   async liveExecutors(): Promise<Set<string>> {
     return new Set(
       (await this.pool.query<{ executor_id: string }>(`SELECT executor_id FROM ${SCHEMA}.executors WHERE expires_at > now()`)).rows.map(

@@ -90,6 +90,8 @@ export class FleetWorker {
   private readonly running = new Map<string, Running>();
   private readonly runs = new Map<string, Promise<MissionOutcome>>();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** since when this worker has renewed its lease without a failure (undefined: the database is out of reach) */
+  private healthySince: number | undefined;
 
   constructor(private readonly o: WorkerOptions) {
     this.store = new FleetStore(o.db, 3);
@@ -143,8 +145,15 @@ export class FleetWorker {
       );
     };
     let renewed = Date.now();
+    this.healthySince = Date.now();
     every((this.o.leaseSeconds * 1000) / 5, async () => {
-      await this.store.renewLease(this.executor, hostname(), process.pid, this.o.leaseSeconds);
+      try {
+        await this.store.renewLease(this.executor, hostname(), process.pid, this.o.leaseSeconds);
+      } catch (e) {
+        this.healthySince = undefined;
+        throw e;
+      }
+      this.healthySince ??= Date.now();
       const gap = (Date.now() - renewed) / 1000;
       renewed = Date.now();
       // a starved machine renews late; past T the others take this worker for dead
@@ -172,6 +181,9 @@ export class FleetWorker {
    * One worker at a time looks (an advisory lock), so a workflow is never given back twice.
    */
   private async recoverTheDead(): Promise<void> {
+    // after the database was out of reach, every lease has expired, the live workers' too: they are
+    // given a whole T to renew theirs before any is taken for dead (else live missions run twice)
+    if (this.healthySince === undefined || Date.now() - this.healthySince < this.o.leaseSeconds * 1000) return;
     const c = await this.store.pool.connect();
     try {
       const { rows } = await c.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [LOCKS.recovery]);
@@ -179,7 +191,7 @@ export class FleetWorker {
       try {
         const live = await this.store.liveExecutors();
         const pending = await DBOS.listWorkflows({ status: "PENDING", workflowName: WORKFLOW });
-        const orphans = pending.filter((w) => w.executorId && !live.has(w.executorId));
+        const orphans = pending.filter((w) => w.executorId && w.executorId !== this.executor && !live.has(w.executorId));
         if (orphans.length === 0) return;
         await DBOS.resumeWorkflows(
           orphans.map((w) => w.workflowID),
@@ -187,6 +199,8 @@ export class FleetWorker {
         );
         for (const w of orphans)
           this.o.log(`worker ${this.executor}: ${w.workflowID} of dead executor ${w.executorId} given back to the queue`);
+        // what is left of the dead: nothing that names them as holders
+        await this.store.dropExpiredLeases(orphans.map((w) => String(w.executorId)));
       } finally {
         await c.query("SELECT pg_advisory_unlock($1)", [LOCKS.recovery]);
       }
