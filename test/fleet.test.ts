@@ -9,6 +9,7 @@ import type { FleetStatus } from "../src/fleet/client.js";
 import { FleetStore } from "../src/fleet/store.js";
 import { serve } from "../src/serve/server.js";
 import { ROOT } from "./helpers/cases.js";
+import { hasStackTrace } from "./helpers/cli.js";
 import { exampleRepo, git, runCli } from "./helpers/missions.js";
 import { postgresMissing, startPostgres, type Postgres } from "./helpers/postgres.js";
 
@@ -419,6 +420,59 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
       worker.child.kill("SIGKILL");
     }
   }, 120_000);
+
+  it("a fresh database, a wrong URL, a repository that does not answer, a file with errors or not committed: one clear line each", async () => {
+    const admin = new postgres.Client({ connectionString: pg.url });
+    await admin.connect();
+    await admin.query("CREATE DATABASE fresh");
+    await admin.end();
+    const env = { MISSIONC_FLEET_DB: pg.url.replace(/\/postgres$/, "/fresh") };
+    const fleet = (...args: string[]) => runCli(["fleet", ...args], ROOT, env);
+    const clear = (r: { code: number | null; stderr: string }, code: number, says: string): void => {
+      expect(r.stderr).toContain(says);
+      expect(r.code, r.stderr).toBe(code);
+      expect(hasStackTrace(r.stderr), r.stderr).toBe(false);
+    };
+    // nothing was ever submitted to it: an empty fleet, and no such mission
+    expect(await fleet("status")).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("no missions in the fleet") as unknown as string,
+    });
+    expect(JSON.parse((await fleet("status", "--json")).stdout)).toEqual([]);
+    for (const args of [
+      ["msg", "nope-000000", "hi"],
+      ["pause", "nope-000000"],
+      ["resume", "nope-000000"],
+    ])
+      clear(await fleet(...args), 2, "no mission nope-000000 in the fleet");
+    clear(await runCli(["fleet", "status"], ROOT, { MISSIONC_FLEET_DB: "http://example.invalid/x" }), 2, "is a Postgres URL");
+    clear(await runCli(["serve", "--fleet", "--db", "postgres://nobody@127.0.0.1:1/x"], ROOT), 2, "cannot be reached");
+
+    const scratch = mkdtempSync(join(tmpdir(), "fleet-input-"));
+    const { remote, checkout } = remoteOf(join(scratch, "release"));
+    const submit = (file: string, repo = `file://${remote}`) => fleet("submit", join(checkout, file), "--repo", repo, "--offline");
+    // what a worker could not run is refused before it is queued
+    clear(await submit("hello.mission", "file:///nonexistent/repo.git"), 2, "does not answer from here");
+    writeFileSync(
+      join(checkout, "extra.mission"),
+      readFileSync(join(checkout, "hello.mission"), "utf8").replace("mission hello", "mission extra"),
+    );
+    clear(await submit("extra.mission"), 2, "extra.mission is not committed");
+    writeFileSync(join(checkout, "hello.mission"), `${readFileSync(join(checkout, "hello.mission"), "utf8")}\n// edited\n`);
+    clear(await submit("hello.mission"), 2, "has changes that are not committed");
+    git(checkout, "checkout", "--", "hello.mission");
+    // a file with errors: its diagnostics, as `check` shows them, and exit 1
+    writeFileSync(join(checkout, "bad.mission"), 'mission bad "Bad" {\n  goal "g"\n  milestne one {}\n}\n');
+    const bad = await submit("bad.mission");
+    clear(bad, 1, "milestone");
+    expect(bad.stderr).toMatch(/M\d{4}/);
+    // the first submit to a fresh database: its output is the mission's id alone (DBOS's own words go to stderr)
+    const ok = await submit("hello.mission");
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^hello-[0-9a-f]{6}\n$/);
+    const again = await fleet("resume", ok.stdout.trim());
+    clear(again, 2, "queued already");
+  });
 
   it("the database, not a look beforehand, keeps one mission of a name a repository and one new run of a stopped mission", async () => {
     const store = new FleetStore(pg.url, 4);

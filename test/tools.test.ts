@@ -285,6 +285,7 @@ describe("commands", () => {
 describe("the secret filter", () => {
   it("one rule for secret names: what commands do not see is what every file loses", async () => {
     const { scrubbedEnv, secretValues } = await import("../src/agents/secrets.js");
+    const { Redactor } = await import("../src/runner/redact.js");
     const env = {
       DB_PASSWORD: "password-canary-1",
       MY_SERVICE_TOKEN: "token-canary-22",
@@ -299,6 +300,12 @@ describe("the secret filter", () => {
     expect(secretValues(env)).toEqual(hidden.map((k) => env[k as keyof typeof env]));
     // a model's api_key_env names a key whatever the variable is called
     expect(secretValues(env, ["MY_LLM"])).toContain("named-by-api-key-env");
+    // a database URL's password is a secret of its own: it shows without the rest of the URL
+    const fleet = { MISSIONC_FLEET_DB: "postgres://missionc:S3cret%2Fpw_long@db.internal:5432/missions", SHORT: "x" };
+    expect(secretValues(fleet, ["MISSIONC_FLEET_DB"])).toEqual([fleet.MISSIONC_FLEET_DB, "S3cret%2Fpw_long", "S3cret/pw_long"]);
+    expect(new Redactor(secretValues(fleet, ["MISSIONC_FLEET_DB"])).redactValues("ps: S3cret/pw_long@db.internal:5432/missions")).toBe(
+      "ps: [redacted]@db.internal:5432/missions",
+    );
   });
 
   it("the journal loses only known secret values; what models see also loses anything shaped like a key", async () => {

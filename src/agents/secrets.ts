@@ -14,9 +14,32 @@ export function isSecretName(name: string): boolean {
  */
 export function secretValues(env: NodeJS.ProcessEnv = process.env, keyNames: readonly string[] = []): string[] {
   const names = new Set(keyNames);
-  return Object.entries(env)
+  const values = Object.entries(env)
     .filter(([k, v]) => v !== undefined && v.length >= 8 && (isSecretName(k) || names.has(k)))
     .map(([, v]) => v!);
+  return [...values, ...values.flatMap(passwordOf).filter((p) => p.length >= 8 && !values.includes(p))];
+}
+
+/**
+ * The password inside a secret that is a URL (a database's `postgres://user:password@host/db`):
+ * a secret on its own, since it shows without the rest (`ps` of a client, a connection error),
+ * as written in the URL and decoded.
+ */
+function passwordOf(value: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [];
+  }
+  if (!url.password) return [];
+  let decoded = url.password;
+  try {
+    decoded = decodeURIComponent(url.password);
+  } catch {
+    /* a stray % : the password as written */
+  }
+  return [...new Set([url.password, decoded])];
 }
 
 /** The environment of an unconfined command: the runner's, minus every secret and every named key. */

@@ -2,7 +2,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { absolute } from "../syntax/host.js";
 import { EXIT, InputError, UsageError } from "./errors.js";
-import { write, writeError } from "./output.js";
+import { renderPretty } from "../diagnostics/render-pretty.js";
+import { colourFor, write, writeError } from "./output.js";
 
 /**
  * `missionc fleet submit | worker | status | msg | pause | resume`: many missions on many machines,
@@ -28,7 +29,14 @@ const ACTIONS = "submit FILE --repo GIT_URL | worker | status | msg ID TEXT | pa
 function database(flags: FleetFlags): string {
   const db = flags.db ?? process.env["MISSIONC_FLEET_DB"];
   if (!db) throw new UsageError("the fleet's database is needed", "--db postgres://… or MISSIONC_FLEET_DB");
+  postgresUrl(db);
   if (flags.db) process.env["MISSIONC_FLEET_DB"] = flags.db; // so the runner treats it as the secret it may be
+  return db;
+}
+
+/** A Postgres URL, or a usage error that does not repeat the value (it may hold a password). */
+export function postgresUrl(db: string): string {
+  if (!/^postgres(ql)?:\/\//.test(db)) throw new UsageError("the fleet's database is a Postgres URL", "postgres://USER@HOST:PORT/DATABASE");
   return db;
 }
 
@@ -55,6 +63,7 @@ export async function fleetCommand(action: string | undefined, args: string[], f
       case "status": {
         const all = await fleet.fleetStatus(database(flags));
         if (flags.json) write(`${JSON.stringify(all, null, 2)}\n`);
+        else if (all.length === 0) write("no missions in the fleet (missionc fleet submit puts one on its queue)\n");
         else for (const m of all) write(`${statusLine(m)}\n`);
         return EXIT.ok;
       }
@@ -77,6 +86,12 @@ export async function fleetCommand(action: string | undefined, args: string[], f
         throw new UsageError(action ? `no fleet command \`${action}\`` : "which fleet command?", ACTIONS);
     }
   } catch (e) {
+    if (e instanceof fleet.MissionHasErrors) {
+      const errors = e.diagnostics.filter((d) => d.severity === "error");
+      writeError(renderPretty(errors, (f) => e.sources.get(f), colourFor(process.stderr)));
+      writeError(`error: ${e.message}`);
+      return EXIT.findings;
+    }
     if (e instanceof fleet.FleetProblem) throw new InputError(e.message);
     const code = (e as { code?: string }).code;
     if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "28P01" || code === "28000" || code === "3D000")

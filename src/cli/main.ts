@@ -12,6 +12,14 @@ import { version } from "./version.js";
 
 type Action = (...args: never[]) => Promise<number>;
 
+/**
+ * cac gives a `--no-X` flag the default true and shows it, "--no-sandbox … (default: true)", which
+ * reads as unconfined by default. The flag's absence is the default; the commands read it as such.
+ */
+function unsaidDefault(option: { negated: boolean; config: { default?: unknown } }): void {
+  if (option.negated) delete option.config.default;
+}
+
 function commands(cli: CAC, done: (p: Promise<number>) => void): void {
   const run =
     (load: () => Promise<Action>) =>
@@ -67,7 +75,8 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .option("--no-sandbox", "Run the agents' commands, procedures and checks unconfined (you decide this, never the mission file)")
     .option("--notify-env <name>", "Post milestone results, pauses and completion to the webhook whose URL this environment variable holds")
     .example("missionc run specs/app.mission --offline")
-    .action(run(async () => (await import("./run.js")).runCommand));
+    .action(run(async () => (await import("./run.js")).runCommand))
+    .options.forEach(unsaidDefault);
 
   cli
     .command(
@@ -86,7 +95,8 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .option("--interrupt", "msg: stop the agent turn in progress first")
     .example("missionc fleet submit specs/app.mission --repo git@example.com:team/app.git")
     .example("missionc fleet worker --concurrency 4")
-    .action(run(async () => (await import("./fleet.js")).fleetCommand));
+    .action(run(async () => (await import("./fleet.js")).fleetCommand))
+    .options.forEach(unsaidDefault);
 
   cli
     .command("demo", "Run examples/hello offline in a new scratch git repository and print its path")

@@ -1,8 +1,10 @@
-import { homedir } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { absolute } from "../syntax/host.js";
 import { repositoryRoot } from "../runner/git.js";
 import { EXIT, InputError, UsageError } from "./errors.js";
+import { postgresUrl } from "./fleet.js";
 import { write, writeError } from "./output.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -22,11 +24,16 @@ export async function serveCommand(
     );
   const db = options.db ?? process.env["MISSIONC_FLEET_DB"];
   if (options.fleet && !db) throw new UsageError("--fleet needs the fleet's database", "--db postgres://… or MISSIONC_FLEET_DB");
-  const fleet = options.fleet && db ? { db, dir: join(homedir(), ".cache", "missionc", "serve-fleet") } : undefined;
+  if (options.fleet && db) await fleetAnswers(postgresUrl(db));
+  // a copy of its own: two servers on one machine must not write into each other's (removed at the end)
+  const fleet = options.fleet && db ? { db, dir: mkdtempSync(join(tmpdir(), "missionc-serve-fleet-")) } : undefined;
   const repos: string[] = [];
-  // with --fleet and no folder, the fleet alone
-  for (const d of dirs.length || fleet ? dirs : ["."])
-    repos.push(await repositoryRoot(absolute(d)).catch(() => Promise.reject(new InputError(`${d} is not in a git repository`))));
+  for (const d of dirs.length ? dirs : ["."]) {
+    const root = await repositoryRoot(absolute(d)).catch(() => undefined);
+    // with --fleet and no folder, the current repository's missions too, when there is one
+    if (root === undefined && !(fleet && dirs.length === 0)) throw new InputError(`${d} is not in a git repository`);
+    if (root !== undefined) repos.push(root);
+  }
   const { serve } = await import("../serve/server.js");
   const serving = await serve({ repos, host, port, ...(fleet ? { fleet } : {}) }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === "EADDRINUSE") throw new InputError(`port ${port} is in use: choose another with --port, or --port 0 for any free one`);
@@ -40,5 +47,19 @@ export async function serveCommand(
     process.once("SIGTERM", stop);
   });
   await serving.close();
+  if (fleet) rmSync(fleet.dir, { recursive: true, force: true });
   return EXIT.ok;
+}
+
+/** The fleet's database, asked once before the server starts: a wrong URL is told, not an empty list. */
+async function fleetAnswers(db: string): Promise<void> {
+  const { FleetStore } = await import("../fleet/store.js");
+  const store = new FleetStore(db, 1);
+  try {
+    await store.pool.query("SELECT 1");
+  } catch (e) {
+    throw new InputError(`the fleet's database cannot be reached: ${(e as Error).message}`);
+  } finally {
+    await store.close().catch(() => undefined);
+  }
 }

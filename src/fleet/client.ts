@@ -5,7 +5,9 @@ import { DBOS, DBOSClient } from "@dbos-inc/dbos-sdk";
 import { statusOf, type Status } from "../control/status.js";
 import { planFromMission } from "../plan/load.js";
 import type { Plan } from "../plan/types.js";
-import { repositoryRoot } from "../runner/git.js";
+import { simpleGit } from "simple-git";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { COMPLETION, repositoryRoot } from "../runner/git.js";
 import { journalFromText } from "../runner/journal.js";
 import { layoutOf } from "../runner/layout.js";
 import { fold } from "../runner/state.js";
@@ -20,6 +22,17 @@ import { FleetStore, type FleetMission, type InboxItem } from "./store.js";
 
 export class FleetProblem extends Error {}
 
+/** `submit` of a mission file with errors: its diagnostics, for the CLI to show as `check` does. */
+export class MissionHasErrors extends FleetProblem {
+  constructor(
+    message: string,
+    readonly diagnostics: Diagnostic[],
+    readonly sources: Map<string, string>,
+  ) {
+    super(message);
+  }
+}
+
 async function withFleet<T>(db: string, work: (store: FleetStore, client: DBOSClient) => Promise<T>): Promise<T> {
   const store = new FleetStore(db, 2);
   const client = await DBOSClient.create({ systemDatabaseUrl: db, applicationName: APP, systemDatabasePoolSize: 2, logger: quiet });
@@ -28,6 +41,17 @@ async function withFleet<T>(db: string, work: (store: FleetStore, client: DBOSCl
   } finally {
     await client.destroy();
     await store.close();
+  }
+}
+
+/** DBOS announces its migrations with console.log: `submit`'s output is the mission's id alone. */
+async function onStderr<T>(work: () => Promise<T>): Promise<T> {
+  const log = console.log;
+  console.log = (...args: unknown[]) => console.error(...args);
+  try {
+    return await work();
+  } finally {
+    console.log = log;
   }
 }
 
@@ -42,17 +66,22 @@ const enqueue = (client: DBOSClient, id: string, run: number) =>
  */
 export async function submit(db: string, file: string, repoUrl: string, offline: boolean): Promise<{ id: string; name: string }> {
   const loaded = planFromMission(file, nodeHost());
-  if (!loaded.ok) throw new FleetProblem(`${file}: ${loaded.reason}`);
+  if (!loaded.ok) {
+    if (loaded.diagnostics?.length)
+      throw new MissionHasErrors(loaded.reason, loaded.diagnostics, loaded.sources ?? new Map<string, string>());
+    throw new FleetProblem(loaded.reason);
+  }
   let root: string;
   try {
     root = await repositoryRoot(dirname(resolve(file)));
   } catch (e) {
     throw new FleetProblem(`${file} is not in a git repository: the workers find it by its path in ${repoUrl} (${(e as Error).message})`);
   }
+  await runnableFrom(root, relative(root, resolve(file)), repoUrl);
   const name = loaded.plan.mission.name;
   const id = `${name}-${randomBytes(3).toString("hex")}`;
   return withFleet(db, async (store, client) => {
-    await store.prepare(() => DBOS.migrate(db));
+    await store.prepare(() => onStderr(() => DBOS.migrate(db)));
     // one mission of a name a repository: both would work on the branch mission/<name>
     const taken = (await store.missions()).find((m) => m.name === name && m.repo_url === repoUrl);
     if (taken)
@@ -64,6 +93,28 @@ export async function submit(db: string, file: string, repoUrl: string, offline:
     await enqueue(client, id, 1);
     return { id, name };
   });
+}
+
+/**
+ * What a worker will need, looked at before anything is queued (a queued mission a worker cannot
+ * run would fail there, out of the person's sight): the repository answers at GIT_URL, and the
+ * mission file is committed as it is here — the workers run the committed copy, not this one.
+ */
+async function runnableFrom(root: string, path: string, repoUrl: string): Promise<void> {
+  const git = simpleGit({ baseDir: root, completion: COMPLETION });
+  try {
+    await git.raw(["ls-remote", "--heads", repoUrl]);
+  } catch (e) {
+    const why = (e as Error).message.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "";
+    throw new FleetProblem(`the repository ${repoUrl} does not answer from here (${why}); the workers clone it from there`);
+  }
+  const tracked = (await git.raw(["ls-files", "--", path])).trim();
+  if (!tracked) throw new FleetProblem(`${path} is not committed in this checkout: the workers run the copy committed in ${repoUrl}`);
+  const changed = (await git.raw(["status", "--porcelain", "--", path])).trim();
+  if (changed)
+    throw new FleetProblem(
+      `${path} has changes that are not committed: the workers would run the copy committed in ${repoUrl}; commit and push it first`,
+    );
 }
 
 export interface FleetStatus {
@@ -81,6 +132,7 @@ export interface FleetStatus {
 export async function fleetStatus(db: string): Promise<FleetStatus[]> {
   return withFleet(db, async (store, client) => {
     const missions = await store.missions();
+    if (missions.length === 0) return [];
     const flows = await client.listWorkflows({ workflowName: WORKFLOW });
     const live = await store.liveExecutors();
     const out: FleetStatus[] = [];
@@ -132,6 +184,8 @@ export async function resume(db: string, id: string): Promise<string> {
   return withFleet(db, async (store, client) => {
     const m = await store.mission(id);
     if (!m) throw new FleetProblem(`no mission ${id} in the fleet`);
+    if ((await store.journalLines(id)).some((l) => l.includes('"type":"mission_completed"')))
+      throw new FleetProblem(`${id} is done: there is nothing to resume`);
     const flows = await client.listWorkflows({ workflowName: WORKFLOW, workflow_id_prefix: `${id}#` });
     const busy = flows.find((w) => w.status === "PENDING" || w.status === "ENQUEUED");
     if (busy) throw new FleetProblem(`${id} is ${busy.status === "PENDING" ? "running" : "queued"} already (${busy.workflowID})`);

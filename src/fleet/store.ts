@@ -106,21 +106,30 @@ export class FleetStore {
     return added.rowCount === 1;
   }
 
+  /** Every mission submitted; none on a database nothing was ever submitted to (no tables yet). */
   async missions(): Promise<FleetMission[]> {
-    return (
-      await this.pool.query<FleetMission>(
-        `SELECT id, name, repo_url, mission_path, offline, plan, runs, outcome FROM ${SCHEMA}.missions ORDER BY submitted_at, id`,
-      )
-    ).rows;
+    return noTablesYet(
+      async () =>
+        (
+          await this.pool.query<FleetMission>(
+            `SELECT id, name, repo_url, mission_path, offline, plan, runs, outcome FROM ${SCHEMA}.missions ORDER BY submitted_at, id`,
+          )
+        ).rows,
+      [],
+    );
   }
 
   async mission(id: string): Promise<FleetMission | undefined> {
-    return (
-      await this.pool.query<FleetMission>(
-        `SELECT id, name, repo_url, mission_path, offline, plan, runs FROM ${SCHEMA}.missions WHERE id = $1`,
-        [id],
-      )
-    ).rows[0];
+    return noTablesYet(
+      async () =>
+        (
+          await this.pool.query<FleetMission>(
+            `SELECT id, name, repo_url, mission_path, offline, plan, runs, outcome FROM ${SCHEMA}.missions WHERE id = $1`,
+            [id],
+          )
+        ).rows[0],
+      undefined,
+    );
   }
 
   /**
@@ -213,5 +222,15 @@ export class FleetStore {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+/** A read of the fleet's tables on a database where no one has made them yet (Postgres' undefined_table). */
+async function noTablesYet<T>(read: () => Promise<T>, none: T): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if ((e as { code?: string }).code === "42P01") return none;
+    throw e;
   }
 }

@@ -234,9 +234,37 @@ export class FleetWorker {
     return run;
   }
 
+  /**
+   * One run, and how it ended, told in the worker's log and kept for `fleet status` whatever the
+   * end: a mission that cannot run here (its file not in the repository), or a failure the engine
+   * will try again (the repository not answering), is one line, never a stack trace.
+   */
   private async runOnce(id: string): Promise<MissionOutcome> {
     const m = await this.store.mission(id);
     if (!m) return { exit: 2, status: "usage", message: `no mission ${id} in the fleet` };
+    let told: MissionOutcome;
+    try {
+      told = await this.runInClone(m);
+    } catch (e) {
+      const message = (e as Error).message.trim().split("\n").filter(Boolean).slice(-1)[0] ?? String(e);
+      this.o.log(`[${id}] failed: ${message} (the engine tries it again, up to 3 times)`);
+      await this.keepOutcome(id, { exit: 1, status: "failed", message }).catch(() => undefined);
+      const clean = new Error(message);
+      clean.stack = message;
+      throw clean;
+    }
+    this.o.log(`[${id}] ${told.status}${told.message ? `: ${told.message}` : ""}`);
+    await this.keepOutcome(id, told);
+    return told;
+  }
+
+  /** for `fleet status`: why a run ended, where the journal cannot say (a usage problem) */
+  private async keepOutcome(id: string, outcome: MissionOutcome): Promise<void> {
+    await this.store.pool.query(`UPDATE ${SCHEMA}.missions SET outcome = $2 WHERE id = $1`, [id, JSON.stringify(outcome)]);
+  }
+
+  private async runInClone(m: FleetMission): Promise<MissionOutcome> {
+    const id = m.id;
     // a folder of its own each time, whatever ran before
     const clone = join(this.o.dir, `${id}-${Date.now()}-${randomBytes(3).toString("hex")}`);
     rmSync(clone, { recursive: true, force: true });
@@ -275,15 +303,11 @@ export class FleetWorker {
       });
       if (existsSync(layout.plan))
         await this.store.pool.query(`UPDATE ${SCHEMA}.missions SET plan = $2 WHERE id = $1`, [id, readFileSync(layout.plan, "utf8")]);
-      this.o.log(`[${id}] ${outcome.status}${"message" in outcome ? `: ${outcome.message}` : ""}`);
-      const told: MissionOutcome = {
+      return {
         exit: outcome.exit,
         status: outcome.status,
         ...("message" in outcome ? { message: outcome.message } : {}),
       };
-      // for `fleet status`: why a run ended, where the journal cannot say (a usage problem)
-      await this.store.pool.query(`UPDATE ${SCHEMA}.missions SET outcome = $2 WHERE id = $1`, [id, JSON.stringify(told)]);
-      return told;
     } finally {
       this.running.delete(id);
       // the work is in the database and pushed: the clone goes (a worker runs for days)
