@@ -436,7 +436,7 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
     // nothing was ever submitted to it: an empty fleet, and no such mission
     expect(await fleet("status")).toMatchObject({
       code: 0,
-      stdout: expect.stringContaining("no missions in the fleet") as unknown as string,
+      stdout: expect.stringContaining("no missions in the fleet"),
     });
     expect(JSON.parse((await fleet("status", "--json")).stdout)).toEqual([]);
     for (const args of [
