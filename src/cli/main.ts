@@ -154,7 +154,7 @@ function commands(cli: CAC, done: (p: Promise<number>) => void): void {
     .command("serve [...dirs]", "Mission Control in the browser: every mission of the repositories, live, with steering")
     .option("--port <port>", "The port (default: any free one)")
     .option("--host <address>", "The address to listen on (default 127.0.0.1; another is reachable by others: a warning says so)")
-    .option("--fleet", "The fleet's missions too (missionc fleet), from its database")
+    .option("--fleet", "The fleet's missions too (missionc fleet), from its database, beside the repositories' own")
     .option("--db <url>", "With --fleet: the fleet's Postgres (default: MISSIONC_FLEET_DB)")
     .example("missionc serve")
     .example("missionc serve ../shop ../blog --port 4700")
