@@ -382,14 +382,17 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
         const m = (await fleetStatus(db)).find((x) => x.id === id);
         return m?.status?.state === "paused" && m.workflow?.status === "SUCCESS" ? m : undefined;
       });
-      const spent = (st: NonNullable<FleetStatus["status"]>): unknown => [
+      // stopped at the same point: the same state, features and reason; the offline provider estimates
+      // tokens from the text (4 characters a token), and a command's output differs by a character or
+      // two between machines (its duration), so the totals agree to a few tokens, not exactly
+      const where = (st: NonNullable<FleetStatus["status"]>): unknown => [
         st.state,
-        st.tokens.total,
-        st.paused_reason,
+        st.paused_reason?.replace(/\(\d+ of/, "(N of"),
         st.features.items.map((f) => [f.name, f.status]),
       ];
-      expect(stopped.status && spent(stopped.status)).toEqual(spent(local));
-      expect(stopped.status?.paused_reason).toContain("token budget is spent");
+      expect(stopped.status && where(stopped.status)).toEqual(where(local));
+      expect(stopped.status?.paused_reason).toMatch(/token budget is spent \(\d+ of 45000\)/);
+      expect(Math.abs((stopped.status?.tokens.total ?? 0) - local.tokens.total)).toBeLessThan(20);
       expect(stopped.last_run?.exit).toBe(3);
       // the pushed branch holds what the local run committed before its budget ran out
       expect(branchOf(remote)).toEqual(branchOf(reference));
