@@ -85,6 +85,28 @@ async function fleetStatus(db: string): Promise<FleetStatus[]> {
   return JSON.parse(r.stdout) as FleetStatus[];
 }
 
+/** Each remote's hello.mission on the fleet's queue: their ids. */
+async function submitted(db: string, remotes: { remote: string; checkout: string }[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const r of remotes) {
+    const s = await runCli(["fleet", "submit", join(r.checkout, "hello.mission"), "--repo", `file://${r.remote}`, "--offline"], ROOT, {
+      MISSIONC_FLEET_DB: db,
+    });
+    expect(s.code, s.stderr).toBe(0);
+    ids.push(s.stdout.trim());
+  }
+  return ids;
+}
+
+/** Every one of these missions running on a worker and held there, its first model turn journaled. */
+function allHeld(db: string, ids: string[]): Promise<FleetStatus[]> {
+  return until(`${ids.length} held missions`, 90_000, async () => {
+    const all = (await fleetStatus(db)).filter((m) => ids.includes(m.id));
+    const ok = all.length === ids.length && all.every((m) => m.workflow?.status === "PENDING" && (m.status?.tokens.total ?? 0) > 0);
+    return ok ? all : undefined;
+  });
+}
+
 const byNumber = (a: number | null, b: number | null): number => (a ?? -1) - (b ?? -1);
 
 async function until<T>(what: string, limitMs: number, look: () => Promise<T | undefined>): Promise<T> {
@@ -124,20 +146,9 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
     const workers = [startWorker(db, join(scratch, "w1")), startWorker(db, join(scratch, "w2"))];
     try {
       const executors = await Promise.all(workers.map((w) => w.executor));
-      const ids: string[] = [];
-      for (const r of remotes) {
-        const s = await runCli(["fleet", "submit", join(r.checkout, "hello.mission"), "--repo", `file://${r.remote}`, "--offline"], ROOT, {
-          MISSIONC_FLEET_DB: db,
-        });
-        expect(s.code, s.stderr).toBe(0);
-        ids.push(s.stdout.trim());
-      }
+      const ids = await submitted(db, remotes);
       // all three running and held mid-mission (the worker's first turn journaled)
-      const held = await until("three held missions", 90_000, async () => {
-        const all = await fleetStatus(db);
-        const ok = all.length === 3 && all.every((m) => m.workflow?.status === "PENDING" && (m.status?.tokens.total ?? 0) > 0);
-        return ok ? all : undefined;
-      });
+      const held = await allHeld(db, ids);
       // kill the worker that holds the most; it is not restarted
       const load = executors.map((x) => held.filter((m) => m.workflow?.executor === x).length);
       const victim = load[0] >= load[1] ? 0 : 1;
@@ -219,20 +230,8 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
     let down = false;
     try {
       await Promise.all(workers.map((w) => w.executor));
-      const ids: string[] = [];
-      for (const r of remotes) {
-        const s = await runCli(["fleet", "submit", join(r.checkout, "hello.mission"), "--repo", `file://${r.remote}`, "--offline"], ROOT, {
-          MISSIONC_FLEET_DB: db,
-        });
-        expect(s.code, s.stderr).toBe(0);
-        ids.push(s.stdout.trim());
-      }
-      const held = await until("both missions held", 90_000, async () => {
-        const all = (await fleetStatus(db)).filter((m) => ids.includes(m.id));
-        return all.length === 2 && all.every((m) => m.workflow?.status === "PENDING" && (m.status?.tokens.total ?? 0) > 0)
-          ? all
-          : undefined;
-      });
+      const ids = await submitted(db, remotes);
+      const held = await allHeld(db, ids);
       // every lease expires while the database is away, the live workers' too
       pg.halt();
       down = true;
