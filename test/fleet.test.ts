@@ -259,6 +259,60 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
     }
   }, 240_000);
 
+  it("a worker stopped past T comes back to find its mission taken over, and neither journals nor runs it again", async () => {
+    const db = pg.url;
+    const scratch = mkdtempSync(join(tmpdir(), "fleet-zombie-"));
+    const release = join(scratch, "release");
+    const workers = [startWorker(db, join(scratch, "w1")), startWorker(db, join(scratch, "w2"))];
+    try {
+      const executors = await Promise.all(workers.map((w) => w.executor));
+      const [id] = await submitted(db, [remoteOf(release)]);
+      const [held] = await allHeld(db, [id]);
+      const z = executors.indexOf(String(held.workflow?.executor));
+      const zombie = workers[z];
+      zombie.child.kill("SIGSTOP");
+      // the other worker takes it over (and is held at the same turn, resumed from the journal)
+      await until("the mission taken over", 60_000, async () => {
+        const m = (await fleetStatus(db)).find((x) => x.id === id);
+        return m?.workflow?.status === "PENDING" && m.workflow.executor === executors[1 - z] ? m : undefined;
+      });
+      zombie.child.kill("SIGCONT");
+      await new Promise((r) => setTimeout(r, 1000));
+      writeFileSync(release, "");
+      const done = await until("the mission done", 90_000, async () => {
+        const m = (await fleetStatus(db)).find((x) => x.id === id);
+        return m?.status?.state === "done" && m.workflow?.status === "SUCCESS" ? m : undefined;
+      });
+      expect(done.workflow?.executor).toBe(executors[1 - z]);
+      // the woken worker's run notices the lapse before it records anything, and is not tried again there
+      await until("the woken worker giving the mission up", 30_000, async () =>
+        zombie.output().includes("it is not run here again") ? true : undefined,
+      );
+      const client = new postgres.Client({ connectionString: db });
+      await client.connect();
+      try {
+        const lines = (
+          await client.query<{ line: string }>("SELECT line FROM missionc_fleet.journal WHERE mission = $1 ORDER BY seq", [id])
+        ).rows.map((r) => JSON.parse(r.line) as { type: string; data: Record<string, unknown> });
+        // started once, taken over once; nothing after the end
+        expect(lines.filter((e) => e.type === "run_started")).toHaveLength(2);
+        expect(lines.at(-1)?.type).toBe("mission_completed");
+        const turns = lines.filter((e) => e.type === "model_response").map((e) => `${String(e.data["run"])}/${String(e.data["turn"])}`);
+        expect(new Set(turns).size).toBe(turns.length);
+      } finally {
+        await client.end();
+      }
+      expect(zombie.output()).not.toMatch(new RegExp(`\\[${id}\\] resumed from`));
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${workers.map((w) => w.output().slice(-3000)).join("\n----\n")}`);
+    } finally {
+      for (const w of workers) {
+        w.child.kill("SIGCONT");
+        if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
+      }
+    }
+  }, 240_000);
+
   it("msg and pause reach a mission through the database wherever it runs; resume puts it back on the queue", async () => {
     const db = pg.url;
     const scratch = mkdtempSync(join(tmpdir(), "fleet-steer-"));

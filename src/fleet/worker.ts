@@ -81,6 +81,8 @@ interface Running {
   layout: Layout;
   /** inbox rows already journaled (message_received / pause_requested), or written to the folder */
   delivered: Set<string>;
+  /** when this run started here: a lapse of the lease since then ends it */
+  since: number;
 }
 
 export class FleetWorker {
@@ -92,6 +94,10 @@ export class FleetWorker {
   private readonly timers: NodeJS.Timeout[] = [];
   /** since when this worker has renewed its lease without a failure (undefined: the database is out of reach) */
   private healthySince: number | undefined;
+  /** when the lease was last renewed: past T, the others may be running this worker's missions */
+  private renewedAt = Date.now();
+  /** when a lapse of the lease was last noticed */
+  private lapsedAt = 0;
 
   constructor(private readonly o: WorkerOptions) {
     this.store = new FleetStore(o.db, 3);
@@ -115,10 +121,10 @@ export class FleetWorker {
       runMigrations: false,
     });
     DBOS.registerWorkflow(
-      // a run that failed (a push the remote refused, the database gone for a moment) is tried again
-      // by the engine, in a new clone, from the journal: what it did is not done twice
-      async (id: string): Promise<MissionOutcome> =>
-        DBOS.runStep(() => this.runHere(id), { name: "run", retriesAllowed: true, maxAttempts: 3, intervalSeconds: 10, backoffRate: 2 }),
+      async (id: string): Promise<MissionOutcome> => {
+        const workflow = String(DBOS.workflowID);
+        return DBOS.runStep(() => this.runWhileOurs(id, workflow), { name: "run" });
+      },
       { name: WORKFLOW },
     );
     await DBOS.launch();
@@ -144,7 +150,7 @@ export class FleetWorker {
         }, ms),
       );
     };
-    let renewed = Date.now();
+    this.renewedAt = Date.now();
     this.healthySince = Date.now();
     every((this.o.leaseSeconds * 1000) / 5, async () => {
       try {
@@ -153,9 +159,15 @@ export class FleetWorker {
         this.healthySince = undefined;
         throw e;
       }
+      const gap = (Date.now() - this.renewedAt) / 1000;
+      this.renewedAt = Date.now();
+      // a lease that lapsed (a stopped or starved process): the runs under way may have been taken
+      // over, and this worker's view of the others is stale too
+      if (gap > this.o.leaseSeconds) {
+        this.lapsedAt = Date.now();
+        this.healthySince = undefined;
+      }
       this.healthySince ??= Date.now();
-      const gap = (Date.now() - renewed) / 1000;
-      renewed = Date.now();
       // a starved machine renews late; past T the others take this worker for dead
       if (gap > this.o.leaseSeconds / 2)
         this.o.log(
@@ -235,6 +247,31 @@ export class FleetWorker {
   }
 
   /**
+   * The engine's one step: the mission's run, tried again after a failure (a push the remote refused,
+   * the database gone for a moment; 3 attempts, 10 s then 20 s apart, each in a new clone from the
+   * journal) — but only while the workflow is still this worker's. A worker that was stopped or
+   * starved past T comes back to find its missions taken over; it must not take them back.
+   */
+  private async runWhileOurs(id: string, workflow: string): Promise<MissionOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runHere(id);
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        await new Promise((r) => setTimeout(r, 10_000 * 2 ** (attempt - 1)));
+        const now = await DBOS.getWorkflowStatus(workflow);
+        if (now?.status !== "PENDING" || now.executorId !== this.executor) {
+          const message = `${workflow} was taken over (${now?.executorId ?? "by another worker"}) while this worker was away: it is not run here again`;
+          this.o.log(`[${id}] ${message}`);
+          const gone = new Error(message);
+          gone.stack = message;
+          throw gone;
+        }
+      }
+    }
+  }
+
+  /**
    * One run, and how it ended, told in the worker's log and kept for `fleet status` whatever the
    * end: a mission that cannot run here (its file not in the repository), or a failure the engine
    * will try again (the repository not answering), is one line, never a stack trace.
@@ -247,7 +284,7 @@ export class FleetWorker {
       told = await this.runInClone(m);
     } catch (e) {
       const message = (e as Error).message.trim().split("\n").filter(Boolean).slice(-1)[0] ?? String(e);
-      this.o.log(`[${id}] failed: ${message} (the engine tries it again, up to 3 times)`);
+      this.o.log(`[${id}] failed: ${message} (tried again, up to 3 times, while it is this worker's)`);
       await this.keepOutcome(id, { exit: 1, status: "failed", message }).catch(() => undefined);
       const clean = new Error(message);
       clean.stack = message;
@@ -283,8 +320,8 @@ export class FleetWorker {
     const layout = layoutOf(place.root, place.name);
     mkdirSync(layout.dir, { recursive: true });
     const events = await this.store.materialize(m, layout);
-    const delivered = new Set(steeringIds(events));
-    this.running.set(id, { layout, delivered });
+    const here: Running = { layout, delivered: new Set(steeringIds(events)), since: Date.now() };
+    this.running.set(id, here);
     this.o.log(`[${id}] ${events.length ? `resumed from ${events.length} journaled events` : "started"} on ${this.executor}`);
     try {
       const outcome = await runMission({
@@ -296,7 +333,7 @@ export class FleetWorker {
         progress: (line) => this.o.log(`[${id}] ${line}`),
         secretEnv: ["MISSIONC_FLEET_DB"],
         workspace: (l, branch) => new PushingGit(l.repo, l.worktree, branch),
-        journalSink: (e, line) => this.journaled(m, layout, e, line, delivered),
+        journalSink: (e, line) => this.journaled(m, here, e, line),
         blobSink: (hash, text) => {
           this.journal.query(`INSERT INTO ${SCHEMA}.blobs (hash, text) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [hash, text]);
         },
@@ -316,7 +353,13 @@ export class FleetWorker {
   }
 
   /** The journal's second backend: the event is in the database before the runner acts on it. */
-  private journaled(m: FleetMission, layout: Layout, e: JournalEvent, line: string, delivered: Set<string>): void {
+  private journaled(m: FleetMission, here: Running, e: JournalEvent, line: string): void {
+    // nothing is recorded, so nothing is acted on, by a run whose worker the others may have taken
+    // for dead since it started (whichever comes first after a stop: this line or the renewal)
+    if (Date.now() - this.renewedAt > this.o.leaseSeconds * 1000) this.lapsedAt = Date.now();
+    if (this.lapsedAt >= here.since)
+      throw new Error(`this worker's lease lapsed during the run (T = ${this.o.leaseSeconds} s): the mission may be running elsewhere`);
+    const { layout, delivered } = here;
     this.journal.query(`INSERT INTO ${SCHEMA}.journal (mission, seq, line) VALUES ($1, $2, $3)`, [m.id, e.seq, line]);
     if (e.type === "mission_started" && existsSync(layout.plan))
       this.journal.query(`UPDATE ${SCHEMA}.missions SET plan = $2 WHERE id = $1`, [m.id, readFileSync(layout.plan, "utf8")]);
