@@ -477,7 +477,7 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
     }
   }, 120_000);
 
-  it("a fresh database, a wrong URL, a repository that does not answer, a file with errors or not committed: one clear line each", async () => {
+  it("a fresh database, a wrong URL, a repository that does not answer, a file with errors or not as the remote has it: one clear line each", async () => {
     const admin = new postgres.Client({ connectionString: pg.url });
     await admin.connect();
     await admin.query("CREATE DATABASE fresh");
@@ -507,14 +507,24 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
     const submit = (file: string, repo = `file://${remote}`) => fleet("submit", join(checkout, file), "--repo", repo, "--offline");
     // what a worker could not run is refused before it is queued
     clear(await submit("hello.mission", "file:///nonexistent/repo.git"), 2, "does not answer from here");
-    writeFileSync(
-      join(checkout, "extra.mission"),
-      readFileSync(join(checkout, "hello.mission"), "utf8").replace("mission hello", "mission extra"),
-    );
-    clear(await submit("extra.mission"), 2, "extra.mission is not committed");
-    writeFileSync(join(checkout, "hello.mission"), `${readFileSync(join(checkout, "hello.mission"), "utf8")}\n// edited\n`);
-    clear(await submit("hello.mission"), 2, "has changes that are not committed");
-    git(checkout, "checkout", "--", "hello.mission");
+    // the workers run what the remote's default branch holds: a file that is not there, or not as it is here
+    const original = readFileSync(join(checkout, "hello.mission"), "utf8");
+    writeFileSync(join(checkout, "extra.mission"), original.replace("mission hello", "mission extra"));
+    clear(await submit("extra.mission"), 2, "extra.mission is not in");
+    git(checkout, "add", "extra.mission");
+    git(checkout, "commit", "-qm", "extra, not pushed");
+    clear(await submit("extra.mission"), 2, "extra.mission is not in");
+    git(checkout, "push", "-q", remote, "HEAD:refs/heads/feature"); // pushed, but not where a clone looks
+    clear(await submit("extra.mission"), 2, "extra.mission is not in");
+    writeFileSync(join(checkout, "hello.mission"), `${original}\n// edited\n`);
+    clear(await submit("hello.mission"), 2, "hello.mission differs from the copy");
+    git(checkout, "commit", "-qam", "edited, not pushed");
+    clear(await submit("hello.mission"), 2, "hello.mission differs from the copy");
+    git(checkout, "reset", "-q", "--hard", "HEAD~2"); // back to what the remote holds
+    // offline, the script the workers replay is held to the same rule
+    writeFileSync(join(checkout, "hello.script.yaml"), `${readFileSync(join(checkout, "hello.script.yaml"), "utf8")}\n# edited\n`);
+    clear(await submit("hello.mission"), 2, "hello.script.yaml differs from the copy");
+    git(checkout, "checkout", "--", "hello.script.yaml");
     // a file with errors: its diagnostics, as `check` shows them, and exit 1
     writeFileSync(join(checkout, "bad.mission"), 'mission bad "Bad" {\n  goal "g"\n  milestne one {}\n}\n');
     const bad = await submit("bad.mission");

@@ -9,7 +9,7 @@ import { simpleGit } from "simple-git";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { COMPLETION, repositoryRoot } from "../runner/git.js";
 import { journalFromText } from "../runner/journal.js";
-import { layoutOf } from "../runner/layout.js";
+import { defaultScriptPath, layoutOf } from "../runner/layout.js";
 import { fold } from "../runner/state.js";
 import { nodeHost } from "../syntax/host.js";
 import { APP, APP_VERSION, QUEUE, WORKFLOW } from "./engine.js";
@@ -77,7 +77,14 @@ export async function submit(db: string, file: string, repoUrl: string, offline:
   } catch (e) {
     throw new FleetProblem(`${file} is not in a git repository: the workers find it by its path in ${repoUrl} (${(e as Error).message})`);
   }
-  await runnableFrom(root, relative(root, resolve(file)), repoUrl);
+  const plan = loaded.plan;
+  const folder = dirname(resolve(file));
+  const reads = [
+    ...(loaded.checked ? [...loaded.checked.program.files.keys()] : [resolve(file)]),
+    ...Object.values(plan.skills).map((k) => resolve(folder, k.path)),
+    ...(offline ? [defaultScriptPath(file)] : []),
+  ].map((f) => relative(root, f));
+  await runnableFrom(root, [...new Set(reads)], repoUrl);
   const name = loaded.plan.mission.name;
   const id = `${name}-${randomBytes(3).toString("hex")}`;
   return withFleet(db, async (store, client) => {
@@ -97,24 +104,41 @@ export async function submit(db: string, file: string, repoUrl: string, offline:
 
 /**
  * What a worker will need, looked at before anything is queued (a queued mission a worker cannot
- * run would fail there, out of the person's sight): the repository answers at GIT_URL, and the
- * mission file is committed as it is here — the workers run the committed copy, not this one.
+ * run fails there, out of the person's sight): the repository answers at GIT_URL, and every file
+ * the mission reads — the mission file, its includes and skills, the script when offline — is at
+ * the tip of its default branch (what a worker's clone checks out) exactly as it is here.
  */
-async function runnableFrom(root: string, path: string, repoUrl: string): Promise<void> {
+async function runnableFrom(root: string, files: string[], repoUrl: string): Promise<void> {
   const git = simpleGit({ baseDir: root, completion: COMPLETION });
+  let tip: string;
   try {
-    await git.raw(["ls-remote", "--heads", repoUrl]);
+    tip = (await git.raw(["ls-remote", repoUrl, "HEAD"])).trim().split(/\s/)[0] ?? "";
   } catch (e) {
-    const why = (e as Error).message.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "";
+    const lines = (e as Error).message.trim().split("\n").filter(Boolean);
+    const why = lines.find((l) => l.startsWith("fatal:")) ?? lines[0] ?? "";
     throw new FleetProblem(`the repository ${repoUrl} does not answer from here (${why}); the workers clone it from there`);
   }
-  const tracked = (await git.raw(["ls-files", "--", path])).trim();
-  if (!tracked) throw new FleetProblem(`${path} is not committed in this checkout: the workers run the copy committed in ${repoUrl}`);
-  const changed = (await git.raw(["status", "--porcelain", "--", path])).trim();
-  if (changed)
+  if (!tip) throw new FleetProblem(`the repository ${repoUrl} has no default branch to clone`);
+  const known = await git
+    .raw(["cat-file", "-e", `${tip}^{commit}`])
+    .then(() => true)
+    .catch(() => false);
+  if (!known)
     throw new FleetProblem(
-      `${path} has changes that are not committed: the workers would run the copy committed in ${repoUrl}; commit and push it first`,
+      `${repoUrl} has commits this checkout does not (its default branch is at ${tip.slice(0, 10)}): pull them, then submit what the workers will run`,
     );
+  for (const path of files) {
+    const here = (await git.raw(["hash-object", "--", path])).trim();
+    const there = await git
+      .raw(["rev-parse", "--verify", "--quiet", `${tip}:${path}`])
+      .then((out) => out.trim())
+      .catch(() => "");
+    if (!there) throw new FleetProblem(`${path} is not in ${repoUrl}'s default branch, which the workers clone: commit and push it first`);
+    if (here !== there)
+      throw new FleetProblem(
+        `${path} differs from the copy in ${repoUrl}'s default branch, which the workers would run: commit and push it first`,
+      );
+  }
 }
 
 export interface FleetStatus {

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 /** Where a mission's state lives: `<repo>/.missions/<mission>/`. */
 export interface Layout {
@@ -37,4 +37,9 @@ export function layoutAt(dir: string, repo: string): Layout {
     worktree: join(dir, "worktree"),
     cache: join(dir, "cache"),
   };
+}
+
+/** The script an offline run replays when none is named: NAME.script.yaml beside NAME.mission. */
+export function defaultScriptPath(missionFile: string): string {
+  return join(dirname(resolve(missionFile)), `${basename(missionFile).replace(/\.mission$/, "")}.script.yaml`);
 }

@@ -26,7 +26,7 @@ import { isMissionRunner } from "../sandbox/processes.js";
 import { hostname } from "node:os";
 import { RepositoryGuard } from "./repo-guard.js";
 import { Journal, JournalCorrupt, loadJournal, type JournalEvent, type JournalSink } from "./journal.js";
-import { layoutOf, type Layout } from "./layout.js";
+import { defaultScriptPath, layoutOf, type Layout } from "./layout.js";
 import { LockHeld, MissionLock, type RunnerProcess } from "./lock.js";
 import { nextAction } from "./next.js";
 import { Redactor } from "./redact.js";
@@ -84,10 +84,6 @@ export type RunOutcome =
   | { exit: 4; status: "locked"; message: string };
 
 const DEFAULTS: RunSettings = { commandTimeoutMs: 120_000, maxTurns: 40, maxInvalid: 3, rerunCut: 0 };
-
-export function defaultScriptPath(missionFile: string): string {
-  return join(dirname(resolve(missionFile)), `${basename(missionFile).replace(/\.mission$/, "")}.script.yaml`);
-}
 
 /** The providers of a run: the script for every model offline, else one per model with its key. */
 function providers(options: RunOptions, plan: Plan, worktree: string, sandbox: Sandbox): ((model: string) => Provider) | string {
