@@ -61,6 +61,8 @@ export async function fleetCommand(action: string | undefined, args: string[], f
       case "worker":
         return await worker(database(flags), flags);
       case "status": {
+        if (args.length)
+          throw new UsageError(`fleet status takes no ${args.length > 1 ? "arguments" : "argument"}`, "missionc fleet status [--json]");
         const all = await fleet.fleetStatus(database(flags));
         if (flags.json) write(`${JSON.stringify(all, null, 2)}\n`);
         else if (all.length === 0) write("no missions in the fleet (missionc fleet submit puts one on its queue)\n");
@@ -101,11 +103,22 @@ export async function fleetCommand(action: string | undefined, args: string[], f
   }
 }
 
+/** The engine's state of the latest run, in words about the run (DBOS's SUCCESS is a run that ended, however) */
+const ENGINE_WORDS: Record<string, string> = {
+  ENQUEUED: "queued",
+  SUCCESS: "run ended",
+  ERROR: "run failed",
+  CANCELLED: "run cancelled",
+  MAX_RECOVERY_ATTEMPTS_EXCEEDED: "run failed",
+};
+
 function statusLine(m: Awaited<ReturnType<typeof import("../fleet/client.js").fleetStatus>>[number]): string {
   const s = m.status;
-  const where = m.workflow
-    ? `${m.workflow.status.toLowerCase()}${m.workflow.executor && m.workflow.status === "PENDING" ? ` on ${m.workflow.executor}` : ""}`
-    : "not queued";
+  const where = !m.workflow
+    ? "not queued"
+    : m.workflow.status === "PENDING"
+      ? `running${m.workflow.executor ? ` on ${m.workflow.executor}` : ""}`
+      : (ENGINE_WORDS[m.workflow.status] ?? m.workflow.status.toLowerCase());
   const figures = s
     ? `${s.state} · ${s.milestone ? `milestone ${s.milestone} · ` : ""}${s.features.done}/${s.features.total} features · ${s.tokens.total} tokens · $${s.cost.usd.toFixed(4)} · ${s.elapsed_seconds} s`
     : "not started";

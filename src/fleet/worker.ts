@@ -301,10 +301,19 @@ export class FleetWorker {
   }
 
   private async runInClone(m: FleetMission): Promise<MissionOutcome> {
-    const id = m.id;
     // a folder of its own each time, whatever ran before
-    const clone = join(this.o.dir, `${id}-${Date.now()}-${randomBytes(3).toString("hex")}`);
-    rmSync(clone, { recursive: true, force: true });
+    const clone = join(this.o.dir, `${m.id}-${Date.now()}-${randomBytes(3).toString("hex")}`);
+    try {
+      return await this.runIn(m, clone);
+    } finally {
+      this.running.delete(m.id);
+      // whatever the end, the work is in the database and pushed: the clone goes (a worker runs for days)
+      rmSync(clone, { recursive: true, force: true });
+    }
+  }
+
+  private async runIn(m: FleetMission, clone: string): Promise<MissionOutcome> {
+    const id = m.id;
     mkdirSync(dirname(clone), { recursive: true });
     await simpleGit({ completion: COMPLETION }).clone(m.repo_url, clone, ["--quiet"]);
     const missionFile = join(clone, m.mission_path);
@@ -323,33 +332,27 @@ export class FleetWorker {
     const here: Running = { layout, delivered: new Set(steeringIds(events)), since: Date.now() };
     this.running.set(id, here);
     this.o.log(`[${id}] ${events.length ? `resumed from ${events.length} journaled events` : "started"} on ${this.executor}`);
-    try {
-      const outcome = await runMission({
-        missionFile,
-        offline: m.offline,
-        sandbox: this.o.sandbox,
-        // a check or procedure this mission's last worker died during runs once more (docs/scale-out.md)
-        settings: { rerunCut: 1 },
-        progress: (line) => this.o.log(`[${id}] ${line}`),
-        secretEnv: ["MISSIONC_FLEET_DB"],
-        workspace: (l, branch) => new PushingGit(l.repo, l.worktree, branch),
-        journalSink: (e, line) => this.journaled(m, here, e, line),
-        blobSink: (hash, text) => {
-          this.journal.query(`INSERT INTO ${SCHEMA}.blobs (hash, text) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [hash, text]);
-        },
-      });
-      if (existsSync(layout.plan))
-        await this.store.pool.query(`UPDATE ${SCHEMA}.missions SET plan = $2 WHERE id = $1`, [id, readFileSync(layout.plan, "utf8")]);
-      return {
-        exit: outcome.exit,
-        status: outcome.status,
-        ...("message" in outcome ? { message: outcome.message } : {}),
-      };
-    } finally {
-      this.running.delete(id);
-      // the work is in the database and pushed: the clone goes (a worker runs for days)
-      rmSync(clone, { recursive: true, force: true });
-    }
+    const outcome = await runMission({
+      missionFile,
+      offline: m.offline,
+      sandbox: this.o.sandbox,
+      // a check or procedure this mission's last worker died during runs once more (docs/scale-out.md)
+      settings: { rerunCut: 1 },
+      progress: (line) => this.o.log(`[${id}] ${line}`),
+      secretEnv: ["MISSIONC_FLEET_DB"],
+      workspace: (l, branch) => new PushingGit(l.repo, l.worktree, branch),
+      journalSink: (e, line) => this.journaled(m, here, e, line),
+      blobSink: (hash, text) => {
+        this.journal.query(`INSERT INTO ${SCHEMA}.blobs (hash, text) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [hash, text]);
+      },
+    });
+    if (existsSync(layout.plan))
+      await this.store.pool.query(`UPDATE ${SCHEMA}.missions SET plan = $2 WHERE id = $1`, [id, readFileSync(layout.plan, "utf8")]);
+    return {
+      exit: outcome.exit,
+      status: outcome.status,
+      ...("message" in outcome ? { message: outcome.message } : {}),
+    };
   }
 
   /** The journal's second backend: the event is in the database before the runner acts on it. */
