@@ -245,6 +245,9 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
       });
       const logs = workers.map((w) => w.output());
       expect(logs.join("\n")).not.toContain("of dead executor");
+      // told as what it was, once a worker, not as a machine too loaded to renew its lease
+      for (const l of logs) expect(l).toContain("the database answers again");
+      expect(logs.join("\n")).not.toContain("this machine is overloaded");
       for (const m of done) {
         // finished where it was running, and nowhere else
         expect(m.workflow?.executor).toBe(held.find((h) => h.id === m.id)?.workflow?.executor);

@@ -138,6 +138,13 @@ export class FleetWorker {
       await this.store.dropLease(this.executor);
       throw e;
     }
+    // the same failure (the database away) is told once every 10 s, not at every tick
+    const told = new Map<string, number>();
+    const tell = (message: string): void => {
+      if (Date.now() - (told.get(message) ?? 0) < 10_000) return;
+      told.set(message, Date.now());
+      this.o.log(`worker: ${message}`);
+    };
     const every = (ms: number, work: () => Promise<void>): void => {
       let busy = false;
       this.timers.push(
@@ -145,7 +152,7 @@ export class FleetWorker {
           if (busy) return;
           busy = true;
           work()
-            .catch((e: unknown) => this.o.log(`worker: ${(e as Error).message}`))
+            .catch((e: unknown) => tell((e as Error).message))
             .finally(() => (busy = false));
         }, ms),
       );
@@ -159,6 +166,7 @@ export class FleetWorker {
         this.healthySince = undefined;
         throw e;
       }
+      const databaseWasAway = this.healthySince === undefined;
       const gap = (Date.now() - this.renewedAt) / 1000;
       this.renewedAt = Date.now();
       // a lease that lapsed (a stopped or starved process): the runs under way may have been taken
@@ -168,8 +176,10 @@ export class FleetWorker {
         this.healthySince = undefined;
       }
       this.healthySince ??= Date.now();
+      if (databaseWasAway)
+        this.o.log(`worker ${this.executor}: the database answers again; the lease is renewed ${gap.toFixed(1)} s after the last time`);
       // a starved machine renews late; past T the others take this worker for dead
-      if (gap > this.o.leaseSeconds / 2)
+      else if (gap > this.o.leaseSeconds / 2)
         this.o.log(
           `worker ${this.executor}: the lease was renewed ${gap.toFixed(1)} s after the last time (T = ${this.o.leaseSeconds} s): this machine is overloaded`,
         );
