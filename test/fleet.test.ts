@@ -247,7 +247,7 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
       expect(logs.join("\n")).not.toContain("of dead executor");
       // told as what it was, once a worker, not as a machine too loaded to renew its lease
       for (const l of logs) expect(l).toContain("the database answers again");
-      expect(logs.join("\n")).not.toContain("this machine is overloaded");
+      expect(logs.join("\n")).not.toContain("stopped or starved");
       for (const m of done) {
         // finished where it was running, and nowhere else
         expect(m.workflow?.executor).toBe(held.find((h) => h.id === m.id)?.workflow?.executor);
@@ -527,6 +527,8 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
     // offline, the script the workers replay is held to the same rule
     writeFileSync(join(checkout, "hello.script.yaml"), `${readFileSync(join(checkout, "hello.script.yaml"), "utf8")}\n# edited\n`);
     clear(await submit("hello.mission"), 2, "hello.script.yaml differs from the copy");
+    rmSync(join(checkout, "hello.script.yaml"));
+    clear(await submit("hello.mission"), 2, "--offline needs a script: none at hello.script.yaml");
     git(checkout, "checkout", "--", "hello.script.yaml");
     // a file with errors: its diagnostics, as `check` shows them, and exit 1
     writeFileSync(join(checkout, "bad.mission"), 'mission bad "Bad" {\n  goal "g"\n  milestne one {}\n}\n');

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { DBOS, DBOSClient } from "@dbos-inc/dbos-sdk";
@@ -84,7 +85,7 @@ export async function submit(db: string, file: string, repoUrl: string, offline:
     ...Object.values(plan.skills).map((k) => resolve(folder, k.path)),
     ...(offline ? [defaultScriptPath(file)] : []),
   ].map((f) => relative(root, f));
-  await runnableFrom(root, [...new Set(reads)], repoUrl);
+  await runnableFrom(root, [...new Set(reads)], repoUrl, offline ? relative(root, defaultScriptPath(file)) : undefined);
   const name = loaded.plan.mission.name;
   const id = `${name}-${randomBytes(3).toString("hex")}`;
   return withFleet(db, async (store, client) => {
@@ -108,7 +109,7 @@ export async function submit(db: string, file: string, repoUrl: string, offline:
  * the mission reads — the mission file, its includes and skills, the script when offline — is at
  * the tip of its default branch (what a worker's clone checks out) exactly as it is here.
  */
-async function runnableFrom(root: string, files: string[], repoUrl: string): Promise<void> {
+async function runnableFrom(root: string, files: string[], repoUrl: string, script?: string): Promise<void> {
   const git = simpleGit({ baseDir: root, completion: COMPLETION });
   let tip: string;
   try {
@@ -128,6 +129,12 @@ async function runnableFrom(root: string, files: string[], repoUrl: string): Pro
       `${repoUrl} has commits this checkout does not (its default branch is at ${tip.slice(0, 10)}): pull them, then submit what the workers will run`,
     );
   for (const path of files) {
+    if (!existsSync(join(root, path)))
+      throw new FleetProblem(
+        path === script
+          ? `--offline needs a script: none at ${path} (the workers replay the one beside the mission on ${repoUrl}'s default branch)`
+          : `${path} is not in this checkout`,
+      );
     const here = (await git.raw(["hash-object", "--", path])).trim();
     const there = await git
       .raw(["rev-parse", "--verify", "--quiet", `${tip}:${path}`])

@@ -181,7 +181,7 @@ export class FleetWorker {
       // a starved machine renews late; past T the others take this worker for dead
       else if (gap > this.o.leaseSeconds / 2)
         this.o.log(
-          `worker ${this.executor}: the lease was renewed ${gap.toFixed(1)} s after the last time (T = ${this.o.leaseSeconds} s): this machine is overloaded`,
+          `worker ${this.executor}: the lease was renewed ${gap.toFixed(1)} s after the last time (T = ${this.o.leaseSeconds} s): this process was stopped or starved (an overloaded machine?)`,
         );
     });
     every(1000, () => this.recoverTheDead());
