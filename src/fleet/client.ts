@@ -128,18 +128,27 @@ async function runnableFrom(root: string, files: string[], repoUrl: string, scri
     throw new FleetProblem(
       `${repoUrl} has commits this checkout does not (its default branch is at ${tip.slice(0, 10)}): pull them, then submit what the workers will run`,
     );
+  // two git processes for all the files: a submit of many missions does not pay per file
+  const present = files.filter((path) => existsSync(join(root, path)));
+  const heres = present.length ? (await git.raw(["hash-object", "--", ...present])).trim().split("\n") : [];
+  const theres = new Map(
+    (present.length ? await git.raw(["ls-tree", "-z", tip, "--", ...present]) : "")
+      .split("\0")
+      .filter(Boolean)
+      .map((entry) => {
+        const tab = entry.indexOf("\t");
+        return [entry.slice(tab + 1), entry.slice(0, tab).split(" ")[2]] as const;
+      }),
+  );
   for (const path of files) {
-    if (!existsSync(join(root, path)))
+    if (!present.includes(path))
       throw new FleetProblem(
         path === script
           ? `--offline needs a script: none at ${path} (the workers replay the one beside the mission on ${repoUrl}'s default branch)`
           : `${path} is not in this checkout`,
       );
-    const here = (await git.raw(["hash-object", "--", path])).trim();
-    const there = await git
-      .raw(["rev-parse", "--verify", "--quiet", `${tip}:${path}`])
-      .then((out) => out.trim())
-      .catch(() => "");
+    const here = heres[present.indexOf(path)];
+    const there = theres.get(path);
     if (!there) throw new FleetProblem(`${path} is not in ${repoUrl}'s default branch, which the workers clone: commit and push it first`);
     if (here !== there)
       throw new FleetProblem(
