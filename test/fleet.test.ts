@@ -54,6 +54,20 @@ function startWorker(db: string, dir: string, env: Record<string, string> = {}):
   return { child, output: () => out, executor };
 }
 
+/** A test's failure with the tail of each worker's log, where the why usually is. */
+function withLogs(e: unknown, workers: Worker[]): Error {
+  return new Error(`${(e as Error).message}\n${workers.map((w) => w.output().slice(-3000)).join("\n----\n")}`);
+}
+
+/** No worker outlives its test, a stopped (SIGSTOP) one included. */
+function stopAll(workers: Worker[]): void {
+  for (const w of workers)
+    if (w.child.exitCode === null && w.child.signalCode === null) {
+      w.child.kill("SIGCONT");
+      w.child.kill("SIGKILL");
+    }
+}
+
 /** A remote (a bare repository) holding examples/hello, whose worker is held at turn 2 until `release` exists. */
 type Script = { runs: Record<string, Record<string, unknown>[]> };
 
@@ -215,9 +229,9 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
         await client.end();
       }
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n${workers.map((w) => w.output().slice(-3000)).join("\n----\n")}`);
+      throw withLogs(e, workers);
     } finally {
-      for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
+      stopAll(workers);
     }
   }, 300_000);
 
@@ -255,10 +269,10 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
         expect(m.journal.verified).toBe(true);
       }
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n${workers.map((w) => w.output().slice(-3000)).join("\n----\n")}`);
+      throw withLogs(e, workers);
     } finally {
       if (down) pg.restart();
-      for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
+      stopAll(workers);
     }
   }, 240_000);
 
@@ -307,12 +321,9 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
       }
       expect(zombie.output()).not.toMatch(new RegExp(`\\[${id}\\] resumed from`));
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n${workers.map((w) => w.output().slice(-3000)).join("\n----\n")}`);
+      throw withLogs(e, workers);
     } finally {
-      for (const w of workers) {
-        w.child.kill("SIGCONT");
-        if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
-      }
+      stopAll(workers);
     }
   }, 240_000);
 
@@ -400,9 +411,9 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
       const late = await runCli(["fleet", "msg", id, "one more"], ROOT, { MISSIONC_FLEET_DB: db });
       expect([late.code, late.stderr]).toEqual([2, expect.stringContaining("is done") as unknown as string]);
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n${worker.output().slice(-3000)}`);
+      throw withLogs(e, [worker]);
     } finally {
-      worker.child.kill("SIGKILL");
+      stopAll([worker]);
     }
   }, 240_000);
 
@@ -474,9 +485,9 @@ describe.skipIf(!LONG || missing !== undefined)("missionc fleet on a real Postgr
       expect(restopped.status?.paused_reason).toContain("token budget is spent");
       expect(branchOf(remote)).toEqual(branchOf(reference));
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n${worker.output().slice(-3000)}`);
+      throw withLogs(e, [worker]);
     } finally {
-      worker.child.kill("SIGKILL");
+      stopAll([worker]);
     }
   }, 120_000);
 
