@@ -7,7 +7,9 @@
 //
 // What is bundled: the compiler, the CLI, and the three packages on the path of every command
 // (chevrotain, from its single-file build; chalk; cac). Everything else stays a `require` of
-// node_modules, made only by the commands that need it (the runner's git, the AI SDKs, ajv, yaml):
+// node_modules, made only by the commands that need it (the runner's git, the AI SDKs, ajv, yaml,
+// the fleet's engine; `check` must not reach ajv or yaml at start: src/agents/json-schema.ts,
+// src/control/recorded-turns.ts):
 // each command's module is still loaded on demand, as src/cli/main.ts imports it. dist/bundle/ sits
 // two folders deep like every module of dist/, so the paths the modules resolve against their own
 // URL (../../specs, ../../skills, ../../package.json) still hold.

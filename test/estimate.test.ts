@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Usage } from "../src/agents/provider.js";
@@ -6,6 +7,7 @@ import { exampleRepo, runCli } from "./helpers/missions.js";
 import { missionc } from "./helpers/cli.js";
 import type { Estimate } from "../src/control/estimate.js";
 import { parseAs } from "./helpers/json.js";
+import { ROOT } from "./helpers/cases.js";
 
 /**
  * Issue 17: `missionc plan --estimate`, before anything runs. On the hello example, with its
@@ -53,5 +55,54 @@ describe("missionc plan --estimate", () => {
     expect(r.stdout).toMatch(/turns and answers from the prior \(no recorded script\)/);
     const plain = missionc(["plan", "examples/slack-clone/slack-clone.mission", "--json"]);
     expect(plain.stdout).not.toMatch(/estimate/);
+  });
+
+  it("`check` warns with the same estimate, from the recorded script, whose turns it keeps by the script's content", () => {
+    const dir = mkdtempSync(join(tmpdir(), "missionc-estimate-"));
+    const cache = join(dir, "cache");
+    cpSync(join(ROOT, "examples/hello"), join(dir, "hello"), { recursive: true });
+    const mission = join(dir, "hello/hello.mission");
+    writeFileSync(mission, readFileSync(mission, "utf8").replace(/budget \{[^}]*\}/, "budget { tokens 20k }"));
+    const env = { MISSIONC_CACHE_DIR: cache };
+    const warned = (): number => {
+      const r = missionc(["check", mission], { env });
+      expect(r.status, r.stderr).toBe(0);
+      const m = /warning\[M0502\]: the estimate is ([\d,]+) tokens/.exec(r.stdout);
+      expect(m, r.stdout).not.toBeNull();
+      return Number(m?.[1]?.replace(/,/g, ""));
+    };
+    const estimated = (): number => {
+      const r = missionc(["plan", mission, "--estimate"], { env });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/runs as the recorded script has them/);
+      const row = /^total\s+\d+\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(r.stdout);
+      return row ? row.slice(1, 5).reduce((a, b) => a + Number(b), 0) : NaN;
+    };
+    const kept = (): string[] => readdirSync(cache).filter((f) => f.startsWith("turns-"));
+
+    const first = warned();
+    expect(first).toBe(estimated());
+    expect(kept()).toHaveLength(1);
+    expect(warned()).toBe(first);
+
+    // a longer recorded run: a new estimate, not the kept one
+    const script = join(dir, "hello/hello.script.yaml");
+    writeFileSync(
+      script,
+      readFileSync(script, "utf8").replace(
+        '- text: "Now the tests."',
+        '- text: "Now the tests, and everything I can think of first. ' + "More words. ".repeat(400) + '"',
+      ),
+    );
+    const longer = warned();
+    expect(longer).toBeGreaterThan(first);
+    expect(longer).toBe(estimated());
+    expect(kept()).toHaveLength(2);
+
+    // a damaged cache file is read past, never believed
+    for (const damage of ["{ not json", '{ "implement:greeter#1": "many" }', "[]"]) {
+      for (const f of kept()) writeFileSync(join(cache, f), damage);
+      expect(warned()).toBe(longer);
+    }
   });
 });

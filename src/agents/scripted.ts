@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Ajv, type ValidateFunction } from "ajv";
 import { parse as parseYaml } from "yaml";
+import { specValidator } from "./json-schema.js";
 import { requestHash } from "./record.js";
 import { PrefixCache } from "./prefix-cache.js";
 import { estimateTokens, ProviderError, type ModelRequest, type ModelResponse, type Provider } from "./provider.js";
@@ -29,16 +29,6 @@ export interface Script {
 
 export class ScriptError extends Error {}
 
-let validateScript: ValidateFunction | undefined;
-
-/** Compiled once a process: a resumed or repeated run in the same process does not pay for it again. */
-function scriptValidator(): ValidateFunction {
-  validateScript ??= new Ajv({ strict: false }).compile(
-    JSON.parse(readFileSync(new URL("../../specs/script.schema.json", import.meta.url), "utf8")) as object,
-  );
-  return validateScript;
-}
-
 export function loadScript(path: string): Script {
   let text: string;
   try {
@@ -52,7 +42,7 @@ export function loadScript(path: string): Script {
   } catch (e) {
     throw new ScriptError(`${path} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
-  const validate = scriptValidator();
+  const validate = specValidator("script.schema.json");
   if (!validate(value)) {
     const e = validate.errors?.[0];
     throw new ScriptError(`${path} does not match specs/script.schema.json: ${e?.instancePath || "(top)"} ${e?.message ?? ""}`);

@@ -1,12 +1,13 @@
 import { existsSync, lstatSync } from "node:fs";
 import { createContext, runInContext } from "node:vm";
 import { join, relative, sep } from "node:path";
-import { Ajv, type ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
 import type { BrowserSession } from "./browser.js";
 import { runCommand } from "./command.js";
 import type { LaunchOptions, Sandbox } from "../sandbox/sandbox.js";
 import type { Network } from "../sandbox/policy.js";
 import { httpRequest, type HttpInput } from "./http-tool.js";
+import { compileSchema } from "./json-schema.js";
 import { readFolder, readPlainFile, writePlainFile } from "./files.js";
 import { PathRefused, confine, shown } from "./confine.js";
 
@@ -156,13 +157,12 @@ export const TOOL_SPECS: Record<string, ToolSpec> = {
 
 export const BROWSER_TOOLS = ["browser_open", "browser_click", "browser_fill", "browser_text", "browser_screenshot"];
 
-const ajv = new Ajv({ allErrors: true, strict: false });
 const validators = new Map<string, ValidateFunction>();
 
 export function inputError(schema: Record<string, unknown>, name: string, input: unknown): string | undefined {
   let v = validators.get(name);
   if (!v) {
-    v = ajv.compile(schema);
+    v = compileSchema(schema, { allErrors: true });
     validators.set(name, v);
   }
   if (v(input)) return undefined;

@@ -1,4 +1,6 @@
-import { check } from "../semantics/check.js";
+import { check, type CheckedMission } from "../semantics/check.js";
+import type { SourceHost } from "../syntax/host.js";
+import { cacheDir } from "./compile-cache.js";
 import { absolute } from "../syntax/host.js";
 import { isoDate } from "../semantics/lifecycle.js";
 import { diagnosticToJson } from "../diagnostics/render-json.js";
@@ -37,7 +39,9 @@ export async function checkCommand(files: string[], options: { format?: string; 
     const read = host.read(absolute(p, cwd));
     return !("error" in read) && /\bbudget\b/.test(read.text);
   });
-  const more = budgeted ? (await import("../control/budget-check.js")).estimateAgainstBudget : undefined;
+  const estimate = budgeted ? (await import("../control/budget-check.js")).estimateAgainstBudget : undefined;
+  const cache = cacheDir();
+  const more = estimate && ((checked: CheckedMission, h: SourceHost) => estimate(checked, h, cache));
   const result = check(paths, { warningsAsErrors: options.warningsAsErrors === true, host, cwd, ...(more ? { more } : {}) });
   for (const u of result.unreadable) writeError(`error: cannot check ${u.file}: it ${u.error}`);
   const c = colourFor(process.stdout);

@@ -75,11 +75,13 @@ export function loadBundle(
       const temp = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(temp, sealed(script.createCachedData()), { mode: 0o600 });
       renameSync(temp, cacheFile);
-      // files of other bundles, unused for a week: an older missionc, or one since rebuilt
+      // files of other bundles, unused for a week (an older missionc, or one since rebuilt), and
+      // recorded scripts' turns kept a week ago (src/control/recorded-turns.ts: read again if needed)
       const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
       for (const name of readdirSync(dirname(cacheFile))) {
         const other = join(dirname(cacheFile), name);
-        if (!name.startsWith(prefix) && name.endsWith(".bin") && statSync(other).mtimeMs < weekAgo) rmSync(other, { force: true });
+        const stale = (!name.startsWith(prefix) && name.endsWith(".bin")) || name.startsWith("turns-");
+        if (stale && statSync(other).mtimeMs < weekAgo) rmSync(other, { force: true });
       }
     } catch {
       /* a cache that cannot be written only costs the next start its compilation */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { loadScript, ScriptError } from "../agents/scripted.js";
 import { estimatePlan, type Estimate } from "../control/estimate.js";
+import { turnsOf } from "../control/recorded-turns.js";
 import { renderEstimate } from "../control/render-estimate.js";
 import { canonicalJson } from "../plan/canonical.js";
 import type { Plan } from "../plan/types.js";
@@ -59,5 +60,5 @@ function estimateOf(plan: Plan, file: string, script?: string): Estimate {
       return "";
     }
   };
-  return estimatePlan(plan, { ...(recorded ? { recorded } : {}), skillText });
+  return estimatePlan(plan, { ...(recorded ? { recorded: turnsOf(recorded) } : {}), skillText });
 }

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { loadScript } from "../agents/scripted.js";
 import { diagnostic } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { lower } from "../plan/lower.js";
 import type { CheckedMission } from "../semantics/check.js";
 import type { SourceHost } from "../syntax/host.js";
 import { estimatePlan } from "./estimate.js";
+import { recordedTurnsAt } from "./recorded-turns.js";
 import { total } from "./render-estimate.js";
 
 /**
@@ -18,7 +18,7 @@ import { total } from "./render-estimate.js";
 /** features, nearly the steps: each is one, and each milestone adds two or three */
 const MAX_STEPS = 2000;
 
-export function estimateAgainstBudget(checked: CheckedMission, host: SourceHost): Diagnostic[] {
+export function estimateAgainstBudget(checked: CheckedMission, host: SourceHost, cache?: string): Diagnostic[] {
   const budget = checked.mission?.budget;
   if (!budget || checked.fragment || checked.diagnostics.some((d) => d.severity === "error")) return [];
   const setting = (name: string) => budget.settings.find((s) => s.name.text === name);
@@ -30,12 +30,7 @@ export function estimateAgainstBudget(checked: CheckedMission, host: SourceHost)
   const plan = lower(checked, host);
   const root = checked.program.root.abs;
   const scriptPath = join(dirname(root), `${basename(root, ".mission")}.script.yaml`);
-  let recorded;
-  try {
-    recorded = existsSync(scriptPath) ? loadScript(scriptPath) : undefined;
-  } catch {
-    recorded = undefined; // a broken script is `run`'s to report
-  }
+  const recorded = recordedTurnsAt(scriptPath, cache);
   const skillText = (name: string): string => {
     const s = plan.skills[name];
     try {

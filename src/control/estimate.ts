@@ -1,10 +1,10 @@
 import { Conversation, PrefixCache } from "../agents/prefix-cache.js";
 import { costOf } from "../agents/prices.js";
 import { systemPrompt, workerPrompt } from "../agents/prompts.js";
-import { estimateTokens, type Usage } from "../agents/provider.js";
-import type { Script } from "../agents/scripted.js";
+import type { Usage } from "../agents/provider.js";
 import { ALL_TOOLS } from "../agents/toolbox.js";
 import type { Plan, PlanStep } from "../plan/types.js";
+import type { RecordedTurns } from "./recorded-turns.js";
 
 /**
  * `missionc plan --estimate`: tokens and cost before anything is spent. Each agent run the plan
@@ -86,14 +86,7 @@ function runsOf(plan: Plan, step: PlanStep, skillText: (name: string) => string)
   }
 }
 
-/** A script's turns for a run, and the size of each answer, when the script has the run. */
-function recordedTurns(script: Script | undefined, run: string): number[] | undefined {
-  const turns = script?.runs[run];
-  if (!turns?.length) return undefined;
-  return turns.map((t) => estimateTokens((t.text ?? "") + JSON.stringify(t.tools ?? [])));
-}
-
-export function estimatePlan(plan: Plan, options: { recorded?: Script; skillText?: (name: string) => string } = {}): Estimate {
+export function estimatePlan(plan: Plan, options: { recorded?: RecordedTurns; skillText?: (name: string) => string } = {}): Estimate {
   const skillText = options.skillText ?? (() => "");
   const caches = new Map<string, PrefixCache>();
   const starts = new Map<string, Conversation>();
@@ -101,7 +94,7 @@ export function estimatePlan(plan: Plan, options: { recorded?: Script; skillText
   for (const step of plan.steps)
     for (const r of runsOf(plan, step, skillText)) {
       const prior = PRIORS[r.kind];
-      const recorded = recordedTurns(options.recorded, r.run);
+      const recorded = options.recorded?.[r.run]?.length ? options.recorded[r.run] : undefined;
       const answers = recorded ?? Array.from({ length: prior.turns }, () => prior.output);
       const kind = plan.models[r.model]?.provider === "openai" ? "openai" : "anthropic";
       const cache = caches.get(r.model) ?? caches.set(r.model, new PrefixCache(kind)).get(r.model)!;

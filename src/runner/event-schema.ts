@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { Ajv, type ValidateFunction } from "ajv";
+import { specValidator } from "../agents/json-schema.js";
 
 /**
  * Events against specs/journal.schema.json: each kind's data with its required fields and no others.
@@ -7,15 +6,11 @@ import { Ajv, type ValidateFunction } from "ajv";
  * through a spread or a cast, and is on wherever the test suite runs (MISSIONC_CHECK_JOURNAL=1).
  */
 
-let validate: ValidateFunction | undefined;
-
 export class EventShapeError extends Error {}
 
 /** The first fault of an event against the schema, in words; undefined when it fits. */
 export function eventFault(event: unknown): string | undefined {
-  validate ??= new Ajv({ allErrors: false, strict: false, validateFormats: false }).compile(
-    JSON.parse(readFileSync(new URL("../../specs/journal.schema.json", import.meta.url), "utf8")) as object,
-  );
+  const validate = specValidator("journal.schema.json", { validateFormats: false });
   if (validate(event)) return undefined;
   const e = validate.errors?.[0];
   return e

@@ -1,4 +1,5 @@
-import { Ajv, type ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
+import { compileSchema } from "../agents/json-schema.js";
 import type { Acceptance } from "../agents/loop.js";
 import { handoffSummary, systemPrompt } from "../agents/prompts.js";
 import { permissionFor } from "../plan/lower.js";
@@ -33,7 +34,7 @@ interface GateFacts {
 
 function acceptDecision(ctx: RunContext, facts: GateFacts): (input: unknown) => Acceptance<Decision> {
   return (input) => {
-    validate ??= new Ajv({ allErrors: true, strict: false }).compile(DECIDE.input_schema);
+    validate ??= compileSchema(DECIDE.input_schema, { allErrors: true });
     if (!validate(input))
       return {
         ok: false,

@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { Ajv, type ValidateFunction } from "ajv";
+import { specValidator } from "../agents/json-schema.js";
 import type { Acceptance } from "../agents/loop.js";
 import type { Plan } from "../plan/types.js";
 import type { Handoff } from "../agents/toolbox.js";
@@ -7,12 +6,8 @@ import type { RunRecord } from "./state.js";
 
 /** Handoffs: checked against specs/handoff.schema.json, then against what the journal saw the worker do. */
 
-let validateHandoff: ValidateFunction | undefined;
-
 function schemaErrors(value: unknown): string | undefined {
-  validateHandoff ??= new Ajv({ allErrors: true, strict: false }).compile(
-    JSON.parse(readFileSync(new URL("../../specs/handoff.schema.json", import.meta.url), "utf8")) as object,
-  );
+  const validateHandoff = specValidator("handoff.schema.json", { allErrors: true });
   if (validateHandoff(value)) return undefined;
   return (validateHandoff.errors ?? [])
     .map(
