@@ -53,6 +53,26 @@ describe("the simulated prefix cache", () => {
     });
   });
 
+  it("a run's messages sent again (the same objects, as the agent loop does) split as fresh copies of them would", () => {
+    const reused = new PrefixCache();
+    const copied = new PrefixCache();
+    const system = [S, R];
+    const messages: Message[] = [user(text("U", 300))];
+    for (let turn = 0; turn < 4; turn++) {
+      expect(reused.usageOf({ tools: [], system, messages: [...messages] })).toEqual(
+        copied.usageOf({ tools: [], system: [...system], messages: messages.map((m) => ({ ...m })) }),
+      );
+      messages.push(assistant(text("A", 20 + turn)), user(text("T", 30 + turn)));
+    }
+    // the same message objects after another prefix (another role's system prompt) are hashed anew:
+    // nothing read (S alone was never cached), all of it written
+    expect(reused.usageOf({ tools: [], system: [S, R2], messages })).toEqual({
+      input: 0,
+      cache_read: 0,
+      cache_write: 1000 + 100 + 300 + (20 + 21 + 22 + 23) + (30 + 31 + 32 + 33),
+    });
+  });
+
   it("an OpenAI-style cache writes every prefix by itself and counts no writes", () => {
     const cache = new PrefixCache("openai");
     expect(cache.usageOf({ tools: [], system: [S, R], messages: [user(text("U", 50))] })).toEqual({

@@ -27,47 +27,81 @@ export interface Block {
   breakpoint: boolean;
 }
 
-/** The blocks of a tool list (the same array for a whole run: made once), with or without a breakpoint after it. */
-const toolBlocks = new WeakMap<object, Map<boolean, { blocks: Block[]; hash: Hash }>>();
+/**
+ * Hashing a block costs a copy and a digest of a running sha256. A run sends the same tools, system
+ * parts and message objects again each turn, with one message more, and every run of a role the same
+ * tools and system parts; so the blocks of each are kept by what they follow (the hash of the block
+ * before them) and what they are: tools and messages by identity (weakly: a finished run's go with
+ * it), system parts by their text (a few a role; dropped all at once past a bound, for a process that
+ * runs mission after mission). Without this the simulation was a twentieth of the runner's own cost
+ * a step (bench/journal.js).
+ */
+interface Link {
+  blocks: Block[];
+  running: Hash;
+}
+const byObject = new WeakMap<object, Map<string, Link>>();
+const byText = new Map<string, Map<string, Link>>();
+const TEXTS_KEPT = 512;
 
-function blocksOfTools(tools: ModelRequest["tools"], breakpoint: boolean): { blocks: Block[]; hash: Hash } {
-  let byBreakpoint = toolBlocks.get(tools);
-  if (!byBreakpoint) toolBlocks.set(tools, (byBreakpoint = new Map<boolean, { blocks: Block[]; hash: Hash }>()));
-  let made = byBreakpoint.get(breakpoint);
-  if (!made) {
-    const blocks: Block[] = [];
-    let hash = createHash("sha256");
-    tools.forEach((t, i) => {
-      const text = JSON.stringify(t);
-      hash = hash.copy().update(text).update("\u0000");
-      blocks.push({ hash: hash.copy().digest("hex"), tokens: estimateTokens(text), breakpoint: breakpoint && i === tools.length - 1 });
-    });
-    byBreakpoint.set(breakpoint, (made = { blocks, hash }));
+function linksOf(key: object | string): Map<string, Link> {
+  if (typeof key === "string") {
+    let links = byText.get(key);
+    if (!links) {
+      if (byText.size >= TEXTS_KEPT) byText.clear();
+      byText.set(key, (links = new Map()));
+    }
+    return links;
   }
-  return made;
+  let links = byObject.get(key);
+  if (!links) byObject.set(key, (links = new Map()));
+  return links;
+}
+
+function partsOf(m: ModelRequest["messages"][number]): unknown[] {
+  const parts: unknown[] = [
+    ...(m.content ? [m.content] : []),
+    ...(m.tool_calls ?? []).map((c) => ({ tool_use: c.name, input: c.input })),
+    ...(m.tool_results ?? []).map((r) => ({ tool_result: r.content })),
+  ];
+  return parts.length ? parts : [""];
+}
+
+/** A request's blocks, and the running hash after the last of them. */
+function chain(request: Pick<ModelRequest, "tools" | "system" | "messages">): { blocks: Block[]; running: Hash } {
+  const blocks: Block[] = [];
+  let running = createHash("sha256");
+  const append = (key: object | string, values: () => unknown[], breakpoint: boolean): void => {
+    const links = linksOf(key);
+    const after = blocks.at(-1)?.hash ?? "";
+    let link = links.get(after);
+    if (!link) {
+      const made: Block[] = [];
+      for (const value of values()) {
+        const text = typeof value === "string" ? value : JSON.stringify(value);
+        running = running.copy().update(text).update("\u0000");
+        made.push({ hash: running.copy().digest("hex"), tokens: estimateTokens(text), breakpoint });
+      }
+      links.set(after, (link = { blocks: made, running }));
+    }
+    blocks.push(...link.blocks);
+    running = link.running;
+  };
+  // the kept blocks are shared: a breakpoint that depends on the request is set on a copy
+  const breakAtLast = (): void => {
+    const last = blocks.length - 1;
+    if (last >= 0 && !blocks[last].breakpoint) blocks[last] = { ...blocks[last], breakpoint: true };
+  };
+  for (const tool of request.tools) append(tool, () => [tool], false);
+  if (request.system.length < 3) breakAtLast();
+  for (const part of request.system) append(part, () => [part], true);
+  for (const m of request.messages) append(m, () => partsOf(m), false);
+  if (request.messages.length) breakAtLast();
+  return { blocks, running };
 }
 
 export function blocksOf(request: Pick<ModelRequest, "tools" | "system" | "messages">): Block[] {
-  const tools = blocksOfTools(request.tools, request.system.length < 3);
-  const blocks: Block[] = [...tools.blocks];
-  let running = tools.hash.copy();
-  const push = (value: unknown, breakpoint: boolean): void => {
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    running = running.copy().update(text).update("\u0000");
-    blocks.push({ hash: running.copy().digest("hex"), tokens: estimateTokens(text), breakpoint });
-  };
-  for (const part of request.system) push(part, true);
-  const last = request.messages.length - 1;
-  request.messages.forEach((m, i) => {
-    const parts: unknown[] = [
-      ...(m.content ? [m.content] : []),
-      ...(m.tool_calls ?? []).map((c) => ({ tool_use: c.name, input: c.input })),
-      ...(m.tool_results ?? []).map((r) => ({ tool_result: r.content })),
-    ];
-    if (parts.length === 0) parts.push("");
-    parts.forEach((p, j) => push(p, i === last && j === parts.length - 1));
-  });
-  return blocks;
+  return chain(request).blocks;
 }
 
 /**
@@ -84,10 +118,8 @@ export class Conversation {
   ) {}
 
   static start(tools: ModelRequest["tools"], system: readonly string[]): Conversation {
-    const t = blocksOfTools(tools, system.length < 3);
-    const c = new Conversation([...t.blocks], t.hash.copy());
-    for (const part of system) c.add(part, true);
-    return c;
+    const { blocks, running } = chain({ tools, system: [...system], messages: [] });
+    return new Conversation(blocks, running);
   }
 
   fork(): Conversation {
