@@ -168,6 +168,14 @@ export async function benchFleet() {
           ", ",
         )}${late ? ` (${late} late lease renewals)` : ""}; all ${MISSIONS} over in ${((finished - started) / 1000).toFixed(0)} s (submitting them took ${((submitted - started) / 1000).toFixed(1)} s): ${(MISSIONS / minutes).toFixed(1)} missions a minute; a mission waited ${(median(waits) / 1000).toFixed(1)} s in the queue (median; max ${(Math.max(...waits) / 1000).toFixed(1)} s) before a worker claimed it`,
     );
+    // a mission that did not finish says why: a figure without its reason hides a fault
+    const why = new Map();
+    for (const m of ended)
+      if (m.status?.state !== "done") {
+        const reason = m.status?.paused_reason ?? m.last_run?.message ?? m.workflow?.status ?? "?";
+        why.set(reason, (why.get(reason) ?? 0) + 1);
+      }
+    for (const [reason, n] of why) console.log(`    not done (${n}): ${reason}`);
     if (killed)
       console.log(
         `  a worker killed (SIGKILL) holding ${killed.missions} missions: all of them claimed by live workers ${recovered ? ((recovered - killed.at) / 1000).toFixed(1) : "?"} s later (lease T = ${LEASE} s); at most ${peak} Postgres connections in use (of 100)`,

@@ -49,12 +49,12 @@ function linksOf(key: object | string): Map<string, Link> {
     let links = byText.get(key);
     if (!links) {
       if (byText.size >= TEXTS_KEPT) byText.clear();
-      byText.set(key, (links = new Map()));
+      byText.set(key, (links = new Map<string, Link>()));
     }
     return links;
   }
   let links = byObject.get(key);
-  if (!links) byObject.set(key, (links = new Map()));
+  if (!links) byObject.set(key, (links = new Map<string, Link>()));
   return links;
 }
 
