@@ -43,7 +43,7 @@ describe("the simulated prefix cache", () => {
       cache_read: 0,
       cache_write: 1150,
     });
-    // a conversation that is not a prefix of any written one, after a shared system prompt: reads 1,100
+    // a conversation that parts from the first run after its first message: reads S+R+U (1,150, written at turn 1), writes the rest
     expect(
       cache.usageOf({ tools: [], system: [S, R], messages: [user(text("U", 50)), assistant(text("B", 20)), user(text("T", 30))] }),
     ).toEqual({
