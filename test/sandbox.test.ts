@@ -18,6 +18,7 @@ import {
   missionCommits,
   runCli,
   runCliExactly,
+  sandboxFallback,
   toolResult,
 } from "./helpers/missions.js";
 import { bwrapPath, describeSandboxed, sandboxFor } from "./helpers/sandbox.js";
@@ -353,6 +354,31 @@ describe("without the sandbox (--no-sandbox)", () => {
     expect(answered.map((e) => (e.data["check"] as { exit_code: number }).exit_code)).toEqual([137, 137]);
   });
 
+  it("a planted filter (config and .gitattributes) never runs in the runner's git, is put back, and the run goes on", async () => {
+    const marker = join(tmpdir(), `missionc-pwned-${process.pid}-filter`);
+    const r = await attack({
+      turns: [
+        cmd(
+          [
+            `git config filter.x.clean 'sh -c "cat /proc/$PPID/environ > ${marker}.env; touch ${marker}; cat"'`,
+            `git config filter.x.smudge 'touch ${marker}; cat'`,
+            "git config filter.x.required true",
+            "printf '* filter=x\\n' > .gitattributes",
+            "echo planted",
+          ].join("; "),
+        ),
+      ],
+      flags: ["--no-sandbox"],
+    });
+    contained(r);
+    expect(results(r.repo)[0].content).toContain("planted");
+    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(`${marker}.env`)).toBe(false);
+    expect(git(r.repo, "config", "--local", "--list")).not.toMatch(/^filter\./m);
+    git(r.repo, "status");
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it("a planted config is put back after the step, and journaled", async () => {
     const marker = join(tmpdir(), `missionc-pwned-${process.pid}-unconfined`);
     const r = await attack({
@@ -375,6 +401,23 @@ function pathWithoutBwrap(): string {
   }
   return bin;
 }
+
+describe("a repository whose config defines filters (what `git lfs install` writes)", () => {
+  it("runs the mission with the filters off: nothing of theirs runs, the files are committed as written", async () => {
+    const marker = join(tmpdir(), `missionc-lfs-${process.pid}`);
+    const repo = exampleRepo("hello", (dir) => writeFileSync(join(dir, ".gitattributes"), "*.md filter=lfs diff=lfs merge=lfs -text\n"));
+    // git-lfs's own lines, with commands that leave a mark (git-lfs itself is not installed here)
+    git(repo, "config", "filter.lfs.clean", `touch ${marker}; git-lfs clean -- %f`);
+    git(repo, "config", "filter.lfs.smudge", `touch ${marker}; git-lfs smudge -- %f`);
+    git(repo, "config", "filter.lfs.process", `sh -c 'touch ${marker}; git-lfs filter-process'`);
+    git(repo, "config", "filter.lfs.required", "true");
+    const r = await runCli(sandboxFallback(["run", "hello.mission", "--offline"]), repo);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    expect(git(repo, "show", "mission/hello:README.md")).toContain("node hello.js NAME");
+    expect(git(repo, "config", "filter.lfs.required").trim()).toBe("true"); // the user's config is theirs
+  });
+});
 
 describe("run refuses without a sandbox it can start", () => {
   it("exits 2 naming bubblewrap and --no-sandbox when bwrap is not on PATH", async () => {

@@ -54,16 +54,17 @@ export const COMPLETION = { onClose: true, onExit: false } as const;
  */
 
 /**
- * Git as the runner runs it: hooks pointed at nothing (simple-git must be told that this is allowed),
- * and an environment with nothing secret in it, since a filter an agent planted in the repository's
- * config would run inside the runner's own `git add`.
+ * Git as the runner runs it: hooks pointed at nothing, the configuration's filters off (simple-git
+ * must be told that configuring these is allowed: it refuses `-c filter.*` and the like by default,
+ * and a filter in the user's own config, as `git lfs install` writes, then stopped every run), and
+ * an environment with nothing secret in it, in case a filter an agent planted slipped through.
  */
 function gitAt(baseDir: string, dirs: { gitDir: string; workTree?: string }, config: readonly string[] = []): SimpleGit {
   return simpleGit({
     baseDir,
     completion: COMPLETION,
     config: [...SAFE, ...config],
-    unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true, allowUnsafeSshCommand: true },
+    unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true, allowUnsafeSshCommand: true, allowUnsafeFilter: true },
   }).env(gitEnv(dirs));
 }
 
@@ -71,11 +72,16 @@ function gitAt(baseDir: string, dirs: { gitDir: string; workTree?: string }, con
  * Git for the calls that often print nothing (a listing of no untracked file, no filter in the
  * config): run directly, since simple-git waits 50 ms after each silent one (see SILENT).
  */
-function listing(cwd: string, dirs: { gitDir: string; workTree?: string }, args: string[]): Promise<string> {
+function listing(
+  cwd: string,
+  dirs: { gitDir: string; workTree?: string },
+  args: string[],
+  config: readonly string[] = [],
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       "git",
-      [...SAFE.flatMap((c) => ["-c", c]), ...args],
+      [...[...SAFE, ...config].flatMap((c) => ["-c", c]), ...args],
       { cwd, env: gitEnv(dirs), maxBuffer: 1 << 30, encoding: "utf8" },
       (error, stdout, stderr) => {
         // `git config --get-regexp` exits 1 when nothing matches: an empty answer, not a failure
@@ -278,11 +284,14 @@ export class MissionGit implements Workspace {
     return listing(this.root, { gitDir: this.commonDir }, ["config", "--get-regexp", "^filter\\."]);
   }
 
-  /** A listing in the worktree (ls-files), run without simple-git's wait after silence. */
-  private worktreeListing(args: string[]): Promise<string> {
+  /**
+   * A listing in the worktree (ls-files), run without simple-git's wait after silence, with the
+   * filters off: `ls-files -m` runs a file's clean filter to see whether it changed.
+   */
+  private async worktreeListing(args: string[]): Promise<string> {
     const gitDir = this.worktreeGitDir();
     if (!gitDir) throw new GitError(`the mission's worktree at ${this.worktree} is not registered with the repository`);
-    return listing(this.worktree, { gitDir, workTree: this.worktree }, args);
+    return listing(this.worktree, { gitDir, workTree: this.worktree }, args, filtersOff(await this.configListing()));
   }
 
   /** Git on the worktree, with its git directory named and the configuration's filters off. */
