@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -275,6 +275,28 @@ describe("damaged state and failed output are one clear line, exit 2", () => {
         expect(r.stderr).toMatch(/^error: .*plan\.json (is damaged|cannot be read)/);
         expect(r.stderr).not.toMatch(/internal error|    at /);
       }
+    }
+  });
+
+  it("a damaged or missing blob: report says which file and why, in one line, without 'internal error'", async () => {
+    const repo = exampleRepo();
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
+    const dir = join(repo, ".missions/hello/blobs");
+    const names = readdirSync(dir);
+    expect(names.length).toBeGreaterThan(0);
+    for (const [damage, said] of [
+      ["{x", /is damaged: its content is not the one the journal names/],
+      ["{}", /is damaged: its content is not the one the journal names/],
+      [undefined, /which the journal names, cannot be read \(ENOENT\)/],
+    ] as const) {
+      for (const name of names) {
+        if (damage === undefined) rmSync(join(dir, name), { force: true });
+        else writeFileSync(join(dir, name), damage);
+      }
+      const r = await runCli(["report"], repo);
+      expect([r.code, r.stderr.trim().split("\n").length], String(damage)).toEqual([2, 1]);
+      expect(r.stderr).toMatch(said);
+      expect(r.stderr).not.toMatch(/internal error|    at /);
     }
   });
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { writeDurable } from "./files.js";
+import { StateDamaged, writeDurable } from "./files.js";
 import type { Redactor } from "./redact.js";
 
 /**
@@ -10,6 +10,8 @@ import type { Redactor } from "./redact.js";
  * text), which saves a file and two fsyncs per event while the journal stays small.
  */
 export const INLINE_LIMIT = 512;
+
+const RECOVER = "put the state folder back from a backup; the journal's other records and the mission branch are untouched";
 
 /** Where else a blob is kept, before the event that names it is journaled (the fleet's database). */
 export type BlobSink = (hash: string, text: string) => void;
@@ -33,11 +35,29 @@ export class Blobs {
     return hash;
   }
 
+  /** A blob's text; a file that is gone, or whose content is not what its name (its hash) says, is damage to say so. */
   text(ref: string): string {
-    return ref.startsWith("=") ? ref.slice(1) : readFileSync(join(this.dir, ref), "utf8");
+    if (ref.startsWith("=")) return ref.slice(1);
+    const path = join(this.dir, ref);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (e) {
+      throw new StateDamaged(
+        `${path}, which the journal names, cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ${RECOVER}`,
+      );
+    }
+    if (createHash("sha256").update(text).digest("hex") !== ref)
+      throw new StateDamaged(`${path} is damaged: its content is not the one the journal names (it was changed); ${RECOVER}`);
+    return text;
   }
 
   json<T>(hash: string): T {
-    return JSON.parse(this.text(hash)) as T;
+    const text = this.text(hash);
+    try {
+      return JSON.parse(text) as T;
+    } catch (e) {
+      throw new StateDamaged(`${join(this.dir, hash)} is damaged: not JSON (${(e as Error).message}); ${RECOVER}`);
+    }
   }
 }
