@@ -144,7 +144,14 @@ describe("the journal and the branch agree, or the runner stops", () => {
     expect(r.stderr).toMatch(/git branch -D mission\/hello/);
     expect(commits(repo)).toEqual(before);
     // status says "not started", and why that is not the whole story
-    expect((await runCli(["status"], repo)).stdout).toMatch(/warning: the journal is missing or empty, but 2 handoff\(s\)/);
+    expect((await runCli(["status"], repo)).stdout).toMatch(
+      /warning: the journal is missing or empty, but 2 handoff\(s\) in .* and 2 commit\(s\) of missionc on mission\/hello show/,
+    );
+    // with the handoffs gone too, the branch alone still shows the work
+    rmSync(join(repo, ".missions/hello/handoffs"), { recursive: true, force: true });
+    expect((await runCli(["status"], repo)).stdout).toMatch(
+      /warning: the journal is missing or empty, but 2 commit\(s\) of missionc on mission\/hello show/,
+    );
   });
 
   it("a plan.json alone (a kill before the first journal line) is a fresh start", async () => {

@@ -7,6 +7,7 @@ import { loadJournal, type JournalEvent } from "../runner/journal.js";
 import type { Layout } from "../runner/layout.js";
 import { budgetLeft, spentOf, type BudgetLeft } from "../runner/budget.js";
 import { holderAlive, readLock } from "../runner/lock.js";
+import { stepCommitsOn } from "../runner/branch-work.js";
 import { nextAction } from "../runner/next.js";
 import { featuresOf, fold, type MissionState } from "../runner/state.js";
 import { costOf } from "../agents/prices.js";
@@ -216,9 +217,16 @@ export function statusOf(
     journal: { events: events.length, torn_tail_bytes: droppedBytes },
   };
   if (s.paused && !s.completed) status.paused_reason = s.paused.reason;
-  const handoffs = s.started ? 0 : filesIn(layout.handoffs);
-  if (handoffs)
-    status.warning = `the journal is missing or empty, but ${handoffs} handoff(s) in ${layout.handoffs} show this mission has done work: \`missionc run\` refuses until the journal is put back`;
+  if (!s.started) {
+    const handoffs = filesIn(layout.handoffs);
+    const commits = stepCommitsOn(layout.repo, plan.mission.branch);
+    const shown = [
+      handoffs ? `${handoffs} handoff(s) in ${layout.handoffs}` : "",
+      commits ? `${commits} commit(s) of missionc on ${plan.mission.branch}` : "",
+    ].filter(Boolean);
+    if (shown.length)
+      status.warning = `the journal is missing or empty, but ${shown.join(" and ")} show this mission has done work: \`missionc run\` refuses until the journal is put back`;
+  }
   if (current && !s.completed) status.milestone = current;
   const st = s.completed ? undefined : step(plan, s);
   if (st) status.step = st;

@@ -14,6 +14,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { execFile } from "node:child_process";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { filesHold, type Finder } from "./commit-scan.js";
+import { STEP_TRAILER } from "./branch-work.js";
 
 /**
  * Git as the runner uses it, through simple-git: the mission branch, a worktree for it that agents
@@ -27,7 +28,7 @@ import { filesHold, type Finder } from "./commit-scan.js";
  * off: a `.gitattributes` naming a filter would otherwise run a command inside the runner's `git add`.
  */
 
-export const STEP_TRAILER = "Missionc-Step";
+export { STEP_TRAILER };
 const SAFE = [
   "core.hooksPath=/dev/null",
   "core.fsmonitor=false",
