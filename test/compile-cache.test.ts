@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, symlinkSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,12 @@ const bins = (dir: string) => readdirSync(dir).filter((n) => n.endsWith(".bin"))
 
 describe("the code cache of the command-line program", () => {
   const expected = missionc(["check", hello], { env: { MISSIONC_CACHE_DIR: "" } });
+
+  it("reads a bundle that is ASCII only (it is read as latin1) and whose sha256 is the manifest's", () => {
+    const bytes = readFileSync(join(ROOT, "dist/bundle", manifest.file));
+    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(manifest.sha256);
+  });
 
   it("is written after a command's first run, for this bundle and this Node, and read by the next", () => {
     const dir = fresh();

@@ -44,7 +44,8 @@ export function loadBundle(
 ): { main: Main; save: () => void } {
   const manifest = JSON.parse(readFileSync(join(bundleDir, "manifest.json"), "utf8")) as Manifest;
   const file = join(bundleDir, manifest.file);
-  const source = readFileSync(file, "utf8");
+  // ASCII only (scripts/bundle.mjs makes it so): read as latin1, a one-byte string, no UTF-8 to decode
+  const source = readFileSync(file, "latin1");
   const dir = cacheDir(env);
   const prefix = `${manifest.sha256.slice(0, 16)}-`;
   const cacheFile = dir
