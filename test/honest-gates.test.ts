@@ -143,6 +143,9 @@ describe("the journal and the branch agree, or the runner stops", () => {
     );
     expect(r.stderr).toMatch(/git branch -D mission\/hello/);
     expect(commits(repo)).toEqual(before);
+    // the refusal leaves the state as it was: a deleted journal is not made again, empty
+    expect(existsSync(join(repo, ".missions/hello/journal.jsonl"))).toBe(_ === "emptied");
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).stderr).toMatch(_ === "emptied" ? /is empty/ : /is missing/);
     // status says "not started", and why that is not the whole story
     expect((await runCli(["status"], repo)).stdout).toMatch(
       /warning: the journal is missing or empty, but 2 handoff\(s\) in .* and 2 commit\(s\) of missionc on mission\/hello show/,
@@ -199,7 +202,7 @@ describe("the journal and the branch agree, or the runner stops", () => {
     const r = await runCli(["run", "hello.mission", "--offline"], repo);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/mission\/hello exists already and holds 1 commit\(s\) missionc did not make .*"someone else's work"/);
-    expect(journalEvents(repo, "hello")).toEqual([]);
+    expect(existsSync(join(repo, ".missions/hello/journal.jsonl"))).toBe(false); // nothing journaled, not even an empty file
     const adopted = await runCli(["run", "hello.mission", "--offline", "--adopt"], repo);
     expect(adopted.code, adopted.stdout + adopted.stderr).toBe(0);
     expect(git(repo, "log", "--format=%s", "mission/hello")).toContain("someone else's work");

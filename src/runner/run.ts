@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { canonicalJson } from "../plan/canonical.js";
 import { planFromMission } from "../plan/load.js";
@@ -319,7 +319,15 @@ async function drive(
       },
       options.adopt === true,
     );
-    if (!provenance.ok) return { exit: 2, status: "usage", message: provenance.message };
+    if (!provenance.ok) {
+      // a refusal leaves the state as it found it: no empty journal where none was (the next
+      // refusal would call it "empty" instead of "missing")
+      if (!journalExisted) {
+        journal.close();
+        if (statSync(layout.journal).size === 0) rmSync(layout.journal, { force: true });
+      }
+      return { exit: 2, status: "usage", message: provenance.message };
+    }
     const head = await git.prepare();
     const resuming = ctx.state.started;
     if (!resuming) {
