@@ -210,16 +210,13 @@ describe("the journal and the branch agree, or the runner stops", () => {
 });
 
 describe("one runner per mission, and signals only to it", () => {
-  it("50 processes starting at once over a stale lock: exactly one holds it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "missionc-lock-race-"));
-    const lock = join(dir, "lock");
-    // a runner that died: its pid is no process now
-    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), started: "2026-01-01T00:00:00Z", start: "1" }));
+  it("50 processes starting at once over a stale lock: exactly one holds it, round after round", async () => {
     const script = `
       const { existsSync, appendFileSync } = require("node:fs");
       const { MissionLock, LockHeld } = require(${JSON.stringify(join(ROOT, "dist/runner/lock.js"))});
-      const [lock, go, done, log] = process.argv.slice(1);
+      const [lock, ready, go, done, log] = process.argv.slice(1);
       const nap = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      appendFileSync(ready, process.pid + "\\n");
       while (!existsSync(go)) nap();
       try {
         MissionLock.acquire(lock);
@@ -229,23 +226,44 @@ describe("one runner per mission, and signals only to it", () => {
         appendFileSync(log, (e instanceof LockHeld ? "refused " : "error " + e.message + " ") + process.pid + "\\n");
       }
     `;
-    const files = { go: join(dir, "go"), done: join(dir, "done"), log: join(dir, "log") };
-    const children = Array.from({ length: 50 }, () =>
-      spawn(process.execPath, ["--input-type=commonjs", "-e", script, lock, files.go, files.done, files.log], { stdio: "ignore" }),
-    );
-    const exited = children.map((c) => new Promise<void>((r) => c.on("exit", () => r())));
-    await new Promise((r) => setTimeout(r, 1500)); // every process started and waiting at the line
-    writeFileSync(files.go, "");
-    const lines = async () => (existsSync(files.log) ? readFileSync(files.log, "utf8").trim().split("\n") : []);
-    const until = Date.now() + 60_000;
-    while ((await lines()).length < 50 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    writeFileSync(files.done, "");
-    await Promise.all(exited);
-    const log = await lines();
-    expect(log.filter((l) => l.startsWith("error"))).toEqual([]);
-    expect(log.filter((l) => l.startsWith("held"))).toHaveLength(1);
-    expect(log.filter((l) => l.startsWith("refused"))).toHaveLength(49);
-  }, 90_000);
+    const count = (file: string): number => (existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").length : 0);
+    const until = async (what: () => boolean): Promise<void> => {
+      while (!what()) await new Promise((r) => setTimeout(r, 20));
+    };
+    // a race shows some rounds and not others: three of them (the lock before issue 14 lost about one in two)
+    for (let round = 0; round < 3; round++) {
+      const dir = mkdtempSync(join(tmpdir(), "missionc-lock-race-"));
+      const lock = join(dir, "lock");
+      // a runner that died: its pid is no process now
+      writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), started: "2026-01-01T00:00:00Z", start: "1" }));
+      const files = { ready: join(dir, "ready"), go: join(dir, "go"), done: join(dir, "done"), log: join(dir, "log") };
+      const children = Array.from({ length: 50 }, () =>
+        spawn(process.execPath, ["--input-type=commonjs", "-e", script, lock, files.ready, files.go, files.done, files.log], {
+          stdio: "ignore",
+        }),
+      );
+      const exited = children.map((c) => new Promise<void>((r) => c.on("exit", () => r())));
+      // every process at the line (an event, not a time: a busy machine starts 50 processes slowly), then all go at once
+      await until(() => count(files.ready) === 50);
+      writeFileSync(files.go, "");
+      await until(() => count(files.log) === 50);
+      writeFileSync(files.done, "");
+      await Promise.all(exited);
+      const log = readFileSync(files.log, "utf8").trim().split("\n");
+      expect(
+        log.filter((l) => l.startsWith("error")),
+        `round ${round}`,
+      ).toEqual([]);
+      expect(
+        log.filter((l) => l.startsWith("held")),
+        `round ${round}`,
+      ).toHaveLength(1);
+      expect(
+        log.filter((l) => l.startsWith("refused")),
+        `round ${round}`,
+      ).toHaveLength(49);
+    }
+  }, 180_000);
 
   it("a lock naming a live process that is no runner of this mission: pause and msg leave it alone", async () => {
     const repo = exampleRepo();
