@@ -120,6 +120,17 @@ describe("diff: one case per kind of change, golden in text, markdown and json",
     expect(r.stdout).toMatch(/No changes/);
     expect(r.status).toBe(0);
   });
+
+  it("a plan JSON edited by hand after missionc wrote it is refused, not trusted by its digests", () => {
+    const plan = planOfFile("examples/slack-clone/slack-clone.mission");
+    const dir = mkdtempSync(join(tmpdir(), "missionc-diff-"));
+    const edited = canonicalJson(plan).replace(/"title": "[^"]+"/, '"title": "Something else"');
+    expect(edited).not.toBe(canonicalJson(plan));
+    writeFileSync(join(dir, "plan.json"), edited);
+    const r = missionc(["diff", join(dir, "plan.json"), "examples/slack-clone/slack-clone.mission"]);
+    expect([r.status, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toMatch(/plan\.json was edited after missionc wrote it: its content does not match its digest/);
+  });
 });
 
 function git(cwd: string, ...args: string[]): string {

@@ -2,6 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { checkProgram, type CheckedMission } from "../semantics/check.js";
 import { absolute, type SourceHost } from "../syntax/host.js";
 import { loadProgram } from "../syntax/includes.js";
+import { digestOf } from "./canonical.js";
 import { lower } from "./lower.js";
 import { PLAN_FORMAT, type Plan } from "./types.js";
 import { PLAN_FORMAT_V1, PLAN_FORMAT_V2, upgradePlan, type PlanV1, type PlanV2 } from "./upgrade.js";
@@ -60,6 +61,14 @@ export function planFromJson(text: string, name: string): Loaded {
   }
   const error = planSchemaError(value, format);
   if (error) return { ok: false, reason: `${name} does not match specs/${SCHEMA_OF[format]}: ${error}` };
+  // diff takes a feature whose digest is unchanged as unchanged: a plan edited by hand after
+  // missionc wrote it would hide its edits there
+  const { digest, ...body } = value as { digest: string };
+  if (digestOf(body) !== digest)
+    return {
+      ok: false,
+      reason: `${name} was edited after missionc wrote it: its content does not match its digest; write it again from its mission (\`missionc plan MISSION -o ${name}\`)`,
+    };
   return { ok: true, plan: format === PLAN_FORMAT ? (value as Plan) : upgradePlan(value as PlanV1 | PlanV2) };
 }
 
