@@ -308,13 +308,15 @@ describe("bad answers from agents go back to them as errors, never a crash", () 
     expect(readdirSync(join(repo, ".missions/hello/handoffs"))).toContain("greeter-1.json");
   });
 
-  it("a script is checked against the plan before any work: a misspelled tool, an unknown run, a run the plan never reaches", async () => {
+  it("a script is checked against the plan before any work: a misspelled tool, another run's ending, an unknown run, a run the plan never reaches", async () => {
     const repo = exampleRepo();
     const s = script();
     s.runs["implement:greeter#1"] = [{ tools: [{ name: "teleport", input: {} }] }, { tools: [{ name: "red_file", input: { path: "a" } }] }];
     s.runs["gate:greting#1"] = [];
     s.runs["user_test:greeting#1"] = [];
     s.runs["implemnt:x#1"] = [];
+    // a real tool, but the ending of another kind of run: the gate's would be refused and the script run out
+    s.runs["gate:greeting#1"] = [{ tools: [{ name: "submit_handoff", input: {} }] }, ...(s.runs["gate:greeting#1"] ?? [])];
     // a feature neither the plan nor the script's follow-ups have; a follow-up's own run is fine
     s.runs["implement:greter#2"] = [];
     writeFileSync(join(repo, "bad.script.yaml"), toYaml(s));
@@ -324,6 +326,9 @@ describe("bad answers from agents go back to them as errors, never a crash", () 
     expect(r.stderr).toMatch(/run `implement:greeter#1` turn 2 calls `red_file`, which is no tool: did you mean `read_file`\?/);
     expect(r.stderr).toMatch(/run `gate:greting#1` names milestone `greting`, which the plan does not have \(did you mean `greeting`\?\)/);
     expect(r.stderr).toMatch(/run `user_test:greeting#1` is a user test, but milestone `greeting` does not run `user_testing`/);
+    expect(r.stderr).toMatch(
+      /run `gate:greeting#1` turn 1 calls `submit_handoff`, which ends another kind of run: a `gate` run ends with `decide`/,
+    );
     expect(r.stderr).toMatch(/run `implemnt:x#1` is no run of a mission \(did you mean `implement:…`\?\)/);
     expect(r.stderr).toMatch(
       /run `implement:greter#2` names feature `greter`, which neither the plan nor a follow-up of this script has \(did you mean `greeter`\?\)/,

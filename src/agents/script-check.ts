@@ -1,7 +1,7 @@
 import type { Plan } from "../plan/types.js";
 import { nearest } from "../semantics/suggest.js";
 import type { Script } from "./scripted.js";
-import { ALL_TOOLS } from "./toolbox.js";
+import { ALL_TOOLS, TERMINAL_TOOLS } from "./toolbox.js";
 
 /**
  * An offline script checked against the plan before any work: a misspelled tool or a run the plan
@@ -11,6 +11,17 @@ import { ALL_TOOLS } from "./toolbox.js";
  */
 
 const KINDS = ["implement", "handoff", "review", "user_test", "gate", "message", "research"];
+
+/** The tool that ends a run of each kind (the runner's agents: implement.ts, gates.ts, validate.ts, user-test.ts, research.ts). */
+const ENDS_WITH: Record<string, string> = {
+  implement: "submit_handoff",
+  handoff: "decide",
+  gate: "decide",
+  message: "decide",
+  review: "submit_verdicts",
+  user_test: "submit_verdicts",
+  research: "answer",
+};
 
 export function scriptProblems(script: Script, plan: Plan, path: string): string[] {
   const tools = ALL_TOOLS.map((t) => t.name);
@@ -51,6 +62,13 @@ export function scriptProblems(script: Script, plan: Plan, path: string): string
       );
     turns.forEach((turn, i) => {
       for (const call of turn.tools ?? []) {
+        // another kind of run's ending: the runner would refuse it to the agent, and the script run out
+        if (TERMINAL_TOOLS.includes(call.name) && call.name !== ENDS_WITH[kind]) {
+          problems.push(
+            `run \`${run}\` turn ${i + 1} calls \`${call.name}\`, which ends another kind of run: a \`${kind}\` run ends with \`${ENDS_WITH[kind]}\``,
+          );
+          continue;
+        }
         if (tools.includes(call.name)) continue;
         const guess = nearest(call.name, tools);
         problems.push(
