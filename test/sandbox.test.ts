@@ -19,6 +19,8 @@ import {
   runCli,
   runCliExactly,
   sandboxFallback,
+  startCli,
+  journalHas,
   toolResult,
 } from "./helpers/missions.js";
 import { bwrapPath, describeSandboxed, sandboxFor } from "./helpers/sandbox.js";
@@ -376,6 +378,27 @@ describe("without the sandbox (--no-sandbox)", () => {
     expect(existsSync(`${marker}.env`)).toBe(false);
     expect(git(r.repo, "config", "--local", "--list")).not.toMatch(/^filter\./m);
     git(r.repo, "status");
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("a planted filter is put back when the step is cut short by a pause, too", async () => {
+    const marker = join(tmpdir(), `missionc-pwned-${process.pid}-paused`);
+    const script = helloScript();
+    const turns = script.runs["implement:greeter#1"];
+    script.runs["implement:greeter#1"] = [
+      cmd(`git config filter.x.clean 'touch ${marker}; cat'; printf '* filter=x\\n' > .gitattributes; echo planted`),
+      { ...turns[0], wait_for: "release" }, // held until the pause is in the inbox
+      ...turns.slice(1),
+    ];
+    const repo = exampleRepo("hello", (dir) => writeFileSync(join(dir, "hello.script.yaml"), stringify(script)));
+    const run = startCli(["run", "hello.mission", "--offline", "--no-sandbox"], repo);
+    await journalHas(repo, "hello", (e) => e.type === "tool_result");
+    expect((await runCli(["pause"], repo)).code).toBe(0);
+    writeFileSync(join(repo, "release"), "");
+    expect((await run.exited).code, run.stdout()).toBe(3);
+    expect(git(repo, "config", "--local", "--list")).not.toMatch(/^filter\./m);
+    expect(journalEvents(repo, "hello").some((e) => e.type === "repository_restored")).toBe(true);
+    git(join(repo, ".missions/hello/worktree"), "status");
     expect(existsSync(marker)).toBe(false);
   });
 

@@ -487,5 +487,14 @@ async function loop(ctx: RunContext, options: RunOptions & { guard?: RepositoryG
       return { exit: 3, status: "paused", message: reason, layout: ctx.layout };
     }
     throw e;
+  } finally {
+    // a step cut short (a pause, an interrupt, a failure) is still a step the repository is put back
+    // after; the files are put back before the event is journaled, so a journal that fails here
+    // loses only the event, not the restoration, and not the outcome being reported
+    try {
+      guardRepository(ctx, options.guard);
+    } catch {
+      /* the outcome above is what the caller needs */
+    }
   }
 }
