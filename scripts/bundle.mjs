@@ -97,7 +97,7 @@ function replace(path, contents) {
  */
 function ascii(contents) {
   const text = Buffer.from(contents).toString("utf8");
-  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 mkdirSync(out, { recursive: true });
