@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup.ts"],
     // Most tests wait on child processes (git, the CLI, a mission's own commands) rather than
     // compute, so one more file in flight than there are cores keeps both cores busy.

@@ -8,7 +8,7 @@ import { afterAll } from "vitest";
  * process honour), removed when the file's tests are done: the scratch repositories, state folders
  * and logs of hundreds of runs do not pile up in /tmp.
  */
-const scratch = mkdtempSync(join(tmpdir(), "missionc-tests-"));
+const scratch = mkdtempSync(join(process.env["MISSIONC_TEST_ROOT"] ?? tmpdir(), "missionc-tests-"));
 process.env["TMPDIR"] = scratch;
 
 /**
