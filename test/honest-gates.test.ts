@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -155,6 +155,33 @@ describe("the journal and the branch agree, or the runner stops", () => {
     expect((await runCli(["status"], repo)).stdout).toMatch(
       /warning: the journal is missing or empty, but 2 commit\(s\) of missionc on mission\/hello show/,
     );
+  });
+
+  it("status reads the branch without running what the repository's config names (a signature check's gpg.program)", async () => {
+    const repo = exampleRepo();
+    expect((await runCli(["run", "hello.mission", "--offline"], repo)).code).toBe(0);
+    rmSync(join(repo, ".missions/hello/journal.jsonl"));
+    // the branch's tip made to look signed, and a signature program that leaves a mark
+    const marker = join(repo, "..", `gpg-ran-${process.pid}`);
+    const program = join(repo, "..", `gpg-${process.pid}.sh`);
+    writeFileSync(program, `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+    const signed = git(repo, "cat-file", "commit", "mission/hello").replace(
+      /^(committer .*)$/m,
+      "$1\ngpgsig -----BEGIN PGP SIGNATURE-----\n -----END PGP SIGNATURE-----",
+    );
+    const forged = execFileSync("git", ["hash-object", "-t", "commit", "-w", "--stdin"], {
+      cwd: repo,
+      input: signed,
+      encoding: "utf8",
+    }).trim();
+    git(repo, "update-ref", "refs/heads/mission/hello", forged);
+    git(repo, "config", "gpg.program", program);
+    git(repo, "config", "log.showSignature", "true");
+    git(repo, "log", "-1", "mission/hello");
+    expect(existsSync(marker)).toBe(true); // a plain `git log` here runs it: the attack is real
+    rmSync(marker);
+    expect((await runCli(["status"], repo)).stdout).toMatch(/2 commit\(s\) of missionc on mission\/hello/);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it("a plan.json alone (a kill before the first journal line) is a fresh start", async () => {

@@ -6,8 +6,9 @@ export const STEP_TRAILER = "Missionc-Step";
 /**
  * How many of the newest commits on `branch` missionc made (they carry the step trailer): the work
  * `status` can still see when the journal that records it is gone. Git without simple-git (status
- * need not load it), with nothing of the repository's configuration run (`log` runs no filter or
- * hook; fsmonitor is turned off); 0 when there is no such branch or no git.
+ * need not load it), with nothing of the repository's configuration run: `log` runs no filter or
+ * hook, and what it could run (fsmonitor, a signature check through `gpg.program`) is turned off,
+ * as the runner's own git does; 0 when there is no such branch or no git.
  */
 export function stepCommitsOn(repo: string, branch: string, newest = 1000): number {
   try {
@@ -16,7 +17,12 @@ export function stepCommitsOn(repo: string, branch: string, newest = 1000): numb
       [
         "-c",
         "core.fsmonitor=false",
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        "log.showSignature=false",
         "log",
+        "--no-show-signature",
         `--max-count=${newest}`,
         `--format=%(trailers:key=${STEP_TRAILER},valueonly)%x00`,
         `refs/heads/${branch}`,
